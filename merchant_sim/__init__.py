@@ -1,0 +1,1 @@
+"""Installo merchant simulator: a Textual storefront and a headless scenario runner."""

@@ -1,0 +1,1 @@
+"""Money, plans, installment schedules and loan servicing: pure Python, no I/O."""

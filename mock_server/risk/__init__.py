@@ -1,0 +1,1 @@
+"""Personas, bureau-style credit reports, the scorecard and fraud signals."""

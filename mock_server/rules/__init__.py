@@ -1,0 +1,1 @@
+"""The rule engine: policies as data, compiled once, every decision explained."""

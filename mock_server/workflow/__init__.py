@@ -1,0 +1,1 @@
+"""The workflow engine: loan processes as data, instances that wait and resume."""

@@ -1,0 +1,1 @@
+"""Installo merchant SDK."""
