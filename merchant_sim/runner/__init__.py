@@ -1,0 +1,1 @@
+"""The headless scenario runner: scenario files, the engine, reports."""
