@@ -1,0 +1,136 @@
+"""Turn a run into a summary table, a JSON report and a JUnit file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from rich.console import Console
+from rich.table import Table
+
+from merchant_sim.money import format_money
+from merchant_sim.runner.schema import TIERS, Scenario
+from merchant_sim.runner.stats import ExpectationResult, RunStats, percentile
+
+__all__ = ["build_report", "print_summary", "write_json", "write_junit"]
+
+_OUTCOMES = ("approved", "declined", "in_review", "error")
+
+
+def build_report(
+    scenario: Scenario, stats: RunStats, results: Sequence[ExpectationResult]
+) -> dict[str, Any]:
+    """Everything about a run as JSON-ready data (money as minor-unit integers)."""
+    latencies = stats.latencies()
+    tiers = [t for t in TIERS if stats.of_tier(t)]
+    return {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "customers": len(stats.records),
+        "currency": stats.currency,
+        "passed": all(r.passed for r in results),
+        "elapsed_seconds": round(stats.elapsed_s, 3),
+        "checkouts_per_second": round(stats.checkouts_per_second, 1),
+        "outcomes_by_tier": {
+            tier: {o: stats.outcome_counts(tier)[o] for o in _OUTCOMES} for tier in tiers
+        },
+        "approval_rate_by_tier": {tier: round(stats.rate("approved", tier), 4) for tier in tiers},
+        "decline_reasons": dict(stats.decline_reasons().most_common()),
+        "loans_by_state": dict(sorted(stats.loan_states.items())),
+        "money": dict(stats.money),
+        "errors_by_type": dict(stats.errors.most_common()),
+        "server_errors": stats.server_errors,
+        "double_charges": stats.double_charges,
+        "decision_latency_ms": {
+            f"p{p}": round(percentile(latencies, p), 2) for p in (50, 90, 95, 99)
+        },
+        "expectations": [
+            {
+                "name": r.expectation.label,
+                "metric": r.expectation.metric,
+                "tier": r.expectation.tier,
+                "value": r.value,
+                "passed": r.passed,
+                "message": r.message,
+            }
+            for r in results
+        ],
+    }
+
+
+def write_json(path: str | Path, report: dict[str, Any]) -> None:
+    """Write the report as indented JSON."""
+    Path(path).write_text(json.dumps(report, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def write_junit(path: str | Path, scenario: Scenario, results: Sequence[ExpectationResult]) -> None:
+    """One JUnit test case per expectation, in one suite named after the scenario."""
+    failures = sum(1 for r in results if not r.passed)
+    suite = ElementTree.Element(
+        "testsuite",
+        name=f"scenario.{scenario.name}",
+        tests=str(len(results)),
+        failures=str(failures),
+        errors="0",
+    )
+    for result in results:
+        case = ElementTree.SubElement(
+            suite, "testcase", classname=f"scenario.{scenario.name}", name=result.expectation.label
+        )
+        if not result.passed:
+            failure = ElementTree.SubElement(case, "failure", message=result.message)
+            failure.text = f"{result.expectation.metric} = {result.value:g}"
+    root = ElementTree.Element("testsuites")
+    root.append(suite)
+    tree = ElementTree.ElementTree(root)
+    ElementTree.indent(tree)
+    tree.write(str(path), encoding="utf-8", xml_declaration=True)
+
+
+def _table(title: str, headers: Sequence[str]) -> Table:
+    table = Table(title=title, title_justify="left", expand=False)
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i == 0 else "right")
+    return table
+
+
+def print_summary(console: Console, report: dict[str, Any]) -> None:
+    """Print the run's summary tables and expectation verdicts."""
+    currency = str(report["currency"])
+    tiers = _table("Outcomes by tier", ["tier", *_OUTCOMES, "approval rate"])
+    for tier, counts in report["outcomes_by_tier"].items():
+        rate = report["approval_rate_by_tier"][tier]
+        tiers.add_row(tier, *(str(counts[o]) for o in _OUTCOMES), f"{rate:.1%}")
+    console.print(tiers)
+    reasons = _table("Decline reasons", ["reason", "count"])
+    for reason, count in list(report["decline_reasons"].items())[:10]:
+        reasons.add_row(reason, str(count))
+    loans = _table("Loans by final state", ["state", "count"])
+    for state, count in report["loans_by_state"].items():
+        loans.add_row(state, str(count))
+    money = _table("Money", ["total", "amount"])
+    for key, amount in report["money"].items():
+        money.add_row(key, format_money(int(amount), currency))
+    console.print(reasons, loans, money)
+    errors = _table("Errors by type", ["type", "count"])
+    for kind, count in report["errors_by_type"].items():
+        errors.add_row(kind, str(count))
+    errors.add_row("5xx seen", str(report["server_errors"]))
+    errors.add_row("double charges", str(report["double_charges"]))
+    latency = _table("Decision latency (ms)", ["percentile", "ms"])
+    for key, value in report["decision_latency_ms"].items():
+        latency.add_row(key, f"{value:.1f}")
+    console.print(errors, latency)
+    verdicts = _table("Expectations", ["expectation", "value", "result"])
+    for exp in report["expectations"]:
+        mark = "[green]pass[/]" if exp["passed"] else f"[red]FAIL[/] {exp['message']}"
+        verdicts.add_row(exp["name"], f"{exp['value']:g}", mark)
+    console.print(verdicts)
+    console.print(
+        f"{report['customers']} checkouts in {report['elapsed_seconds']:.2f}s "
+        f"({report['checkouts_per_second']:.1f} checkouts/s) - "
+        + ("[green]PASSED[/]" if report["passed"] else "[red]FAILED[/]")
+    )
