@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mock_server.workflow.instance import WorkflowInstance
 
-__all__ = ["StepFailedError", "WorkflowError"]
+__all__ = ["LoopLimitError", "StepFailedError", "WorkflowError"]
 
 
 class WorkflowError(Exception):
@@ -34,3 +34,11 @@ class StepFailedError(WorkflowError):
         super().__init__(message)
         self.instance = instance
         self.step_id = step_id
+
+
+class LoopLimitError(WorkflowError):
+    """An instance ran more steps in one call than allowed; it stays at the step it reached."""
+
+    def __init__(self, message: str, *, instance: WorkflowInstance) -> None:
+        super().__init__(message)
+        self.instance = instance
