@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, TypeAlias
@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 import yaml
 
 from mock_server.workflow.errors import WorkflowError
+from mock_server.workflow.params import STEP_PARAMS
 
 __all__ = [
     "JSON",
@@ -45,61 +46,6 @@ DEFAULT_SLA_HOURS = 48
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _TOP_LEVEL_KEYS = frozenset({"id", "version", "description", "start", "steps"})
 _STEP_KEYS = frozenset({"id", "type", "description", "params", "on"})
-
-# A param check answers None when the value is fine, else what is wrong with it.
-_ParamCheck = Callable[[Any], str | None]
-
-
-def _positive_int(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        return f"must be a positive integer, got {value!r}"
-    return None
-
-
-def _non_negative_int(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return f"must be an integer >= 0 (USD cents), got {value!r}"
-    return None
-
-
-def _one_of(*choices: str) -> _ParamCheck:
-    def check(value: Any) -> str | None:
-        if value not in choices:
-            return f"must be one of {', '.join(choices)}, got {value!r}"
-        return None
-
-    return check
-
-
-def _text(value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return f"must be a non-empty string, got {value!r}"
-    return None
-
-
-def _target(value: Any) -> str | None:
-    # Whether the step exists is checked with the transitions; here only the shape.
-    if not isinstance(value, str) or not value:
-        return f"must name a step or a terminal outcome, got {value!r}"
-    return None
-
-
-# Params each step type accepts: name -> (required, check). Unknown names are rejected so that a
-# typo ("sla_hour") fails loudly instead of silently taking the default.
-STEP_PARAMS: Mapping[str, Mapping[str, tuple[bool, _ParamCheck]]] = {
-    "identity_check": {},
-    "credit_report": {"pull_type": (False, _one_of("hard", "soft"))},
-    "fraud_screen": {"window_hours": (False, _positive_int)},
-    "decision": {"policy": (False, _text)},
-    "manual_review": {
-        "sla_hours": (False, _positive_int),
-        "on_timeout": (False, _target),
-        "queue": (False, _text),
-    },
-    "agreement": {},
-    "authorization": {"expires_days": (False, _positive_int)},
-    "amount_gate": {"threshold_usd": (True, _non_negative_int)},
-}
 
 
 @dataclass(frozen=True)

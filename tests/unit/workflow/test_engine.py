@@ -338,3 +338,11 @@ def test_generated_instance_ids_are_prefixed_and_distinct(standard: WorkflowDefi
     second = start(standard, "chk_1", scripted(), T0)
     assert first.id.startswith("wf_") and second.id.startswith("wf_")
     assert first.id != second.id
+
+
+def test_timer_fires_once_the_deadline_is_reached(standard: WorkflowDefinition) -> None:
+    instance = run(standard, scripted(decision="review"))
+    deadline = T0 + timedelta(hours=48)
+    assert fire_timers(instance, standard, scripted(), deadline) is True
+    assert instance.outcome == "declined"
+    assert instance.history[-1].finished_at == deadline

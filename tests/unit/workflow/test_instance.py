@@ -92,6 +92,6 @@ def test_malformed_stored_instance_is_a_workflow_error(
 
 def test_package_exports_exactly_its_public_names() -> None:
     public = {name for name in dir(workflow) if not name.startswith("_")}
-    modules = {"definition", "engine", "errors", "instance"}
+    modules = {"definition", "engine", "errors", "instance", "params"}
     assert set(workflow.__all__) == public - modules
     assert {"start", "resume", "fire_timers", "load_definition", "WorkflowInstance"} <= public
