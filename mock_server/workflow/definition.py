@@ -190,8 +190,8 @@ class _Validator:
             self.problems.append(f"start must name a step, got {start!r}")
         self._check_transitions(steps, self.declared_ids)
         # The graph checks need every step built; a broken step was reported already.
-        if start in self.declared_ids and len(steps) == len(self.declared_ids):
-            assert isinstance(start, str)
+        built_all = len(steps) == len(self.declared_ids)
+        if isinstance(start, str) and start in self.declared_ids and built_all:
             self._check_graph(steps, start)
         if self.problems:
             name = def_id if isinstance(def_id, str) else "<no id>"
@@ -238,7 +238,7 @@ class _Validator:
         for key in sorted(set(map(str, raw)) - _STEP_KEYS):
             self.problems.append(f"{where}: unknown field {key!r}")
         step_type = raw.get("type")
-        if step_type not in STEP_OUTCOMES:
+        if not isinstance(step_type, str) or step_type not in STEP_OUTCOMES:
             self.problems.append(
                 f"{where}: unknown step type {step_type!r}; "
                 f"expected one of {', '.join(STEP_OUTCOMES)}"
@@ -326,7 +326,7 @@ class _Validator:
             if step_id in reachable or step_id not in by_id:
                 continue
             reachable.add(step_id)
-            pending.extend(by_id[step_id].on.values())
+            pending.extend(_targets(by_id[step_id]))
         for step in steps:
             if step.id not in reachable:
                 self.problems.append(f"step {step.id!r} is unreachable from start {start!r}")
@@ -337,8 +337,7 @@ class _Validator:
             changed = False
             for step in steps:
                 if step.id not in can_finish and any(
-                    target in TERMINAL_OUTCOMES or target in can_finish
-                    for target in step.on.values()
+                    target in TERMINAL_OUTCOMES or target in can_finish for target in _targets(step)
                 ):
                     can_finish.add(step.id)
                     changed = True
@@ -347,3 +346,9 @@ class _Validator:
                 self.problems.append(
                     f"step {step.id!r} has no path to a terminal outcome (a cycle without exit)"
                 )
+
+
+def _targets(step: StepDefinition) -> list[str]:
+    # Before validation passes a target may be anything; only text can name a step.
+    targets: list[Any] = list(step.on.values())
+    return [target for target in targets if isinstance(target, str)]

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mock_server.workflow.definition import (
     SHIPPED_DEFINITIONS,
@@ -117,10 +119,23 @@ def test_unknown_step_type_is_reported() -> None:
     assert any("unknown step type 'coin_flip'" in problem for problem in problems)
 
 
+def test_step_type_that_is_not_text_is_reported() -> None:
+    data = minimal()
+    data["steps"][1]["type"] = ["amount_gate"]
+    problems = problems_of(data)
+    assert any("unknown step type ['amount_gate']" in problem for problem in problems)
+
+
 def test_transition_to_unknown_step_is_reported() -> None:
     data = minimal()
     data["steps"][0]["on"]["pass"] = "nowhere"
     assert "step 'identity': outcome 'pass' goes to unknown step 'nowhere'" in problems_of(data)
+
+
+def test_transition_to_a_non_text_target_is_reported() -> None:
+    data = minimal()
+    data["steps"][0]["on"]["pass"] = ["gate"]
+    assert "step 'identity': outcome 'pass' goes to unknown step ['gate']" in problems_of(data)
 
 
 def test_unreachable_step_is_reported() -> None:
@@ -263,3 +278,47 @@ def test_every_step_type_declares_its_outcomes() -> None:
     assert STEP_OUTCOMES["manual_review"] == ("approve", "decline", "timeout")
     assert STEP_OUTCOMES["amount_gate"] == ("above", "at_or_below")
     assert len(STEP_OUTCOMES) == 8
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.floats(allow_nan=False),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    path=st.sampled_from(
+        [
+            ("id",),
+            ("version",),
+            ("start",),
+            ("steps",),
+            ("steps", 0),
+            ("steps", 0, "id"),
+            ("steps", 0, "on"),
+            ("steps", 0, "on", "pass"),
+            ("steps", 1, "type"),
+            ("steps", 1, "params"),
+            ("steps", 1, "params", "threshold_usd"),
+        ]
+    ),
+    value=json_values,
+)
+def test_any_malformed_field_is_a_workflow_error_or_loads(
+    path: tuple[Any, ...], value: Any
+) -> None:
+    data = minimal()
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    try:
+        definition = load_definition(data)
+    except WorkflowError as exc:
+        assert str(exc).startswith("workflow definition")
+    else:
+        assert load_definition(definition.to_dict()) == definition
