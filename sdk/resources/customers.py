@@ -1,0 +1,131 @@
+"""`client.customers`: create, retrieve, list, credit_report."""
+
+from __future__ import annotations
+
+from typing import Unpack
+
+from .._base_client import RequestSpec, compact, path
+from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
+from ..pagination import AsyncPaginator, SyncPage
+from ..types.credit_report import CreditReport
+from ..types.customer import Customer
+from ..types.params import AddressParam
+
+__all__ = ["AsyncCustomers", "Customers"]
+
+
+def _create(
+    email: str,
+    name: str | None,
+    phone: str | None,
+    date_of_birth: str | None,
+    address: AddressParam | None,
+    national_id_last4: str | None,
+    locale: str | None,
+    options: RequestOptions,
+) -> RequestSpec:
+    body = compact(
+        email=email,
+        name=name,
+        phone=phone,
+        date_of_birth=date_of_birth,
+        address=dict(address) if address is not None else None,
+        national_id_last4=national_id_last4,
+        locale=locale,
+    )
+    return RequestSpec("POST", "/v1/customers", json=body, **options)
+
+
+def _list(limit: int | None, starting_after: str | None, options: RequestOptions) -> RequestSpec:
+    params = compact(limit=limit, starting_after=starting_after)
+    return RequestSpec("GET", "/v1/customers", params=params, **options)
+
+
+def _retrieve(customer_id: str, options: RequestOptions) -> RequestSpec:
+    return RequestSpec("GET", path("/v1/customers/{}", customer_id), **options)
+
+
+def _credit_report(customer_id: str, options: RequestOptions) -> RequestSpec:
+    return RequestSpec("GET", path("/v1/customers/{}/credit_report", customer_id), **options)
+
+
+class Customers(SyncAPIResource):
+    """Customers of the sync client."""
+
+    def create(
+        self,
+        *,
+        email: str,
+        name: str | None = None,
+        phone: str | None = None,
+        date_of_birth: str | None = None,
+        address: AddressParam | None = None,
+        national_id_last4: str | None = None,
+        locale: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer:
+        """Create a customer; `date_of_birth` is `YYYY-MM-DD`."""
+        spec = _create(
+            email, name, phone, date_of_birth, address, national_id_last4, locale, options
+        )
+        return self._client._request(spec, Customer)
+
+    def retrieve(self, customer_id: str, **options: Unpack[RequestOptions]) -> Customer:
+        """Read one customer."""
+        return self._client._request(_retrieve(customer_id, options), Customer)
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPage[Customer]:
+        """List customers; `.auto_paging_iter()` walks every page."""
+        return self._client._request_page(_list(limit, starting_after, options), Customer)
+
+    def credit_report(self, customer_id: str, **options: Unpack[RequestOptions]) -> CreditReport:
+        """Read the latest credit report pulled for a customer."""
+        return self._client._request(_credit_report(customer_id, options), CreditReport)
+
+
+class AsyncCustomers(AsyncAPIResource):
+    """Customers of the async client."""
+
+    async def create(
+        self,
+        *,
+        email: str,
+        name: str | None = None,
+        phone: str | None = None,
+        date_of_birth: str | None = None,
+        address: AddressParam | None = None,
+        national_id_last4: str | None = None,
+        locale: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer:
+        """Create a customer; `date_of_birth` is `YYYY-MM-DD`."""
+        spec = _create(
+            email, name, phone, date_of_birth, address, national_id_last4, locale, options
+        )
+        return await self._client._request(spec, Customer)
+
+    async def retrieve(self, customer_id: str, **options: Unpack[RequestOptions]) -> Customer:
+        """Read one customer."""
+        return await self._client._request(_retrieve(customer_id, options), Customer)
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPaginator[Customer]:
+        """List customers: await for the first page, or `async for` over every customer."""
+        return self._client._paginator(_list(limit, starting_after, options), Customer)
+
+    async def credit_report(
+        self, customer_id: str, **options: Unpack[RequestOptions]
+    ) -> CreditReport:
+        """Read the latest credit report pulled for a customer."""
+        return await self._client._request(_credit_report(customer_id, options), CreditReport)

@@ -1,0 +1,71 @@
+"""A checkout: a cart financed by one of its offers once the customer confirms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from .._models import BaseModel, InstalloObject, OpenEnum
+from .offer import Offer
+from .shared import CartItem
+
+__all__ = ["Checkout", "CheckoutStatus", "Decision", "DecisionOutcome", "RuleFired"]
+
+
+class CheckoutStatus(OpenEnum):
+    """Where a checkout stands."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    IN_REVIEW = "in_review"
+    EXPIRED = "expired"
+    CANCELED = "canceled"
+
+
+class DecisionOutcome(OpenEnum):
+    """The credit decision's outcome."""
+
+    APPROVE = "approve"
+    REVIEW = "review"
+    DECLINE = "decline"
+
+
+class RuleFired(BaseModel):
+    """One policy rule that fired during a decision."""
+
+    rule_id: str
+    outcome: DecisionOutcome
+    reason_code: str | None = None
+
+
+class Decision(BaseModel):
+    """The credit decision recorded on a checkout, explaining itself."""
+
+    outcome: DecisionOutcome
+    reason_codes: list[str] = Field(default_factory=list)
+    score: int | None = None
+    credit_limit: int | None = None
+    policy_id: str | None = None
+    policy_version: int | None = None
+    rules_fired: list[RuleFired] = Field(default_factory=list)
+
+
+class Checkout(InstalloObject):
+    """A checkout and, once confirmed, its decision and loan."""
+
+    status: CheckoutStatus
+    amount: int
+    currency: str
+    items: list[CartItem] = Field(default_factory=list)
+    shipping_amount: int = 0
+    tax_amount: int = 0
+    customer: str | None = None
+    merchant_reference: str | None = None
+    offers: list[Offer] = Field(default_factory=list)
+    selected_offer: str | None = None
+    decision: Decision | None = None
+    loan: str | None = None
+    expires_at: datetime | None = None
+    metadata: dict[str, str] | None = None

@@ -1,0 +1,22 @@
+"""A customer of the merchant."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .._models import InstalloObject
+from .shared import Address
+
+__all__ = ["Customer"]
+
+
+class Customer(InstalloObject):
+    """A person who buys from the merchant."""
+
+    email: str
+    name: str | None = None
+    phone: str | None = None
+    date_of_birth: date | None = None
+    address: Address | None = None
+    national_id_last4: str | None = None
+    locale: str | None = None

@@ -1,0 +1,39 @@
+"""Request bodies, as TypedDicts so editors complete them and mypy checks them."""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+__all__ = ["AddressParam", "CartItemParam", "CustomerParam"]
+
+
+class CartItemParam(TypedDict):
+    """One cart line; `unit_amount` in minor units."""
+
+    sku: str
+    name: str
+    unit_amount: int
+    quantity: int
+
+
+class AddressParam(TypedDict):
+    """A postal address; `country` is ISO 3166 alpha-2."""
+
+    line1: str
+    line2: NotRequired[str]
+    city: str
+    region: NotRequired[str]
+    postal_code: str
+    country: str
+
+
+class CustomerParam(TypedDict):
+    """A customer's identity, to create one or to give inline in a checkout."""
+
+    email: str
+    name: NotRequired[str]
+    phone: NotRequired[str]
+    date_of_birth: NotRequired[str]
+    national_id_last4: NotRequired[str]
+    locale: NotRequired[str]
+    address: NotRequired[AddressParam]
