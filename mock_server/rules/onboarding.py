@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from mock_server.domain.money import UnsupportedCurrency, to_usd_minor
+
 ONBOARDING_FACT_FIELDS: Final = frozenset(
     f"application.{name}"
     for name in (
@@ -54,11 +56,9 @@ def build_onboarding_facts(application: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _volume_usd(amount: int, currency: str) -> int | None:
-    from mock_server.domain.money import to_usd_minor
-
     try:
         return to_usd_minor(amount, currency)
-    except (KeyError, ValueError):
+    except UnsupportedCurrency:
         return None
 
 
