@@ -1,0 +1,1 @@
+"""Benchmarks: each `bench_*.py` script measures our path against a floor or a peer."""
