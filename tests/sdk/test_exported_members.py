@@ -1,0 +1,64 @@
+"""The public surface: `sdk.__all__` is exactly the public names, and each resolves."""
+
+from __future__ import annotations
+
+import sdk
+import sdk.types
+
+EXPECTED = {
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncInstallo",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
+    "Checkout",
+    "ConflictError",
+    "Customer",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "Event",
+    "IdempotencyError",
+    "Installo",
+    "InstalloError",
+    "InternalServerError",
+    "Loan",
+    "Merchant",
+    "NotFoundError",
+    "Offer",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestOptions",
+    "SignatureVerificationError",
+    "SyncPage",
+    "UnprocessableEntityError",
+    "__version__",
+    "format_money",
+    "types",
+    "webhooks",
+}
+
+
+def test_all_is_pinned() -> None:
+    assert set(sdk.__all__) == EXPECTED
+    assert len(sdk.__all__) == len(EXPECTED)
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in sdk.__all__:
+        assert getattr(sdk, name) is not None, name
+    for name in sdk.types.__all__:
+        assert getattr(sdk.types, name) is not None, name
+
+
+def test_no_public_name_is_left_out_of_all() -> None:
+    public = {
+        name for name in vars(sdk) if not name.startswith("_") and name not in {"annotations"}
+    }
+    submodules = {"pagination", "resources", "testing", "checkout_flow"}
+    assert public - set(sdk.__all__) <= submodules

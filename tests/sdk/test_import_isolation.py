@@ -1,0 +1,44 @@
+"""The SDK imports only httpx, pydantic and the standard library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+BLOCKED = ["mock_server", "merchant_sim", "fastapi", "starlette", "textual", "respx", "sqlalchemy"]
+
+
+def test_sdk_imports_and_works_with_server_and_test_libraries_blocked() -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        for name in {BLOCKED!r}:
+            sys.modules[name] = None  # any import of it now raises ImportError
+        import httpx
+        import sdk
+        import sdk.webhooks
+        import sdk.checkout_flow
+        import sdk.testing
+        from sdk import Installo
+
+        def handler(request):
+            return httpx.Response(200, json={{"id": "mer_1", "object": "merchant",
+                                              "status": "active", "legal_name": "Acme"}})
+
+        with Installo(api_key="sk_test_x", transport=httpx.MockTransport(handler)) as client:
+            assert client.merchants.me().legal_name == "Acme"
+        try:
+            sdk.testing.mock_api()
+        except ImportError as exc:
+            assert "respx" in str(exc), exc
+        else:
+            raise AssertionError("mock_api needs respx")
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
