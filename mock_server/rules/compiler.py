@@ -55,6 +55,16 @@ def compile_expression(source: str, *, fields: Set[str] | None = None) -> Expres
     return Expression(source, tree, field_paths(tree), _Compiler(source).compile(tree))
 
 
+def _constant_strings(node: Node) -> frozenset[str] | None:
+    """The members of a list display made only of string literals, else None."""
+    if not isinstance(node, ListNode):
+        return None
+    values = [item.value for item in node.items if isinstance(item, Literal)]
+    if len(values) != len(node.items) or not all(type(v) is str for v in values):
+        return None
+    return frozenset(v for v in values if isinstance(v, str))
+
+
 def _is_number(value: object) -> bool:
     return type(value) is int or type(value) is Fraction
 
@@ -156,53 +166,86 @@ class _Compiler:
         if node.op in _ORDERING:
             return self.ordering(node, left, right)
         if node.op in ("==", "!="):
-            negated = node.op == "!="
-
-            def equality(facts: Facts) -> bool:
-                a, b = left(facts), right(facts)
-                same = a == b and (type(a) is bool) == (type(b) is bool)
-                return same is not negated
-
-            return equality
+            return self.equality(node, left, right)
         if node.op in ("in", "not in"):
             return self.membership(node, left, right)
         return self.arithmetic(node, left, right)
 
+    def equality(self, node: Binary, left: Evaluator, right: Evaluator) -> Evaluator:
+        negated = node.op == "!="
+        constant = node.right.value if isinstance(node.right, Literal) else None
+        if type(constant) is str:
+            text: str = constant
+
+            def equals_text(facts: Facts) -> bool:
+                return (left(facts) == text) is not negated
+
+            return equals_text
+
+        def equality(facts: Facts) -> bool:
+            a, b = left(facts), right(facts)
+            same = a == b and (type(a) is bool) == (type(b) is bool)
+            return same is not negated
+
+        return equality
+
     def logical(self, node: Binary, left: Evaluator, right: Evaluator) -> Evaluator:
         stop = node.op == "or"  # the left value that decides the answer on its own
+        go_on = not stop
 
-        def check(value: Any, side: Node) -> bool:
-            if value is True or value is False:
-                return value
-            raise self.fail(side, f"'{node.op}' needs booleans, got {_type_name(value)}")
+        def wrong(value: Any, side: Node) -> EvaluationError:
+            return self.fail(side, f"'{node.op}' needs booleans, got {_type_name(value)}")
 
         def logical(facts: Facts) -> bool:
-            if check(left(facts), node.left) is stop:
+            a = left(facts)
+            if a is stop:
                 return stop
-            return check(right(facts), node.right)
+            if a is not go_on:
+                raise wrong(a, node.left)
+            b = right(facts)
+            if b is True:
+                return True
+            if b is False:
+                return False
+            raise wrong(b, node.right)
 
         return logical
 
     def ordering(self, node: Binary, left: Evaluator, right: Evaluator) -> Evaluator:
         compare = _ORDERING[node.op]
 
-        def ordering(facts: Facts) -> bool:
-            a, b = left(facts), right(facts)
-            if type(a) is int and type(b) is int:
-                return compare(a, b)
+        def general(a: Any, b: Any) -> bool:
             if a is None or b is None:
                 return False
             if (_is_number(a) and _is_number(b)) or (type(a) is str and type(b) is str):
                 return compare(a, b)
             raise self.fail(node, f"cannot compare {_type_name(a)} with {_type_name(b)}")
 
+        constant = node.right.value if isinstance(node.right, Literal) else None
+        if type(constant) is int:
+            # The common shape `field < 600`: skip the literal's closure and the type dispatch.
+            bound: int = constant
+
+            def against_constant(facts: Facts) -> bool:
+                a = left(facts)
+                if type(a) is int:
+                    return compare(a, bound)
+                return general(a, bound)
+
+            return against_constant
+
+        def ordering(facts: Facts) -> bool:
+            a, b = left(facts), right(facts)
+            if type(a) is int and type(b) is int:
+                return compare(a, b)
+            return general(a, b)
+
         return ordering
 
     def membership(self, node: Binary, left: Evaluator, right: Evaluator) -> Evaluator:
         negated = node.op == "not in"
 
-        def membership(facts: Facts) -> bool:
-            item, container = left(facts), right(facts)
+        def general(item: Any, container: Any) -> bool:
             if type(container) is list:
                 return (item in container) is not negated
             if type(container) is str and type(item) is str:
@@ -210,6 +253,22 @@ class _Compiler:
             raise self.fail(
                 node, f"cannot test {_type_name(item)} '{node.op}' {_type_name(container)}"
             )
+
+        constants = _constant_strings(node.right)
+        if constants is not None:
+            # `field in ['a', 'b']`: one set lookup when the item is a string.
+            members = constants
+
+            def in_constant_strings(facts: Facts) -> bool:
+                item = left(facts)
+                if type(item) is str:
+                    return (item in members) is not negated
+                return general(item, list(members))
+
+            return in_constant_strings
+
+        def membership(facts: Facts) -> bool:
+            return general(left(facts), right(facts))
 
         return membership
 
