@@ -192,6 +192,7 @@ class _Compiler:
     def logical(self, node: Binary, left: Evaluator, right: Evaluator) -> Evaluator:
         stop = node.op == "or"  # the left value that decides the answer on its own
         go_on = not stop
+        answer: bool = stop  # returned when the left side decides; kept apart so typing stays bool
 
         def wrong(value: Any, side: Node) -> EvaluationError:
             return self.fail(side, f"'{node.op}' needs booleans, got {_type_name(value)}")
@@ -199,7 +200,7 @@ class _Compiler:
         def logical(facts: Facts) -> bool:
             a = left(facts)
             if a is stop:
-                return stop
+                return answer
             if a is not go_on:
                 raise wrong(a, node.left)
             b = right(facts)
