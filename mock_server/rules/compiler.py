@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
 
@@ -46,7 +46,7 @@ class Expression:
     source: str
     tree: Node
     fields: frozenset[str]
-    evaluate: Evaluator
+    evaluate: Evaluator = field(compare=False, repr=False)
 
 
 def compile_expression(source: str, *, fields: Set[str] | None = None) -> Expression:

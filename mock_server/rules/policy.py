@@ -101,18 +101,37 @@ class Policy:
     def evaluate(self, facts: Facts) -> Decision:
         """Run every rule in order over the facts; the most severe fired outcome wins."""
         fired: list[Rule] = []
-        rule: Rule | None = None
-        try:
-            for rule in self.rules:
+        for rule in self.rules:
+            try:
                 hit = rule.when.evaluate(facts)
-                if hit is True:
-                    fired.append(rule)
-                elif hit is not False:
-                    raise EvaluationError(f"condition gave {type(hit).__name__}, not a boolean")
-            return self._decide(facts, fired)
+            except EvaluationError as error:
+                raise self._failure(rule, error) from None
+            if hit is True:
+                fired.append(rule)
+            elif hit is not False:
+                problem = f"condition gave {type(hit).__name__}, not a boolean"
+                raise self._failure(rule, EvaluationError(problem))
+        return self._decide(facts, fired)
+
+    def _failure(self, rule: Rule, error: EvaluationError) -> EvaluationError:
+        return EvaluationError(f"policy {self.id!r} v{self.version}, rule {rule.id!r}: {error}")
+
+    def _amount(self, rule: Rule, name: str, facts: Facts) -> int | None:
+        value: Expression | int | None = getattr(rule, name)
+        if value is None or isinstance(value, int):
+            return value
+        try:
+            result = value.evaluate(facts)
         except EvaluationError as error:
-            where = f"rule {rule.id!r}" if rule is not None else "policy"
-            raise EvaluationError(f"policy {self.id!r} v{self.version}, {where}: {error}") from None
+            raise self._failure(rule, error) from None
+        if type(result) is not int:
+            kind = "null" if result is None else type(result).__name__
+            problem = f"{name} {value.source!r} gave {kind}, not an integer"
+            raise self._failure(rule, EvaluationError(problem))
+        if result < 0:
+            problem = f"{name} {value.source!r} gave a negative amount {result}"
+            raise self._failure(rule, EvaluationError(problem))
+        return result
 
     def _decide(self, facts: Facts, fired: list[Rule]) -> Decision:
         if not fired:
@@ -121,8 +140,8 @@ class Policy:
         reason_codes = tuple(
             dict.fromkeys(rule.reason_code for rule in fired if rule.outcome == outcome)
         )
-        limits = [v for r in fired if (v := _amount(r, "credit_limit", facts)) is not None]
-        prices = [v for r in fired if (v := _amount(r, "apr_bps", facts)) is not None]
+        limits = [v for r in fired if (v := self._amount(r, "credit_limit", facts)) is not None]
+        prices = [v for r in fired if (v := self._amount(r, "apr_bps", facts)) is not None]
         return Decision(
             outcome=outcome,
             reason_codes=reason_codes,
@@ -148,19 +167,6 @@ class Policy:
         data["default_outcome"] = self.default_outcome
         data["rules"] = [rule.to_dict() for rule in self.rules]
         return data
-
-
-def _amount(rule: Rule, name: str, facts: Facts) -> int | None:
-    value: Expression | int | None = getattr(rule, name)
-    if value is None or isinstance(value, int):
-        return value
-    result = value.evaluate(facts)
-    if type(result) is not int:
-        kind = "null" if result is None else type(result).__name__
-        raise EvaluationError(f"{name} {value.source!r} gave {kind}, not an integer")
-    if result < 0:
-        raise EvaluationError(f"{name} {value.source!r} gave a negative amount {result}")
-    return result
 
 
 def load_policy(

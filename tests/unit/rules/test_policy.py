@@ -113,7 +113,7 @@ def test_yaml_json_path_and_dict_sources_load_the_same_policy(
 def test_to_dict_round_trips_to_the_source_data(policy_data: dict[str, Any]) -> None:
     policy = load_policy(policy_data)
     assert policy.to_dict() == policy_data
-    assert load_policy(policy.to_dict()).to_dict() == policy_data
+    assert load_policy(policy.to_dict()) == policy
 
 
 def test_policy_reports_the_fields_it_reads() -> None:
@@ -224,8 +224,15 @@ def test_credit_limit_must_be_a_non_negative_integer(
     policy_data: dict[str, Any], expression: str, message: str
 ) -> None:
     policy_data["rules"][5]["credit_limit"] = expression
-    with pytest.raises(EvaluationError, match=message):
+    with pytest.raises(EvaluationError, match=message) as caught:
         load_policy(policy_data).evaluate(facts(score=700))
+    assert "policy 'test_credit' v2, rule 'prime': credit_limit" in str(caught.value)
+
+
+def test_error_in_a_limit_expression_names_its_rule(policy_data: dict[str, Any]) -> None:
+    policy_data["rules"][4]["credit_limit"] = "applicant.income_annual_usd // 0"
+    with pytest.raises(EvaluationError, match="rule 'near_prime': division by zero"):
+        load_policy(policy_data).evaluate(facts(score=600))
 
 
 def problems_of(source: Any, fields: frozenset[str] | None = FIELDS) -> list[str]:
