@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["MINOR_DIGITS", "format_bps", "format_money", "percent_of"]
+__all__ = ["MINOR_DIGITS", "format_bps", "format_money", "parse_money", "percent_of"]
 
 MINOR_DIGITS: dict[str, int] = {"USD": 2, "EUR": 2, "GBP": 2, "CNY": 2, "JPY": 0}
 _SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "CN¥", "JPY": "¥"}
@@ -30,3 +30,19 @@ def format_bps(bps: int) -> str:
 def percent_of(amount: int, bps: int) -> int:
     """``amount * bps / 10000`` rounded half up, in integers."""
     return (amount * bps + 5_000) // 10_000
+
+
+def parse_money(text: str, currency: str) -> int:
+    """Read ``"12.34"`` / ``"$1,299"`` as minor units, exactly; raises ``ValueError``."""
+    digits = MINOR_DIGITS.get(currency, 2)
+    cleaned = "".join(ch for ch in text.strip() if ch.isdigit() or ch in ".-")
+    if not cleaned or cleaned.count(".") > 1 or "-" in cleaned[1:]:
+        raise ValueError(f"{text!r} is not an amount")
+    negative = cleaned.startswith("-")
+    whole, _, frac = cleaned.lstrip("-").partition(".")
+    if len(frac) > digits:
+        raise ValueError(f"{text!r} has more than {digits} decimals for {currency}")
+    if not whole and not frac:
+        raise ValueError(f"{text!r} is not an amount")
+    amount = int(whole or "0") * 10**digits + int((frac or "0").ljust(digits, "0") or "0")
+    return int(-amount if negative else amount)

@@ -45,6 +45,7 @@ class CheckoutRecord:
     decision_latency_ms: float | None = None
     loan_id: str | None = None
     error: str | None = None
+    checkout_id: str | None = None
 
 
 @dataclass

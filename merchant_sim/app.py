@@ -1,0 +1,148 @@
+"""The merchant simulator's Textual app: modes for store, loan, lender desk and dashboard."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from merchant_sim.commands import SimCommands
+from merchant_sim.connection import SandboxConnection
+from merchant_sim.gateway import FeatureUnavailable, Gateway
+from merchant_sim.identity import Identity
+from merchant_sim.messages import CheckoutDecided, LoanChanged, SandboxFailed, SandboxReady
+from merchant_sim.screens.dashboard import DashboardScreen
+from merchant_sim.screens.lender import LenderScreen
+from merchant_sim.screens.loan import LoanScreen
+from merchant_sim.screens.store import StoreScreen
+from merchant_sim.session import Session
+from sdk._exceptions import APIError
+
+if TYPE_CHECKING:
+    from merchant_sim.demo import DemoTour
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class MerchantSimApp(App[None]):
+    """A storefront that checks out with instant installments against the lending sandbox."""
+
+    TITLE = "Installo merchant simulator"
+    CSS_PATH = STYLES / "app.tcss"
+    COMMANDS = App.COMMANDS | {SimCommands}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
+        "store": StoreScreen,
+        "loan": LoanScreen,
+        "lender": LenderScreen,
+        "dashboard": DashboardScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "switch_mode('store')", "Store"),
+        Binding("f2", "switch_mode('loan')", "Loan"),
+        Binding("f3", "switch_mode('lender')", "Lender"),
+        Binding("f4", "switch_mode('dashboard')", "Dashboard"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, connect: Callable[[], SandboxConnection], *, demo: bool = False) -> None:
+        super().__init__()
+        self.connect = connect
+        self.demo = demo
+        self.session = Session()
+        self.connection: SandboxConnection | None = None
+        self.gateway: Gateway | None = None
+        self.demo_tour: DemoTour | None = None
+
+    @property
+    def connection_label(self) -> str:
+        """Where the sandbox is, for the status line."""
+        return self.connection.label if self.connection else "not connected"
+
+    def on_mount(self) -> None:
+        """Show the store at once; the sandbox starts behind it."""
+        self.switch_mode("store")
+        self.start_sandbox()
+
+    @work(exclusive=True, group="connect")
+    async def start_sandbox(self) -> None:
+        """Start or reach the sandbox off the UI thread, then load personas."""
+        try:
+            self.connection = await asyncio.to_thread(self.connect)
+            gateway = Gateway(self.connection.client)
+            try:
+                self.session.personas = await gateway.personas()
+            except FeatureUnavailable:
+                self.session.personas = []
+        except (APIError, RuntimeError, OSError, ImportError) as exc:
+            self.screen.post_message(SandboxFailed(str(exc)))
+            self.notify(f"Sandbox unavailable: {exc}", severity="error", timeout=10)
+            return
+        self.gateway = gateway
+        if self.session.identity is None and self.session.personas:
+            self.session.identity = Identity.from_persona(self.session.personas[0])
+        self.screen.post_message(SandboxReady())
+        if self.demo:
+            self.action_demo()
+
+    async def on_unmount(self) -> None:
+        """Close the client."""
+        if self.connection is not None:
+            await self.connection.aclose()
+
+    def on_checkout_decided(self, message: CheckoutDecided) -> None:
+        """Count the decision; an approval makes its loan the current one."""
+        self.session.record_decision(
+            message.checkout, message.latency_ms, message.tier, message.locale
+        )
+        if message.checkout.loan and self.gateway is not None:
+            self.fetch_loan(message.checkout.loan)
+
+    def on_loan_changed(self, message: LoanChanged) -> None:
+        """Track the loan and tell the loan screen."""
+        self.session.record_loan(message.loan)
+        if isinstance(self.screen, LoanScreen):
+            self.screen.post_message(LoanChanged(message.loan))
+
+    @work(group="loans")
+    async def fetch_loan(self, loan_id: str) -> None:
+        """Read a loan and make it current."""
+        if self.gateway is None:
+            return
+        loan = await self.gateway.loan(loan_id)
+        self.session.loan = loan
+        self.session.record_loan(loan)
+
+    def open_loan(self, loan_id: str) -> None:
+        """Show the loan screen for ``loan_id``."""
+        if self.session.loan is None or self.session.loan.id != loan_id:
+            self.session.loan = self.session.loans.get(loan_id)
+        self.switch_mode("loan")
+        if self.session.loan is None:
+            self.fetch_loan(loan_id)
+
+    async def run_in_mode(self, mode: str, action: str) -> None:
+        """Run ``action`` on the screen of ``mode`` (or on the app when mode is empty)."""
+        if mode:
+            if self.current_mode != mode:
+                await self.switch_mode(mode)
+            await self.screen.run_action(action)
+        else:
+            await self.run_action(action)
+
+    def action_demo(self) -> None:
+        """Play the scripted tour."""
+        from merchant_sim.demo import DemoTour
+
+        DemoTour(self).start()
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key stops a running demo tour."""
+        if self.demo_tour is not None:
+            self.demo_tour.interrupt(event)
+            event.stop()

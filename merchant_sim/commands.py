@@ -1,0 +1,58 @@
+"""Command palette entries: one for every action of the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from merchant_sim.app import MerchantSimApp
+
+#: (title, help, screen mode to run it on or "" for the app, action name)
+ACTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("Store", "Open the storefront", "", "switch_mode('store')"),
+    ("Loan", "Open the current loan", "", "switch_mode('loan')"),
+    ("Lender desk", "Open the review and onboarding queues", "", "switch_mode('lender')"),
+    ("Dashboard", "Open the live dashboard", "", "switch_mode('dashboard')"),
+    ("Add to cart", "Add the highlighted product", "store", "add"),
+    ("Remove from cart", "Take one of the highlighted product out", "store", "remove"),
+    ("Empty cart", "Remove everything from the cart", "store", "empty_cart"),
+    ("Pick customer", "Choose a persona or a custom identity", "store", "pick_customer"),
+    ("Random customer", "A random seeded persona becomes the shopper", "store", "random_customer"),
+    ("Checkout", "See the offers for this cart", "store", "checkout"),
+    ("Capture loan", "Capture the whole authorization", "loan", "capture"),
+    ("Void loan", "Release the authorization", "loan", "void"),
+    ("Refund loan", "Refund part or all of the loan", "loan", "refund"),
+    ("Pay installment", "The customer pays the next installment", "loan", "pay"),
+    ("Advance clock", "Move the sandbox clock a month on", "loan", "advance_clock"),
+    ("Approve", "Approve the selected review or application", "lender", "settle(True)"),
+    ("Decline", "Decline the selected review or application", "lender", "settle(False)"),
+    ("New merchant application", "Send an application to onboarding", "lender", "apply_merchant"),
+    ("Demo tour", "Play the scripted tour", "", "demo"),
+)
+
+
+class SimCommands(Provider):
+    """Every simulator action, runnable from the palette."""
+
+    def _runner(self, mode: str, action: str) -> Callable[[], object]:
+        app = cast("MerchantSimApp", self.app)
+        return partial(app.run_in_mode, mode, action)
+
+    async def discover(self) -> Hits:
+        """List every action."""
+        for title, help_text, mode, action in ACTIONS:
+            yield DiscoveryHit(title, self._runner(mode, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match actions by title."""
+        matcher = self.matcher(query)
+        for title, help_text, mode, action in ACTIONS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(title), self._runner(mode, action), help=help_text
+                )

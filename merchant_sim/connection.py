@@ -1,0 +1,109 @@
+"""Reach a sandbox: start one in-process, or connect to one by URL."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from sdk import AsyncInstallo
+
+__all__ = [
+    "DEMO_ADMIN_KEY",
+    "DEMO_API_KEY",
+    "EMBEDDED_URL",
+    "SandboxConnection",
+    "build_sandbox_app",
+]
+
+DEMO_API_KEY = "sk_test_demo"
+DEMO_ADMIN_KEY = "admin_test_demo"
+EMBEDDED_URL = "http://sandbox.local"
+
+#: Wraps the transport the client will use (the scenario runner injects faults this way).
+TransportWrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
+
+
+def build_sandbox_app(*, seed: int = 0, chaos_rate: float | None = None) -> Any:
+    """Build the sandbox's ASGI app with an in-memory SQLite database."""
+    app_module = importlib.import_module("mock_server.app")
+    settings_cls = _settings_class()
+    values: dict[str, Any] = {"seed": seed}
+    if chaos_rate is not None:
+        values["chaos_rate"] = chaos_rate
+    fields = getattr(settings_cls, "model_fields", {})
+    settings = settings_cls(**{k: v for k, v in values.items() if k in fields})
+    return app_module.create_app(settings)
+
+
+def _settings_class() -> Any:
+    for name in ("mock_server.settings", "mock_server.config", "mock_server.app"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        for attr in ("Settings", "SandboxSettings", "ServerSettings"):
+            if hasattr(module, attr):
+                return getattr(module, attr)
+    raise RuntimeError("the sandbox's settings class was not found")
+
+
+@dataclass
+class SandboxConnection:
+    """An SDK client bound to one sandbox, and how to describe and close it."""
+
+    client: AsyncInstallo
+    label: str
+    embedded: bool
+
+    @classmethod
+    def start_embedded(
+        cls,
+        *,
+        seed: int = 0,
+        api_key: str = DEMO_API_KEY,
+        admin_key: str = DEMO_ADMIN_KEY,
+        max_retries: int | None = None,
+        wrap: TransportWrap | None = None,
+    ) -> SandboxConnection:
+        """Start the sandbox in this process (SQLite in memory) and drive it through ASGI."""
+        app = build_sandbox_app(seed=seed)
+        transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
+        if wrap is not None:
+            transport = wrap(transport)
+        client = AsyncInstallo(
+            api_key=api_key,
+            admin_key=admin_key,
+            base_url=EMBEDDED_URL,
+            transport=transport,
+            max_retries=max_retries,
+        )
+        return cls(client, f"embedded sandbox (seed {seed}, demo merchant)", embedded=True)
+
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        api_key: str,
+        admin_key: str | None = None,
+        *,
+        max_retries: int | None = None,
+        wrap: TransportWrap | None = None,
+    ) -> SandboxConnection:
+        """Drive the sandbox at ``url`` with a merchant key (and the admin key, for the lender)."""
+        transport = wrap(httpx.AsyncHTTPTransport()) if wrap is not None else None
+        client = AsyncInstallo(
+            api_key=api_key,
+            admin_key=admin_key,
+            base_url=url,
+            max_retries=max_retries,
+            transport=transport,
+        )
+        return cls(client, f"sandbox at {url}", embedded=False)
+
+    async def aclose(self) -> None:
+        """Close the client's connections."""
+        await self.client.close()

@@ -1,0 +1,70 @@
+"""Who is shopping: a persona or a hand-made identity, and the customer body it becomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["MAGIC_TAGS", "Identity"]
+
+MAGIC_TAGS: tuple[str, ...] = ("approve", "decline", "review", "fraud", "frozen")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A shopper's identity as the API's customer body wants it."""
+
+    name: str
+    email: str
+    tier: str = "custom"
+    locale: str = "en_US"
+    phone: str | None = None
+    date_of_birth: str | None = None
+    national_id_last4: str | None = None
+    address: dict[str, Any] | None = field(default=None, hash=False)
+
+    @classmethod
+    def from_persona(cls, persona: Any) -> Identity:
+        """Build from an SDK ``Persona`` (or anything with the same attributes)."""
+        address = getattr(persona, "address", None)
+        if address is not None and hasattr(address, "model_dump"):
+            address = address.model_dump(exclude_none=True)
+        dob = getattr(persona, "date_of_birth", None)
+        return cls(
+            name=str(getattr(persona, "name", None) or persona.email.split("@")[0]),
+            email=str(persona.email),
+            tier=str(getattr(persona, "tier", "custom")),
+            locale=str(getattr(persona, "locale", None) or "en_US"),
+            phone=getattr(persona, "phone", None),
+            date_of_birth=str(dob) if dob is not None else None,
+            national_id_last4=getattr(persona, "national_id_last4", None),
+            address=address,
+        )
+
+    @property
+    def magic_tag(self) -> str | None:
+        """The ``+tag`` in the email's local part, if it is one the sandbox knows."""
+        local = self.email.split("@", 1)[0]
+        if "+" not in local:
+            return None
+        tag = local.rsplit("+", 1)[1]
+        return tag if tag in MAGIC_TAGS else None
+
+    def with_tag(self, tag: str | None) -> Identity:
+        """The same person with the email's magic tag replaced (``None`` removes it)."""
+        local, _, domain = self.email.partition("@")
+        base = local.split("+", 1)[0]
+        email = f"{base}+{tag}@{domain}" if tag else f"{base}@{domain}"
+        return replace(self, email=email)
+
+    def customer_body(self) -> dict[str, Any]:
+        """The ``POST /v1/customers`` body (unset fields left out)."""
+        body: dict[str, Any] = {"name": self.name, "email": self.email, "locale": self.locale}
+        optional = {
+            "phone": self.phone,
+            "date_of_birth": self.date_of_birth,
+            "national_id_last4": self.national_id_last4,
+            "address": self.address,
+        }
+        body.update({k: v for k, v in optional.items() if v is not None})
+        return body

@@ -1,0 +1,171 @@
+"""The lender's desk: the manual review queue and the merchant onboarding queue."""
+
+from __future__ import annotations
+
+import random
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from merchant_sim.gateway import FeatureUnavailable
+from merchant_sim.messages import CheckoutDecided
+from merchant_sim.screens._base import SimScreen
+from sdk._exceptions import APIError
+from sdk.types.admin import Review
+from sdk.types.merchant import Merchant
+
+_APPLICATIONS = (
+    ("Moonlight Jewels LLC", "5944", 1, 90_000_000),
+    ("Harbor Bikes Inc", "5940", 6, 4_000_000),
+    ("QuickCash Electronics", "5732", 0, 250_000_000),
+)
+
+
+class LenderScreen(SimScreen):
+    """Work reviews and onboarding applications by hand."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "settle(True)", "Approve"),
+        Binding("d", "settle(False)", "Decline"),
+        Binding("o", "apply_merchant", "New application"),
+        Binding("g", "reload", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reviews: list[Review] = []
+
+    def compose(self) -> ComposeResult:
+        """Two queues, one above the other."""
+        yield Header()
+        with Vertical(id="lender-body"):
+            yield Label("Manual review queue", classes="pane-title")
+            yield Static("", id="reviews-notice", classes="notice")
+            yield DataTable[str](id="reviews", cursor_type="row")
+            yield Label("Onboarding review", classes="pane-title")
+            yield Static("", id="onboarding-notice", classes="notice")
+            yield DataTable[str](id="onboarding", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Columns, then load."""
+        self.query_one("#reviews", DataTable).add_columns("Review", "Checkout", "Reasons", "Status")
+        self.query_one("#onboarding", DataTable).add_columns("Merchant", "Name", "Status", "Why")
+        self.show_onboarding()
+
+    def on_screen_resume(self) -> None:
+        """Reload whenever the desk is opened."""
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Reload the review queue."""
+        self.load_reviews()
+
+    @work(exclusive=True, group="reviews")
+    async def load_reviews(self) -> None:
+        """Fetch pending reviews."""
+        if self.gateway is None:
+            return
+        notice = self.query_one("#reviews-notice", Static)
+        try:
+            self.reviews = await self.gateway.reviews()
+        except FeatureUnavailable as exc:
+            notice.update(f"⚠ {exc}")
+            return
+        except APIError as exc:
+            notice.update(f"[red]{exc.message}[/]")
+            return
+        notice.update("" if self.reviews else "[dim]No applications waiting for review[/]")
+        table: DataTable[str] = self.query_one("#reviews", DataTable)
+        table.clear()
+        for review in self.reviews:
+            table.add_row(
+                review.id, review.checkout or "-", ", ".join(review.reason_codes), review.status
+            )
+
+    def show_onboarding(self) -> None:
+        """Redraw the merchants this session applied for."""
+        table: DataTable[str] = self.query_one("#onboarding", DataTable)
+        table.clear()
+        merchants = list(self.session.merchants.values())
+        for merchant in merchants:
+            why = ", ".join(merchant.review_reasons)
+            table.add_row(merchant.id, merchant.legal_name, str(merchant.status), why)
+        if not merchants:
+            self.query_one("#onboarding-notice", Static).update(
+                "[dim]Press o to send a merchant application through onboarding[/]"
+            )
+
+    @work(exclusive=True, group="onboarding")
+    async def action_apply_merchant(self) -> None:
+        """Send a merchant application; risky ones land in onboarding review."""
+        if self.gateway is None:
+            return
+        name, mcc, years, volume = random.choice(_APPLICATIONS)
+        slug = name.split()[0].lower()
+        application = {
+            "legal_name": name,
+            "mcc": mcc,
+            "country": "US",
+            "currency": "USD",
+            "website": f"https://{slug}.example",
+            "years_in_business": years,
+            "expected_monthly_volume": volume,
+            "contact_email": f"owner@{slug}.example",
+        }
+        try:
+            merchant = await self.gateway.apply_merchant(application)
+        except APIError as exc:
+            self.query_one("#onboarding-notice", Static).update(f"⚠ {exc.message}")
+            return
+        self.session.merchants[merchant.id] = merchant
+        self.query_one("#onboarding-notice", Static).update("")
+        self.show_onboarding()
+
+    def action_settle(self, approve: bool) -> None:
+        """Approve or decline the selected row of the focused queue."""
+        onboarding: DataTable[str] = self.query_one("#onboarding", DataTable)
+        if onboarding.has_focus:
+            merchants = list(self.session.merchants.values())
+            if merchants:
+                self.settle_merchant(
+                    merchants[min(onboarding.cursor_row, len(merchants) - 1)], approve
+                )
+            return
+        if self.reviews:
+            table: DataTable[str] = self.query_one("#reviews", DataTable)
+            self.settle_review(self.reviews[min(table.cursor_row, len(self.reviews) - 1)], approve)
+
+    @work(exclusive=True, group="reviews")
+    async def settle_review(self, review: Review, approve: bool) -> None:
+        """Settle a review, then tell the app how the checkout ended."""
+        gateway = self.gateway
+        if gateway is None:
+            return
+        try:
+            await gateway.settle_review(review.id, approve)
+            checkout = await gateway.checkout(review.checkout) if review.checkout else None
+        except (FeatureUnavailable, APIError) as exc:
+            self.notify(str(exc), title="Review", severity="warning")
+            return
+        if checkout is not None:
+            self.sim.post_message(CheckoutDecided(checkout, 0.0, "", ""))
+            self.notify(f"{checkout.id} is now {checkout.status}")
+        self.load_reviews()
+
+    @work(exclusive=True, group="onboarding")
+    async def settle_merchant(self, merchant: Merchant, approve: bool) -> None:
+        """Approve or reject an application in onboarding review."""
+        if self.gateway is None:
+            return
+        try:
+            updated = await self.gateway.settle_merchant(merchant.id, approve)
+        except (FeatureUnavailable, APIError) as exc:
+            self.query_one("#onboarding-notice", Static).update(f"⚠ {exc}")
+            return
+        self.session.merchants[updated.id] = updated
+        self.show_onboarding()

@@ -1,0 +1,190 @@
+"""A loan after approval: capture, void, refund, pay, move the clock, watch events."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Label
+
+from merchant_sim.gateway import FeatureUnavailable
+from merchant_sim.messages import LoanChanged
+from merchant_sim.screens._base import SimScreen
+from merchant_sim.widgets.event_log import EventLog
+from merchant_sim.widgets.loan_summary import LoanSummary
+from merchant_sim.widgets.schedule_table import ScheduleTable
+from sdk._exceptions import APIError
+from sdk.types.loan import Loan
+
+EVENT_POLL_SECONDS = 1.0
+CLOCK_STEP_DAYS = 30
+
+
+def next_installment_amount(loan: Loan) -> int:
+    """What is owed on the first installment not fully paid (0 when none is)."""
+    for entry in loan.schedule:
+        if str(entry.status) != "paid" and entry.amount > entry.paid_amount:
+            return entry.amount + entry.fees - entry.paid_amount
+    return 0
+
+
+class LoanScreen(SimScreen):
+    """The current loan, its schedule and the live event log."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "capture", "Capture"),
+        Binding("v", "void", "Void"),
+        Binding("r", "refund", "Refund"),
+        Binding("y", "pay", "Pay"),
+        Binding("m", "advance_clock", "+1 month"),
+        Binding("g", "reload", "Refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Summary, schedule, event log."""
+        yield Header()
+        with Vertical(id="loan-body"):
+            yield LoanSummary(id="loan-summary", classes="pane")
+            yield Label("Schedule", classes="pane-title")
+            yield ScheduleTable(id="schedule")
+            yield Label("Events", classes="pane-title")
+            yield EventLog(id="events")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw the loan and start polling events."""
+        self.show_loan(self.session.loan)
+        self.set_interval(EVENT_POLL_SECONDS, self.poll_events)
+
+    def on_screen_resume(self) -> None:
+        """Show whichever loan is current now."""
+        self.show_loan(self.session.loan)
+        if self.session.loan is not None:
+            self.reload_loan(self.session.loan.id)
+
+    def show_loan(self, loan: Loan | None) -> None:
+        """Redraw summary and schedule."""
+        self.query_one(LoanSummary).show(loan)
+        if loan is not None:
+            self.query_one(ScheduleTable).show_loan(loan)
+
+    def on_loan_changed(self, message: LoanChanged) -> None:
+        """A loan changed: redraw if it is ours."""
+        if self.session.loan is not None and message.loan.id == self.session.loan.id:
+            self.show_loan(message.loan)
+
+    @work(exclusive=True, group="events")
+    async def poll_events(self) -> None:
+        """Fetch recent events into the log."""
+        if self.gateway is None or not self.is_current:
+            return
+        try:
+            events = await self.gateway.events(limit=30)
+        except APIError:
+            return
+        self.query_one(EventLog).add_events(events)
+
+    @work(exclusive=True, group="loan")
+    async def reload_loan(self, loan_id: str) -> None:
+        """Re-read the loan."""
+        if self.gateway is not None:
+            await self._run(lambda g: g.loan(loan_id), "Refresh")
+
+    async def _run(self, call: Callable[..., Awaitable[Loan]], what: str) -> None:
+        gateway = self.gateway
+        if gateway is None:
+            return
+        try:
+            loan = await call(gateway)
+        except FeatureUnavailable as exc:
+            self.notify(str(exc), title=what, severity="warning")
+            return
+        except APIError as exc:
+            self.notify(exc.message, title=f"{what} failed", severity="error")
+            return
+        self.sim.post_message(LoanChanged(loan))
+        self.show_loan(loan)
+        self.poll_events()
+
+    def _loan(self) -> Loan | None:
+        if self.session.loan is None:
+            self.notify("No loan yet: approve a checkout first", severity="warning")
+        return self.session.loan
+
+    def action_reload(self) -> None:
+        """Re-read the loan."""
+        if (loan := self._loan()) is not None:
+            self.reload_loan(loan.id)
+
+    @work(exclusive=True, group="loan")
+    async def action_capture(self) -> None:
+        """Capture the whole authorization."""
+        if (loan := self._loan()) is not None:
+            await self._run(lambda g: g.capture(loan.id), "Capture")
+
+    @work(exclusive=True, group="loan")
+    async def action_void(self) -> None:
+        """Void the authorization."""
+        if (loan := self._loan()) is not None:
+            await self._run(lambda g: g.void(loan.id), "Void")
+
+    @work(exclusive=True, group="loan")
+    async def action_pay(self) -> None:
+        """Pay the next installment now."""
+        loan = self._loan()
+        if loan is None:
+            return
+        amount = next_installment_amount(loan)
+        if amount <= 0:
+            self.notify("Nothing is owed", severity="warning")
+            return
+        await self._run(lambda g: g.pay(loan.id, amount), "Payment")
+
+    def action_refund(self) -> None:
+        """Ask how much to refund, then refund it."""
+        from merchant_sim.screens.amount_dialog import AmountDialog
+
+        loan = self._loan()
+        if loan is None:
+            return
+        refundable = loan.captured_amount - loan.refunded_amount
+        if refundable <= 0:
+            self.notify("Nothing captured to refund", severity="warning")
+            return
+
+        def refund(amount: int | None) -> None:
+            if amount is not None:
+                self.refund_loan(loan.id, amount)
+
+        dialog = AmountDialog("Refund amount", refundable, loan.currency, maximum=refundable)
+        self.app.push_screen(dialog, refund)
+
+    @work(exclusive=True, group="loan")
+    async def refund_loan(self, loan_id: str, amount: int) -> None:
+        """Refund ``amount``."""
+        await self._run(lambda g: g.refund(loan_id, amount), "Refund")
+
+    @work(exclusive=True, group="loan")
+    async def action_advance_clock(self) -> None:
+        """Move the sandbox clock a month on, then re-read the loan."""
+        gateway = self.gateway
+        if gateway is None:
+            return
+        try:
+            when = await gateway.advance_clock(CLOCK_STEP_DAYS)
+        except FeatureUnavailable as exc:
+            self.notify(str(exc), title="Clock", severity="warning")
+            return
+        except APIError as exc:
+            self.notify(exc.message, title="Clock failed", severity="error")
+            return
+        self.query_one(EventLog).add_note(
+            f"[cyan]clock advanced {CLOCK_STEP_DAYS} days → {when}[/]"
+        )
+        if self.session.loan is not None:
+            loan_id = self.session.loan.id
+            await self._run(lambda g: g.loan(loan_id), "Refresh")

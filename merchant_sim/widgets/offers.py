@@ -1,0 +1,67 @@
+"""Installment offers with their Truth-in-Lending disclosures, as a storefront widget shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.table import Table
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from merchant_sim.money import format_bps, format_money
+from sdk.types.offer import Offer
+
+_INTERVAL = {"month": "month", "two_weeks": "2 weeks"}
+
+
+def plan_title(offer: Offer) -> str:
+    """``12 monthly payments`` / ``4 payments every 2 weeks``."""
+    if str(offer.interval) == "month":
+        return f"{offer.term_count} monthly payments"
+    every = _INTERVAL.get(str(offer.interval), str(offer.interval))
+    return f"{offer.term_count} payments every {every}"
+
+
+def disclosure(offer: Offer, currency: str) -> RenderableType:
+    """The offer's disclosure box: payment, APR, finance charge, totals, first due date."""
+    cur = offer.currency or currency
+    box = Table.grid(padding=(0, 2))
+    box.add_column(style="dim")
+    box.add_column(justify="right")
+    box.add_column(style="dim")
+    box.add_column(justify="right")
+    per = "mo" if str(offer.interval) == "month" else "2 wk"
+    head = f"[b]{format_money(offer.installment_amount, cur)}/{per}[/b]  {plan_title(offer)}"
+    box.add_row(head, "", "", "")
+    box.add_row(
+        "APR", format_bps(offer.apr_bps), "Finance charge", format_money(offer.finance_charge, cur)
+    )
+    box.add_row(
+        "Amount financed",
+        format_money(offer.amount_financed, cur),
+        "Total of payments",
+        format_money(offer.total_of_payments, cur),
+    )
+    box.add_row("First due", offer.first_due_date.isoformat(), "Payments", str(offer.term_count))
+    return box
+
+
+class OfferList(OptionList):
+    """One option per offer; selecting one chooses that plan."""
+
+    def show_offers(self, offers: Sequence[Offer], currency: str) -> None:
+        """Replace the options with these offers."""
+        self.offers = list(offers)
+        self.clear_options()
+        self.add_options([Option(disclosure(o, currency), id=o.id) for o in self.offers])
+        if self.offers:
+            self.highlighted = 0
+
+    @property
+    def highlighted_offer(self) -> Offer | None:
+        """The offer under the cursor."""
+        offers: list[Offer] = getattr(self, "offers", [])
+        if self.highlighted is None or not offers:
+            return None
+        return offers[self.highlighted]
