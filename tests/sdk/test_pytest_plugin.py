@@ -1,0 +1,30 @@
+"""The `installo` pytest plugin is registered through its entry point and its fixtures work."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+from sdk import Installo
+from sdk.testing import MockAPI
+
+
+def test_plugin_is_registered_as_a_pytest11_entry_point(pytestconfig: pytest.Config) -> None:
+    names = {ep.name: ep.value for ep in entry_points(group="pytest11")}
+    assert names.get("installo") == "sdk.testing.pytest_plugin"
+    assert pytestconfig.pluginmanager.has_plugin("installo")
+
+
+def test_installo_mock_fixture_mocks_the_default_base_url(installo_mock: MockAPI) -> None:
+    installo_mock.outcome = "decline"
+    with Installo(api_key="sk_test_fixture", base_url=installo_mock.base_url) as client:
+        checkout = client.checkouts.create(
+            items=[{"sku": "S", "name": "Mug", "unit_amount": 500, "quantity": 1}],
+            amount=500,
+            currency="USD",
+            customer="cus_1",
+        )
+        decided = client.checkouts.confirm(checkout.id, offer=checkout.offers[0].id)
+    assert decided.status == "declined"
+    assert decided.decision is not None and decided.decision.reason_codes == ["SANDBOX_DECLINE"]
