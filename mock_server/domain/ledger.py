@@ -1,0 +1,336 @@
+"""The loan ledger's parts: installments with what was paid, history, allocations, fee policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Final, Literal
+
+from mock_server.domain.money import round_half_even
+from mock_server.domain.schedule import Installment, annuity_parts
+
+__all__ = [
+    "CHARGE_OFF_DAYS",
+    "DEFAULT_LATE_FEE_POLICY",
+    "DELINQUENT_DAYS",
+    "HistoryEntry",
+    "InstallmentStatus",
+    "LateFeePolicy",
+    "LoanInstallment",
+    "PaymentAllocation",
+    "accrued_interest",
+    "allocate",
+    "due_lines",
+    "future_lines",
+    "past_grace",
+    "reamortize",
+]
+
+InstallmentStatus = Literal["upcoming", "due", "paid", "late"]
+
+DELINQUENT_DAYS: Final = 30
+CHARGE_OFF_DAYS: Final = 120
+
+_DEFAULT_LATE_FEES: Final = {"USD": 700, "EUR": 700, "GBP": 600, "CNY": 5000, "JPY": 1000}
+
+
+@dataclass(frozen=True, slots=True)
+class LateFeePolicy:
+    """Late fees: one flat fee per installment unpaid beyond the grace period, capped per loan.
+
+    ``cap_bps`` caps the total late fees on a loan at that share of the captured amount.
+    """
+
+    grace_days: int = 10
+    fee_amounts: Mapping[str, int] = field(
+        default_factory=lambda: dict(_DEFAULT_LATE_FEES), hash=False
+    )
+    cap_bps: int = 2500
+
+    def __post_init__(self) -> None:
+        if self.grace_days < 0:
+            raise ValueError("grace_days must not be negative")
+        if not 0 <= self.cap_bps <= 10_000:
+            raise ValueError("cap_bps must be between 0 and 10000")
+        if any(v < 0 for v in self.fee_amounts.values()):
+            raise ValueError("fee_amounts must not be negative")
+
+    def fee_for(self, currency: str) -> int:
+        """The flat late fee in this currency (0 when none is configured)."""
+        return self.fee_amounts.get(currency, 0)
+
+    def cap_for(self, captured_amount: int) -> int:
+        """The most late fees a loan of this captured amount may ever carry."""
+        return captured_amount * self.cap_bps // 10_000
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data."""
+        return {
+            "grace_days": self.grace_days,
+            "fee_amounts": dict(self.fee_amounts),
+            "cap_bps": self.cap_bps,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> LateFeePolicy:
+        """Read the data ``to_dict`` wrote."""
+        fees = data["fee_amounts"]
+        if not isinstance(fees, Mapping):
+            raise ValueError("fee_amounts must be a mapping")
+        return cls(
+            int_field(data, "grace_days"),
+            {str(k): int(v) for k, v in fees.items()},
+            int_field(data, "cap_bps"),
+        )
+
+
+DEFAULT_LATE_FEE_POLICY: Final = LateFeePolicy()
+
+
+def int_field(data: Mapping[str, object], key: str) -> int:
+    """Read an int field from JSON-like data."""
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key} must be an int")
+    return value
+
+
+def date_field(data: Mapping[str, object], key: str) -> date:
+    """Read an ISO date field from JSON-like data."""
+    value = data[key]
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be an ISO date string")
+    return date.fromisoformat(value)
+
+
+@dataclass(slots=True)
+class LoanInstallment:
+    """A scheduled installment of a live loan and what has been paid against each part."""
+
+    sequence: int
+    due_date: date
+    principal: int
+    interest: int
+    fees: int = 0
+    paid_principal: int = 0
+    paid_interest: int = 0
+    paid_fees: int = 0
+    late: bool = False
+    late_fee_assessed: bool = False
+
+    @classmethod
+    def from_installment(cls, installment: Installment) -> LoanInstallment:
+        """A fresh, unpaid ledger line for a scheduled installment."""
+        i = installment
+        return cls(i.sequence, i.due_date, i.principal, i.interest, i.fees)
+
+    @property
+    def amount(self) -> int:
+        """Total owed for this installment: principal + interest + fees."""
+        return self.principal + self.interest + self.fees
+
+    @property
+    def paid_amount(self) -> int:
+        """Total paid against this installment."""
+        return self.paid_principal + self.paid_interest + self.paid_fees
+
+    @property
+    def unpaid_principal(self) -> int:
+        """Principal still owed."""
+        return self.principal - self.paid_principal
+
+    @property
+    def unpaid_interest(self) -> int:
+        """Interest still owed."""
+        return self.interest - self.paid_interest
+
+    @property
+    def unpaid_fees(self) -> int:
+        """Fees still owed."""
+        return self.fees - self.paid_fees
+
+    @property
+    def unpaid(self) -> int:
+        """Everything still owed on this installment."""
+        return self.amount - self.paid_amount
+
+    def status(self, as_of: date) -> InstallmentStatus:
+        """``paid``, ``late`` (past grace), ``due`` (on or after its date) or ``upcoming``."""
+        if self.unpaid == 0:
+            return "paid"
+        if self.late:
+            return "late"
+        return "due" if self.due_date <= as_of else "upcoming"
+
+    def to_dict(self, as_of: date) -> dict[str, object]:
+        """The wire schedule entry plus the ledger fields needed to restore it."""
+        return {
+            "sequence": self.sequence,
+            "due_date": self.due_date.isoformat(),
+            "amount": self.amount,
+            "principal": self.principal,
+            "interest": self.interest,
+            "fees": self.fees,
+            "status": self.status(as_of),
+            "paid_amount": self.paid_amount,
+            "paid_principal": self.paid_principal,
+            "paid_interest": self.paid_interest,
+            "paid_fees": self.paid_fees,
+            "late": self.late,
+            "late_fee_assessed": self.late_fee_assessed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> LoanInstallment:
+        """Read the data ``to_dict`` wrote (derived fields are recomputed, not read)."""
+        return cls(
+            sequence=int_field(data, "sequence"),
+            due_date=date_field(data, "due_date"),
+            principal=int_field(data, "principal"),
+            interest=int_field(data, "interest"),
+            fees=int_field(data, "fees"),
+            paid_principal=int_field(data, "paid_principal"),
+            paid_interest=int_field(data, "paid_interest"),
+            paid_fees=int_field(data, "paid_fees"),
+            late=bool(data["late"]),
+            late_fee_assessed=bool(data["late_fee_assessed"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One thing that happened to a loan: when, what, how much and a human detail."""
+
+    on: date
+    kind: str
+    amount: int
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data."""
+        return {
+            "date": self.on.isoformat(),
+            "kind": self.kind,
+            "amount": self.amount,
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> HistoryEntry:
+        """Read the data ``to_dict`` wrote."""
+        return cls(
+            date_field(data, "date"),
+            str(data["kind"]),
+            int_field(data, "amount"),
+            str(data["detail"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentAllocation:
+    """Where a payment went: fees, then interest, then due principal, then future principal."""
+
+    amount: int
+    fees: int
+    interest: int
+    principal: int
+    prepaid_principal: int
+    paid_off: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data."""
+        return {
+            "amount": self.amount,
+            "fees": self.fees,
+            "interest": self.interest,
+            "principal": self.principal,
+            "prepaid_principal": self.prepaid_principal,
+            "paid_off": self.paid_off,
+        }
+
+
+def due_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:
+    """Installments due on or before ``on`` with something still owed, oldest first."""
+    return [i for i in lines if i.due_date <= on and i.unpaid > 0]
+
+
+def future_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:
+    """Installments not yet due on ``on``."""
+    return [i for i in lines if i.due_date > on]
+
+
+def past_grace(
+    lines: Sequence[LoanInstallment], on: date, grace_days: int
+) -> list[LoanInstallment]:
+    """Due installments still owed more than ``grace_days`` after their due date."""
+    return [i for i in due_lines(lines, on) if (on - i.due_date).days > grace_days]
+
+
+def accrued_interest(lines: Sequence[LoanInstallment], start: date, on: date) -> int:
+    """Interest accrued by ``on`` in the current period, pro rata by days, half-even.
+
+    The current period runs from the previous due date (or ``start``, the capture date, for the
+    first installment) to the next installment's due date; that installment's interest accrues
+    evenly across it.
+    """
+    future = future_lines(lines, on)
+    if not future:
+        return 0
+    current = future[0]
+    index = list(lines).index(current)
+    begin = lines[index - 1].due_date if index else start
+    period = (current.due_date - begin).days
+    if period <= 0:
+        return 0
+    elapsed = min(max((on - begin).days, 0), period)
+    return round_half_even(Fraction(current.unpaid_interest * elapsed, period))
+
+
+def reamortize(future: Sequence[LoanInstallment], principal: int, apr_bps: int) -> None:
+    """Spread ``principal`` still owed over the future installments as a fresh annuity."""
+    if not future:
+        return
+    parts = annuity_parts(principal, apr_bps, len(future))
+    for inst, (p, r) in zip(future, parts, strict=True):
+        # Future installments carry no paid interest; any paid principal is a prepayment.
+        inst.principal, inst.interest = inst.paid_principal + p, inst.paid_interest + r
+
+
+def allocate(lines: Sequence[LoanInstallment], amount: int) -> tuple[int, int, int]:
+    """Pay ``lines`` oldest first, each one's fees, then interest, then principal.
+
+    Answers the (fees, interest, principal) taken. Settling one installment fully before the next
+    is what brings the oldest arrears current, so days past due fall as soon as money arrives.
+    """
+    fees = interest = principal = 0
+    left = amount
+    for inst in lines:
+        pay_fees = min(inst.unpaid_fees, left)
+        pay_interest = min(inst.unpaid_interest, left - pay_fees)
+        pay_principal = min(inst.unpaid_principal, left - pay_fees - pay_interest)
+        inst.paid_fees += pay_fees
+        inst.paid_interest += pay_interest
+        inst.paid_principal += pay_principal
+        fees, interest, principal = (
+            fees + pay_fees,
+            interest + pay_interest,
+            principal + pay_principal,
+        )
+        left -= pay_fees + pay_interest + pay_principal
+    return fees, interest, principal
+
+
+def mapping_field(value: object) -> Mapping[str, object]:
+    """Check that JSON-like data is an object."""
+    if not isinstance(value, Mapping):
+        raise ValueError("expected an object")
+    return value
+
+
+def list_field(value: object) -> list[object]:
+    """Check that JSON-like data is a list."""
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    return value

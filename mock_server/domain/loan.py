@@ -1,0 +1,471 @@
+"""The loan aggregate: authorization, capture, void, expiry, refunds, repayments, delinquency.
+
+States (DESIGN.md)::
+
+    authorized --capture--> active --(everything paid)--> paid_off
+      |--void--> voided       |  ^ cure (payment or refund)
+      |--expire (30 days)-->  v  |
+         expired             late -> delinquent -> charged_off (final)
+    active | late | delinquent --refund of the whole principal--> refunded
+
+Every state change is one method that checks its precondition and raises ``InvalidTransition``
+with a machine ``code`` (the API maps it to 409); bad input (a non-positive amount) raises
+``ValueError``. Dates are passed in, never read from a clock, and a dated operation refuses a
+date before the loan's last activity (``date_before_last_activity``): sandbox time only moves on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Final, cast
+
+from mock_server.domain.ledger import (
+    CHARGE_OFF_DAYS,
+    DEFAULT_LATE_FEE_POLICY,
+    DELINQUENT_DAYS,
+    HistoryEntry,
+    LateFeePolicy,
+    LoanInstallment,
+    PaymentAllocation,
+    accrued_interest,
+    allocate,
+    date_field,
+    due_lines,
+    future_lines,
+    int_field,
+    list_field,
+    mapping_field,
+    past_grace,
+    reamortize,
+)
+from mock_server.domain.money import get_currency
+from mock_server.domain.plans import Interval, Plan
+from mock_server.domain.schedule import build_installments
+from mock_server.domain.states import SERVICING, SEVERITY, InvalidTransition, LoanStatus, refusal
+
+__all__ = ["AUTHORIZATION_DAYS", "InvalidTransition", "Loan", "LoanStatus"]
+
+AUTHORIZATION_DAYS: Final = 30
+
+
+def _as_date(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _positive(amount: int) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError("amount must be an int in minor units")
+    if amount <= 0:
+        raise ValueError(f"amount must be positive, got {amount}")
+    return amount
+
+
+@dataclass(slots=True)
+class Loan:
+    """A point-of-sale installment loan: its terms, schedule ledger, balances and history."""
+
+    currency: str
+    plan_id: str
+    term_count: int
+    interval: Interval
+    apr_bps: int
+    authorized_amount: int
+    authorized_on: date
+    installments: list[LoanInstallment]
+    status: LoanStatus = LoanStatus.AUTHORIZED
+    id: str = ""
+    captured_amount: int = 0
+    captured_on: date | None = None
+    refunded_amount: int = 0
+    as_of: date | None = None
+    late_fee_policy: LateFeePolicy = DEFAULT_LATE_FEE_POLICY
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.as_of is None:
+            self.as_of = self.authorized_on
+
+    @classmethod
+    def authorize(
+        cls,
+        plan: Plan,
+        amount: int,
+        currency: str,
+        on: date,
+        *,
+        id: str = "",
+        late_fee_policy: LateFeePolicy = DEFAULT_LATE_FEE_POLICY,
+    ) -> Loan:
+        """A new authorized loan; its schedule is a preview until capture re-computes it."""
+        on = _as_date(on)
+        lines = build_installments(
+            _positive(amount), plan.apr_bps, plan.term_count, plan.interval, on
+        )
+        loan = cls(
+            currency=get_currency(currency).code,
+            plan_id=plan.id,
+            term_count=plan.term_count,
+            interval=plan.interval,
+            apr_bps=plan.apr_bps,
+            authorized_amount=amount,
+            authorized_on=on,
+            installments=[LoanInstallment.from_installment(i) for i in lines],
+            id=id,
+            late_fee_policy=late_fee_policy,
+        )
+        loan._record(on, "authorized", amount, f"plan {plan.id}")
+        return loan
+
+    # Balances -------------------------------------------------------------------------------
+
+    @property
+    def today(self) -> date:
+        """The date of the loan's last activity."""
+        return self.as_of or self.authorized_on
+
+    @property
+    def authorization_expires_at(self) -> date:
+        """The date on which an uncaptured authorization expires."""
+        return self.authorized_on + timedelta(days=AUTHORIZATION_DAYS)
+
+    @property
+    def principal_balance(self) -> int:
+        """Principal still owed (0 before capture)."""
+        if self.captured_on is None:
+            return 0
+        return sum(i.unpaid_principal for i in self.installments)
+
+    @property
+    def interest_outstanding(self) -> int:
+        """Interest on installments already due and not yet paid."""
+        return sum(i.unpaid_interest for i in due_lines(self.installments, self.today))
+
+    @property
+    def fees_outstanding(self) -> int:
+        """Late fees assessed and not yet paid."""
+        return sum(i.unpaid_fees for i in self.installments)
+
+    @property
+    def paid_amount(self) -> int:
+        """Everything the customer has paid."""
+        return sum(i.paid_amount for i in self.installments)
+
+    def payoff_amount(self, on: date) -> int:
+        """What closes the loan on ``on``: principal, due interest, unpaid fees and the interest
+        accrued so far in the current period (see ``ledger.accrued_interest``); 0 when the loan
+        is not being serviced."""
+        on = _as_date(on)
+        if self.status not in SERVICING or self.captured_on is None:
+            return 0
+        due_total = sum(i.unpaid for i in due_lines(self.installments, on))
+        future_principal = sum(i.unpaid_principal for i in future_lines(self.installments, on))
+        return (
+            due_total + future_principal + accrued_interest(self.installments, self.captured_on, on)
+        )
+
+    # State changes --------------------------------------------------------------------------
+
+    def capture(self, amount: int | None, on: date) -> None:
+        """Settle the authorization, fully (``None``) or partially; the schedule starts ``on``."""
+        on = _as_date(on)
+        amount = self.authorized_amount if amount is None else _positive(amount)
+        if self.status is not LoanStatus.AUTHORIZED:
+            raise refusal(self.status, "capture")
+        if on >= self.authorization_expires_at:
+            raise InvalidTransition(
+                "loan_authorization_expired",
+                f"authorization expired on {self.authorization_expires_at.isoformat()}",
+            )
+        if amount > self.authorized_amount:
+            raise InvalidTransition(
+                "capture_exceeds_authorized",
+                f"capture amount {amount} exceeds the authorized amount {self.authorized_amount}",
+            )
+        self._advance(on)
+        lines = build_installments(amount, self.apr_bps, self.term_count, self.interval, on)
+        self.installments = [LoanInstallment.from_installment(i) for i in lines]
+        self.captured_amount = amount
+        self.captured_on = on
+        self.status = LoanStatus.ACTIVE
+        self._record(on, "captured", amount)
+        if amount < self.authorized_amount:
+            self._record(on, "released", self.authorized_amount - amount, "partial capture")
+
+    def void(self, on: date | None = None) -> None:
+        """Release an uncaptured authorization (dated at the last activity unless ``on``)."""
+        when = self.today if on is None else _as_date(on)
+        if self.status is not LoanStatus.AUTHORIZED:
+            raise refusal(self.status, "void")
+        self._advance(when)
+        self.status = LoanStatus.VOIDED
+        self._record(when, "voided", self.authorized_amount)
+
+    def expire(self, now: date) -> None:
+        """Expire an authorization not captured within ``AUTHORIZATION_DAYS`` (30) days."""
+        on = _as_date(now)
+        if self.status is not LoanStatus.AUTHORIZED:
+            raise refusal(self.status, "expire")
+        if on < self.authorization_expires_at:
+            raise InvalidTransition(
+                "authorization_not_expired",
+                f"authorization is valid until {self.authorization_expires_at.isoformat()}",
+            )
+        self._advance(on)
+        self.status = LoanStatus.EXPIRED
+        self._record(on, "expired", self.authorized_amount)
+
+    def refund(self, amount: int, on: date) -> None:
+        """Reduce principal by a merchant refund and re-amortize what is not yet due.
+
+        Past-due principal is reduced first (oldest first), then future principal, whose
+        installments are re-amortized at the same APR over the same remaining due dates. A refund
+        above the principal still owed (``refund_exceeds_balance``) or above captured minus
+        refunded (``refund_exceeds_captured``) is refused, so no balance goes negative. A refund
+        that clears the principal closes the loan as ``refunded`` and waives interest and fees
+        still owed.
+        """
+        on = _as_date(on)
+        _positive(amount)
+        if self.status not in SERVICING:
+            raise refusal(self.status, "refund")
+        if amount > self.captured_amount - self.refunded_amount:
+            raise InvalidTransition(
+                "refund_exceeds_captured",
+                f"refund {amount} exceeds the captured amount not yet refunded "
+                f"{self.captured_amount - self.refunded_amount}",
+            )
+        if amount > self.principal_balance:
+            raise InvalidTransition(
+                "refund_exceeds_balance",
+                f"refund {amount} exceeds the principal balance {self.principal_balance}",
+            )
+        self._advance(on)
+        remaining = amount
+        for inst in due_lines(self.installments, on):
+            cut = min(remaining, inst.unpaid_principal)
+            inst.principal -= cut
+            remaining -= cut
+        if remaining:
+            future = future_lines(self.installments, on)
+            owed = sum(i.unpaid_principal for i in future)
+            reamortize(future, owed - remaining, self.apr_bps)
+        self.refunded_amount += amount
+        self._record(on, "refund", amount)
+        if self.principal_balance == 0:
+            self._waive_all(on)
+            self._set_status(on, LoanStatus.REFUNDED)
+        else:
+            self._cure(on)
+
+    def apply_payment(self, amount: int, on: date) -> PaymentAllocation:
+        """Allocate a customer payment and answer where it went.
+
+        Order: due installments oldest first, each one's fees, then interest, then principal
+        (so the oldest arrears are cleared first and days past due fall); what is left
+        prepays future principal (recorded on the next installment) and the installments not yet
+        due are re-amortized over their dates. Exactly the payoff amount closes the loan and
+        waives interest not yet accrued. Overpayment is refused (``payment_exceeds_payoff``), so
+        no balance goes negative; so is a payment that would clear all principal without being
+        the payoff (``payment_must_be_payoff``).
+        """
+        on = _as_date(on)
+        _positive(amount)
+        if self.status not in SERVICING:
+            raise refusal(self.status, "take a payment")
+        self._check_date(on)
+        payoff = self.payoff_amount(on)
+        if amount > payoff:
+            raise InvalidTransition(
+                "payment_exceeds_payoff", f"payment {amount} exceeds the payoff amount {payoff}"
+            )
+        if amount == payoff:
+            return self._pay_off(on, amount)
+        due = due_lines(self.installments, on)
+        future = future_lines(self.installments, on)
+        future_principal = sum(i.unpaid_principal for i in future)
+        if amount - sum(i.unpaid for i in due) >= future_principal > 0:
+            raise InvalidTransition(
+                "payment_must_be_payoff",
+                f"a payment that clears the principal must be the payoff amount {payoff}",
+            )
+        self._advance(on)
+        fees, interest, principal = allocate(due, amount)
+        prepaid = amount - fees - interest - principal
+        if prepaid:
+            future[0].principal += prepaid
+            future[0].paid_principal += prepaid
+            reamortize(future, future_principal - prepaid, self.apr_bps)
+        allocation = PaymentAllocation(amount, fees, interest, principal, prepaid)
+        self._record(on, "payment", amount, _describe(allocation))
+        self._cure(on)
+        return allocation
+
+    def assess_late_fees(self, on: date) -> int:
+        """Charge the policy's fee on each installment unpaid beyond grace; answer the total.
+
+        At most one fee per installment, and the loan's fees never exceed the policy's cap. A loan
+        not being serviced is left alone (answers 0), so a clock job may call this on any loan.
+        """
+        on = _as_date(on)
+        if self.status not in SERVICING:
+            return 0
+        self._advance(on)
+        policy = self.late_fee_policy
+        room = policy.cap_for(self.captured_amount) - sum(i.fees for i in self.installments)
+        total = 0
+        for inst in past_grace(self.installments, on, policy.grace_days):
+            fee = min(policy.fee_for(self.currency), room - total)
+            if inst.late_fee_assessed or fee <= 0:
+                continue
+            inst.fees += fee
+            inst.late_fee_assessed = True
+            total += fee
+            self._record(on, "late_fee", fee, f"installment {inst.sequence}")
+        return total
+
+    def mark_delinquency(self, on: date) -> LoanStatus:
+        """Move the loan along the delinquency ladder and answer its status.
+
+        Days past due (dpd) count from the due date of the oldest installment still owed: within
+        the policy's grace days the loan is ``active``; beyond them ``late``; at 30 dpd
+        (``DELINQUENT_DAYS``) ``delinquent``; at 120 dpd (``CHARGE_OFF_DAYS``) ``charged_off``,
+        which is final. A loan brought current returns to ``active``. A loan not being serviced
+        is left alone, so a clock job may call this on any loan.
+        """
+        on = _as_date(on)
+        if self.status not in SERVICING:
+            return self.status
+        self._advance(on)
+        for inst in past_grace(self.installments, on, self.late_fee_policy.grace_days):
+            inst.late = True
+        self._set_status(on, self._ladder(on))
+        return self.status
+
+    # Persistence ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, object]:
+        """The loan as JSON-ready data: the wire fields plus what ``from_dict`` needs."""
+        return {
+            "id": self.id,
+            "object": "loan",
+            "status": self.status.value,
+            "currency": self.currency,
+            "plan": self.plan_id,
+            "term_count": self.term_count,
+            "interval": self.interval,
+            "apr_bps": self.apr_bps,
+            "authorized_amount": self.authorized_amount,
+            "authorized_on": self.authorized_on.isoformat(),
+            "authorization_expires_at": self.authorization_expires_at.isoformat(),
+            "captured_amount": self.captured_amount,
+            "captured_on": self.captured_on.isoformat() if self.captured_on else None,
+            "refunded_amount": self.refunded_amount,
+            "paid_amount": self.paid_amount,
+            "principal_balance": self.principal_balance,
+            "interest_outstanding": self.interest_outstanding,
+            "fees_outstanding": self.fees_outstanding,
+            "as_of": self.today.isoformat(),
+            "late_fee_policy": self.late_fee_policy.to_dict(),
+            "schedule": [i.to_dict(self.today) for i in self.installments],
+            "history": [h.to_dict() for h in self.history],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Loan:
+        """Restore a loan from ``to_dict`` data (derived fields are recomputed, not read)."""
+        captured = data.get("captured_on")
+        return cls(
+            id=str(data["id"]),
+            status=LoanStatus(str(data["status"])),
+            currency=str(data["currency"]),
+            plan_id=str(data["plan"]),
+            term_count=int_field(data, "term_count"),
+            interval=cast(Interval, data["interval"]),
+            apr_bps=int_field(data, "apr_bps"),
+            authorized_amount=int_field(data, "authorized_amount"),
+            authorized_on=date_field(data, "authorized_on"),
+            captured_amount=int_field(data, "captured_amount"),
+            captured_on=date.fromisoformat(captured) if isinstance(captured, str) else None,
+            refunded_amount=int_field(data, "refunded_amount"),
+            as_of=date_field(data, "as_of"),
+            late_fee_policy=LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"])),
+            installments=[
+                LoanInstallment.from_dict(mapping_field(d)) for d in list_field(data["schedule"])
+            ],
+            history=[HistoryEntry.from_dict(mapping_field(d)) for d in list_field(data["history"])],
+        )
+
+    # Internals ------------------------------------------------------------------------------
+
+    def _check_date(self, on: date) -> None:
+        if on < self.today:
+            raise InvalidTransition(
+                "date_before_last_activity",
+                f"{on.isoformat()} is before the loan's last activity {self.today.isoformat()}",
+            )
+
+    def _advance(self, on: date) -> None:
+        self._check_date(on)
+        self.as_of = on
+
+    def _record(self, on: date, kind: str, amount: int, detail: str = "") -> None:
+        self.history.append(HistoryEntry(on, kind, amount, detail))
+
+    def _pay_off(self, on: date, amount: int) -> PaymentAllocation:
+        assert self.captured_on is not None  # guaranteed by SERVICING
+        accrued = accrued_interest(self.installments, self.captured_on, on)
+        self._advance(on)
+        fees, interest, principal = allocate(due_lines(self.installments, on), amount)
+        future = future_lines(self.installments, on)
+        waived = sum(i.unpaid_interest for i in future) - accrued
+        prepaid = sum(i.unpaid_principal for i in future)
+        for n, inst in enumerate(future):
+            inst.interest = accrued if n == 0 else 0
+            inst.paid_interest, inst.paid_principal = inst.interest, inst.principal
+        allocation = PaymentAllocation(amount, fees, interest + accrued, principal, prepaid, True)
+        self._record(on, "payment", amount, _describe(allocation))
+        if waived:
+            self._record(on, "interest_waived", waived, "paid off before due")
+        self._set_status(on, LoanStatus.PAID_OFF)
+        return allocation
+
+    def _waive_all(self, on: date) -> None:
+        waived = sum(i.unpaid for i in self.installments)
+        for inst in self.installments:
+            inst.interest, inst.fees = inst.paid_interest, inst.paid_fees
+        if waived:
+            self._record(on, "waived", waived, "interest and fees on a refunded loan")
+
+    def _ladder(self, on: date) -> LoanStatus:
+        due = due_lines(self.installments, on)
+        if not due:
+            return LoanStatus.ACTIVE
+        dpd = (on - due[0].due_date).days
+        if dpd >= CHARGE_OFF_DAYS:
+            return LoanStatus.CHARGED_OFF
+        if dpd <= self.late_fee_policy.grace_days:
+            return LoanStatus.ACTIVE
+        return LoanStatus.DELINQUENT if dpd >= DELINQUENT_DAYS else LoanStatus.LATE
+
+    def _cure(self, on: date) -> None:
+        """After money came in: paid off, or back down the delinquency ladder, never up."""
+        if all(i.unpaid == 0 for i in self.installments):
+            self._set_status(on, LoanStatus.PAID_OFF)
+            return
+        target = self._ladder(on)
+        if target in SEVERITY and SEVERITY[target] < SEVERITY[self.status]:
+            self._set_status(on, target)
+
+    def _set_status(self, on: date, status: LoanStatus) -> None:
+        if status is not self.status:
+            self._record(on, "status", 0, f"{self.status.value} -> {status.value}")
+            self.status = status
+
+
+def _describe(a: PaymentAllocation) -> str:
+    return (
+        f"fees={a.fees} interest={a.interest} principal={a.principal} "
+        f"prepaid_principal={a.prepaid_principal}"
+    )

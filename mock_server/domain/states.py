@@ -1,0 +1,60 @@
+"""Loan states and the domain error for a refused transition."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+__all__ = ["SERVICING", "InvalidTransition", "LoanStatus", "refusal"]
+
+
+class LoanStatus(StrEnum):
+    """Where a loan is in its life."""
+
+    AUTHORIZED = "authorized"
+    ACTIVE = "active"
+    LATE = "late"
+    DELINQUENT = "delinquent"
+    CHARGED_OFF = "charged_off"
+    PAID_OFF = "paid_off"
+    VOIDED = "voided"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+
+
+class InvalidTransition(Exception):
+    """A loan operation is not allowed in the loan's current state (the API answers 409).
+
+    ``code`` is machine-readable (``loan_already_voided``, ``refund_exceeds_captured``, ...);
+    ``message`` says what happened in words a merchant developer can act on.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+# Captured and still owed: the states in which a loan is serviced.
+SERVICING: Final = frozenset({LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT})
+
+# Delinquency severity, for curing a loan back down the ladder.
+SEVERITY: Final = {LoanStatus.ACTIVE: 0, LoanStatus.LATE: 1, LoanStatus.DELINQUENT: 2}
+
+_REFUSALS: Final = {
+    LoanStatus.AUTHORIZED: ("loan_not_captured", "loan is authorized but not captured"),
+    LoanStatus.ACTIVE: ("loan_already_captured", "loan is already captured"),
+    LoanStatus.LATE: ("loan_already_captured", "loan is already captured"),
+    LoanStatus.DELINQUENT: ("loan_already_captured", "loan is already captured"),
+    LoanStatus.VOIDED: ("loan_already_voided", "loan is voided"),
+    LoanStatus.EXPIRED: ("loan_authorization_expired", "loan authorization expired"),
+    LoanStatus.PAID_OFF: ("loan_already_paid_off", "loan is paid off"),
+    LoanStatus.REFUNDED: ("loan_already_refunded", "loan is fully refunded"),
+    LoanStatus.CHARGED_OFF: ("loan_charged_off", "loan is charged off"),
+}
+
+
+def refusal(status: LoanStatus, action: str) -> InvalidTransition:
+    """The error for attempting ``action`` on a loan in ``status``."""
+    code, reason = _REFUSALS[status]
+    return InvalidTransition(code, f"cannot {action}: {reason}")
