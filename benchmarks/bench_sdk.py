@@ -23,6 +23,7 @@ import httpx
 
 from sdk import AsyncInstallo
 from sdk.testing.sandbox import DEMO_API_KEY, IN_PROCESS_URL, in_process_client, sandbox_app
+from sdk.types import CartItemParam
 
 ITEMS: list[CartItemParam] = [
     {"sku": "BENCH-1", "name": "Benchmark widget", "unit_amount": 12500, "quantity": 2}
