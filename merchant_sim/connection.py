@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import httpx
 
 from sdk import AsyncInstallo
+from sdk.testing.sandbox import sandbox_app
 
 __all__ = [
     "DEMO_ADMIN_KEY",
@@ -27,28 +27,9 @@ EMBEDDED_URL = "http://sandbox.local"
 TransportWrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
 
 
-def build_sandbox_app(*, seed: int = 0, chaos_rate: float | None = None) -> Any:
-    """Build the sandbox's ASGI app with an in-memory SQLite database."""
-    app_module = importlib.import_module("mock_server.app")
-    settings_cls = _settings_class()
-    values: dict[str, Any] = {"seed": seed}
-    if chaos_rate is not None:
-        values["chaos_rate"] = chaos_rate
-    fields = getattr(settings_cls, "model_fields", {})
-    settings = settings_cls(**{k: v for k, v in values.items() if k in fields})
-    return app_module.create_app(settings)
-
-
-def _settings_class() -> Any:
-    for name in ("mock_server.settings", "mock_server.config", "mock_server.app"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        for attr in ("Settings", "SandboxSettings", "ServerSettings"):
-            if hasattr(module, attr):
-                return getattr(module, attr)
-    raise RuntimeError("the sandbox's settings class was not found")
+def build_sandbox_app(*, seed: int = 0) -> Any:
+    """Build the sandbox's ASGI app (SQLite in memory) through the SDK's sandbox helper."""
+    return sandbox_app(seed=seed)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 from rich.console import Console
@@ -56,9 +57,13 @@ def _connect(
         return injector
 
     if api_url:
-        conn = SandboxConnection.connect(api_url, api_key, admin_key, wrap=wrap)
+        conn = SandboxConnection.connect(
+            api_url, api_key, admin_key, wrap=wrap, max_retries=scenario.max_retries
+        )
     else:
-        conn = SandboxConnection.start_embedded(seed=seed, wrap=wrap)
+        conn = SandboxConnection.start_embedded(
+            seed=seed, wrap=wrap, max_retries=scenario.max_retries
+        )
     return conn, injector
 
 
@@ -73,7 +78,7 @@ async def run_scenario(
     admin_key: str = DEMO_ADMIN_KEY,
     console: Console | None = None,
     progress: bool = True,
-) -> tuple[ScenarioRun, dict[str, object]]:
+) -> tuple[ScenarioRun, dict[str, Any]]:
     """Run ``scenario`` and answer the run and its report."""
     console = console or Console()
     run_seed = scenario.seed if seed is None else seed
@@ -150,7 +155,7 @@ def run_cli(argv: Sequence[str]) -> int:
     if args.junit:
         write_junit(args.junit, scenario, check_expectations(run.stats, scenario.expect))
     if not report["passed"]:
-        for exp in report["expectations"]:  # type: ignore[attr-defined]
+        for exp in report["expectations"]:
             if not exp["passed"]:
                 console.print(f"[red]expectation failed:[/] {exp['name']}: {exp['message']}")
         return EXIT_FAILED

@@ -61,7 +61,7 @@ class ScenarioRun:
     async def run(self) -> RunStats:
         """Drive every shopper, advance the clock, then read every loan's final state."""
         shoppers = plan_shoppers(self.scenario, self.customers, self.seed)
-        personas = await self._personas(shoppers)
+        personas = await self.assign_personas(shoppers)
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(shopper: Shopper) -> None:
@@ -78,7 +78,7 @@ class ScenarioRun:
         await self._settle_loans(gate)
         return self.stats
 
-    async def _personas(self, shoppers: list[Shopper]) -> dict[int, Persona]:
+    async def assign_personas(self, shoppers: list[Shopper]) -> dict[int, Persona]:
         """Give each shopper a persona of its tier, preferring its locale."""
         need: dict[str, int] = {}
         for shopper in shoppers:

@@ -245,6 +245,7 @@ class Scenario(_Strict):
     seed: int = 0
     customers: int = Field(default=100, ge=1, le=1_000_000)
     concurrency: int = Field(default=4, ge=1, le=256)
+    max_retries: int | None = Field(default=None, ge=0, le=10)
     store: Store
     traffic: Traffic = Field(default_factory=Traffic)
     after_approval: AfterApproval = Field(default_factory=AfterApproval)

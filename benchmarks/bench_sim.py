@@ -1,0 +1,140 @@
+"""Scenario runner throughput: simulated checkouts (create, confirm, capture) per second.
+
+    .venv/bin/python -m benchmarks.bench_sim [--count 1000] [--concurrency 8] [--seed 1]
+
+Runs the same shoppers twice against fresh embedded sandboxes with the same seed: once through
+the simulator (scenario engine -> gateway -> SDK, with retries, idempotency keys and parsing), and
+once as a floor that sends the same three requests with a bare `httpx.AsyncClient` on the same
+kind of ASGI transport. It checks both paths reach the same outcomes, warms each up, then prints
+checkouts per second for both and the simulator's share of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+import httpx
+
+from merchant_sim.connection import DEMO_API_KEY, SandboxConnection, build_sandbox_app
+from merchant_sim.gateway import Gateway
+from merchant_sim.identity import Identity
+from merchant_sim.runner.engine import ScenarioRun
+from merchant_sim.runner.loader import parse_scenario
+from merchant_sim.runner.schema import Scenario
+from merchant_sim.runner.traffic import plan_shoppers
+
+SCENARIO = """\
+name: bench
+store:
+  currency: USD
+  shipping_amount: 500
+  tax_bps: 800
+  catalog:
+    - {sku: LAP, name: Laptop, price: 129900}
+    - {sku: PHN, name: Phone, price: 79900}
+    - {sku: MUG, name: Mug, price: 1800}
+traffic:
+  tiers: {prime: 7, near_prime: 2, subprime: 1}
+  cart_size: {1: 2, 2: 1}
+after_approval:
+  capture_rate: 1.0
+"""
+
+
+async def run_sim(
+    scenario: Scenario, count: int, seed: int, concurrency: int
+) -> tuple[float, Counter[str]]:
+    """The simulator's path: answers checkouts per second and the outcome counts."""
+    conn = SandboxConnection.start_embedded(seed=seed)
+    try:
+        run = ScenarioRun(
+            scenario, Gateway(conn.client), customers=count, seed=seed, concurrency=concurrency
+        )
+        stats = await run.run()
+    finally:
+        await conn.aclose()
+    return stats.checkouts_per_second, Counter(r.outcome for r in stats.records)
+
+
+async def run_floor(
+    scenario: Scenario, count: int, seed: int, concurrency: int
+) -> tuple[float, Counter[str]]:
+    """The floor: the same three requests per shopper with bare httpx, no SDK."""
+    conn = SandboxConnection.start_embedded(seed=seed)
+    shoppers = plan_shoppers(scenario, count, seed)
+    planner = ScenarioRun(scenario, Gateway(conn.client), customers=count, seed=seed)
+    personas = await planner.assign_personas(shoppers)
+    await conn.aclose()
+    transport = httpx.ASGITransport(app=build_sandbox_app(seed=seed))
+    headers = {"Authorization": f"Bearer {DEMO_API_KEY}"}
+    outcomes: Counter[str] = Counter()
+    gate = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://sandbox.local", headers=headers
+    ) as http:
+
+        async def one(index: int) -> None:
+            shopper = shoppers[index]
+            cart = shopper.cart(scenario)
+            body = {
+                "items": cart.items_payload(),
+                "amount": cart.total,
+                "currency": cart.currency,
+                "customer": Identity.from_persona(personas[index]).customer_body(),
+                "shipping_amount": cart.shipping,
+                "tax_amount": cart.tax,
+                "merchant_reference": f"{scenario.name}-{seed}-{index}",
+            }
+            async with gate:
+                checkout = (await http.post("/v1/checkouts", json=body)).json()
+                confirm = {
+                    "offer": checkout["offers"][0]["id"],
+                    "consent": True,
+                    "device_id": f"dev-{seed}-{index}",
+                }
+                path = f"/v1/checkouts/{checkout['id']}/confirm"
+                decided = (await http.post(path, json=confirm)).json()
+                if decided.get("loan"):
+                    await http.post(f"/v1/loans/{decided['loan']}/capture", json={})
+            outcomes[decided["status"]] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(count)))
+        elapsed = time.perf_counter() - started
+    return count / elapsed, outcomes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure both paths, check they agree, print throughput and the ratio."""
+    parser = argparse.ArgumentParser(prog="bench_sim")
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    scenario = parse_scenario(SCENARIO, "bench")
+    # Same shoppers, one at a time, on both paths: their outcomes must agree before timing.
+    _, sim_check = asyncio.run(run_sim(scenario, 60, args.seed, 1))
+    _, floor_check = asyncio.run(run_floor(scenario, 60, args.seed, 1))
+    if sim_check != floor_check:
+        print(f"paths disagree: simulator {dict(sim_check)} vs floor {dict(floor_check)}")
+        return 1
+    sim_rate, sim_outcomes = asyncio.run(run_sim(scenario, args.count, args.seed, args.concurrency))
+    floor_rate, _ = asyncio.run(run_floor(scenario, args.count, args.seed, args.concurrency))
+    print(
+        f"{args.count} simulated checkouts (create, confirm, capture) in-process, "
+        f"concurrency {args.concurrency}"
+    )
+    print(f"  outcomes            {dict(sim_outcomes)}")
+    print(f"  simulator (SDK)     {sim_rate:8.1f} checkouts/s")
+    print(f"  floor (bare httpx)  {floor_rate:8.1f} checkouts/s")
+    print(f"  simulator / floor   {sim_rate / floor_rate:8.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
