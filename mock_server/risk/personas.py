@@ -1,0 +1,408 @@
+"""Sandbox people: risk tiers, the person behind any identity, and seeded persona lists.
+
+The identity alone decides a person: its tier comes from a hash of (sandbox seed, identity key),
+unless an email tag (`+approve`, `+decline`, ...) forces one; every other attribute is seeded from
+(sandbox seed, identity key, field name). Persona generation searches email addresses until the
+hash lands on the wanted tier, so `person_for_identity(seed, persona.identity)` gives the persona
+back.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any, Final, Literal, TypeVar
+
+from mock_server.domain.money import SANDBOX_USD_RATES, get_currency, round_half_even
+from mock_server.risk.identity import (
+    SUPPORTED_LOCALES,
+    Address,
+    Identity,
+    age_on,
+    derive_seed,
+    field_rng,
+    seeded_faker,
+)
+
+EmploymentStatus = Literal["employed", "self_employed", "student", "retired", "unemployed"]
+Behaviour = Literal["on_time", "late", "partial", "default"]
+
+
+class Tier(StrEnum):
+    """A risk tier of the sandbox's simulated population."""
+
+    PRIME = "prime"
+    NEAR_PRIME = "near_prime"
+    SUBPRIME = "subprime"
+    THIN_FILE = "thin_file"
+    FROZEN_FILE = "frozen_file"
+    FRAUD_RING = "fraud_ring"
+
+
+# Share of the population per tier, in basis points of 10,000 (in Tier order).
+TIER_WEIGHTS_BPS: Final[dict[Tier, int]] = {
+    Tier.PRIME: 4500,
+    Tier.NEAR_PRIME: 2500,
+    Tier.SUBPRIME: 1500,
+    Tier.THIN_FILE: 1000,
+    Tier.FROZEN_FILE: 200,
+    Tier.FRAUD_RING: 300,
+}
+TAG_TIERS: Final[dict[str, Tier]] = {
+    "approve": Tier.PRIME,
+    "decline": Tier.SUBPRIME,
+    "review": Tier.NEAR_PRIME,
+    "fraud": Tier.FRAUD_RING,
+    "frozen": Tier.FROZEN_FILE,
+}
+LOCALE_CURRENCIES: Final[dict[str, str]] = {"en_US": "USD", "zh_CN": "CNY"}
+# Personas' ages are set against this date so a persona list never depends on the wall clock.
+PERSONA_REFERENCE_DATE: Final = date(2026, 1, 1)
+RING_SIZE: Final = 3
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class _TierTraits:
+    income_usd: tuple[int, int]  # annual, whole dollars, when employed
+    age: tuple[int, int]
+    months_at_address: tuple[int, int]
+    employment: tuple[tuple[EmploymentStatus, int], ...]
+    behaviour: tuple[tuple[Behaviour, int], ...]
+
+
+_TRAITS: Final[dict[Tier, _TierTraits]] = {
+    Tier.PRIME: _TierTraits(
+        (60_000, 220_000),
+        (30, 72),
+        (24, 240),
+        (("employed", 80), ("self_employed", 12), ("retired", 8)),
+        (("on_time", 95), ("late", 5)),
+    ),
+    Tier.NEAR_PRIME: _TierTraits(
+        (38_000, 110_000),
+        (24, 65),
+        (12, 120),
+        (("employed", 78), ("self_employed", 12), ("retired", 4), ("unemployed", 6)),
+        (("on_time", 75), ("late", 20), ("partial", 5)),
+    ),
+    Tier.SUBPRIME: _TierTraits(
+        (18_000, 60_000),
+        (21, 60),
+        (2, 60),
+        (
+            ("employed", 62),
+            ("self_employed", 10),
+            ("unemployed", 18),
+            ("student", 5),
+            ("retired", 5),
+        ),
+        (("on_time", 35), ("late", 35), ("partial", 15), ("default", 15)),
+    ),
+    Tier.THIN_FILE: _TierTraits(
+        (16_000, 48_000),
+        (18, 24),
+        (1, 24),
+        (("student", 45), ("employed", 45), ("unemployed", 10)),
+        (("on_time", 70), ("late", 20), ("partial", 5), ("default", 5)),
+    ),
+    Tier.FROZEN_FILE: _TierTraits(
+        (40_000, 150_000),
+        (28, 70),
+        (12, 180),
+        (("employed", 80), ("self_employed", 10), ("retired", 10)),
+        (("on_time", 85), ("late", 15)),
+    ),
+    Tier.FRAUD_RING: _TierTraits(
+        (45_000, 120_000),
+        (22, 45),
+        (1, 8),
+        (("employed", 70), ("self_employed", 30)),
+        (("default", 80), ("on_time", 20)),
+    ),
+}
+# Annual income in whole dollars for those not in work.
+_OTHER_INCOME_USD: Final[dict[str, tuple[int, int]]] = {
+    "student": (0, 18_000),
+    "retired": (20_000, 80_000),
+    "unemployed": (0, 14_000),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An identity plus everything the sandbox derives from it."""
+
+    identity: Identity
+    tier: Tier
+    income_annual: int  # minor units of income_currency
+    income_currency: str
+    employment_status: EmploymentStatus
+    employer: str | None
+    months_at_address: int
+    behaviour: Behaviour
+
+    @property
+    def email(self) -> str:
+        """The applicant's email."""
+        return self.identity.email
+
+    @property
+    def name(self) -> str:
+        """The applicant's full name."""
+        return self.identity.name
+
+    @property
+    def locale(self) -> str:
+        """The applicant's locale."""
+        return self.identity.locale
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the identity's customer fields plus the derived ones."""
+        data = self.identity.to_dict()
+        data.update(
+            tier=self.tier.value,
+            income_annual=self.income_annual,
+            income_currency=self.income_currency,
+            employment_status=self.employment_status,
+            employer=self.employer,
+            months_at_address=self.months_at_address,
+            behaviour=self.behaviour,
+        )
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Persona(Person):
+    """A seeded sandbox customer; fraud-ring members carry their ring's id."""
+
+    ring_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the persona (for `GET /v1/sandbox/personas`)."""
+        data = Person.to_dict(self)
+        data["ring_id"] = self.ring_id
+        return data
+
+
+def _weighted(rng: random.Random, options: Sequence[tuple[_T, int]]) -> _T:
+    total = sum(weight for _, weight in options)
+    pick = rng.randrange(total)
+    for value, weight in options:
+        pick -= weight
+        if pick < 0:
+            return value
+    raise AssertionError("unreachable: weights exhausted")
+
+
+def tier_for_key(seed: int, key: str) -> Tier:
+    """The tier the hash of an identity key lands on (ignoring email tags)."""
+    point = derive_seed(seed, key, "tier") % 10_000
+    for tier, weight in TIER_WEIGHTS_BPS.items():
+        point -= weight
+        if point < 0:
+            return tier
+    raise AssertionError("unreachable: tier weights sum to 10,000")
+
+
+def tier_for_identity(seed: int, identity: Identity) -> Tier:
+    """The identity's tier: forced by its email tag, else decided by its hash."""
+    tag = identity.email_tag
+    return TAG_TIERS[tag] if tag is not None else tier_for_key(seed, identity.key)
+
+
+def usd_to_minor(usd_cents: int, currency: str) -> int:
+    """US cents to minor units of `currency` at the sandbox's fixed rates (half-even)."""
+    cur = get_currency(currency)
+    rate = Fraction(SANDBOX_USD_RATES[cur.code])
+    return round_half_even(Fraction(usd_cents, 100) / rate * cur.minor_per_major)
+
+
+def _employment(rng: random.Random, traits: _TierTraits, age: int) -> EmploymentStatus:
+    status = _weighted(rng, traits.employment)
+    if age >= 67 and status in ("employed", "self_employed") and rng.randrange(10) < 7:
+        return "retired"
+    if age < 23 and status == "retired":
+        return "student"
+    return status
+
+
+def person_for_identity(seed: int, identity: Identity) -> Person:
+    """Derive the rest of any identity deterministically: tier, income, employment, behaviour."""
+    key = identity.key
+    tier = tier_for_identity(seed, identity)
+    traits = _TRAITS[tier]
+    age = age_on(identity.date_of_birth, PERSONA_REFERENCE_DATE)
+    status = _employment(field_rng(seed, key, "employment_status"), traits, age)
+    low, high = _OTHER_INCOME_USD.get(status, traits.income_usd)
+    if identity.email_tag == "approve":
+        low, high = 150_000, 250_000
+    income_dollars = field_rng(seed, key, "income_annual").randint(low // 1000, high // 1000) * 1000
+    currency = LOCALE_CURRENCIES.get(identity.locale, "USD")
+    employer = None
+    if status in ("employed", "self_employed"):
+        with seeded_faker(identity.locale, derive_seed(seed, key, "employer")) as fake:
+            employer = str(fake.company())
+    behaviour = _weighted(field_rng(seed, key, "behaviour"), traits.behaviour)
+    if identity.email_tag == "approve":
+        behaviour = "on_time"
+    # Income is a round thousand in the applicant's own currency.
+    thousand = 1000 * get_currency(currency).minor_per_major
+    income = round_half_even(Fraction(usd_to_minor(income_dollars * 100, currency), thousand))
+    return Person(
+        identity=identity,
+        tier=tier,
+        income_annual=income * thousand,
+        income_currency=currency,
+        employment_status=status,
+        employer=employer,
+        months_at_address=field_rng(seed, key, "months_at_address").randint(
+            *traits.months_at_address
+        ),
+        behaviour=behaviour,
+    )
+
+
+_ASCII_WORD: Final = re.compile(r"[^a-z0-9]+")
+_EMAIL_DOMAINS: Final = ("example.com", "example.net", "example.org")
+
+
+def _name_parts(seed: int, pid: str, locale: str) -> tuple[str, str]:
+    """(display name, ascii email base) for a persona."""
+    with seeded_faker(locale, derive_seed(seed, pid, "name")) as fake:
+        if locale == "zh_CN":
+            display = f"{fake.last_name()}{fake.first_name()}"
+            roman = f"{fake.first_romanized_name()}.{fake.last_romanized_name()}"
+        else:
+            first, last = str(fake.first_name()), str(fake.last_name())
+            display, roman = f"{first} {last}", f"{first}.{last}"
+    base = ".".join(part for part in _ASCII_WORD.split(roman.lower()) if part)
+    return display, base or "customer"
+
+
+def _email_for_tier(seed: int, pid: str, base: str, tier: Tier, used: set[str]) -> str:
+    rng = field_rng(seed, pid, "email")
+    domain = rng.choice(_EMAIL_DOMAINS)
+    number = rng.randint(1, 99)
+    while True:
+        email = f"{base}{number}@{domain}"
+        if email not in used and tier_for_key(seed, email) is tier:
+            used.add(email)
+            return email
+        number += 1
+
+
+def _address(seed: int, owner: str, locale: str) -> Address:
+    with seeded_faker(locale, derive_seed(seed, owner, "address")) as fake:
+        if locale == "zh_CN":
+            return Address(
+                line1=f"{fake.district()}区{fake.street_address()}",
+                line2=None,
+                city=str(fake.city()),
+                region=str(fake.province()),
+                postal_code=str(fake.postcode()),
+                country="CN",
+            )
+        line2 = str(fake.secondary_address()) if fake.random_int(0, 3) == 0 else None
+        return Address(
+            line1=str(fake.street_address()),
+            line2=line2,
+            city=str(fake.city()),
+            region=str(
+                fake.state_abbr(include_territories=False, include_freely_associated_states=False)
+            ),
+            postal_code=str(fake.zipcode()),
+            country="US",
+        )
+
+
+def _phone(seed: int, owner: str, locale: str) -> str:
+    rng = field_rng(seed, owner, "phone")
+    if locale == "zh_CN":
+        return f"+861{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+    return f"+1{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randrange(10**4):04d}"
+
+
+def _device_id(seed: int, owner: str) -> str:
+    return f"dev_{derive_seed(seed, owner, 'device_id'):016x}"
+
+
+def _date_of_birth(seed: int, pid: str, tier: Tier) -> date:
+    rng = field_rng(seed, pid, "date_of_birth")
+    youngest, oldest = _TRAITS[tier].age
+    latest = PERSONA_REFERENCE_DATE.replace(year=PERSONA_REFERENCE_DATE.year - youngest)
+    earliest = PERSONA_REFERENCE_DATE.replace(year=PERSONA_REFERENCE_DATE.year - oldest - 1)
+    return earliest + timedelta(days=rng.randrange(1, (latest - earliest).days))
+
+
+def _persona_identity(
+    seed: int, index: int, tier: Tier, locale: str, ring_id: str | None, used: set[str]
+) -> Identity:
+    pid = f"persona:{index}"
+    display, base = _name_parts(seed, pid, locale)
+    # Ring members share the ring's address, phone and device, so velocity checks link them.
+    owner = f"ring:{ring_id}" if ring_id is not None else pid
+    return Identity(
+        email=_email_for_tier(seed, pid, base, tier, used),
+        name=display,
+        phone=_phone(seed, owner, locale),
+        date_of_birth=_date_of_birth(seed, pid, tier),
+        address=_address(seed, owner, locale),
+        national_id_last4=f"{field_rng(seed, pid, 'national_id_last4').randrange(10**4):04d}",
+        locale=locale,
+        device_id=_device_id(seed, owner),
+    )
+
+
+def generate_personas(
+    seed: int,
+    count: int,
+    *,
+    tiers: Sequence[Tier | str] | None = None,
+    locales: Sequence[str] | None = None,
+) -> list[Persona]:
+    """Seeded customers cycling through the tiers (and locales); the same seed, the same people.
+
+    A shorter list is a prefix of a longer one. Fraud-ring members come in rings of
+    `RING_SIZE` that share an address, a phone and a device.
+    """
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    wanted = tuple(Tier(tier) for tier in tiers) if tiers else tuple(Tier)
+    places = tuple(locales) if locales else SUPPORTED_LOCALES
+    unknown = [locale for locale in places if locale not in SUPPORTED_LOCALES]
+    if unknown or not wanted:
+        raise ValueError(f"unsupported locales {unknown} (supported: {list(SUPPORTED_LOCALES)})")
+    used: set[str] = set()
+    ring_members = 0
+    personas: list[Persona] = []
+    for index in range(count):
+        tier = wanted[index % len(wanted)]
+        locale = places[(index // len(wanted)) % len(places)]
+        ring_id = None
+        if tier is Tier.FRAUD_RING:
+            ring_number = ring_members // RING_SIZE
+            ring_members += 1
+            ring_id = f"ring_{ring_number + 1}"
+            locale = places[ring_number % len(places)]
+        identity = _persona_identity(seed, index, tier, locale, ring_id, used)
+        person = person_for_identity(seed, identity)
+        personas.append(
+            Persona(
+                identity=person.identity,
+                tier=person.tier,
+                income_annual=person.income_annual,
+                income_currency=person.income_currency,
+                employment_status=person.employment_status,
+                employer=person.employer,
+                months_at_address=person.months_at_address,
+                behaviour=person.behaviour,
+                ring_id=ring_id,
+            )
+        )
+    return personas
