@@ -1,0 +1,64 @@
+"""`merchant-sim run` against the embedded sandbox: scenarios pass, violations fail loudly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+pytest.importorskip("mock_server.app", reason="the sandbox server is not in this tree yet")
+
+from merchant_sim.__main__ import main
+from merchant_sim.runner.cli import EXIT_FAILED, EXIT_OK
+
+SCENARIOS = sorted((Path(__file__).parents[2] / "merchant_sim" / "scenarios").glob("*.yaml"))
+
+SMALL = """\
+name: small
+seed: 5
+customers: 12
+concurrency: 3
+store:
+  currency: USD
+  catalog: [{sku: A, name: Anvil, price: 25000}]
+traffic:
+  tiers: {prime: 1}
+expect:
+  - {metric: checkouts, equals: 12}
+  - {metric: approval_rate, tier: prime, max: 0.0, name: nobody is approved}
+"""
+
+
+def test_violated_expectation_exits_nonzero_and_says_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    report, junit = tmp_path / "r.json", tmp_path / "j.xml"
+    code = main(["run", str(path), "--no-progress", "--report", str(report), "--junit", str(junit)])
+    out = capsys.readouterr().out
+    assert code == EXIT_FAILED
+    assert "expectation failed: nobody is approved" in out
+    data = json.loads(report.read_text())
+    assert data["customers"] == 12
+    assert [e["passed"] for e in data["expectations"]] == [True, False]
+    assert data["outcomes_by_tier"]["prime"]["approved"] > 0
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    assert [c.find("failure") is None for c in cases] == [True, False]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_shipped_scenario_passes(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.json"
+    code = main(["run", str(path), "--no-progress", "--report", str(report)])
+    out = capsys.readouterr().out
+    data = json.loads(report.read_text())
+    failed = [e for e in data["expectations"] if not e["passed"]]
+    assert failed == [], out
+    assert code == EXIT_OK
+    assert data["double_charges"] == 0
+    assert sum(sum(t.values()) for t in data["outcomes_by_tier"].values()) == data["customers"]
