@@ -185,8 +185,8 @@ def _error_code(body: object | None) -> str | None:
 class ClientOptions:
     """The settings a client was built with; `with_options` copies and changes them."""
 
-    api_key: str | None
-    admin_key: str | None
+    api_key: str | None = field(repr=False)
+    admin_key: str | None = field(repr=False)
     base_url: str
     timeout: Timeout
     max_retries: int

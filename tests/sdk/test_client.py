@@ -85,7 +85,7 @@ def test_missing_admin_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_repr_never_shows_the_keys(client: Installo) -> None:
-    text = repr(client)
+    text = repr(client) + repr(client._options)
     assert API_KEY not in text and ADMIN_KEY not in text
     assert "sk_test_" in text
     with Installo(api_key="sk_test_demo") as demo:
