@@ -12,9 +12,7 @@ from mock_server.domain.money import round_half_even
 from mock_server.domain.schedule import Installment, annuity_parts
 
 __all__ = [
-    "CHARGE_OFF_DAYS",
     "DEFAULT_LATE_FEE_POLICY",
-    "DELINQUENT_DAYS",
     "HistoryEntry",
     "InstallmentStatus",
     "LateFeePolicy",
@@ -26,12 +24,10 @@ __all__ = [
     "future_lines",
     "past_grace",
     "reamortize",
+    "waive_unpaid",
 ]
 
 InstallmentStatus = Literal["upcoming", "due", "paid", "late"]
-
-DELINQUENT_DAYS: Final = 30
-CHARGE_OFF_DAYS: Final = 120
 
 _DEFAULT_LATE_FEES: Final = {"USD": 700, "EUR": 700, "GBP": 600, "CNY": 5000, "JPY": 1000}
 
@@ -250,6 +246,13 @@ class PaymentAllocation:
             "paid_off": self.paid_off,
         }
 
+    def describe(self) -> str:
+        """A one-line summary for the loan's history."""
+        return (
+            f"fees={self.fees} interest={self.interest} principal={self.principal} "
+            f"prepaid_principal={self.prepaid_principal}"
+        )
+
 
 def due_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:
     """Installments due on or before ``on`` with something still owed, oldest first."""
@@ -320,6 +323,15 @@ def allocate(lines: Sequence[LoanInstallment], amount: int) -> tuple[int, int, i
         )
         left -= pay_fees + pay_interest + pay_principal
     return fees, interest, principal
+
+
+def waive_unpaid(lines: Sequence[LoanInstallment]) -> int:
+    """Forgive the interest and fees still owed on ``lines``; answers the amount waived."""
+    waived = 0
+    for inst in lines:
+        waived += inst.unpaid_interest + inst.unpaid_fees
+        inst.interest, inst.fees = inst.paid_interest, inst.paid_fees
+    return waived
 
 
 def mapping_field(value: object) -> Mapping[str, object]:

@@ -22,9 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Final, cast
 
 from mock_server.domain.ledger import (
-    CHARGE_OFF_DAYS,
     DEFAULT_LATE_FEE_POLICY,
-    DELINQUENT_DAYS,
     HistoryEntry,
     LateFeePolicy,
     LoanInstallment,
@@ -39,11 +37,19 @@ from mock_server.domain.ledger import (
     mapping_field,
     past_grace,
     reamortize,
+    waive_unpaid,
 )
 from mock_server.domain.money import get_currency
 from mock_server.domain.plans import Interval, Plan
 from mock_server.domain.schedule import build_installments
-from mock_server.domain.states import SERVICING, SEVERITY, InvalidTransition, LoanStatus, refusal
+from mock_server.domain.states import (
+    SERVICING,
+    SEVERITY,
+    InvalidTransition,
+    LoanStatus,
+    delinquency_status,
+    refusal,
+)
 
 __all__ = ["AUTHORIZATION_DAYS", "InvalidTransition", "Loan", "LoanStatus"]
 
@@ -298,7 +304,7 @@ class Loan:
             future[0].paid_principal += prepaid
             reamortize(future, future_principal - prepaid, self.apr_bps)
         allocation = PaymentAllocation(amount, fees, interest, principal, prepaid)
-        self._record(on, "payment", amount, _describe(allocation))
+        self._record(on, "payment", amount, allocation.describe())
         self._cure(on)
         return allocation
 
@@ -331,8 +337,8 @@ class Loan:
         Days past due (dpd) count from the due date of the oldest installment still owed: within
         the policy's grace days the loan is ``active``; beyond them ``late``; at 30 dpd
         (``DELINQUENT_DAYS``) ``delinquent``; at 120 dpd (``CHARGE_OFF_DAYS``) ``charged_off``,
-        which is final. A loan brought current returns to ``active``. A loan not being serviced
-        is left alone, so a clock job may call this on any loan.
+        which is final (``states.delinquency_status``). A loan brought current returns to
+        ``active``. A loan not being serviced is left alone, so a clock job may call this freely.
         """
         on = _as_date(on)
         if self.status not in SERVICING:
@@ -425,16 +431,14 @@ class Loan:
             inst.interest = accrued if n == 0 else 0
             inst.paid_interest, inst.paid_principal = inst.interest, inst.principal
         allocation = PaymentAllocation(amount, fees, interest + accrued, principal, prepaid, True)
-        self._record(on, "payment", amount, _describe(allocation))
+        self._record(on, "payment", amount, allocation.describe())
         if waived:
             self._record(on, "interest_waived", waived, "paid off before due")
         self._set_status(on, LoanStatus.PAID_OFF)
         return allocation
 
     def _waive_all(self, on: date) -> None:
-        waived = sum(i.unpaid for i in self.installments)
-        for inst in self.installments:
-            inst.interest, inst.fees = inst.paid_interest, inst.paid_fees
+        waived = waive_unpaid(self.installments)
         if waived:
             self._record(on, "waived", waived, "interest and fees on a refunded loan")
 
@@ -442,12 +446,7 @@ class Loan:
         due = due_lines(self.installments, on)
         if not due:
             return LoanStatus.ACTIVE
-        dpd = (on - due[0].due_date).days
-        if dpd >= CHARGE_OFF_DAYS:
-            return LoanStatus.CHARGED_OFF
-        if dpd <= self.late_fee_policy.grace_days:
-            return LoanStatus.ACTIVE
-        return LoanStatus.DELINQUENT if dpd >= DELINQUENT_DAYS else LoanStatus.LATE
+        return delinquency_status((on - due[0].due_date).days, self.late_fee_policy.grace_days)
 
     def _cure(self, on: date) -> None:
         """After money came in: paid off, or back down the delinquency ladder, never up."""
@@ -462,10 +461,3 @@ class Loan:
         if status is not self.status:
             self._record(on, "status", 0, f"{self.status.value} -> {status.value}")
             self.status = status
-
-
-def _describe(a: PaymentAllocation) -> str:
-    return (
-        f"fees={a.fees} interest={a.interest} principal={a.principal} "
-        f"prepaid_principal={a.prepaid_principal}"
-    )

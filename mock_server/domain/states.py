@@ -5,7 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-__all__ = ["SERVICING", "InvalidTransition", "LoanStatus", "refusal"]
+__all__ = [
+    "CHARGE_OFF_DAYS",
+    "DELINQUENT_DAYS",
+    "SERVICING",
+    "InvalidTransition",
+    "LoanStatus",
+    "delinquency_status",
+    "refusal",
+]
 
 
 class LoanStatus(StrEnum):
@@ -35,6 +43,9 @@ class InvalidTransition(Exception):
         super().__init__(message)
 
 
+DELINQUENT_DAYS: Final = 30
+CHARGE_OFF_DAYS: Final = 120
+
 # Captured and still owed: the states in which a loan is serviced.
 SERVICING: Final = frozenset({LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT})
 
@@ -58,3 +69,16 @@ def refusal(status: LoanStatus, action: str) -> InvalidTransition:
     """The error for attempting ``action`` on a loan in ``status``."""
     code, reason = _REFUSALS[status]
     return InvalidTransition(code, f"cannot {action}: {reason}")
+
+
+def delinquency_status(days_past_due: int, grace_days: int) -> LoanStatus:
+    """Where a serviced loan stands on the delinquency ladder.
+
+    Within ``grace_days`` past due: ``active``; beyond them: ``late``; from ``DELINQUENT_DAYS``
+    (30): ``delinquent``; from ``CHARGE_OFF_DAYS`` (120): ``charged_off``.
+    """
+    if days_past_due >= CHARGE_OFF_DAYS:
+        return LoanStatus.CHARGED_OFF
+    if days_past_due <= grace_days:
+        return LoanStatus.ACTIVE
+    return LoanStatus.DELINQUENT if days_past_due >= DELINQUENT_DAYS else LoanStatus.LATE

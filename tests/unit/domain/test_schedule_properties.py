@@ -23,7 +23,7 @@ terms = st.sampled_from(MONTHLY_TERMS)
 starts = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 
 
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 @given(principal=principals, apr_bps=aprs, term_count=st.integers(1, 60))
 def test_annuity_parts_are_exact_and_non_negative(
     principal: int, apr_bps: int, term_count: int
@@ -36,7 +36,7 @@ def test_annuity_parts_are_exact_and_non_negative(
         assert all(i == 0 for _, i in parts)
 
 
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 @given(principal=st.integers(1000, 10**9), apr_bps=st.integers(1, 3600), term_count=terms)
 def test_regular_payments_are_equal_and_interest_follows_the_balance(
     principal: int, apr_bps: int, term_count: int
@@ -52,7 +52,7 @@ def test_regular_payments_are_equal_and_interest_follows_the_balance(
     assert balance == 0
 
 
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 @given(
     amount=st.integers(1, 10**9),
     apr_bps=aprs,
@@ -79,7 +79,7 @@ def test_monthly_schedule_invariants(
     assert all(a < b for a, b in itertools.pairwise(dates))
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(amount=st.integers(4, 10**8), start=starts)
 def test_pay_in_4_invariants(amount: int, start: date) -> None:
     schedule = build_installments(amount, 0, 4, "two_weeks", start)
@@ -89,7 +89,7 @@ def test_pay_in_4_invariants(amount: int, start: date) -> None:
     assert max(i.amount for i in schedule) - min(i.amount for i in schedule) <= 3
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(apr_bps=aprs, term_count=terms, start=starts, data=st.data())
 def test_offers_within_limits_disclose_consistently(
     apr_bps: int, term_count: int, start: date, data: st.DataObject
