@@ -127,8 +127,10 @@ class MerchantSimApp(App[None]):
             self.fetch_loan(loan_id)
 
     async def run_in_mode(self, mode: str, action: str) -> None:
-        """Run ``action`` on the screen of ``mode`` (or on the app when mode is empty)."""
-        if mode:
+        """Run ``action`` on the screen of ``mode``, the showing screen, or the app ("")."""
+        if mode == "screen":
+            await self.screen.run_action(action)
+        elif mode:
             if self.current_mode != mode:
                 await self.switch_mode(mode)
             await self.screen.run_action(action)

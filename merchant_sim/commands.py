@@ -11,7 +11,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 if TYPE_CHECKING:
     from merchant_sim.app import MerchantSimApp
 
-#: (title, help, screen mode to run it on or "" for the app, action name)
+#: (title, help, where it runs, action name); "where" is a mode, "" for the app, or
+#: "screen" for whichever screen is showing.
 ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Store", "Open the storefront", "", "switch_mode('store')"),
     ("Loan", "Open the current loan", "", "switch_mode('loan')"),
@@ -31,6 +32,10 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Approve", "Approve the selected review or application", "lender", "settle(True)"),
     ("Decline", "Decline the selected review or application", "lender", "settle(False)"),
     ("New merchant application", "Send an application to onboarding", "lender", "apply_merchant"),
+    ("Confirm offer", "Confirm the highlighted offer at checkout", "screen", "confirm"),
+    ("Loan of this checkout", "Open the loan an approved checkout authorized", "screen", "loan"),
+    ("Back", "Leave checkout for the store", "screen", "back"),
+    ("Refresh", "Read the current screen's objects again", "screen", "reload"),
     ("Demo tour", "Play the scripted tour", "", "demo"),
 )
 

@@ -34,7 +34,7 @@ class CheckoutScreen(SimScreen):
         Binding("escape", "back", "Back"),
         Binding("enter", "confirm", "Confirm offer", show=False),
         Binding("l", "loan", "Loan"),
-        Binding("g", "refresh", "Refresh"),
+        Binding("g", "reload", "Refresh"),
     ]
 
     def __init__(self) -> None:
@@ -66,18 +66,17 @@ class CheckoutScreen(SimScreen):
 
     @work(exclusive=True, group="checkout")
     async def open_checkout(self) -> None:
-        """Create the customer and checkout, then list the offers."""
+        """Create the checkout (the customer inline), then list the offers."""
         gateway, identity, cart = self.gateway, self.session.identity, self.session.cart
         if gateway is None or identity is None:
             return
         try:
-            customer = await gateway.create_customer(identity)
-            self.customer_id = customer.id
-            checkout = await gateway.create_checkout(cart, customer.id)
+            checkout = await gateway.create_checkout(cart, identity)
         except APIError as exc:
             self.query_one("#checkout-summary", Static).update(f"[red]{exc}[/]")
             return
         self.checkout = checkout
+        self.customer_id = checkout.customer
         self.session.checkout = checkout
         self.query_one("#checkout-summary", Static).update(
             f"{checkout.id}  ·  {format_money(checkout.amount, checkout.currency)}  ·  "
@@ -141,7 +140,7 @@ class CheckoutScreen(SimScreen):
         elif str(checkout.status) == "in_review":
             self.notify("In review: work it in the lender view (F3)")
 
-    def action_refresh(self) -> None:
+    def action_reload(self) -> None:
         """Re-read the checkout (a review may have settled it)."""
         if self.checkout is not None:
             self.refresh_checkout(self.checkout.id)
