@@ -72,13 +72,11 @@ class LateFeePolicy:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LateFeePolicy:
         """Read the data ``to_dict`` wrote."""
-        fees = data["fee_amounts"]
-        if not isinstance(fees, Mapping):
-            raise ValueError("fee_amounts must be a mapping")
+        fees = mapping_field(data["fee_amounts"])
         return cls(
-            int_field(data, "grace_days"),
-            {str(k): int(v) for k, v in fees.items()},
-            int_field(data, "cap_bps"),
+            grace_days=int_field(data, "grace_days"),
+            fee_amounts={str(code): int_field(fees, code) for code in fees},
+            cap_bps=int_field(data, "cap_bps"),
         )
 
 

@@ -258,12 +258,12 @@ def test_payment_beyond_what_is_due_prepays_future_principal() -> None:
 def test_payoff_includes_interest_accrued_in_the_current_period() -> None:
     loan = captured()
     first = loan.installments[0]  # period 12 Jan -> 12 Feb: 31 days
-    halfway = CAPTURE + timedelta(days=31)
+    assert first.interest == 1499  # 1,200.00 x 14.99% / 12
     assert loan.payoff_amount(CAPTURE) == 120000
-    assert loan.payoff_amount(halfway) == 120000 + first.interest
-    mid = CAPTURE + timedelta(days=10)
-    expected = 120000 + round(first.interest * 10 / 31)
-    assert loan.payoff_amount(mid) == expected
+    # 10 of 31 days: 1499 x 10 / 31 = 483.55 -> 484.
+    assert loan.payoff_amount(CAPTURE + timedelta(days=10)) == 120000 + 484
+    # On the due date the whole period's interest is owed, as part of the due installment.
+    assert loan.payoff_amount(first.due_date) == 120000 + 1499
 
 
 def test_paying_the_payoff_amount_closes_the_loan_and_waives_future_interest() -> None:
@@ -417,3 +417,11 @@ def test_to_dict_carries_the_wire_fields() -> None:
         "status",
         "paid_amount",
     }
+
+
+def test_late_fee_policy_round_trips_and_refuses_float_fees() -> None:
+    policy = LateFeePolicy(grace_days=5, fee_amounts={"USD": 900}, cap_bps=1000)
+    assert LateFeePolicy.from_dict(policy.to_dict()) == policy
+    data = policy.to_dict() | {"fee_amounts": {"USD": 9.5}}
+    with pytest.raises(ValueError, match="USD must be an int"):
+        LateFeePolicy.from_dict(data)
