@@ -174,10 +174,14 @@ class CreditReport:
             currency=self.currency,
         )
 
+    def matches(self, name: str, date_of_birth: date) -> bool:
+        """Whether a name and date of birth agree with the bureau file's."""
+        same_name = normalize_name(name) == normalize_name(self.file_name)
+        return same_name and date_of_birth == self.file_date_of_birth
+
     def matches_identity(self, identity: Identity) -> bool:
         """Whether the applicant's name and date of birth agree with the bureau file."""
-        same_name = normalize_name(identity.name) == normalize_name(self.file_name)
-        return same_name and identity.date_of_birth == self.file_date_of_birth
+        return self.matches(identity.name, identity.date_of_birth)
 
     def to_dict(self, *, customer: str | None = None) -> dict[str, Any]:
         """The report in the API's `credit_report` wire shape (the server adds id and created)."""

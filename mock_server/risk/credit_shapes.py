@@ -169,7 +169,7 @@ TAG_SHAPES: Final[dict[str, FileShape]] = {
     ),
     # Borderline: a clean file whose score sits in the band the policy reviews.
     "review": FileShape(
-        score=(625, 655),
+        score=(615, 645),
         tradelines=(4, 7),
         oldest_months=(48, 120),
         utilization_bps=(3000, 5000),

@@ -81,7 +81,7 @@ _TRAITS: Final[dict[Tier, _TierTraits]] = {
         (60_000, 220_000),
         (30, 72),
         (24, 240),
-        (("employed", 80), ("self_employed", 12), ("retired", 8)),
+        (("employed", 72), ("self_employed", 18), ("retired", 10)),
         (("on_time", 95), ("late", 5)),
     ),
     Tier.NEAR_PRIME: _TierTraits(
