@@ -241,7 +241,8 @@ def person_for_identity(seed: int, identity: Identity) -> Person:
     status = _employment(field_rng(seed, key, "employment_status"), traits, age)
     low, high = _OTHER_INCOME_USD.get(status, traits.income_usd)
     if identity.email_tag == "approve":
-        low, high = 150_000, 250_000
+        # A salaried high earner: nothing about the person sends the application to a review.
+        status, low, high = "employed", 150_000, 250_000
     income_dollars = field_rng(seed, key, "income_annual").randint(low // 1000, high // 1000) * 1000
     currency = LOCALE_CURRENCIES.get(identity.locale, "USD")
     employer = None
