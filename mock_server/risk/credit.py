@@ -28,7 +28,8 @@ from mock_server.risk.identity import (
     normalize_name,
     seeded_faker,
 )
-from mock_server.risk.personas import LOCALE_CURRENCIES, tier_for_identity, usd_to_minor
+from mock_server.risk.personas import LOCALE_CURRENCIES, usd_to_minor
+from mock_server.risk.tiers import tier_for_identity
 
 TradelineType = Literal["revolving", "installment", "mortgage", "auto", "student"]
 InquiryKind = Literal["hard", "soft"]

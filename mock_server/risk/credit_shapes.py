@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
-from mock_server.risk.personas import Tier
+from mock_server.risk.tiers import Tier
 
 if TYPE_CHECKING:
     from mock_server.risk.credit import TradelineType

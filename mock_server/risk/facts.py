@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Final
 
 from mock_server.domain.money import get_currency, to_usd_minor
-from mock_server.risk.credit import CreditReport
+from mock_server.risk.credit import CreditReport, CreditSummary
 from mock_server.risk.fraud import FraudSignals
 from mock_server.risk.identity import age_on
 from mock_server.risk.personas import Person
@@ -83,33 +83,12 @@ def build_credit_facts(
     needs `mcc` and `country`; `on` is the decision date (sandbox time).
     """
     code = get_currency(currency).code
-    summary = report.summary()
-    identity = person.identity
     return {
         "amount": amount,
         "currency": code,
         "amount_usd": to_usd_minor(amount, code),
-        "applicant": {
-            "age": age_on(identity.date_of_birth, on),
-            "income_annual_usd": to_usd_minor(person.income_annual, person.income_currency),
-            "employment_status": person.employment_status,
-            "months_at_address": person.months_at_address,
-            "locale": identity.locale,
-            "email_tag": identity.email_tag,
-        },
-        "credit": {
-            "score": summary.score,
-            "frozen": summary.frozen,
-            "thin_file": summary.thin_file,
-            "tradeline_count": summary.tradeline_count,
-            "oldest_tradeline_months": summary.oldest_tradeline_months,
-            "utilization_bps": summary.utilization_bps,
-            "hard_inquiries_6m": summary.hard_inquiries_6m,
-            "delinquencies_24m": summary.delinquencies_24m,
-            "months_since_delinquency": summary.months_since_delinquency,
-            "public_records": summary.public_records,
-            "total_balance_usd": summary.total_balance_usd,
-        },
+        "applicant": _applicant_facts(person, on),
+        "credit": _credit_facts(report.summary()),
         "score": {
             "points": score.points,
             "reason_codes": list(score.reason_codes),
@@ -118,4 +97,32 @@ def build_credit_facts(
         "fraud": fraud.to_dict(),
         "cart": _cart_facts(cart, code),
         "merchant": {"mcc": str(merchant["mcc"]), "country": str(merchant["country"])},
+    }
+
+
+def _applicant_facts(person: Person, on: date) -> dict[str, Any]:
+    identity = person.identity
+    return {
+        "age": age_on(identity.date_of_birth, on),
+        "income_annual_usd": to_usd_minor(person.income_annual, person.income_currency),
+        "employment_status": person.employment_status,
+        "months_at_address": person.months_at_address,
+        "locale": identity.locale,
+        "email_tag": identity.email_tag,
+    }
+
+
+def _credit_facts(summary: CreditSummary) -> dict[str, Any]:
+    return {
+        "score": summary.score,
+        "frozen": summary.frozen,
+        "thin_file": summary.thin_file,
+        "tradeline_count": summary.tradeline_count,
+        "oldest_tradeline_months": summary.oldest_tradeline_months,
+        "utilization_bps": summary.utilization_bps,
+        "hard_inquiries_6m": summary.hard_inquiries_6m,
+        "delinquencies_24m": summary.delinquencies_24m,
+        "months_since_delinquency": summary.months_since_delinquency,
+        "public_records": summary.public_records,
+        "total_balance_usd": summary.total_balance_usd,
     }

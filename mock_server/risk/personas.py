@@ -14,9 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from fractions import Fraction
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final
 
 from mock_server.domain.money import SANDBOX_USD_RATES, get_currency, round_half_even
 from mock_server.risk.identity import (
@@ -28,110 +27,37 @@ from mock_server.risk.identity import (
     field_rng,
     seeded_faker,
 )
+from mock_server.risk.tiers import (
+    OTHER_INCOME_USD,
+    TIER_TRAITS,
+    Behaviour,
+    EmploymentStatus,
+    Tier,
+    TierTraits,
+    tier_for_identity,
+    tier_for_key,
+    weighted_choice,
+)
 
-EmploymentStatus = Literal["employed", "self_employed", "student", "retired", "unemployed"]
-Behaviour = Literal["on_time", "late", "partial", "default"]
+__all__ = [
+    "LOCALE_CURRENCIES",
+    "PERSONA_REFERENCE_DATE",
+    "RING_SIZE",
+    "Behaviour",
+    "EmploymentStatus",
+    "Person",
+    "Persona",
+    "Tier",
+    "generate_personas",
+    "person_for_identity",
+    "tier_for_identity",
+    "usd_to_minor",
+]
 
-
-class Tier(StrEnum):
-    """A risk tier of the sandbox's simulated population."""
-
-    PRIME = "prime"
-    NEAR_PRIME = "near_prime"
-    SUBPRIME = "subprime"
-    THIN_FILE = "thin_file"
-    FROZEN_FILE = "frozen_file"
-    FRAUD_RING = "fraud_ring"
-
-
-# Share of the population per tier, in basis points of 10,000 (in Tier order).
-TIER_WEIGHTS_BPS: Final[dict[Tier, int]] = {
-    Tier.PRIME: 4500,
-    Tier.NEAR_PRIME: 2500,
-    Tier.SUBPRIME: 1500,
-    Tier.THIN_FILE: 1000,
-    Tier.FROZEN_FILE: 200,
-    Tier.FRAUD_RING: 300,
-}
-TAG_TIERS: Final[dict[str, Tier]] = {
-    "approve": Tier.PRIME,
-    "decline": Tier.SUBPRIME,
-    "review": Tier.NEAR_PRIME,
-    "fraud": Tier.FRAUD_RING,
-    "frozen": Tier.FROZEN_FILE,
-}
 LOCALE_CURRENCIES: Final[dict[str, str]] = {"en_US": "USD", "zh_CN": "CNY"}
 # Personas' ages are set against this date so a persona list never depends on the wall clock.
 PERSONA_REFERENCE_DATE: Final = date(2026, 1, 1)
 RING_SIZE: Final = 3
-_T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True)
-class _TierTraits:
-    income_usd: tuple[int, int]  # annual, whole dollars, when employed
-    age: tuple[int, int]
-    months_at_address: tuple[int, int]
-    employment: tuple[tuple[EmploymentStatus, int], ...]
-    behaviour: tuple[tuple[Behaviour, int], ...]
-
-
-_TRAITS: Final[dict[Tier, _TierTraits]] = {
-    Tier.PRIME: _TierTraits(
-        (60_000, 220_000),
-        (30, 72),
-        (24, 240),
-        (("employed", 72), ("self_employed", 18), ("retired", 10)),
-        (("on_time", 95), ("late", 5)),
-    ),
-    Tier.NEAR_PRIME: _TierTraits(
-        (38_000, 110_000),
-        (24, 65),
-        (12, 120),
-        (("employed", 78), ("self_employed", 12), ("retired", 4), ("unemployed", 6)),
-        (("on_time", 75), ("late", 20), ("partial", 5)),
-    ),
-    Tier.SUBPRIME: _TierTraits(
-        (18_000, 60_000),
-        (21, 60),
-        (2, 60),
-        (
-            ("employed", 62),
-            ("self_employed", 10),
-            ("unemployed", 18),
-            ("student", 5),
-            ("retired", 5),
-        ),
-        (("on_time", 35), ("late", 35), ("partial", 15), ("default", 15)),
-    ),
-    Tier.THIN_FILE: _TierTraits(
-        (16_000, 48_000),
-        (18, 24),
-        (1, 24),
-        (("student", 45), ("employed", 45), ("unemployed", 10)),
-        (("on_time", 70), ("late", 20), ("partial", 5), ("default", 5)),
-    ),
-    Tier.FROZEN_FILE: _TierTraits(
-        (40_000, 150_000),
-        (28, 70),
-        (12, 180),
-        (("employed", 80), ("self_employed", 10), ("retired", 10)),
-        (("on_time", 85), ("late", 15)),
-    ),
-    Tier.FRAUD_RING: _TierTraits(
-        (45_000, 120_000),
-        (22, 45),
-        (1, 8),
-        (("employed", 70), ("self_employed", 30)),
-        (("default", 80), ("on_time", 20)),
-    ),
-}
-# Annual income in whole dollars for those not in work.
-_OTHER_INCOME_USD: Final[dict[str, tuple[int, int]]] = {
-    "student": (0, 18_000),
-    "retired": (20_000, 80_000),
-    "unemployed": (0, 14_000),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,32 +116,6 @@ class Persona(Person):
         return data
 
 
-def _weighted(rng: random.Random, options: Sequence[tuple[_T, int]]) -> _T:
-    total = sum(weight for _, weight in options)
-    pick = rng.randrange(total)
-    for value, weight in options:
-        pick -= weight
-        if pick < 0:
-            return value
-    raise AssertionError("unreachable: weights exhausted")
-
-
-def tier_for_key(seed: int, key: str) -> Tier:
-    """The tier the hash of an identity key lands on (ignoring email tags)."""
-    point = derive_seed(seed, key, "tier") % 10_000
-    for tier, weight in TIER_WEIGHTS_BPS.items():
-        point -= weight
-        if point < 0:
-            return tier
-    raise AssertionError("unreachable: tier weights sum to 10,000")
-
-
-def tier_for_identity(seed: int, identity: Identity) -> Tier:
-    """The identity's tier: forced by its email tag, else decided by its hash."""
-    tag = identity.email_tag
-    return TAG_TIERS[tag] if tag is not None else tier_for_key(seed, identity.key)
-
-
 def usd_to_minor(usd_cents: int, currency: str) -> int:
     """US cents to minor units of `currency` at the sandbox's fixed rates (half-even)."""
     cur = get_currency(currency)
@@ -223,8 +123,8 @@ def usd_to_minor(usd_cents: int, currency: str) -> int:
     return round_half_even(Fraction(usd_cents, 100) / rate * cur.minor_per_major)
 
 
-def _employment(rng: random.Random, traits: _TierTraits, age: int) -> EmploymentStatus:
-    status = _weighted(rng, traits.employment)
+def _employment(rng: random.Random, traits: TierTraits, age: int) -> EmploymentStatus:
+    status = weighted_choice(rng, traits.employment)
     if age >= 67 and status in ("employed", "self_employed") and rng.randrange(10) < 7:
         return "retired"
     if age < 23 and status == "retired":
@@ -236,10 +136,10 @@ def person_for_identity(seed: int, identity: Identity) -> Person:
     """Derive the rest of any identity deterministically: tier, income, employment, behaviour."""
     key = identity.key
     tier = tier_for_identity(seed, identity)
-    traits = _TRAITS[tier]
+    traits = TIER_TRAITS[tier]
     age = age_on(identity.date_of_birth, PERSONA_REFERENCE_DATE)
     status = _employment(field_rng(seed, key, "employment_status"), traits, age)
-    low, high = _OTHER_INCOME_USD.get(status, traits.income_usd)
+    low, high = OTHER_INCOME_USD.get(status, traits.income_usd)
     if identity.email_tag == "approve":
         # A salaried high earner: nothing about the person sends the application to a review.
         status, low, high = "employed", 150_000, 250_000
@@ -249,7 +149,7 @@ def person_for_identity(seed: int, identity: Identity) -> Person:
     if status in ("employed", "self_employed"):
         with seeded_faker(identity.locale, derive_seed(seed, key, "employer")) as fake:
             employer = str(fake.company())
-    behaviour = _weighted(field_rng(seed, key, "behaviour"), traits.behaviour)
+    behaviour = weighted_choice(field_rng(seed, key, "behaviour"), traits.behaviour)
     if identity.email_tag == "approve":
         behaviour = "on_time"
     # Income is a round thousand in the applicant's own currency.
@@ -335,7 +235,7 @@ def _device_id(seed: int, owner: str) -> str:
 
 def _date_of_birth(seed: int, pid: str, tier: Tier) -> date:
     rng = field_rng(seed, pid, "date_of_birth")
-    youngest, oldest = _TRAITS[tier].age
+    youngest, oldest = TIER_TRAITS[tier].age
     latest = PERSONA_REFERENCE_DATE.replace(year=PERSONA_REFERENCE_DATE.year - youngest)
     earliest = PERSONA_REFERENCE_DATE.replace(year=PERSONA_REFERENCE_DATE.year - oldest - 1)
     return earliest + timedelta(days=rng.randrange(1, (latest - earliest).days))

@@ -32,6 +32,7 @@ def test_all_lists_exactly_the_public_names() -> None:
         "personas",
         "reasons",
         "scorecard",
+        "tiers",
     }
     assert set(risk.__all__) == public - modules
     assert all(hasattr(risk, name) for name in risk.__all__)
