@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .._models import BaseModel, OpenEnum
+from .._models import BaseModel, InstalloObject, OpenEnum
 
 __all__ = ["CreditReport", "PullType", "Tradeline"]
 
@@ -27,18 +27,16 @@ class Tradeline(BaseModel):
     limit: int | None = None
 
 
-class CreditReport(BaseModel):
+class CreditReport(InstalloObject):
     """The latest report pulled for one customer."""
 
-    id: str | None = None
-    object: str = "credit_report"
     customer: str
     bureau_score: int | None = None
     pulled_at: datetime | None = None
     pull_type: PullType | None = None
     tradelines: list[Tradeline] = Field(default_factory=list)
     utilization_bps: int | None = None
-    inquiries: Any = None
-    delinquencies: Any = None
-    public_records: Any = None
+    inquiries: list[dict[str, Any]] = Field(default_factory=list)
+    delinquencies: int = 0
+    public_records: int = 0
     frozen: bool = False

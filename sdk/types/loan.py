@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
-from .._models import InstalloObject, OpenEnum
+from .._models import BaseModel, InstalloObject, OpenEnum
+from .offer import OfferInterval
 from .shared import ScheduleEntry
 
-__all__ = ["Loan", "LoanStatus"]
+__all__ = ["HistoryEntry", "Loan", "LoanStatus"]
 
 
 class LoanStatus(OpenEnum):
@@ -26,6 +27,15 @@ class LoanStatus(OpenEnum):
     EXPIRED = "expired"
 
 
+class HistoryEntry(BaseModel):
+    """One dated entry of a loan's history (capture, payment, refund, late fee, ...)."""
+
+    date: date
+    kind: str
+    amount: int
+    detail: str | None = None
+
+
 class Loan(InstalloObject):
     """A loan with its schedule and balances (money in minor units of `currency`)."""
 
@@ -33,10 +43,17 @@ class Loan(InstalloObject):
     checkout: str | None = None
     customer: str | None = None
     currency: str
+    plan: str | None = None
+    term_count: int | None = None
+    interval: OfferInterval | None = None
+    apr_bps: int = 0
     authorized_amount: int
     captured_amount: int = 0
     refunded_amount: int = 0
+    paid_amount: int = 0
     principal_balance: int = 0
-    apr_bps: int = 0
-    schedule: list[ScheduleEntry] = Field(default_factory=list)
+    interest_outstanding: int = 0
+    fees_outstanding: int = 0
     authorization_expires_at: datetime | None = None
+    schedule: list[ScheduleEntry] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)

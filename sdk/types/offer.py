@@ -31,6 +31,7 @@ class Offer(BaseModel):
     finance_charge: int
     total_of_payments: int
     installment_amount: int
+    final_installment_amount: int | None = None
     first_due_date: date
     schedule: list[ScheduleEntry] = Field(default_factory=list)
     currency: str | None = None

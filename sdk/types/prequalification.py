@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .._models import InstalloObject
+from .checkout import DecisionOutcome
 
 __all__ = ["Prequalification"]
 
@@ -12,6 +15,8 @@ class Prequalification(InstalloObject):
 
     customer: str | None = None
     currency: str
+    outcome: DecisionOutcome | None = None
     max_amount: int
     apr_min_bps: int | None = None
     apr_max_bps: int | None = None
+    reason_codes: list[str] = Field(default_factory=list)

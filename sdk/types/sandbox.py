@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import cast
 
 from .._models import BaseModel
+from .params import AddressParam, CustomerParam
 from .shared import Address
 
 __all__ = ["ClockAdvance", "Persona"]
@@ -13,14 +15,35 @@ __all__ = ["ClockAdvance", "Persona"]
 class Persona(BaseModel):
     """A seeded Faker person in one risk tier, ready to be used as a checkout's customer."""
 
+    id: str | None = None
+    object: str = "persona"
     tier: str
-    locale: str | None = None
+    ring_id: str | None = None
     email: str
     name: str | None = None
     phone: str | None = None
-    date_of_birth: str | None = None
-    national_id_last4: str | None = None
+    date_of_birth: date | None = None
     address: Address | None = None
+    national_id_last4: str | None = None
+    locale: str | None = None
+    device_id: str | None = None
+
+    def as_customer(self) -> CustomerParam:
+        """The persona as an inline customer body for `checkouts.create(customer=...)`."""
+        body: CustomerParam = {"email": self.email}
+        if self.name:
+            body["name"] = self.name
+        if self.phone:
+            body["phone"] = self.phone
+        if self.date_of_birth:
+            body["date_of_birth"] = self.date_of_birth.isoformat()
+        if self.national_id_last4:
+            body["national_id_last4"] = self.national_id_last4
+        if self.locale:
+            body["locale"] = self.locale
+        if self.address:
+            body["address"] = cast(AddressParam, self.address.model_dump(exclude_none=True))
+        return body
 
 
 class ClockAdvance(BaseModel):
