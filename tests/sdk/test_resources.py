@@ -43,7 +43,14 @@ WORKFLOW = {"id": "wf_standard", "object": "workflow", "version": 1, "steps": []
 PERSONA = {"tier": "prime", "locale": "en_US", "email": "p@example.com", "name": "Pat"}
 PREQUAL = {"id": "pq_1", "object": "prequalification", "currency": "USD", "max_amount": 500000}
 PROMO = {"amount": 129900, "currency": "USD", "lowest_installment_amount": 10825, "plans": []}
-REPORT = {"customer": "cus_1", "bureau_score": 712, "pull_type": "hard", "frozen": False}
+REPORT = {
+    "id": "cr_1",
+    "object": "credit_report",
+    "customer": "cus_1",
+    "bureau_score": 712,
+    "pull_type": "hard",
+    "frozen": False,
+}
 CART = [{"sku": "S1", "name": "Mug", "unit_amount": 1500, "quantity": 2}]
 ADDRESS = {"line1": "1 Main", "city": "X", "postal_code": "1", "country": "US"}
 
