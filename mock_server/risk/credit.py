@@ -255,7 +255,9 @@ def _tradelines(
         else:
             term = {"mortgage": 360, "auto": 72, "student": 120, "installment": 48}[kind]
             balance = limit * max(term - age, 0) // term
-        day = 1 + derive_seed(draws.seed, draws.key, f"credit.opened_day.{index}") % 28
+        # Opened on or before the pull's day of month, so the account is exactly `age` months old.
+        days = min(28, as_of.day)
+        day = 1 + derive_seed(draws.seed, draws.key, f"credit.opened_day.{index}") % days
         lines.append(
             Tradeline(
                 type=kind,

@@ -208,5 +208,14 @@ def test_month_arithmetic() -> None:
 
 
 # Pinned: a change here means every sandbox customer's bureau file changed.
-PINNED_REPORT_SHA = "2eb05a3f8179a2775ca1562fd5b88a04f6dd6693cdac2e2e752425a738090f5e"
+PINNED_REPORT_SHA = "7268a1f25ff2b8d587359795521be667b31282a9a9312cf3c9b3ad9ddaf4d332"
 PINNED_VALUES = (689, 3, 2549)
+
+
+def test_history_length_agrees_with_the_opened_date(reports: Reports) -> None:
+    for _, report in reports[:60]:
+        as_of = report.pulled_at.date()
+        for line in report.tradelines:
+            open_months = len(line.payment_history) - line.payment_history.count("-")
+            age = months_between(line.opened, as_of)
+            assert open_months == min(age + 1, 24)
