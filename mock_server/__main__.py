@@ -1,0 +1,75 @@
+"""`mock-server` / `python -m mock_server`: run the lending sandbox on uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from mock_server.app import build_sandbox, create_app
+from mock_server.settings import IN_MEMORY_DB, Settings
+
+__all__ = ["build_parser", "main", "settings_from_args"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line (every flag also has an INSTALLO_* environment variable)."""
+    parser = argparse.ArgumentParser(
+        prog="mock-server", description="Installo lending sandbox (the lending API of DESIGN.md)"
+    )
+    parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8787; 0 picks a free one)")
+    parser.add_argument("--db", help="SQLAlchemy URL, e.g. sqlite:///sandbox.db (default: memory)")
+    parser.add_argument("--seed", type=int, help="seed for the persona generator (default 0)")
+    parser.add_argument(
+        "--log-level", choices=["critical", "error", "warning", "info", "debug"], default=None
+    )
+    parser.add_argument("--demo-key", dest="demo_secret_key", help="the demo merchant's key")
+    parser.add_argument("--admin-key", dest="admin_key", help="the admin key")
+    return parser
+
+
+def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
+    """Settings from flags over environment over defaults."""
+    args = vars(build_parser().parse_args(argv))
+    given = {name: value for name, value in args.items() if value is not None}
+    return Settings(**given)
+
+
+def _banner(settings: Settings, port: int) -> str:
+    where = "in memory" if settings.db == IN_MEMORY_DB else settings.db
+    base = f"http://{settings.host}:{port}"
+    return (
+        f"Installo lending sandbox on {base} (database {where}, seed {settings.seed})\n"
+        f"  docs:     {base}/docs\n"
+        f"  try:      curl -H 'Authorization: Bearer {settings.demo_secret_key}' "
+        f"{base}/v1/merchants/me\n"
+        f"  admin:    Authorization: Bearer {settings.admin_key}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the sandbox and serve until interrupted."""
+    settings = settings_from_args(argv)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    app = create_app(sandbox=build_sandbox(settings))
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,  # ours carries the request id and never a key
+    )
+    server = uvicorn.Server(config)
+    print(_banner(settings, settings.port), flush=True)
+    server.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""`/v1/checkouts`: create (answers with offers), read, list, confirm, cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from mock_server.api.deps import CallerDep, PageDep, SandboxDep
+from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.schemas import Checkout, CheckoutCreate, CheckoutList, ConfirmRequest
+from mock_server.services import checkouts, confirmation
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/checkouts", tags=["checkouts"], responses=ERROR_RESPONSES)
+
+CheckoutStatus = Literal["open", "approved", "declined", "in_review", "expired", "canceled"]
+
+
+@router.post("", operation_id="checkouts-create", status_code=201)
+def create(body: CheckoutCreate, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
+    """Validate the cart and answer the checkout with one offer per eligible plan."""
+    data = checkouts.create_checkout(sandbox, caller, body.model_dump(mode="json"))
+    return Checkout.model_validate(data)
+
+
+@router.get("", operation_id="checkouts-list")
+def list_(
+    sandbox: SandboxDep,
+    caller: CallerDep,
+    page: PageDep,
+    status: Annotated[CheckoutStatus | None, Query(description="only this status")] = None,
+) -> CheckoutList:
+    """The merchant's checkouts, newest first."""
+    data, has_more = checkouts.list_checkouts(
+        sandbox, caller, page.limit, page.starting_after, status
+    )
+    return CheckoutList.model_validate({"data": data, "has_more": has_more})
+
+
+@router.get("/{checkout_id}", operation_id="checkouts-retrieve")
+def retrieve(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
+    """One checkout with its offers and decision."""
+    return Checkout.model_validate(checkouts.get_checkout(sandbox, caller, checkout_id))
+
+
+@router.post("/{checkout_id}/confirm", operation_id="checkouts-confirm")
+def confirm(
+    checkout_id: str, body: ConfirmRequest, sandbox: SandboxDep, caller: CallerDep
+) -> Checkout:
+    """The customer's offer and consent: runs the loan process and answers its decision."""
+    data = confirmation.confirm_checkout(
+        sandbox, caller, checkout_id, body.offer, body.consent, body.device_id
+    )
+    return Checkout.model_validate(data)
+
+
+@router.post("/{checkout_id}/cancel", operation_id="checkouts-cancel")
+def cancel(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
+    """Cancel an open checkout."""
+    return Checkout.model_validate(checkouts.cancel_checkout(sandbox, caller, checkout_id))

@@ -1,0 +1,62 @@
+"""Named dependencies: the sandbox, the authenticated caller, pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from mock_server.api.errors import request_id_of
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.merchants import authenticate
+
+__all__ = ["CallerDep", "PageDep", "PageParams", "SandboxDep", "current_caller", "get_sandbox"]
+
+_bearer = HTTPBearer(auto_error=False, description="A merchant's secret key: sk_test_...")
+
+
+def get_sandbox(request: Request) -> Sandbox:
+    """The sandbox this app serves."""
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox
+
+
+SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
+
+
+def current_caller(
+    request: Request,
+    sandbox: SandboxDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The merchant whose secret key authorizes this request (401 otherwise)."""
+    key = credentials.credentials if credentials is not None else None
+    with sandbox.db.reader() as session:
+        merchant = authenticate(session, key)
+    return Caller(merchant=merchant, request_id=request_id_of(request))
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    """`limit` (1-100) and `starting_after` (an id)."""
+
+    limit: int
+    starting_after: str | None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=100, description="page size")] = 10,
+    starting_after: Annotated[
+        str | None, Query(max_length=64, description="answer objects older than this id")
+    ] = None,
+) -> PageParams:
+    """Read the pagination parameters."""
+    return PageParams(limit=limit, starting_after=starting_after)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]

@@ -1,0 +1,79 @@
+"""`/v1/loans`: read, capture, void, refund, pay."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Query
+
+from mock_server.api.deps import CallerDep, PageDep, SandboxDep
+from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.schemas import CaptureRequest, Loan, LoanList, PaymentRequest, RefundRequest
+from mock_server.services import loans
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/loans", tags=["loans"], responses=ERROR_RESPONSES)
+
+LoanStatusFilter = Literal[
+    "authorized",
+    "active",
+    "late",
+    "delinquent",
+    "charged_off",
+    "paid_off",
+    "voided",
+    "expired",
+    "refunded",
+]
+
+
+@router.get("", operation_id="loans-list")
+def list_(
+    sandbox: SandboxDep,
+    caller: CallerDep,
+    page: PageDep,
+    status: Annotated[LoanStatusFilter | None, Query(description="only this status")] = None,
+    customer: Annotated[str | None, Query(max_length=64, description="only this customer")] = None,
+) -> LoanList:
+    """The merchant's loans, newest first."""
+    data, has_more = loans.list_loans(
+        sandbox, caller, page.limit, page.starting_after, status, customer
+    )
+    return LoanList.model_validate({"data": data, "has_more": has_more})
+
+
+@router.get("/{loan_id}", operation_id="loans-retrieve")
+def retrieve(loan_id: str, sandbox: SandboxDep, caller: CallerDep) -> Loan:
+    """One loan with its schedule, balance and history."""
+    return Loan.model_validate(loans.get_loan(sandbox, caller, loan_id))
+
+
+@router.post("/{loan_id}/capture", operation_id="loans-capture")
+def capture(
+    loan_id: str,
+    sandbox: SandboxDep,
+    caller: CallerDep,
+    body: Annotated[CaptureRequest | None, Body()] = None,
+) -> Loan:
+    """Settle the authorization, fully (no amount) or partially; the schedule starts today."""
+    amount = body.amount if body is not None else None
+    return Loan.model_validate(loans.capture_loan(sandbox, caller, loan_id, amount))
+
+
+@router.post("/{loan_id}/void", operation_id="loans-void")
+def void(loan_id: str, sandbox: SandboxDep, caller: CallerDep) -> Loan:
+    """Release an uncaptured authorization."""
+    return Loan.model_validate(loans.void_loan(sandbox, caller, loan_id))
+
+
+@router.post("/{loan_id}/refunds", operation_id="loans-refund")
+def refund(loan_id: str, body: RefundRequest, sandbox: SandboxDep, caller: CallerDep) -> Loan:
+    """Refund part or all of a captured loan; the rest is re-amortized."""
+    return Loan.model_validate(loans.refund_loan(sandbox, caller, loan_id, body.amount))
+
+
+@router.post("/{loan_id}/payments", operation_id="loans-pay")
+def pay(loan_id: str, body: PaymentRequest, sandbox: SandboxDep, caller: CallerDep) -> Loan:
+    """(sandbox) The customer pays now: fees, then interest, then principal."""
+    return Loan.model_validate(loans.pay_loan(sandbox, caller, loan_id, body.amount))

@@ -1,0 +1,37 @@
+"""`/v1/merchants`: apply to join (no key), read and change one's own settings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from mock_server.api.deps import CallerDep, SandboxDep
+from mock_server.api.errors import ERROR_RESPONSES, request_id_of
+from mock_server.api.schemas import Merchant, MerchantApplication, MerchantUpdate
+from mock_server.services import merchants
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=ERROR_RESPONSES)
+
+
+@router.post("", operation_id="merchants-create", status_code=201)
+def apply(body: MerchantApplication, sandbox: SandboxDep, request: Request) -> Merchant:
+    """Apply to join: automated KYB answers active (with the secret key, once), review or no."""
+    data = merchants.apply_for_merchant(sandbox, body.model_dump(), request_id_of(request))
+    return Merchant.model_validate(data)
+
+
+@router.get("/me", operation_id="merchants-retrieve-me")
+def retrieve_me(sandbox: SandboxDep, caller: CallerDep) -> Merchant:
+    """The caller's merchant settings."""
+    return Merchant.model_validate(merchants.read_merchant(sandbox, caller))
+
+
+@router.patch("/me", operation_id="merchants-update-me")
+def update_me(body: MerchantUpdate, sandbox: SandboxDep, caller: CallerDep) -> Merchant:
+    """Change the plans offered and the workflow loans follow."""
+    plans = None
+    if body.plans is not None:
+        plans = [p if isinstance(p, str) else p.model_dump(exclude_none=True) for p in body.plans]
+    data = merchants.update_merchant(sandbox, caller, plans, body.workflow)
+    return Merchant.model_validate(data)

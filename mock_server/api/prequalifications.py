@@ -1,0 +1,25 @@
+"""`/v1/prequalifications`: soft pull, maximum amount and APR range."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mock_server.api.deps import CallerDep, SandboxDep
+from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.schemas import Prequalification, PrequalificationCreate
+from mock_server.services import prequalifications
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1/prequalifications", tags=["prequalifications"], responses=ERROR_RESPONSES
+)
+
+
+@router.post("", operation_id="prequalifications-create", status_code=201)
+def create(
+    body: PrequalificationCreate, sandbox: SandboxDep, caller: CallerDep
+) -> Prequalification:
+    """How much this customer could finance, at what APR range (no hard inquiry)."""
+    data = prequalifications.prequalify(sandbox, caller, body.model_dump(mode="json"))
+    return Prequalification.model_validate(data)

@@ -1,0 +1,26 @@
+"""`/v1/promotions`: "as low as" messaging for a product page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mock_server.api.deps import CallerDep
+from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.schemas import Promotion
+from mock_server.services import promotions
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/promotions", tags=["promotions"], responses=ERROR_RESPONSES)
+
+
+@router.get("", operation_id="promotions-retrieve")
+def retrieve(
+    caller: CallerDep,
+    amount: Annotated[int, Query(ge=1, le=10**12, description="price in minor units")],
+    currency: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$", description="ISO 4217")],
+) -> Promotion:
+    """The lowest monthly payment for this amount and the plans that give it."""
+    return Promotion.model_validate(promotions.promotion(caller, amount, currency.upper()))

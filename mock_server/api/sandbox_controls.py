@@ -1,0 +1,31 @@
+"""`/v1/sandbox`: seeded personas across risk tiers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mock_server.api.deps import CallerDep, PageDep, SandboxDep
+from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.schemas import PersonaList
+from mock_server.services import personas
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"], responses=ERROR_RESPONSES)
+
+
+@router.get("/personas", operation_id="sandbox-personas-list")
+def list_personas(
+    sandbox: SandboxDep,
+    caller: CallerDep,
+    page: PageDep,
+    tier: Annotated[str | None, Query(max_length=32, description="one risk tier")] = None,
+    locale: Annotated[str | None, Query(max_length=16, description="en_US or zh_CN")] = None,
+) -> PersonaList:
+    """Seeded Faker people across risk tiers; the same seed gives the same people."""
+    data, has_more = personas.list_personas(
+        sandbox.settings.seed, page.limit, page.starting_after, tier, locale
+    )
+    return PersonaList.model_validate({"data": data, "has_more": has_more})

@@ -1,0 +1,464 @@
+"""Request bodies and response models, field names exactly as DESIGN.md "Object shapes".
+
+Request bodies forbid unknown fields (a 4xx naming them); money is a strict int in minor units.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+_Date = date
+
+__all__ = [
+    "Address",
+    "CaptureRequest",
+    "CartItem",
+    "Checkout",
+    "CheckoutCreate",
+    "CheckoutList",
+    "ConfirmRequest",
+    "CreditReport",
+    "Customer",
+    "CustomerCreate",
+    "CustomerList",
+    "Decision",
+    "Event",
+    "EventList",
+    "Health",
+    "HistoryEntry",
+    "Loan",
+    "LoanList",
+    "Merchant",
+    "MerchantApplication",
+    "MerchantUpdate",
+    "Offer",
+    "PaymentRequest",
+    "Persona",
+    "PersonaList",
+    "PlanSpec",
+    "Prequalification",
+    "PrequalificationCreate",
+    "Promotion",
+    "PromotionPlan",
+    "RefundRequest",
+    "RuleFired",
+    "ScheduleEntry",
+]
+
+MAX_AMOUNT = 10**12
+Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
+PositiveAmount = Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT)]
+CurrencyCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True, strip_whitespace=True)
+]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Email = Annotated[
+    str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254, to_lower=True)
+]
+Locale = Literal["en_US", "zh_CN"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Object(BaseModel):
+    id: str
+    created: datetime
+    livemode: bool = False
+
+
+# Shared parts ---------------------------------------------------------------------------------
+
+
+class Address(_Body):
+    """A postal address; `country` is ISO 3166 alpha-2."""
+
+    line1: Text
+    line2: Annotated[str, StringConstraints(max_length=200)] | None = None
+    city: Text
+    region: Annotated[str, StringConstraints(max_length=100)] | None = None
+    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    country: CountryCode
+
+
+class CartItem(_Body):
+    """One line of a cart."""
+
+    sku: Text
+    name: Text
+    unit_amount: Amount
+    quantity: Annotated[int, Field(strict=True, ge=1, le=10_000)]
+
+
+class ScheduleEntry(BaseModel):
+    """One installment."""
+
+    sequence: int
+    due_date: date
+    amount: int
+    principal: int
+    interest: int
+    fees: int
+    status: Literal["upcoming", "due", "paid", "late"]
+    paid_amount: int
+
+
+class Offer(BaseModel):
+    """One plan priced for the checkout, with the full disclosure and schedule preview."""
+
+    id: str
+    plan: str
+    term_count: int
+    interval: Literal["month", "two_weeks"]
+    apr_bps: int
+    currency: str
+    amount_financed: int
+    finance_charge: int
+    total_of_payments: int
+    installment_amount: int
+    final_installment_amount: int
+    first_due_date: date
+    schedule: list[ScheduleEntry]
+
+
+class RuleFired(BaseModel):
+    """A policy rule that fired."""
+
+    rule_id: str
+    outcome: Literal["approve", "review", "decline"]
+    reason_code: str
+
+
+class Decision(BaseModel):
+    """The credit decision on a checkout, explaining itself."""
+
+    outcome: Literal["approve", "review", "decline"]
+    reason_codes: list[str]
+    score: int | None
+    credit_limit: int | None
+    policy_id: str
+    policy_version: int
+    rules_fired: list[RuleFired]
+
+
+# Customers ------------------------------------------------------------------------------------
+
+
+class CustomerCreate(_Body):
+    """A customer's identity."""
+
+    email: Email
+    name: Text
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{6,20}$")]
+    date_of_birth: date
+    national_id_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+    locale: Locale = "en_US"
+    address: Address
+    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class Customer(_Object):
+    """A customer of the merchant."""
+
+    object: Literal["customer"] = "customer"
+    email: str
+    name: str
+    phone: str
+    date_of_birth: date
+    address: Address
+    national_id_last4: str
+    locale: str
+
+
+class CreditReport(BaseModel):
+    """The latest bureau report pulled for a customer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    object: Literal["credit_report"] = "credit_report"
+    created: datetime
+    livemode: bool = False
+    customer: str
+    bureau_score: int
+    pulled_at: datetime
+    pull_type: Literal["hard", "soft"]
+    tradelines: list[dict[str, Any]]
+    utilization_bps: int
+    inquiries: list[dict[str, Any]]
+    delinquencies: int
+    public_records: int
+    frozen: bool
+
+
+# Checkouts ------------------------------------------------------------------------------------
+
+
+class CheckoutCreate(_Body):
+    """A cart to finance."""
+
+    items: Annotated[list[CartItem], Field(min_length=1, max_length=100)]
+    shipping_amount: Amount = 0
+    tax_amount: Amount = 0
+    amount: PositiveAmount
+    currency: CurrencyCode
+    customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
+    merchant_reference: Annotated[str, StringConstraints(max_length=200)] | None = None
+    metadata: dict[Annotated[str, StringConstraints(max_length=40)], str] | None = Field(
+        default=None, max_length=50
+    )
+
+
+class ConfirmRequest(_Body):
+    """The customer's choice of offer and consent."""
+
+    offer: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    consent: bool
+    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class Checkout(_Object):
+    """A checkout and, once confirmed, its decision and loan."""
+
+    object: Literal["checkout"] = "checkout"
+    status: Literal["open", "approved", "declined", "in_review", "expired", "canceled"]
+    amount: int
+    currency: str
+    items: list[CartItem]
+    shipping_amount: int
+    tax_amount: int
+    customer: str
+    merchant_reference: str | None
+    metadata: dict[str, str] | None
+    offers: list[Offer]
+    selected_offer: str | None
+    decision: Decision | None
+    loan: str | None
+    expires_at: datetime
+
+
+# Loans ----------------------------------------------------------------------------------------
+
+
+class CaptureRequest(_Body):
+    """Capture all (no amount) or part of an authorization."""
+
+    amount: PositiveAmount | None = None
+
+
+class RefundRequest(_Body):
+    """Refund part or all of a captured loan."""
+
+    amount: PositiveAmount
+    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class PaymentRequest(_Body):
+    """(sandbox) The customer pays an amount now."""
+
+    amount: PositiveAmount
+
+
+class HistoryEntry(BaseModel):
+    """One dated entry of a loan's history."""
+
+    model_config = ConfigDict(extra="allow")
+
+    date: _Date
+    kind: str
+    amount: int
+    detail: str
+
+
+class Loan(_Object):
+    """A loan with schedule, balances and history."""
+
+    object: Literal["loan"] = "loan"
+    status: Literal[
+        "authorized",
+        "active",
+        "late",
+        "delinquent",
+        "charged_off",
+        "paid_off",
+        "voided",
+        "expired",
+        "refunded",
+    ]
+    checkout: str
+    customer: str
+    currency: str
+    plan: str
+    term_count: int
+    interval: Literal["month", "two_weeks"]
+    apr_bps: int
+    authorized_amount: int
+    captured_amount: int
+    refunded_amount: int
+    paid_amount: int
+    principal_balance: int
+    interest_outstanding: int
+    fees_outstanding: int
+    authorization_expires_at: datetime
+    schedule: list[ScheduleEntry]
+    history: list[HistoryEntry]
+
+
+# Merchants ------------------------------------------------------------------------------------
+
+
+class PlanSpec(_Body):
+    """A custom plan a merchant offers."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    term_count: Annotated[int, Field(strict=True)]
+    interval: Literal["month", "two_weeks"] = "month"
+    apr_bps: Annotated[int, Field(strict=True)]
+    min_amount: dict[str, PositiveAmount] | None = None
+    max_amount: dict[str, PositiveAmount] | None = None
+    currencies: list[CurrencyCode] | None = None
+
+
+class MerchantApplication(_Body):
+    """An application to join the network."""
+
+    legal_name: Text
+    mcc: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+    country: CountryCode
+    currency: CurrencyCode
+    website: Annotated[str, StringConstraints(max_length=200)] | None = None
+    years_in_business: Annotated[int, Field(strict=True, ge=0, le=500)]
+    expected_monthly_volume: Amount
+    contact_email: Email
+
+
+class MerchantUpdate(_Body):
+    """Settings a merchant may change: plans offered (ids or definitions) and workflow."""
+
+    plans: Annotated[list[str | PlanSpec], Field(min_length=1, max_length=20)] | None = None
+    workflow: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class Merchant(_Object):
+    """A merchant's settings; `secret_key` only in the answer to an application that activated."""
+
+    object: Literal["merchant"] = "merchant"
+    status: Literal["active", "pending_review", "rejected", "suspended"]
+    legal_name: str
+    mcc: str
+    country: str
+    currency: str
+    plans: list[str]
+    workflow: str
+    mdr_bps: int
+    review_reasons: list[str]
+    secret_key: str | None = None
+
+
+# Events, prequalifications, promotions, personas ----------------------------------------------
+
+
+class Event(_Object):
+    """One state change."""
+
+    object: Literal["event"] = "event"
+    type: str
+    data: dict[str, Any]
+    request_id: str | None
+
+
+class PrequalificationCreate(_Body):
+    """Soft-pull a customer (an id or an identity) for an amount and currency."""
+
+    customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
+    amount: PositiveAmount | None = None
+    currency: CurrencyCode | None = None
+
+
+class Prequalification(_Object):
+    """How much a customer could finance and at what APR range (soft pull)."""
+
+    object: Literal["prequalification"] = "prequalification"
+    customer: str
+    currency: str
+    outcome: Literal["approve", "review", "decline"]
+    max_amount: int
+    apr_min_bps: int | None
+    apr_max_bps: int | None
+    reason_codes: list[str]
+
+
+class PromotionPlan(BaseModel):
+    """A plan that gives the promoted payment."""
+
+    plan: str
+    term_count: int
+    apr_bps: int
+    installment_amount: int
+
+
+class Promotion(BaseModel):
+    """'As low as' messaging for an amount."""
+
+    object: Literal["promotion"] = "promotion"
+    amount: int
+    currency: str
+    lowest_installment_amount: int | None
+    plans: list[PromotionPlan]
+
+
+class Persona(BaseModel):
+    """A seeded sandbox person in a risk tier, usable as a checkout's inline customer."""
+
+    id: str
+    object: Literal["persona"] = "persona"
+    tier: str
+    ring_id: str | None
+    email: str
+    name: str
+    phone: str
+    date_of_birth: date
+    address: Address
+    national_id_last4: str
+    locale: str
+    device_id: str | None
+
+
+class Health(BaseModel):
+    """Liveness."""
+
+    status: Literal["ok"] = "ok"
+
+
+T = TypeVar("T")
+
+
+class _List(BaseModel, Generic[T]):
+    object: Literal["list"] = "list"
+    data: list[T]
+    has_more: bool
+
+
+class CustomerList(_List[Customer]):
+    """A page of customers, newest first."""
+
+
+class CheckoutList(_List[Checkout]):
+    """A page of checkouts, newest first."""
+
+
+class LoanList(_List[Loan]):
+    """A page of loans, newest first."""
+
+
+class EventList(_List[Event]):
+    """A page of events, newest first."""
+
+
+class PersonaList(_List[Persona]):
+    """A page of personas."""

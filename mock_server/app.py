@@ -1,0 +1,77 @@
+"""The app factory: `create_app(settings)` builds the sandbox and its FastAPI app, seeded and ready.
+
+Start-up work (schema, demo merchant) happens here rather than in a lifespan, so the app works the
+same when driven in-process through `httpx.ASGITransport`, which runs no lifespan.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from mock_server.api import (
+    checkouts,
+    customers,
+    events,
+    loans,
+    merchants,
+    prequalifications,
+    promotions,
+    sandbox_controls,
+)
+from mock_server.api.errors import install_error_handlers
+from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
+from mock_server.api.schemas import Health
+from mock_server.services.context import Sandbox
+from mock_server.services.merchants import ensure_demo_merchant
+from mock_server.settings import Settings
+from mock_server.storage import Database
+from mock_server.workflow import SHIPPED_DEFINITIONS, load_shipped_definition
+
+__all__ = ["build_sandbox", "create_app"]
+
+API_VERSION = "0.1.0"
+
+_health = APIRouter(tags=["health"])
+
+
+@_health.get("/healthz", operation_id="health-check")
+async def healthz() -> Health:
+    """Liveness: the process answers."""
+    return Health()
+
+
+def build_sandbox(settings: Settings) -> Sandbox:
+    """Storage, engines and the seeded demo merchant for these settings."""
+    db = Database(settings.db)
+    db.create_schema()
+    workflows = {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
+    sandbox = Sandbox(settings=settings, db=db, workflows=workflows)
+    ensure_demo_merchant(sandbox)
+    return sandbox
+
+
+def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = None) -> FastAPI:
+    """The lending sandbox's ASGI app (seeded on creation; no lifespan needed)."""
+    sandbox = sandbox or build_sandbox(settings or Settings())
+    app = FastAPI(
+        title="Installo lending sandbox",
+        version=API_VERSION,
+        description="The lending API of DESIGN.md: merchants, customers, checkouts, loans, events.",
+    )
+    app.state.sandbox = sandbox
+    install_error_handlers(app)
+    app.include_router(_health)
+    for module in (
+        merchants,
+        customers,
+        prequalifications,
+        promotions,
+        checkouts,
+        loans,
+        events,
+        sandbox_controls,
+    ):
+        app.include_router(module.router)
+    app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,21 @@
+"""Prefixed object ids (`chk_...`, `loan_...`): random, URL-safe, never reused."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Final, Literal
+
+__all__ = ["Prefix", "new_id"]
+
+Prefix = Literal[
+    "mer", "cus", "chk", "loan", "evt", "whe", "rev", "pol", "wf", "req", "ofr", "cr", "pq"
+]
+
+_ALPHABET: Final = string.ascii_letters + string.digits
+_LENGTH: Final = 24
+
+
+def new_id(prefix: Prefix) -> str:
+    """A fresh id such as `chk_3xAq...` (24 base62 characters, ~143 bits of randomness)."""
+    return prefix + "_" + "".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH))

@@ -1,0 +1,177 @@
+"""Checkouts: validate the cart, price every eligible plan as an offer, read, list, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mock_server.domain import Offer, make_offer
+from mock_server.ids import new_id
+from mock_server.services.clock import merchant_now
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.customers import add_customer, get_customer_row
+from mock_server.services.errors import Conflict, InvalidRequest, NotFound
+from mock_server.services.events import record_event
+from mock_server.services.presenters import checkout_object
+from mock_server.storage.models import CheckoutRow
+from mock_server.storage.repositories import CheckoutRepository
+
+__all__ = [
+    "cancel_checkout",
+    "create_checkout",
+    "expire_if_due",
+    "get_checkout",
+    "list_checkouts",
+    "load_checkout",
+]
+
+_CONFIRMED = frozenset({"approved", "declined", "in_review"})
+
+
+def _check_cart(body: Mapping[str, Any]) -> None:
+    items = body["items"]
+    items_total = sum(int(i["unit_amount"]) * int(i["quantity"]) for i in items)
+    expected = items_total + int(body["shipping_amount"]) + int(body["tax_amount"])
+    if int(body["amount"]) != expected:
+        raise InvalidRequest(
+            f"amount {body['amount']} does not equal the items' total {items_total} plus "
+            f"shipping {body['shipping_amount']} and tax {body['tax_amount']} ({expected})",
+            code="amount_mismatch",
+            param="amount",
+        )
+
+
+def _offers(caller: Caller, amount: int, currency: str, now: datetime) -> list[dict[str, Any]]:
+    merchant = caller.merchant
+    if currency not in merchant.currencies:
+        offered = ", ".join(sorted(merchant.currencies))
+        raise InvalidRequest(
+            f"currency {currency} is not offered by this merchant (offered: {offered})",
+            code="currency_not_supported",
+            param="currency",
+        )
+    priced: list[Offer] = [
+        make_offer(plan, amount, currency, now.date())
+        for plan in merchant.plans
+        if plan.is_eligible(amount, currency)
+    ]
+    if not priced:
+        reasons = "; ".join(
+            r for p in merchant.plans if (r := p.eligibility_error(amount, currency))
+        )
+        raise InvalidRequest(
+            f"no plan can finance this amount: {reasons}",
+            code="amount_outside_plan_limits",
+            param="amount",
+        )
+    return [{"id": new_id("ofr"), **offer.to_dict()} for offer in priced]
+
+
+def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the cart and answer the checkout `open` with one offer per eligible plan."""
+    _check_cart(body)
+    amount, currency = int(body["amount"]), str(body["currency"])
+    with sandbox.db.transaction() as session:
+        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        offers = _offers(caller, amount, currency, now)
+        customer = body["customer"]
+        if isinstance(customer, str):
+            customer_id = get_customer_row(session, caller, customer, "customer").id
+        else:
+            customer_id = add_customer(session, caller, customer, now).id
+        row = CheckoutRow(
+            id=new_id("chk"),
+            merchant_id=caller.merchant.id,
+            created=now,
+            status="open",
+            amount=amount,
+            currency=currency,
+            customer_id=customer_id,
+            loan_id=None,
+            workflow_instance_id=None,
+            expires_at=now + timedelta(hours=sandbox.settings.checkout_ttl_hours),
+            data={
+                "items": [dict(i) for i in body["items"]],
+                "shipping_amount": body["shipping_amount"],
+                "tax_amount": body["tax_amount"],
+                "merchant_reference": body.get("merchant_reference"),
+                "metadata": body.get("metadata"),
+                "offers": offers,
+                "selected_offer": None,
+                "decision": None,
+            },
+        )
+        CheckoutRepository(session, caller.merchant.id).add(row)
+        obj = checkout_object(row)
+        record_event(session, caller, "checkout.created", obj, now)
+        return obj
+
+
+def load_checkout(
+    session: Session, caller: Caller, checkout_id: str, *, for_update: bool = False
+) -> CheckoutRow:
+    """The merchant's checkout row, or NotFound."""
+    row = CheckoutRepository(session, caller.merchant.id).get(checkout_id, for_update=for_update)
+    if row is None:
+        raise NotFound("checkout", checkout_id, param="id")
+    return row
+
+
+def expire_if_due(session: Session, caller: Caller, row: CheckoutRow, now: datetime) -> bool:
+    """Expire an open checkout past its `expires_at` (logging `checkout.expired`)."""
+    if row.status != "open" or now < row.expires_at:
+        return False
+    row.status = "expired"
+    record_event(session, caller, "checkout.expired", checkout_object(row), now)
+    return True
+
+
+def state_conflict(row: CheckoutRow, action: str) -> Conflict:
+    """The 409 for acting on a checkout that is no longer open."""
+    if row.status in _CONFIRMED:
+        return Conflict(
+            f"cannot {action}: checkout {row.id} is already confirmed ({row.status})",
+            code="checkout_already_confirmed",
+        )
+    return Conflict(
+        f"cannot {action}: checkout {row.id} is {row.status}", code=f"checkout_{row.status}"
+    )
+
+
+def get_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str, Any]:
+    """One checkout (an open one past its time is expired first)."""
+    with sandbox.db.transaction() as session:
+        row = load_checkout(session, caller, checkout_id)
+        expire_if_due(session, caller, row, merchant_now(session, caller.merchant.id, sandbox.wall))
+        return checkout_object(row)
+
+
+def list_checkouts(
+    sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None, status: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The merchant's checkouts, newest first."""
+    filters = [CheckoutRow.status == status] if status else []
+    with sandbox.db.reader() as session:
+        page = CheckoutRepository(session, caller.merchant.id).page(limit, starting_after, filters)
+        if page is None:
+            raise NotFound("checkout", str(starting_after), param="starting_after")
+        return [checkout_object(r) for r in page.rows], page.has_more
+
+
+def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str, Any]:
+    """Cancel an open checkout."""
+    error: Conflict | None = None
+    with sandbox.db.transaction() as session:
+        row = load_checkout(session, caller, checkout_id, for_update=True)
+        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        expire_if_due(session, caller, row, now)
+        if row.status == "open":
+            row.status = "canceled"
+            obj = checkout_object(row)
+            record_event(session, caller, "checkout.canceled", obj, now)
+            return obj
+        error = state_conflict(row, "cancel")
+    raise error

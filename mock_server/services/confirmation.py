@@ -1,0 +1,169 @@
+"""Confirming a checkout: run the merchant's loan process and record its decision.
+
+Approve -> a loan `authorized`, checkout `approved`; decline -> reason codes, `declined`;
+review -> `in_review` with the workflow instance waiting. One transaction for all of it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_server.domain import DEFAULT_PLANS, Loan, Plan
+from mock_server.ids import new_id
+from mock_server.risk.identity import Identity
+from mock_server.services.checkouts import expire_if_due, load_checkout, state_conflict
+from mock_server.services.clock import merchant_now
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.errors import Conflict, InvalidRequest
+from mock_server.services.events import record_event
+from mock_server.services.presenters import checkout_object, loan_object
+from mock_server.services.underwriting import Application, Underwriter, decision_object
+from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow, WorkflowInstanceRow
+from mock_server.workflow import WorkflowInstance, start
+
+__all__ = ["confirm_checkout"]
+
+_STATUS_BY_OUTCOME = {"approved": "approved", "declined": "declined", "canceled": "canceled"}
+
+
+def _plan_for(caller: Caller, plan_id: str) -> Plan:
+    for plan in (*caller.merchant.plans, *DEFAULT_PLANS):
+        if plan.id == plan_id:
+            return plan
+    raise Conflict(f"plan {plan_id} is no longer offered", code="offer_unavailable")
+
+
+def _application(
+    row: CheckoutRow, customer: CustomerRow, caller: Caller, device_id: str | None
+) -> Application:
+    return Application(
+        id=row.id,
+        merchant_id=caller.merchant.id,
+        customer_id=customer.id,
+        identity=Identity.from_dict(customer.data),
+        amount=row.amount,
+        currency=row.currency,
+        cart=row.data["items"],
+        merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
+        device_id=device_id,
+    )
+
+
+def confirm_checkout(
+    sandbox: Sandbox,
+    caller: Caller,
+    checkout_id: str,
+    offer_id: str,
+    consent: bool,
+    device_id: str | None,
+) -> dict[str, Any]:
+    """Record the customer's choice and consent, run the loan process, answer the checkout."""
+    if consent is not True:
+        raise InvalidRequest(
+            "the customer must consent to the loan agreement (consent: true)",
+            code="consent_required",
+            param="consent",
+        )
+    error: Conflict | None = None
+    with sandbox.db.transaction() as session:
+        row = load_checkout(session, caller, checkout_id, for_update=True)
+        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        expire_if_due(session, caller, row, now)
+        if row.status == "open":
+            return _run(session, sandbox, caller, row, offer_id, device_id, now)
+        error = state_conflict(row, "confirm")
+    raise error
+
+
+def _run(
+    session: Session,
+    sandbox: Sandbox,
+    caller: Caller,
+    row: CheckoutRow,
+    offer_id: str,
+    device_id: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
+    if offer is None:
+        raise InvalidRequest(
+            f"offer {offer_id!r} is not one of checkout {row.id}'s offers",
+            code="offer_invalid",
+            param="offer",
+        )
+    plan = _plan_for(caller, str(offer["plan"]))
+    customer = session.scalars(select(CustomerRow).where(CustomerRow.id == row.customer_id)).one()
+    application = _application(row, customer, caller, device_id)
+
+    loans: list[LoanRow] = []
+
+    def authorize(at: datetime) -> str:
+        loan = Loan.authorize(plan, row.amount, row.currency, at.date(), id=new_id("loan"))
+        loan_row = LoanRow(
+            id=loan.id,
+            merchant_id=caller.merchant.id,
+            checkout_id=row.id,
+            customer_id=row.customer_id,
+            created=at,
+            status=loan.status.value,
+            data=loan.to_dict(),
+        )
+        session.add(loan_row)
+        loans.append(loan_row)
+        row.loan_id = loan.id
+        return loan.id
+
+    underwriter = Underwriter(
+        session, application, sandbox.credit_policy, sandbox.settings.seed, authorize
+    )
+    definition = sandbox.workflow(caller.merchant.workflow)
+    instance = start(
+        definition,
+        row.id,
+        underwriter.handlers(),
+        now,
+        context={"amount_usd": underwriter.assess(now).facts["amount_usd"]},
+        instance_id=new_id("wf"),
+    )
+    session.add(
+        WorkflowInstanceRow(
+            id=instance.id,
+            merchant_id=caller.merchant.id,
+            checkout_id=row.id,
+            status=instance.status,
+            deadline=instance.deadline,
+            data=instance.to_dict(),
+        )
+    )
+    decision = underwriter.final_decision(now, _step_reason(instance))
+    score = underwriter.assess(now).report.bureau_score
+    row.workflow_instance_id = instance.id
+    row.status = _checkout_status(instance)
+    row.data = {
+        **row.data,
+        "selected_offer": offer_id,
+        "decision": decision_object(decision, score, row.currency),
+    }
+    obj = checkout_object(row)
+    record_event(session, caller, f"checkout.{row.status}", obj, now)
+    for loan_row in loans:
+        record_event(session, caller, "loan.authorized", loan_object(loan_row), now)
+    return obj
+
+
+def _checkout_status(instance: WorkflowInstance) -> str:
+    if instance.status == "waiting":
+        return "in_review"
+    return _STATUS_BY_OUTCOME.get(instance.outcome or "", "declined")
+
+
+def _step_reason(instance: WorkflowInstance) -> str | None:
+    for record in reversed(instance.history):
+        reason = record.summary.get("reason_code")
+        if isinstance(reason, str):
+            return reason
+    return None

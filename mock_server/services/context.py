@@ -1,0 +1,87 @@
+"""What every use case receives: the sandbox (database, settings, engines) and the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from mock_server.domain import Plan, plan_from_dict
+from mock_server.rules import Policy, load_shipped_policy
+from mock_server.services.clock import WallClock, utc_now
+from mock_server.settings import Settings
+from mock_server.storage import Database
+from mock_server.storage.models import MerchantRow
+from mock_server.workflow import WorkflowDefinition
+
+__all__ = ["Caller", "MerchantAccount", "Sandbox"]
+
+
+@dataclass(frozen=True, slots=True)
+class MerchantAccount:
+    """The authenticated merchant as the use cases see it."""
+
+    id: str
+    status: str
+    currency: str
+    country: str
+    mcc: str
+    plans: tuple[Plan, ...]
+    workflow: str
+
+    @classmethod
+    def from_row(cls, row: MerchantRow) -> MerchantAccount:
+        """Read the merchant's settings from its row."""
+        return cls(
+            id=row.id,
+            status=row.status,
+            currency=row.currency,
+            country=row.country,
+            mcc=row.mcc,
+            plans=tuple(plan_from_dict(p) for p in row.plans),
+            workflow=row.workflow,
+        )
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        """The currencies at least one of the merchant's plans is offered in."""
+        return frozenset(code for plan in self.plans for code in plan.currencies)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is asking: the merchant and the request id events will carry."""
+
+    merchant: MerchantAccount
+    request_id: str | None = None
+
+
+@dataclass(slots=True)
+class Sandbox:
+    """The running sandbox: storage, settings, the lender's engines and the wall clock."""
+
+    settings: Settings
+    db: Database
+    workflows: Mapping[str, WorkflowDefinition]
+    wall: WallClock = utc_now
+    policies: dict[str, Policy] = field(default_factory=dict)
+
+    def policy(self, name: str) -> Policy:
+        """A shipped policy, loaded and compiled on first use."""
+        found = self.policies.get(name)
+        if found is None:
+            found = self.policies[name] = load_shipped_policy(name)
+        return found
+
+    @property
+    def credit_policy(self) -> Policy:
+        """The consumer credit policy decisions run."""
+        return self.policy("consumer_credit")
+
+    @property
+    def onboarding_policy(self) -> Policy:
+        """The merchant onboarding (KYB) policy."""
+        return self.policy("merchant_onboarding")
+
+    def workflow(self, name: str) -> WorkflowDefinition:
+        """The loan process definition a merchant follows (the default when unknown)."""
+        return self.workflows.get(name) or self.workflows[self.settings.default_workflow]

@@ -1,0 +1,74 @@
+"""The event log: every state change appends one event in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mock_server.ids import new_id
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.errors import NotFound
+from mock_server.services.presenters import iso
+from mock_server.storage.models import EventRow
+from mock_server.storage.repositories import EventRepository, Page
+
+__all__ = ["event_object", "get_event", "list_events", "record_event"]
+
+
+def record_event(
+    session: Session, caller: Caller, type_: str, obj: dict[str, Any], now: datetime
+) -> EventRow:
+    """Append `type_` carrying the object as it is after the change."""
+    row = EventRow(
+        id=new_id("evt"),
+        merchant_id=caller.merchant.id,
+        created=now,
+        type=type_,
+        object_id=str(obj.get("id", "")),
+        request_id=caller.request_id,
+        data={"object": obj},
+    )
+    session.add(row)
+    return row
+
+
+def event_object(row: EventRow) -> dict[str, Any]:
+    """The event in the API's shape."""
+    return {
+        "id": row.id,
+        "object": "event",
+        "created": iso(row.created),
+        "livemode": False,
+        "type": row.type,
+        "data": row.data,
+        "request_id": row.request_id,
+    }
+
+
+def get_event(sandbox: Sandbox, caller: Caller, event_id: str) -> dict[str, Any]:
+    """One of the merchant's events."""
+    with sandbox.db.reader() as session:
+        row = EventRepository(session, caller.merchant.id).get(event_id)
+        if row is None:
+            raise NotFound("event", event_id, param="id")
+        return event_object(row)
+
+
+def list_events(
+    sandbox: Sandbox,
+    caller: Caller,
+    limit: int,
+    starting_after: str | None,
+    type_: str | None = None,
+) -> tuple[list[dict[str, Any]], bool]:
+    """The merchant's events, newest first."""
+    filters = [EventRow.type == type_] if type_ else []
+    with sandbox.db.reader() as session:
+        page: Page[EventRow] | None = EventRepository(session, caller.merchant.id).page(
+            limit, starting_after, filters
+        )
+        if page is None:
+            raise NotFound("event", str(starting_after), param="starting_after")
+        return [event_object(r) for r in page.rows], page.has_more

@@ -1,0 +1,192 @@
+"""Merchants: the seeded demo merchant, key lookup, applications (KYB) and settings."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_server.domain import DEFAULT_PLANS, PlanError, plan_from_dict
+from mock_server.ids import new_id
+from mock_server.rules import build_onboarding_facts
+from mock_server.services.context import Caller, MerchantAccount, Sandbox
+from mock_server.services.errors import InvalidRequest, NotFound, Unauthenticated
+from mock_server.services.events import record_event
+from mock_server.services.presenters import merchant_object
+from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
+
+__all__ = [
+    "DEFAULT_MDR_BPS",
+    "DEMO_MERCHANT_NAME",
+    "apply_for_merchant",
+    "authenticate",
+    "ensure_demo_merchant",
+    "hash_key",
+    "merchant_id_for_key",
+    "read_merchant",
+    "update_merchant",
+]
+
+DEFAULT_MDR_BPS = 399
+DEMO_MERCHANT_NAME = "Installo Demo Store"
+_STATUS_BY_OUTCOME = {"approve": "active", "review": "pending_review", "decline": "rejected"}
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a secret key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_merchant(application: Mapping[str, Any], status: str, now: datetime) -> MerchantRow:
+    return MerchantRow(
+        id=new_id("mer"),
+        created=now,
+        status=status,
+        legal_name=str(application["legal_name"]),
+        mcc=str(application["mcc"]),
+        country=str(application["country"]).upper(),
+        currency=str(application["currency"]).upper(),
+        plans=[p.to_dict() for p in DEFAULT_PLANS],
+        workflow="standard",
+        mdr_bps=DEFAULT_MDR_BPS,
+        review_reasons=[],
+        application=dict(application),
+    )
+
+
+def _store_key(session: Session, merchant_id: str, key: str, now: datetime) -> None:
+    session.add(ApiKeyRow(key_hash=hash_key(key), merchant_id=merchant_id, created=now))
+
+
+def ensure_demo_merchant(sandbox: Sandbox) -> str:
+    """Seed the active demo merchant with the configured key, once; answer its id."""
+    key = sandbox.settings.demo_secret_key
+    with sandbox.db.transaction() as session:
+        existing = session.get(ApiKeyRow, hash_key(key))
+        if existing is not None:
+            return existing.merchant_id
+        now = sandbox.wall()
+        application = {
+            "legal_name": DEMO_MERCHANT_NAME,
+            "mcc": "5732",
+            "country": "US",
+            "currency": "USD",
+            "website": "https://demo.installo.test",
+            "years_in_business": 5,
+            "expected_monthly_volume": 50_000_000,
+            "contact_email": "owner@demo.installo.test",
+        }
+        row = _new_merchant(application, "active", now)
+        session.add(row)
+        session.flush()
+        session.add(ClockRow(merchant_id=row.id, offset_seconds=0))
+        _store_key(session, row.id, key, now)
+        return row.id
+
+
+def merchant_id_for_key(session: Session, key: str) -> str | None:
+    """The merchant a secret key belongs to, or None."""
+    row = session.get(ApiKeyRow, hash_key(key))
+    return row.merchant_id if row is not None else None
+
+
+def authenticate(session: Session, key: str | None) -> MerchantAccount:
+    """The active merchant holding this key; Unauthenticated otherwise."""
+    if not key:
+        raise Unauthenticated(
+            "No API key provided: send 'Authorization: Bearer sk_test_...'",
+            code="missing_api_key",
+        )
+    merchant_id = merchant_id_for_key(session, key)
+    row = _merchant_row(session, merchant_id) if merchant_id else None
+    if row is None or row.status != "active":
+        raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
+    return MerchantAccount.from_row(row)
+
+
+def _merchant_row(session: Session, merchant_id: str) -> MerchantRow | None:
+    return session.scalars(select(MerchantRow).where(MerchantRow.id == merchant_id)).first()
+
+
+def read_merchant(sandbox: Sandbox, caller: Caller) -> dict[str, Any]:
+    """The caller's own merchant object."""
+    with sandbox.db.reader() as session:
+        row = _merchant_row(session, caller.merchant.id)
+        if row is None:
+            raise NotFound("merchant", caller.merchant.id)
+        return merchant_object(row)
+
+
+def update_merchant(
+    sandbox: Sandbox,
+    caller: Caller,
+    plans: Sequence[Mapping[str, Any] | str] | None,
+    workflow: str | None,
+) -> dict[str, Any]:
+    """Change the plans the merchant offers and the workflow its loans follow."""
+    with sandbox.db.transaction() as session:
+        row = _merchant_row(session, caller.merchant.id)
+        if row is None:
+            raise NotFound("merchant", caller.merchant.id)
+        if plans is not None:
+            row.plans = _plans(plans)
+        if workflow is not None:
+            if workflow not in sandbox.workflows:
+                known = ", ".join(sorted(sandbox.workflows))
+                raise InvalidRequest(
+                    f"unknown workflow {workflow!r} (known: {known})", param="workflow"
+                )
+            row.workflow = workflow
+        obj = merchant_object(row)
+        record_event(session, caller, "merchant.updated", obj, sandbox.wall())
+        return obj
+
+
+def _plans(raw: Sequence[Mapping[str, Any] | str]) -> list[dict[str, Any]]:
+    if not raw:
+        raise InvalidRequest("a merchant must offer at least one plan", param="plans")
+    by_id = {p.id: p for p in DEFAULT_PLANS}
+    out: list[dict[str, Any]] = []
+    for index, item in enumerate(raw):
+        if isinstance(item, str):
+            if item not in by_id:
+                known = ", ".join(by_id)
+                raise InvalidRequest(f"unknown plan {item!r} (known: {known})", param="plans")
+            out.append(by_id[item].to_dict())
+            continue
+        try:
+            out.append(plan_from_dict(item).to_dict())
+        except PlanError as exc:
+            raise InvalidRequest(str(exc), param=f"plans.{index}.{exc.field}") from exc
+    ids = [p["id"] for p in out]
+    if len(set(ids)) != len(ids):
+        raise InvalidRequest("plan ids must be unique", param="plans")
+    return out
+
+
+def apply_for_merchant(
+    sandbox: Sandbox, application: Mapping[str, Any], request_id: str | None = None
+) -> dict[str, Any]:
+    """Run automated KYB on an application; an active merchant gets its secret key once."""
+    decision = sandbox.onboarding_policy.evaluate(build_onboarding_facts(application))
+    status = _STATUS_BY_OUTCOME[decision.outcome]
+    now = sandbox.wall()
+    with sandbox.db.transaction() as session:
+        row = _new_merchant(application, status, now)
+        row.review_reasons = list(decision.reason_codes) if status != "active" else []
+        session.add(row)
+        session.flush()
+        session.add(ClockRow(merchant_id=row.id, offset_seconds=0))
+        obj = merchant_object(row)
+        account = MerchantAccount.from_row(row)
+        if status == "active":
+            key = f"sk_test_{secrets.token_urlsafe(24)}"
+            _store_key(session, row.id, key, now)
+            record_event(session, Caller(account, request_id), "merchant.activated", obj, now)
+            return {**obj, "secret_key": key}
+        return obj

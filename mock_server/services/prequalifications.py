@@ -1,0 +1,83 @@
+"""Prequalification: a soft pull that answers how much a customer could finance, at what APR."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mock_server.domain.money import to_usd_minor
+from mock_server.ids import new_id
+from mock_server.risk.assessment import assess_application
+from mock_server.risk.fraud import InMemoryVelocityStore
+from mock_server.risk.identity import Identity
+from mock_server.risk.personas import usd_to_minor
+from mock_server.services.clock import merchant_now
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.customers import add_customer, get_customer_row
+from mock_server.services.errors import InvalidRequest
+from mock_server.services.presenters import iso
+from mock_server.storage.models import CreditReportRow
+
+__all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify"]
+
+# The amount a prequalification is assessed for when the merchant names none: $1,000.
+DEFAULT_PREQUALIFY_USD = 100_000
+
+
+def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Soft-pull the customer and evaluate the credit policy; nothing touches the file."""
+    currency = str(body.get("currency") or caller.merchant.currency)
+    plans = [p for p in caller.merchant.plans if currency in p.currencies]
+    if not plans:
+        raise InvalidRequest(
+            f"currency {currency} is not offered by this merchant", param="currency"
+        )
+    amount = body.get("amount") or usd_to_minor(DEFAULT_PREQUALIFY_USD, currency)
+    with sandbox.db.transaction() as session:
+        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        customer = body["customer"]
+        if isinstance(customer, str):
+            row = get_customer_row(session, caller, customer, "customer")
+        else:
+            row = add_customer(session, caller, customer, now)
+        assessment = assess_application(
+            sandbox.settings.seed,
+            Identity.from_dict(row.data),
+            amount=int(amount),
+            currency=currency,
+            cart=[],
+            merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
+            store=InMemoryVelocityStore(),  # a soft pull is no application: no velocity
+            now=now,
+            pull_type="soft",
+        )
+        session.add(
+            CreditReportRow(
+                id=new_id("cr"),
+                merchant_id=caller.merchant.id,
+                customer_id=row.id,
+                created=now,
+                pull_type="soft",
+                data=assessment.report.to_dict(customer=row.id),
+            )
+        )
+        decision = sandbox.credit_policy.evaluate(assessment.facts)
+    approved = decision.outcome != "decline"
+    limit_usd = decision.credit_limit if decision.credit_limit is not None else 0
+    max_plan = max(p.max_amount[currency] for p in plans)
+    max_amount = min(usd_to_minor(limit_usd, currency), max_plan) if approved else 0
+    aprs = sorted({p.apr_bps for p in plans} | ({decision.apr_bps} if decision.apr_bps else set()))
+    return {
+        "id": new_id("pq"),
+        "object": "prequalification",
+        "created": iso(now),
+        "livemode": False,
+        "customer": row.id,
+        "currency": currency,
+        "outcome": decision.outcome,
+        "max_amount": max_amount,
+        "max_amount_usd": to_usd_minor(max_amount, currency),
+        "apr_min_bps": aprs[0] if approved else None,
+        "apr_max_bps": aprs[-1] if approved else None,
+        "reason_codes": list(decision.reason_codes),
+    }

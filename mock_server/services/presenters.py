@@ -1,0 +1,125 @@
+"""Rows to the API's object shapes (DESIGN.md "Object shapes")."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from mock_server.storage.models import (
+    CheckoutRow,
+    CreditReportRow,
+    CustomerRow,
+    LoanRow,
+    MerchantRow,
+)
+
+__all__ = [
+    "checkout_object",
+    "credit_report_object",
+    "customer_object",
+    "day_start",
+    "iso",
+    "loan_object",
+    "merchant_object",
+]
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 UTC with a `Z`."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC of a date (for dates the domain keeps and the API shows as timestamps)."""
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _base(object_type: str, object_id: str, created: datetime) -> dict[str, Any]:
+    return {"id": object_id, "object": object_type, "created": iso(created), "livemode": False}
+
+
+def merchant_object(row: MerchantRow) -> dict[str, Any]:
+    """A merchant's settings (never its keys)."""
+    return {
+        **_base("merchant", row.id, row.created),
+        "status": row.status,
+        "legal_name": row.legal_name,
+        "mcc": row.mcc,
+        "country": row.country,
+        "currency": row.currency,
+        "plans": [str(p["id"]) for p in row.plans],
+        "workflow": row.workflow,
+        "mdr_bps": row.mdr_bps,
+        "review_reasons": list(row.review_reasons),
+        "secret_key": None,
+    }
+
+
+def customer_object(row: CustomerRow) -> dict[str, Any]:
+    """A customer."""
+    data = row.data
+    return {
+        **_base("customer", row.id, row.created),
+        "email": data["email"],
+        "name": data["name"],
+        "phone": data["phone"],
+        "date_of_birth": data["date_of_birth"],
+        "address": data["address"],
+        "national_id_last4": data["national_id_last4"],
+        "locale": data["locale"],
+    }
+
+
+def credit_report_object(row: CreditReportRow) -> dict[str, Any]:
+    """A stored credit report."""
+    return {**row.data, **_base("credit_report", row.id, row.created), "customer": row.customer_id}
+
+
+def checkout_object(row: CheckoutRow) -> dict[str, Any]:
+    """A checkout with its offers and (once decided) decision."""
+    data = row.data
+    return {
+        **_base("checkout", row.id, row.created),
+        "status": row.status,
+        "amount": row.amount,
+        "currency": row.currency,
+        "items": data["items"],
+        "shipping_amount": data["shipping_amount"],
+        "tax_amount": data["tax_amount"],
+        "customer": row.customer_id,
+        "merchant_reference": data.get("merchant_reference"),
+        "metadata": data.get("metadata"),
+        "offers": data["offers"],
+        "selected_offer": data.get("selected_offer"),
+        "decision": data.get("decision"),
+        "loan": row.loan_id,
+        "expires_at": iso(row.expires_at),
+    }
+
+
+def loan_object(row: LoanRow) -> dict[str, Any]:
+    """A loan with schedule, balances and history."""
+    data = row.data
+    return {
+        **_base("loan", row.id, row.created),
+        "status": data["status"],
+        "checkout": row.checkout_id,
+        "customer": row.customer_id,
+        "currency": data["currency"],
+        "plan": data["plan"],
+        "term_count": data["term_count"],
+        "interval": data["interval"],
+        "apr_bps": data["apr_bps"],
+        "authorized_amount": data["authorized_amount"],
+        "captured_amount": data["captured_amount"],
+        "refunded_amount": data["refunded_amount"],
+        "paid_amount": data["paid_amount"],
+        "principal_balance": data["principal_balance"],
+        "interest_outstanding": data["interest_outstanding"],
+        "fees_outstanding": data["fees_outstanding"],
+        "authorization_expires_at": iso(
+            day_start(date.fromisoformat(data["authorization_expires_at"]))
+        ),
+        "schedule": data["schedule"],
+        "history": data["history"],
+    }

@@ -1,0 +1,238 @@
+"""The loan process for one application: workflow step handlers wired to risk and rules.
+
+The workflow engine knows nothing of credit; this module gives it one handler per step type.
+The credit step runs the risk assessment once (hard pull, scorecard, fraud screen, facts) and
+stores the report on the customer; later steps read that assessment. All of it happens inside
+the caller's transaction, so a failed decision leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mock_server.ids import new_id
+from mock_server.risk.assessment import Assessment, assess_application
+from mock_server.risk.fraud import VELOCITY_ATTRIBUTES, ApplicationRecord, VelocityAttribute
+from mock_server.risk.identity import Identity, age_on
+from mock_server.risk.personas import usd_to_minor
+from mock_server.rules import Decision, Policy
+from mock_server.storage.models import CreditReportRow, VelocityRow
+from mock_server.workflow import JSON, StepContext, StepHandler, StepResult
+
+__all__ = [
+    "ADULT_AGE",
+    "Application",
+    "SqlVelocityStore",
+    "Underwriter",
+    "decision_object",
+    "policy_public_id",
+]
+
+ADULT_AGE: Final = 18
+# Fraud flags that end an application at the fraud screen rather than at the policy.
+FRAUD_FLAGS: Final = frozenset({"IDENTITY_MISMATCH"})
+DEVICE_RING_SIZE: Final = 3
+
+
+def policy_public_id(policy_id: str) -> str:
+    """The id the API shows for a policy (`pol_consumer_credit`)."""
+    return policy_id if policy_id.startswith("pol_") else f"pol_{policy_id}"
+
+
+def decision_object(decision: Decision, score: int | None, currency: str) -> dict[str, Any]:
+    """The checkout's `decision`: outcome, reasons, score, limit (in the cart's currency)."""
+    limit = None if decision.credit_limit is None else usd_to_minor(decision.credit_limit, currency)
+    return {
+        "outcome": decision.outcome,
+        "reason_codes": list(decision.reason_codes),
+        "score": score,
+        "credit_limit": limit,
+        "apr_bps": decision.apr_bps,
+        "policy_id": policy_public_id(decision.policy_id),
+        "policy_version": decision.policy_version,
+        "rules_fired": [rule.to_dict() for rule in decision.rules_fired],
+    }
+
+
+class SqlVelocityStore:
+    """The risk engine's VelocityStore over the `velocity_signals` table (lender-wide)."""
+
+    def __init__(self, session: Session, application_id: str) -> None:
+        self.session = session
+        self.application_id = application_id
+
+    def record(self, application: ApplicationRecord) -> None:
+        """Remember each of the application's signals."""
+        for kind in VELOCITY_ATTRIBUTES:
+            value = application.value(kind)
+            if value is None:
+                continue
+            self.session.add(
+                VelocityRow(
+                    kind=kind,
+                    value=value,
+                    email=application.email,
+                    application_id=self.application_id,
+                    at=application.at,
+                )
+            )
+        self.session.flush()
+
+    def count(
+        self,
+        attribute: VelocityAttribute,
+        value: str,
+        *,
+        since: datetime,
+        until: datetime,
+        distinct_emails: bool = False,
+    ) -> int:
+        """Applications (or distinct emails) with this signal in `(since, until]`."""
+        counted = func.count(func.distinct(VelocityRow.email)) if distinct_emails else func.count()
+        query = select(counted).where(
+            VelocityRow.kind == attribute,
+            VelocityRow.value == value,
+            VelocityRow.at > since,
+            VelocityRow.at <= until,
+        )
+        return int(self.session.scalar(query) or 0)
+
+
+@dataclass(slots=True)
+class Application:
+    """One credit application: who, for what, where."""
+
+    id: str
+    merchant_id: str
+    customer_id: str
+    identity: Identity
+    amount: int
+    currency: str
+    cart: Sequence[Mapping[str, Any]]
+    merchant: Mapping[str, Any]
+    device_id: str | None = None
+
+
+@dataclass(slots=True)
+class Underwriter:
+    """Step handlers for one application; the assessment is made once and kept here."""
+
+    session: Session
+    application: Application
+    policy: Policy
+    seed: int
+    authorize: Callable[[datetime], str]
+    assessment: Assessment | None = None
+    decision: Decision | None = None
+    reports: list[str] = field(default_factory=list)
+
+    def handlers(self) -> dict[str, StepHandler]:
+        """One handler per step type the shipped loan processes use."""
+        return {
+            "identity_check": self.identity_check,
+            "credit_report": self.credit_report,
+            "fraud_screen": self.fraud_screen,
+            "decision": self.decide,
+            "agreement": self.agreement,
+            "authorization": self.authorization,
+        }
+
+    def assess(self, now: datetime) -> Assessment:
+        """Pull, score, screen and build facts (once per application)."""
+        if self.assessment is None:
+            app = self.application
+            self.assessment = assess_application(
+                self.seed,
+                app.identity,
+                amount=app.amount,
+                currency=app.currency,
+                cart=app.cart,
+                merchant=app.merchant,
+                store=SqlVelocityStore(self.session, app.id),
+                now=now,
+                device_id=app.device_id,
+            )
+            self._store_report(self.assessment, now)
+        return self.assessment
+
+    def _store_report(self, assessment: Assessment, now: datetime) -> None:
+        app = self.application
+        row = CreditReportRow(
+            id=new_id("cr"),
+            merchant_id=app.merchant_id,
+            customer_id=app.customer_id,
+            created=now,
+            pull_type=assessment.report.pull_type,
+            data=assessment.report.to_dict(customer=app.customer_id),
+        )
+        self.session.add(row)
+        self.reports.append(row.id)
+
+    def identity_check(self, context: StepContext) -> StepResult:
+        """Pass an adult applicant whose identity is complete."""
+        identity = self.application.identity
+        age = age_on(identity.date_of_birth, context.now.date())
+        if age < ADULT_AGE:
+            return StepResult("fail", {"reason_code": "APPLICANT_UNDERAGE", "age": age})
+        return StepResult("pass", {"age": age})
+
+    def credit_report(self, context: StepContext) -> StepResult:
+        """Hard-pull the bureau file (stored on the customer)."""
+        report = self.assess(context.now).report
+        summary: dict[str, JSON] = {"bureau_score": report.bureau_score, "frozen": report.frozen}
+        if report.frozen:
+            return StepResult("frozen", {**summary, "reason_code": "FILE_FROZEN"})
+        if not report.tradelines and report.bureau_score <= 0:
+            return StepResult("no_file", {**summary, "reason_code": "NO_CREDIT_FILE"})
+        return StepResult("pulled", summary)
+
+    def fraud_screen(self, context: StepContext) -> StepResult:
+        """Velocity and identity signals: fraud, suspect or clear."""
+        fraud = self.assess(context.now).fraud
+        summary: dict[str, JSON] = {"flags": list(fraud.flags)}
+        if FRAUD_FLAGS & set(fraud.flags) or fraud.device_velocity >= DEVICE_RING_SIZE:
+            return StepResult("fraud", summary)
+        return StepResult("suspect" if fraud.flags else "clear", summary)
+
+    def decide(self, context: StepContext) -> StepResult:
+        """Evaluate the credit policy on the application's facts."""
+        self.decision = self.policy.evaluate(self.assess(context.now).facts)
+        summary: dict[str, JSON] = {
+            "policy_id": self.decision.policy_id,
+            "policy_version": self.decision.policy_version,
+            "reason_codes": list(self.decision.reason_codes),
+        }
+        return StepResult(self.decision.outcome, summary)
+
+    def agreement(self, context: StepContext) -> StepResult:
+        """The customer consented when confirming; the agreement is accepted."""
+        return StepResult("accepted", {"consent": True})
+
+    def authorization(self, context: StepContext) -> StepResult:
+        """Authorize the loan for the merchant to capture."""
+        loan_id = self.authorize(context.now)
+        return StepResult("authorized", {"loan": loan_id}, updates={"loan": loan_id})
+
+    def final_decision(self, now: datetime, step_reason: str | None) -> Decision:
+        """The decision to show: the policy's, or (declined before it) a decline explained by
+        the policy's view of the same facts plus the step's reason."""
+        if self.decision is not None:
+            return self.decision
+        facts = self.assess(now).facts
+        evaluated = self.policy.evaluate(facts)
+        if evaluated.outcome == "decline":
+            return evaluated
+        reasons = (step_reason,) if step_reason else ("APPLICATION_DECLINED",)
+        return Decision(
+            outcome="decline",
+            reason_codes=reasons,
+            rules_fired=evaluated.rules_fired,
+            policy_id=evaluated.policy_id,
+            policy_version=evaluated.policy_version,
+        )

@@ -1,0 +1,82 @@
+"""The database: engine per URL, SQLite tuned for durability, one lock serializing SQLite access.
+
+SQLite allows one writer; rather than let threads fight over `database is locked`, every session
+on SQLite runs under one process-wide lock (the in-memory database is a single shared connection,
+so reads need it too). PostgreSQL sessions run concurrently and rely on row locks instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from mock_server.storage.models import Base
+
+__all__ = ["Database"]
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Database:
+    """An engine and its sessions; `transaction()` commits on success, rolls back on error."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.url = parsed
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.in_memory = self.is_sqlite and parsed.database in (None, "", ":memory:")
+        self.engine: Engine = self._create_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._lock: contextlib.AbstractContextManager[Any] = (
+            threading.RLock() if self.is_sqlite else contextlib.nullcontext()
+        )
+
+    def _create_engine(self, url: str) -> Engine:
+        if self.in_memory:
+            engine = create_engine(
+                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        elif self.is_sqlite:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        return engine
+
+    def create_schema(self) -> None:
+        """Create missing tables (idempotent)."""
+        with self._lock:
+            Base.metadata.create_all(self.engine)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits when the block ends without an exception."""
+        with self._lock, self._sessions.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed."""
+        with self._lock, self._sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,215 @@
+"""The sandbox's tables: typed SQLAlchemy 2 rows, one per aggregate, JSON for domain documents.
+
+Every listed table has an integer `seq` (insertion order) beside its prefixed string `id`, so lists
+are newest-first and stable under inserts. Domain objects persist as their `to_dict()` in `data`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "ApiKeyRow",
+    "Base",
+    "CheckoutRow",
+    "ClockRow",
+    "CreditReportRow",
+    "CustomerRow",
+    "EventRow",
+    "IdempotencyRow",
+    "LoanRow",
+    "MerchantRow",
+    "UtcDateTime",
+    "VelocityRow",
+    "WorkflowInstanceRow",
+]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite stores it naive)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store as naive UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("datetimes must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read back as aware UTC."""
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with JSON mapped for dict/list columns."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        datetime: UtcDateTime,
+    }
+
+
+class MerchantRow(Base):
+    """A merchant: onboarding application, status and settings."""
+
+    __tablename__ = "merchants"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    created: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    legal_name: Mapped[str] = mapped_column(String(200))
+    mcc: Mapped[str] = mapped_column(String(4))
+    country: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(3))
+    plans: Mapped[list[Any]]
+    workflow: Mapped[str] = mapped_column(String(64))
+    mdr_bps: Mapped[int]
+    review_reasons: Mapped[list[Any]]
+    application: Mapped[dict[str, Any]]
+
+
+class ApiKeyRow(Base):
+    """A merchant's secret key, stored only as its sha256."""
+
+    __tablename__ = "api_keys"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    created: Mapped[datetime]
+
+
+class ClockRow(Base):
+    """A merchant's sandbox clock: an offset from real time that only grows."""
+
+    __tablename__ = "sandbox_clocks"
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CustomerRow(Base):
+    """A merchant's customer; `data` is the identity in the API's customer shape."""
+
+    __tablename__ = "customers"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40), index=True)
+    created: Mapped[datetime]
+    email: Mapped[str] = mapped_column(String(320))
+    data: Mapped[dict[str, Any]]
+
+
+class CreditReportRow(Base):
+    """A credit report pulled for a customer (the latest one is what the API shows)."""
+
+    __tablename__ = "credit_reports"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[str] = mapped_column(String(40), index=True)
+    created: Mapped[datetime]
+    pull_type: Mapped[str] = mapped_column(String(8))
+    data: Mapped[dict[str, Any]]
+
+
+class CheckoutRow(Base):
+    """A checkout: cart, offers, selection and decision in `data`; queried fields as columns."""
+
+    __tablename__ = "checkouts"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    loan_id: Mapped[str | None] = mapped_column(String(40))
+    workflow_instance_id: Mapped[str | None] = mapped_column(String(40))
+    expires_at: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (Index("ix_checkouts_merchant_seq", "merchant_id", "seq"),)
+
+
+class LoanRow(Base):
+    """A loan; `data` is `Loan.to_dict()`."""
+
+    __tablename__ = "loans"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    checkout_id: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (Index("ix_loans_merchant_seq", "merchant_id", "seq"),)
+
+
+class WorkflowInstanceRow(Base):
+    """A running or finished loan process; `data` is `WorkflowInstance.to_dict()`."""
+
+    __tablename__ = "workflow_instances"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    checkout_id: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    deadline: Mapped[datetime | None]
+    data: Mapped[dict[str, Any]]
+
+
+class EventRow(Base):
+    """One state change, appended in the transaction that made it."""
+
+    __tablename__ = "events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(40))
+    request_id: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (Index("ix_events_merchant_seq", "merchant_id", "seq"),)
+
+
+class IdempotencyRow(Base):
+    """An idempotency key claimed by a merchant: the request's fingerprint and stored answer."""
+
+    __tablename__ = "idempotency_keys"
+    merchant_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    created: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(500))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    request_body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))
+    status_code: Mapped[int | None]
+    response_body: Mapped[str | None] = mapped_column(Text)
+
+
+class VelocityRow(Base):
+    """One application's identifying signal (email, phone, device, address), for fraud velocity."""
+
+    __tablename__ = "velocity_signals"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(320))
+    email: Mapped[str] = mapped_column(String(320))
+    application_id: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_velocity_kind_value_at", "kind", "value", "at"),)

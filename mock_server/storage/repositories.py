@@ -1,0 +1,150 @@
+"""Repositories: one per aggregate, scoped to a merchant so no query can cross merchants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from mock_server.storage.models import (
+    CheckoutRow,
+    CreditReportRow,
+    CustomerRow,
+    EventRow,
+    LoanRow,
+    WorkflowInstanceRow,
+)
+
+__all__ = [
+    "CheckoutRepository",
+    "CreditReportRepository",
+    "CustomerRepository",
+    "EventRepository",
+    "LoanRepository",
+    "Page",
+    "WorkflowInstanceRepository",
+]
+
+
+RowT = TypeVar("RowT", CustomerRow, CheckoutRow, LoanRow, EventRow, CreditReportRow)
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[RowT]):
+    """One page of a newest-first list."""
+
+    rows: Sequence[RowT]
+    has_more: bool
+
+
+class _MerchantScoped(Generic[RowT]):
+    row_type: ClassVar[type[Any]]
+
+    def __init__(self, session: Session, merchant_id: str) -> None:
+        self.session = session
+        self.merchant_id = merchant_id
+
+    def _col(self, name: str) -> InstrumentedAttribute[Any]:
+        column: InstrumentedAttribute[Any] = getattr(self.row_type, name)
+        return column
+
+    def get(self, object_id: str, *, for_update: bool = False) -> RowT | None:
+        """The merchant's object with this id, or None (another merchant's id is None too)."""
+        query: Select[Any] = select(self.row_type).where(
+            self._col("id") == object_id, self._col("merchant_id") == self.merchant_id
+        )
+        if for_update:
+            query = query.with_for_update()
+        row: RowT | None = self.session.scalars(query).first()
+        return row
+
+    def add(self, row: RowT) -> RowT:
+        """Stage a new row and assign its `seq`."""
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def page(
+        self,
+        limit: int,
+        starting_after: str | None = None,
+        filters: Sequence[ColumnElement[bool]] = (),
+    ) -> Page[RowT] | None:
+        """Newest first; None when `starting_after` names no object of this merchant."""
+        seq = self._col("seq")
+        query: Select[Any] = select(self.row_type).where(
+            self._col("merchant_id") == self.merchant_id, *filters
+        )
+        if starting_after is not None:
+            cursor = self.get(starting_after)
+            if cursor is None:
+                return None
+            query = query.where(seq < cursor.seq)
+        rows = list(self.session.scalars(query.order_by(seq.desc()).limit(limit + 1)))
+        return Page(rows=rows[:limit], has_more=len(rows) > limit)
+
+
+class CustomerRepository(_MerchantScoped[CustomerRow]):
+    """The merchant's customers."""
+
+    row_type = CustomerRow
+
+
+class CheckoutRepository(_MerchantScoped[CheckoutRow]):
+    """The merchant's checkouts."""
+
+    row_type = CheckoutRow
+
+
+class LoanRepository(_MerchantScoped[LoanRow]):
+    """The merchant's loans."""
+
+    row_type = LoanRow
+
+
+class EventRepository(_MerchantScoped[EventRow]):
+    """The merchant's event log (append only)."""
+
+    row_type = EventRow
+
+
+class CreditReportRepository(_MerchantScoped[CreditReportRow]):
+    """Credit reports pulled for the merchant's customers."""
+
+    row_type = CreditReportRow
+
+    def latest_for(self, customer_id: str) -> CreditReportRow | None:
+        """The most recent report for a customer, or None if none was pulled."""
+        query = (
+            select(CreditReportRow)
+            .where(
+                CreditReportRow.merchant_id == self.merchant_id,
+                CreditReportRow.customer_id == customer_id,
+            )
+            .order_by(CreditReportRow.seq.desc())
+            .limit(1)
+        )
+        return self.session.scalars(query).first()
+
+
+class WorkflowInstanceRepository:
+    """Persisted workflow instances."""
+
+    def __init__(self, session: Session, merchant_id: str) -> None:
+        self.session = session
+        self.merchant_id = merchant_id
+
+    def get(self, instance_id: str) -> WorkflowInstanceRow | None:
+        """The merchant's instance with this id, or None."""
+        query = select(WorkflowInstanceRow).where(
+            WorkflowInstanceRow.id == instance_id,
+            WorkflowInstanceRow.merchant_id == self.merchant_id,
+        )
+        return self.session.scalars(query).first()
+
+    def add(self, row: WorkflowInstanceRow) -> None:
+        """Stage a new instance."""
+        self.session.add(row)
