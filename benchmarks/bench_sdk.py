@@ -23,11 +23,20 @@ import httpx
 
 from sdk import AsyncInstallo
 from sdk.testing.sandbox import DEMO_API_KEY, IN_PROCESS_URL, in_process_client, sandbox_app
-from sdk.types import CartItemParam
+from sdk.types import CartItemParam, CustomerParam
 
 ITEMS: list[CartItemParam] = [
     {"sku": "BENCH-1", "name": "Benchmark widget", "unit_amount": 12500, "quantity": 2}
 ]
+CUSTOMER: CustomerParam = {
+    "email": "bench+approve@example.com",
+    "name": "Bench Mark",
+    "phone": "+15555550199",
+    "date_of_birth": "1990-01-01",
+    "national_id_last4": "0001",
+    "address": {"line1": "1 Loop Rd", "city": "Austin", "region": "TX",
+                "postal_code": "73301", "country": "US"},
+}  # fmt: skip
 HEADERS = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 
 
@@ -70,7 +79,7 @@ async def bench_async(calls: int, rounds: int) -> None:
         AsyncInstallo(api_key=DEMO_API_KEY, base_url=IN_PROCESS_URL, http_client=raw) as client,
     ):
         checkout = await client.checkouts.create(
-            items=ITEMS, amount=25000, currency="USD", customer={"email": "bench@example.com"}
+            items=ITEMS, amount=25000, currency="USD", customer=CUSTOMER
         )
         path = f"/v1/checkouts/{checkout.id}"
 
@@ -97,7 +106,7 @@ def bench_sync(calls: int, rounds: int) -> None:
     with in_process_client(sandbox_app()) as client:
         raw = client._http
         checkout = client.checkouts.create(
-            items=ITEMS, amount=25000, currency="USD", customer={"email": "bench@example.com"}
+            items=ITEMS, amount=25000, currency="USD", customer=CUSTOMER
         )
         url = f"{IN_PROCESS_URL}/v1/checkouts/{checkout.id}"
 

@@ -26,6 +26,7 @@ def customer(tag: str) -> CustomerParam:
     return {
         "email": f"grace+{tag}@example.com",
         "name": "Grace Hopper",
+        "phone": "+15555550123",
         "date_of_birth": "1980-12-09",
         "national_id_last4": "1906",
         "address": {"line1": "1 Harbor Rd", "city": "Arlington", "region": "VA",

@@ -18,8 +18,18 @@ from typing import ClassVar
 
 from sdk import Installo, SignatureVerificationError
 from sdk.checkout_flow import Cart, CheckoutFlow
-from sdk.types import Event
+from sdk.types import CustomerParam, Event
 from sdk.webhooks import construct_event, generate_header
+
+CUSTOMER: CustomerParam = {
+    "email": "lin+approve@example.com",
+    "name": "Lin Wei",
+    "phone": "+15555550188",
+    "date_of_birth": "1992-04-02",
+    "national_id_last4": "4242",
+    "address": {"line1": "8 Pine St", "city": "Seattle", "region": "WA",
+                "postal_code": "98101", "country": "US"},
+}  # fmt: skip
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -75,7 +85,7 @@ def main(base_url: str) -> None:
 
             flow = CheckoutFlow(client)
             cart = Cart("USD").add(sku="TENT-2", name="Two-person tent", unit_amount=32900)
-            session = flow.start(cart, customer={"email": "lin+approve@example.com"})
+            session = flow.start(cart, customer=CUSTOMER)
             outcome = flow.confirm(session.checkout.id, session.offers[0].offer.id)
             if outcome.status == "approved":
                 flow.capture_on_shipment(outcome.checkout.loan or "")

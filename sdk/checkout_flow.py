@@ -104,7 +104,7 @@ def present_offer(offer: Offer, currency: str) -> PresentedOffer:
     headline = (
         f"{offer.term_count} {interest} payments of {money(offer.installment_amount)} {every}"
     )
-    disclosure = (
+    disclosure: tuple[tuple[str, str], ...] = (
         ("Annual percentage rate (APR)", format_rate_bps(offer.apr_bps)),
         ("Finance charge", money(offer.finance_charge)),
         ("Amount financed", money(offer.amount_financed)),
@@ -113,6 +113,9 @@ def present_offer(offer: Offer, currency: str) -> PresentedOffer:
         ("Amount of each payment", money(offer.installment_amount)),
         ("First payment due", offer.first_due_date.isoformat()),
     )
+    final = offer.final_installment_amount
+    if final is not None and final != offer.installment_amount:
+        disclosure = (*disclosure[:6], ("Final payment", money(final)), disclosure[6])
     return PresentedOffer(offer=offer, currency=currency, headline=headline, disclosure=disclosure)
 
 

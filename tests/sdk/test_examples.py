@@ -14,7 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NEEDS_SERVER = {"quickstart.py", "async_checkout.py", "webhook_receiver.py"}
 EXPECTED_OUTPUT = {
     "quickstart.py": ["Checkout chk_", "Annual percentage rate (APR)", "Approved: loan loan_",
-                      "Captured $1,313.92", "Refunded $100.00"],
+                      "Captured $1,417.92", "Refunded $100.00"],
     "async_checkout.py": [" approve: approved, captured $849.00", " decline: declined (",
                           "  review: in review ("],
     "webhook_receiver.py": ["Subscribed whe_", "verified checkout.approved",
