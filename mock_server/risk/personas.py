@@ -244,7 +244,8 @@ def _date_of_birth(seed: int, pid: str, tier: Tier) -> date:
 def _persona_identity(
     seed: int, index: int, tier: Tier, locale: str, ring_id: str | None, used: set[str]
 ) -> Identity:
-    pid = f"persona:{index}"
+    # The tier is part of the key, so asking for one tier never repeats another tier's person.
+    pid = f"persona:{tier.value}:{index}"
     display, base = _name_parts(seed, pid, locale)
     # Ring members share the ring's address, phone and device, so velocity checks link them.
     owner = f"ring:{ring_id}" if ring_id is not None else pid

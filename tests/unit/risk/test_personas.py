@@ -32,14 +32,14 @@ def _sha(personas: list[Persona]) -> str:
 def test_same_seed_gives_the_same_people_in_every_process() -> None:
     personas = generate_personas(SEED, 12)
     # Pinned: a change here means every sandbox's customers changed (e.g. a Faker upgrade).
-    assert _sha(personas) == "e02e0796d045b183d4145f61c3ee0741bf8bbf8765c61987cf225b8ce1e48821"
+    assert _sha(personas) == "3fab4bff523c21228fb05e56c2086589ed5113ca47282504edcbd61b466723d3"
     first = personas[0]
     assert (first.email, first.name, first.tier) == (
-        "richard.lewis74@example.net",
-        "Richard Lewis",
+        "rachel.jones80@example.com",
+        "Rachel Jones",
         Tier.PRIME,
     )
-    assert first.income_annual == 7_300_000
+    assert first.income_annual == 18_100_000
     assert first.income_currency == "USD"
 
 
@@ -135,3 +135,13 @@ def test_population_tiers_follow_the_weights(make_identity: MakeIdentity) -> Non
     assert 1600 <= tiers[Tier.PRIME] <= 2000
     assert 850 <= tiers[Tier.NEAR_PRIME] <= 1150
     assert 30 <= tiers[Tier.FROZEN_FILE] <= 130
+
+
+def test_one_tier_at_a_time_never_repeats_another_tiers_person() -> None:
+    prime = generate_personas(SEED, 3, tiers=["prime"])
+    near_prime = generate_personas(SEED, 3, tiers=["near_prime"])
+    shared = {(p.identity.phone, p.identity.device_id) for p in prime} & {
+        (p.identity.phone, p.identity.device_id) for p in near_prime
+    }
+    assert shared == set()
+    assert {p.tier for p in near_prime} == {Tier.NEAR_PRIME}
