@@ -73,7 +73,9 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            error_log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            error_log.exception(
+                "unhandled error in %s %s request_id=%s", scope["method"], scope["path"], request_id
+            )
             if response_started:
                 raise
             body = error_bytes(
