@@ -62,6 +62,16 @@ def test_offer_disclosure_formats_every_tila_field() -> None:
     assert presented.disclosure_text().splitlines()[0] == "Annual percentage rate (APR)  19.99%"
 
 
+def test_a_differing_final_payment_is_disclosed() -> None:
+    offer = Offer.model_validate(
+        checkout_object(amount=1001)["offers"][0] | {"installment_amount": 250,
+                                                     "final_installment_amount": 251}
+    )  # fmt: skip
+    labels = [label for label, _ in present_offer(offer, "USD").disclosure]
+    assert labels[5:8] == ["Amount of each payment", "Final payment", "First payment due"]
+    assert dict(present_offer(offer, "USD").disclosure)["Final payment"] == "$2.51"
+
+
 def test_pay_in_4_headline_says_interest_free_every_two_weeks() -> None:
     offer = Offer.model_validate(checkout_object(amount=1000)["offers"][0])
     assert present_offer(offer, "USD").headline == (

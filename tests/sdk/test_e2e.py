@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sdk import AsyncInstallo, ConflictError, Installo, NotFoundError
+from sdk import AsyncInstallo, ConflictError, IdempotencyError, Installo, NotFoundError
 from sdk.types import CartItemParam, CustomerParam
 
 ITEMS: list[CartItemParam] = [
@@ -83,12 +83,68 @@ def walk_review(client: Installo) -> None:
     assert client.checkouts.retrieve(checkout.id).status == "approved"
 
 
-def test_sync_in_process_walks_every_path(installo_client: Installo) -> None:
+def test_sync_in_process_approve_capture_refund_and_decline(installo_client: Installo) -> None:
     walk_approve_capture_refund(installo_client)
     walk_decline(installo_client)
-    walk_review(installo_client)
     with pytest.raises(NotFoundError):
         installo_client.loans.retrieve("loan_does_not_exist")
+
+
+def test_sync_in_process_review_worked_by_the_admin_queue(installo_client: Installo) -> None:
+    walk_review(installo_client)
+
+
+def test_personas_prequalify_and_check_out_as_inline_customers(installo_client: Installo) -> None:
+    client = installo_client
+    personas = list(client.sandbox.personas(tier="prime", limit=3).data)
+    assert personas and all(p.tier == "prime" for p in personas)
+    person = personas[0].as_customer()
+    prequal = client.prequalifications.create(customer=person, amount=AMOUNT, currency="USD")
+    assert prequal.outcome in ("approve", "review", "decline") and prequal.currency == "USD"
+    assert isinstance(prequal.max_amount, int)
+    promo = client.promotions.retrieve(amount=AMOUNT, currency="USD")
+    assert promo.lowest_installment_amount is not None
+    assert promo.lowest_installment_amount == min(p.installment_amount for p in promo.plans)
+    checkout = client.checkouts.create(
+        items=ITEMS, amount=AMOUNT, currency="USD", customer=person, shipping_amount=800
+    )
+    decided = client.checkouts.confirm(checkout.id, offer=checkout.offers[0].id)
+    assert decided.status in ("approved", "in_review", "declined")
+    assert decided.decision is not None and decided.decision.rules_fired is not None
+    assert decided.decision.policy_id and decided.customer is not None
+    report = client.customers.credit_report(decided.customer)
+    assert report.pull_type == "hard" and 300 <= (report.bureau_score or 0) <= 850
+
+
+def test_idempotent_replay_through_the_sdk(installo_client: Installo) -> None:
+    first = installo_client.checkouts.create(
+        items=ITEMS, amount=AMOUNT, currency="USD", customer=customer("approve", "ida"),
+        shipping_amount=800, idempotency_key="order-77",
+    )  # fmt: skip
+    again = installo_client.checkouts.create(
+        items=ITEMS, amount=AMOUNT, currency="USD", customer=customer("approve", "ida"),
+        shipping_amount=800, idempotency_key="order-77",
+    )  # fmt: skip
+    assert again.id == first.id
+    with pytest.raises(IdempotencyError) as info:
+        installo_client.checkouts.create(
+            items=ITEMS, amount=AMOUNT + 1, currency="USD", customer=customer("approve", "ida"),
+            shipping_amount=801, idempotency_key="order-77",
+        )  # fmt: skip
+    assert info.value.code == "idempotency_key_reused"
+    assert info.value.param is not None
+
+
+def test_merchant_settings_round_trip(installo_client: Installo) -> None:
+    merchant = installo_client.merchants.me()
+    assert merchant.status == "active" and merchant.plans
+    updated = installo_client.merchants.update(plans=["pay_in_4", "monthly_12"])
+    assert updated.plans == ["pay_in_4", "monthly_12"]
+    checkout = installo_client.checkouts.create(
+        items=ITEMS, amount=AMOUNT, currency="USD", customer=customer("approve", "jo"),
+        shipping_amount=800,
+    )  # fmt: skip
+    assert {offer.plan for offer in checkout.offers} <= {"pay_in_4", "monthly_12"}
 
 
 def test_sync_over_a_real_socket(installo_sandbox_url: str) -> None:
@@ -100,6 +156,7 @@ def test_sync_over_a_real_socket(installo_sandbox_url: str) -> None:
 
 
 async def test_async_in_process_walks_every_path(installo_async_client: AsyncInstallo) -> None:
+    # approve, capture, refund, decline, then review declined by the admin queue
     client = installo_async_client
     checkout = await client.checkouts.create(
         items=ITEMS, amount=AMOUNT, currency="USD", customer=customer("approve", "dee"),

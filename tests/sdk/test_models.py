@@ -19,6 +19,7 @@ from sdk.types import (
     Loan,
     LoanStatus,
     Merchant,
+    Persona,
     WebhookEndpoint,
 )
 
@@ -97,3 +98,25 @@ def test_secrets_are_left_out_of_reprs() -> None:
     assert "sk_test_very_secret_1" not in repr(merchant)
     assert "whsec_x1" not in repr(endpoint)
     assert endpoint.enabled_events == ["*"]
+
+
+def test_persona_becomes_an_inline_customer_body() -> None:
+    persona = Persona.model_validate(
+        {
+            "id": "per_1", "object": "persona", "tier": "prime", "ring_id": None,
+            "email": "p@example.com", "name": "Pat Doe", "phone": "+15555550100",
+            "date_of_birth": "1990-02-03", "national_id_last4": "1234", "locale": "en_US",
+            "device_id": None,
+            "address": {"line1": "1 Main", "line2": None, "city": "X", "region": None,
+                        "postal_code": "1", "country": "US"},
+        }
+    )  # fmt: skip
+    assert persona.as_customer() == {
+        "email": "p@example.com",
+        "name": "Pat Doe",
+        "phone": "+15555550100",
+        "date_of_birth": "1990-02-03",
+        "national_id_last4": "1234",
+        "locale": "en_US",
+        "address": {"line1": "1 Main", "city": "X", "postal_code": "1", "country": "US"},
+    }
