@@ -1,19 +1,15 @@
 """Request building, retry decisions and response parsing, written once for both clients.
 
-A call is a generator (`_BaseClient._call_flow`) that yields what it needs done, either sending a
+A call is a generator (`BaseClient._call_flow`) that yields what it needs done, either sending a
 request or sleeping, and returns the final response. The sync and async clients only drive it: they
-do the I/O and feed the outcome back. Everything else (headers, idempotency keys, which outcomes to
-retry, how long to wait, error mapping, logging, redaction) lives here, once.
+do the I/O and feed the outcome back. Everything else (headers, idempotency keys, error mapping,
+logging, redaction) lives here, once; which outcomes to retry and how long to wait, in `_retries`.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import os
-import random
-import time
-import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
@@ -30,10 +26,7 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     IDEMPOTENCY_HEADER,
-    INITIAL_RETRY_DELAY,
     LOGGER_NAME,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
     REQUEST_ID_HEADER,
 )
 from ._exceptions import (
@@ -45,6 +38,7 @@ from ._exceptions import (
     error_class_for,
 )
 from ._models import BaseModel
+from ._retries import json_or_none, new_idempotency_key, retry_delay, should_retry
 from ._version import __version__
 
 __all__ = ["RequestSpec", "Timeout"]
@@ -117,68 +111,6 @@ def redacted_request(request: httpx.Request) -> httpx.Request:
         for name, value in request.headers.items()
     }
     return httpx.Request(request.method, request.url, headers=headers)
-
-
-def should_retry(response: httpx.Response) -> bool:
-    """Answer whether an answer is worth another attempt of the same call."""
-    status = response.status_code
-    if status in (408, 429) or status >= 500:
-        return True
-    if status == 409:
-        return _error_code(_json_or_none(response)) == "idempotency_in_progress"
-    return False
-
-
-def retry_after_seconds(headers: httpx.Headers, *, now: float | None = None) -> float | None:
-    """Answer the pause the server asked for (`Retry-After` seconds or date), if any."""
-    millis = headers.get("retry-after-ms")
-    if millis is not None:
-        try:
-            return float(millis) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() - (time.time() if now is None else now)
-
-
-def retry_delay(retries_taken: int, headers: httpx.Headers | None = None) -> float:
-    """Answer how long to wait before the next attempt: `Retry-After`, else capped backoff."""
-    if headers is not None:
-        asked = retry_after_seconds(headers)
-        if asked is not None and 0 <= asked <= MAX_RETRY_AFTER:
-            return asked
-    backoff = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
-    return backoff * (1 - 0.25 * random.random())
-
-
-def new_idempotency_key() -> str:
-    """Answer a fresh idempotency key."""
-    return f"installo-py-{uuid.uuid4()}"
-
-
-def _json_or_none(response: httpx.Response) -> object | None:
-    try:
-        body: object = response.json()
-    except ValueError:
-        return None
-    return body
-
-
-def _error_code(body: object | None) -> str | None:
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        code = body["error"].get("code")
-        return code if isinstance(code, str) else None
-    return None
 
 
 @dataclass
@@ -328,7 +260,7 @@ class BaseClient:
         )
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
-        body = _json_or_none(response)
+        body = json_or_none(response)
         if body is None:
             body = self._redact(response.text)
         message = f"HTTP {response.status_code}"
@@ -350,7 +282,7 @@ class BaseClient:
         return text
 
     def _parse(self, response: httpx.Response, cast_to: type[ModelT]) -> ModelT:
-        body = _json_or_none(response)
+        body = json_or_none(response)
         try:
             parsed = cast_to.model_validate(body)
         except pydantic.ValidationError as exc:
@@ -363,7 +295,7 @@ class BaseClient:
     def _parse_list(
         self, response: httpx.Response, item_type: type[ModelT]
     ) -> tuple[list[ModelT], bool, str | None]:
-        body = _json_or_none(response)
+        body = json_or_none(response)
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
             raise APIResponseValidationError(
                 "the answer is not a list", response=response, body=body

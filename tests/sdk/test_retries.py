@@ -22,8 +22,8 @@ from sdk import (
     NotFoundError,
     RateLimitError,
 )
-from sdk._base_client import retry_after_seconds, retry_delay, should_retry
 from sdk._constants import MAX_RETRY_DELAY
+from sdk._retries import retry_after_seconds, retry_delay, should_retry
 from sdk.testing import checkout_object, error_body, loan_object
 
 from .conftest import SleepRecorder
