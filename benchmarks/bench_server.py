@@ -1,0 +1,210 @@
+"""Sandbox server throughput: healthz (the floor), checkout create and confirm on one uvicorn.
+
+    .venv/bin/python -m benchmarks.bench_server [--requests 300] [--concurrency 8] [--rounds 2]
+
+Starts `mock-server` (in-memory database) on a free loopback port in a subprocess, then drives it
+with an httpx connection pool: `concurrency` workers share `requests` calls per endpoint. Each
+round measures the three endpoints back to back on the same server, so drift on a shared machine
+touches all of them alike; the best round per endpoint is reported. Prints requests per second,
+p50 and p99 latency, and each endpoint's ratio to the floor (how many healthz calls one costs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+AUTH = {"Authorization": "Bearer sk_test_demo"}
+IDENTITY_KEYS = ("name", "phone", "date_of_birth", "address", "national_id_last4", "locale")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One endpoint's measurements in one round."""
+
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    """`mock-server` on the port, quiet, in memory."""
+    script = Path(sys.executable).with_name("mock-server")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "mock_server"]
+    return subprocess.Popen(
+        [*command, "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    """Poll /healthz until the server answers."""
+    for _ in range(600):
+        if process.poll() is not None:
+            raise SystemExit("mock-server exited during start-up")
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit("mock-server did not start")
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+async def measure(
+    name: str, calls: list[Callable[[], Awaitable[httpx.Response]]], concurrency: int
+) -> Result:
+    """Run the calls over `concurrency` workers; every answer must be a 2xx."""
+    queue = list(reversed(calls))
+    latencies: list[float] = []
+
+    async def worker() -> None:
+        while queue:
+            call = queue.pop()
+            started = time.perf_counter()
+            response = await call()
+            latencies.append(time.perf_counter() - started)
+            if response.status_code >= 300:
+                raise SystemExit(f"{name}: {response.status_code} {response.text[:200]}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return Result(
+        name,
+        len(latencies) / elapsed,
+        percentile(latencies, 0.5) * 1e3,
+        percentile(latencies, 0.99) * 1e3,
+    )
+
+
+def checkout_body(persona: dict[str, Any], n: int) -> dict[str, Any]:
+    """A cart for one persona, its email tagged +approve and made unique per call."""
+    local, _, domain = persona["email"].partition("@")
+    customer = {key: persona[key] for key in IDENTITY_KEYS}
+    customer["email"] = f"{local}.{n}+approve@{domain}"
+    return {
+        "items": [{"sku": "BENCH-1", "name": "Benchmark widget", "unit_amount": 25_000,
+                   "quantity": 2}],
+        "amount": 50_000,
+        "currency": "USD" if persona["locale"] == "en_US" else "CNY",
+        "customer": customer,
+    }  # fmt: skip
+
+
+async def one_round(
+    client: httpx.AsyncClient,
+    personas: list[dict[str, Any]],
+    requests: int,
+    concurrency: int,
+    offset: int,
+) -> list[Result]:
+    """Healthz, create and confirm, measured back to back."""
+    bodies = [checkout_body(personas[n % len(personas)], offset + n) for n in range(requests)]
+    for body in bodies:
+        if body["currency"] == "CNY":
+            body["items"][0]["unit_amount"] = 175_000
+            body["amount"] = 350_000
+    health = await measure("GET /healthz", [lambda: client.get("/healthz")] * requests, concurrency)
+    created: list[dict[str, Any]] = []
+
+    def create(body: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
+        async def call() -> httpx.Response:
+            response = await client.post("/v1/checkouts", json=body)
+            created.append(response.json())
+            return response
+
+        return call
+
+    create_result = await measure("POST /v1/checkouts", [create(b) for b in bodies], concurrency)
+
+    def confirm(checkout: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
+        body = {"offer": checkout["offers"][-1]["id"], "consent": True}
+        path = f"/v1/checkouts/{checkout['id']}/confirm"
+        return lambda: client.post(path, json=body)
+
+    confirm_result = await measure(
+        "POST /v1/checkouts/{id}/confirm", [confirm(c) for c in created], concurrency
+    )
+    return [health, create_result, confirm_result]
+
+
+async def run(requests: int, concurrency: int, rounds: int) -> None:
+    """Start the server, warm up, run the rounds and print the table."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start_server(port)
+    try:
+        wait_until_up(base, process)
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=base, headers=AUTH, limits=limits) as client:
+            page = await client.get("/v1/sandbox/personas", params={"tier": "prime", "limit": 100})
+            personas = page.json()["data"]
+            await one_round(client, personas, min(50, requests), concurrency, 10**6)  # warm-up
+            best: dict[str, Result] = {}
+            for index in range(rounds):
+                for result in await one_round(
+                    client, personas, requests, concurrency, index * requests
+                ):
+                    if result.name not in best or result.rps > best[result.name].rps:
+                        best[result.name] = result
+        report(list(best.values()), requests, concurrency, rounds)
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def report(results: list[Result], requests: int, concurrency: int, rounds: int) -> None:
+    """Print rps, p50/p99 and the ratio to the floor."""
+    floor = results[0]
+    print(
+        f"mock-server on uvicorn, in-memory SQLite: {requests} requests x {rounds} rounds, "
+        f"{concurrency} concurrent (best round per endpoint)"
+    )
+    print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cost vs healthz':>16}")
+    for r in results:
+        ratio = floor.rps / r.rps
+        print(f"{r.name:34} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {ratio:15.1f}x")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    asyncio.run(run(args.requests, args.concurrency, args.rounds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
