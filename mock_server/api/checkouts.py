@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import Checkout, CheckoutCreate, CheckoutList, ConfirmRequest
+from mock_server.api.schemas import Checkout, CheckoutList
 from mock_server.services import checkouts, confirmation
 
 __all__ = ["router"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mock_server.api.bodies import CustomerCreate
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import CreditReport, Customer, CustomerCreate, CustomerList
+from mock_server.api.schemas import CreditReport, Customer, CustomerList
 from mock_server.services import customers
 
 __all__ = ["router"]

@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query
 
+from mock_server.api.bodies import CaptureRequest, PaymentRequest, RefundRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import CaptureRequest, Loan, LoanList, PaymentRequest, RefundRequest
+from mock_server.api.schemas import Loan, LoanList
 from mock_server.services import loans
 
 __all__ = ["router"]

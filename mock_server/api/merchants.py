@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from mock_server.api.bodies import MerchantApplication, MerchantUpdate
 from mock_server.api.deps import CallerDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
-from mock_server.api.schemas import Merchant, MerchantApplication, MerchantUpdate
+from mock_server.api.schemas import Merchant
 from mock_server.services import merchants
 
 __all__ = ["router"]

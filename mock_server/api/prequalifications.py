@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mock_server.api.bodies import PrequalificationCreate
 from mock_server.api.deps import CallerDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import Prequalification, PrequalificationCreate
+from mock_server.api.schemas import Prequalification
 from mock_server.services import prequalifications
 
 __all__ = ["router"]

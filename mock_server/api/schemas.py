@@ -14,38 +14,36 @@ _Date = date
 
 __all__ = [
     "Address",
-    "CaptureRequest",
+    "Amount",
     "CartItem",
     "Checkout",
-    "CheckoutCreate",
     "CheckoutList",
-    "ConfirmRequest",
+    "CountryCode",
     "CreditReport",
+    "CurrencyCode",
     "Customer",
-    "CustomerCreate",
     "CustomerList",
     "Decision",
+    "Email",
     "Event",
     "EventList",
     "Health",
     "HistoryEntry",
     "Loan",
     "LoanList",
+    "Locale",
     "Merchant",
-    "MerchantApplication",
-    "MerchantUpdate",
     "Offer",
-    "PaymentRequest",
     "Persona",
     "PersonaList",
-    "PlanSpec",
+    "PositiveAmount",
     "Prequalification",
-    "PrequalificationCreate",
     "Promotion",
     "PromotionPlan",
-    "RefundRequest",
     "RuleFired",
     "ScheduleEntry",
+    "StrictBody",
+    "Text",
 ]
 
 MAX_AMOUNT = 10**12
@@ -62,7 +60,9 @@ Email = Annotated[
 Locale = Literal["en_US", "zh_CN"]
 
 
-class _Body(BaseModel):
+class StrictBody(BaseModel):
+    """A request body (or part of one): unknown fields are refused by name."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -75,7 +75,7 @@ class _Object(BaseModel):
 # Shared parts ---------------------------------------------------------------------------------
 
 
-class Address(_Body):
+class Address(StrictBody):
     """A postal address; `country` is ISO 3166 alpha-2."""
 
     line1: Text
@@ -86,7 +86,7 @@ class Address(_Body):
     country: CountryCode
 
 
-class CartItem(_Body):
+class CartItem(StrictBody):
     """One line of a cart."""
 
     sku: Text
@@ -149,19 +149,6 @@ class Decision(BaseModel):
 # Customers ------------------------------------------------------------------------------------
 
 
-class CustomerCreate(_Body):
-    """A customer's identity."""
-
-    email: Email
-    name: Text
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{6,20}$")]
-    date_of_birth: date
-    national_id_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
-    locale: Locale = "en_US"
-    address: Address
-    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
-
-
 class Customer(_Object):
     """A customer of the merchant."""
 
@@ -199,29 +186,6 @@ class CreditReport(BaseModel):
 # Checkouts ------------------------------------------------------------------------------------
 
 
-class CheckoutCreate(_Body):
-    """A cart to finance."""
-
-    items: Annotated[list[CartItem], Field(min_length=1, max_length=100)]
-    shipping_amount: Amount = 0
-    tax_amount: Amount = 0
-    amount: PositiveAmount
-    currency: CurrencyCode
-    customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
-    merchant_reference: Annotated[str, StringConstraints(max_length=200)] | None = None
-    metadata: dict[Annotated[str, StringConstraints(max_length=40)], str] | None = Field(
-        default=None, max_length=50
-    )
-
-
-class ConfirmRequest(_Body):
-    """The customer's choice of offer and consent."""
-
-    offer: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    consent: bool
-    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
-
-
 class Checkout(_Object):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -243,25 +207,6 @@ class Checkout(_Object):
 
 
 # Loans ----------------------------------------------------------------------------------------
-
-
-class CaptureRequest(_Body):
-    """Capture all (no amount) or part of an authorization."""
-
-    amount: PositiveAmount | None = None
-
-
-class RefundRequest(_Body):
-    """Refund part or all of a captured loan."""
-
-    amount: PositiveAmount
-    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
-
-
-class PaymentRequest(_Body):
-    """(sandbox) The customer pays an amount now."""
-
-    amount: PositiveAmount
 
 
 class HistoryEntry(BaseModel):
@@ -312,38 +257,6 @@ class Loan(_Object):
 # Merchants ------------------------------------------------------------------------------------
 
 
-class PlanSpec(_Body):
-    """A custom plan a merchant offers."""
-
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-    term_count: Annotated[int, Field(strict=True)]
-    interval: Literal["month", "two_weeks"] = "month"
-    apr_bps: Annotated[int, Field(strict=True)]
-    min_amount: dict[str, PositiveAmount] | None = None
-    max_amount: dict[str, PositiveAmount] | None = None
-    currencies: list[CurrencyCode] | None = None
-
-
-class MerchantApplication(_Body):
-    """An application to join the network."""
-
-    legal_name: Text
-    mcc: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
-    country: CountryCode
-    currency: CurrencyCode
-    website: Annotated[str, StringConstraints(max_length=200)] | None = None
-    years_in_business: Annotated[int, Field(strict=True, ge=0, le=500)]
-    expected_monthly_volume: Amount
-    contact_email: Email
-
-
-class MerchantUpdate(_Body):
-    """Settings a merchant may change: plans offered (ids or definitions) and workflow."""
-
-    plans: Annotated[list[str | PlanSpec], Field(min_length=1, max_length=20)] | None = None
-    workflow: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-
-
 class Merchant(_Object):
     """A merchant's settings; `secret_key` only in the answer to an application that activated."""
 
@@ -370,14 +283,6 @@ class Event(_Object):
     type: str
     data: dict[str, Any]
     request_id: str | None
-
-
-class PrequalificationCreate(_Body):
-    """Soft-pull a customer (an id or an identity) for an amount and currency."""
-
-    customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
-    amount: PositiveAmount | None = None
-    currency: CurrencyCode | None = None
 
 
 class Prequalification(_Object):

@@ -1,0 +1,129 @@
+"""Request bodies: unknown fields are refused by name; money is a strict int in minor units."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from mock_server.api.schemas import (
+    Address,
+    Amount,
+    CartItem,
+    CountryCode,
+    CurrencyCode,
+    Email,
+    Locale,
+    PositiveAmount,
+    StrictBody,
+    Text,
+)
+
+__all__ = [
+    "CaptureRequest",
+    "CheckoutCreate",
+    "ConfirmRequest",
+    "CustomerCreate",
+    "MerchantApplication",
+    "MerchantUpdate",
+    "PaymentRequest",
+    "PlanSpec",
+    "PrequalificationCreate",
+    "RefundRequest",
+]
+
+
+class CustomerCreate(StrictBody):
+    """A customer's identity."""
+
+    email: Email
+    name: Text
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{6,20}$")]
+    date_of_birth: date
+    national_id_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+    locale: Locale = "en_US"
+    address: Address
+    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class CheckoutCreate(StrictBody):
+    """A cart to finance."""
+
+    items: Annotated[list[CartItem], Field(min_length=1, max_length=100)]
+    shipping_amount: Amount = 0
+    tax_amount: Amount = 0
+    amount: PositiveAmount
+    currency: CurrencyCode
+    customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
+    merchant_reference: Annotated[str, StringConstraints(max_length=200)] | None = None
+    metadata: dict[Annotated[str, StringConstraints(max_length=40)], str] | None = Field(
+        default=None, max_length=50
+    )
+
+
+class ConfirmRequest(StrictBody):
+    """The customer's choice of offer and consent."""
+
+    offer: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    consent: bool
+    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class CaptureRequest(StrictBody):
+    """Capture all (no amount) or part of an authorization."""
+
+    amount: PositiveAmount | None = None
+
+
+class RefundRequest(StrictBody):
+    """Refund part or all of a captured loan."""
+
+    amount: PositiveAmount
+    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class PaymentRequest(StrictBody):
+    """(sandbox) The customer pays an amount now."""
+
+    amount: PositiveAmount
+
+
+class PlanSpec(StrictBody):
+    """A custom plan a merchant offers."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    term_count: Annotated[int, Field(strict=True)]
+    interval: Literal["month", "two_weeks"] = "month"
+    apr_bps: Annotated[int, Field(strict=True)]
+    min_amount: dict[str, PositiveAmount] | None = None
+    max_amount: dict[str, PositiveAmount] | None = None
+    currencies: list[CurrencyCode] | None = None
+
+
+class MerchantApplication(StrictBody):
+    """An application to join the network."""
+
+    legal_name: Text
+    mcc: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+    country: CountryCode
+    currency: CurrencyCode
+    website: Annotated[str, StringConstraints(max_length=200)] | None = None
+    years_in_business: Annotated[int, Field(strict=True, ge=0, le=500)]
+    expected_monthly_volume: Amount
+    contact_email: Email
+
+
+class MerchantUpdate(StrictBody):
+    """Settings a merchant may change: plans offered (ids or definitions) and workflow."""
+
+    plans: Annotated[list[str | PlanSpec], Field(min_length=1, max_length=20)] | None = None
+    workflow: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class PrequalificationCreate(StrictBody):
+    """Soft-pull a customer (an id or an identity) for an amount and currency."""
+
+    customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
+    amount: PositiveAmount | None = None
+    currency: CurrencyCode | None = None
