@@ -29,6 +29,10 @@ error_log = logging.getLogger("mock_server.errors")
 
 _JSON = [(b"content-type", b"application/json")]
 
+# POSTs that need no key (merchant applications) keep their idempotency keys in a shared scope.
+PUBLIC_POSTS = frozenset({"/v1/merchants"})
+PUBLIC_SCOPE = "public"
+
 
 async def _send_json(send: Send, status: int, body: bytes, extra: list[Any] | None = None) -> None:
     headers = [*_JSON, (b"content-length", str(len(body)).encode()), *(extra or [])]
@@ -116,7 +120,9 @@ class IdempotencyMiddleware:
             return
         body, replay_receive = await _read_body(receive)
         merchant_id = await self._merchant_for(scope)
-        if merchant_id is None:  # the route answers 401 (or serves an unauthenticated POST)
+        if merchant_id is None and scope["path"] in PUBLIC_POSTS:
+            merchant_id = PUBLIC_SCOPE
+        if merchant_id is None:  # no valid key: the route answers 401
             await self.app(scope, replay_receive, send)
             return
         db = self.sandbox.db

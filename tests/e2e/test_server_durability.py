@@ -104,7 +104,10 @@ def test_acknowledged_checkouts_and_loans_survive_sigkill(tmp_path: Path) -> Non
                 acknowledged[checkout["loan"]] = loan.json()
         process.send_signal(signal.SIGKILL)
         process.wait()
-    access = [line for line in log.read_text().splitlines() if "request_id=req_" in line]
+    text = log.read_text()
+    assert f"Installo lending sandbox on http://127.0.0.1:{port}" in text
+    assert "Authorization: Bearer sk_test_demo" in text  # the banner says how to call it
+    access = [line for line in text.splitlines() if "request_id=req_" in line]
     assert any("POST /v1/checkouts 201" in line for line in access)
     assert not any("sk_test" in line or "Bearer" in line for line in access)
     with (

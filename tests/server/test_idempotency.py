@@ -142,3 +142,34 @@ async def test_post_without_a_key_is_not_deduplicated(client: httpx.AsyncClient,
     first = await client.post("/v1/customers", json=kit.identity())
     second = await client.post("/v1/customers", json=kit.identity())
     assert first.json()["id"] != second.json()["id"]
+
+
+async def test_merchant_applications_honour_keys_without_a_secret_key(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    application = {
+        "legal_name": "Tailspin Toys Co",
+        "mcc": "5945",
+        "country": "US",
+        "currency": "USD",
+        "website": "https://tailspin-toys.example.com",
+        "years_in_business": 3,
+        "expected_monthly_volume": 1_500_000,
+        "contact_email": "hello@tailspin-toys.example.com",
+    }
+    first = await anonymous.post("/v1/merchants", json=application, headers=keyed("apply-1"))
+    again = await anonymous.post("/v1/merchants", json=application, headers=keyed("apply-1"))
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
+async def test_bad_key_with_idempotency_key_is_still_401(
+    anonymous: httpx.AsyncClient, kit: Any
+) -> None:
+    response = await anonymous.post(
+        "/v1/checkouts",
+        json=kit.cart(),
+        headers={**keyed("x"), "Authorization": "Bearer sk_test_wrong_key_000"},
+    )
+    assert response.status_code == 401
