@@ -17,68 +17,46 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import zen
 
+from mock_server.risk.assessment import assess_application
+from mock_server.risk.fraud import InMemoryVelocityStore
+from mock_server.risk.personas import generate_personas, usd_to_minor
 from mock_server.rules import Policy, build_onboarding_facts, load_shipped_policy
 from mock_server.rules.jdm import decision_from_rows, policy_to_jdm
 
 Facts = dict[str, Any]
+APPLICATIONS_START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def credit_inputs(count: int, seed: int) -> list[Facts]:
-    """Credit application facts in the shape of docs/internals.md."""
-    return [synthetic_credit_facts(random.Random(f"{seed}:{i}")) for i in range(count)]
+    """Credit facts built by the risk engine for seeded personas applying a minute apart.
 
-
-def synthetic_credit_facts(rng: random.Random) -> Facts:
-    """One credit application's facts drawn at random over the documented fields."""
-    tradelines = rng.randint(0, 25)
-    score = rng.randint(300, 850)
-    delinquencies = rng.choice([0, 0, 0, 1, 2, 4])
-    amount = rng.randint(2_000, 800_000)
-    return {
-        "amount": amount,
-        "currency": "USD",
-        "amount_usd": amount,
-        "applicant": {
-            "age": rng.randint(18, 85),
-            "income_annual_usd": rng.randint(0, 25_000_000),
-            "employment_status": rng.choice(
-                ["employed", "employed", "self_employed", "student", "retired", "unemployed"]
-            ),
-            "months_at_address": rng.randint(0, 240),
-            "locale": rng.choice(["en_US", "zh_CN"]),
-            "email_tag": rng.choice([None] * 20 + ["approve", "decline", "review", "fraud"]),
-        },
-        "credit": {
-            "score": score,
-            "frozen": rng.random() < 0.03,
-            "thin_file": tradelines < 3,
-            "tradeline_count": tradelines,
-            "oldest_tradeline_months": rng.randint(0, 400),
-            "utilization_bps": rng.randint(0, 10_000),
-            "hard_inquiries_6m": rng.randint(0, 8),
-            "delinquencies_24m": delinquencies,
-            "months_since_delinquency": rng.randint(0, 24) if delinquencies else None,
-            "public_records": rng.choice([0, 0, 0, 0, 1]),
-            "total_balance_usd": rng.randint(0, 10_000_000),
-        },
-        "score": {"points": rng.randint(300, 900), "reason_codes": ["HIGH_UTILIZATION"]},
-        "fraud": {
-            "email_velocity": rng.randint(1, 6),
-            "phone_velocity": rng.randint(1, 6),
-            "device_velocity": rng.randint(1, 6),
-            "address_velocity": rng.randint(1, 6),
-            "identity_mismatch": rng.random() < 0.05,
-            "flags": rng.sample(["EMAIL_VELOCITY", "SHARED_DEVICE", "IDENTITY_MISMATCH"], 1)
-            if rng.random() < 0.1
-            else [],
-        },
-        "cart": {"item_count": rng.randint(1, 6), "max_unit_amount_usd": amount},
-        "merchant": {"mcc": rng.choice(["5411", "5732", "5941"]), "country": "US"},
-    }
+    Every tier is represented (fraud rings included, so velocity rules fire); each persona pays in
+    its own locale's currency, so the USD conversion is exercised too.
+    """
+    personas = generate_personas(seed, count)
+    store = InMemoryVelocityStore()
+    rng = random.Random(seed)
+    facts: list[Facts] = []
+    for index, persona in enumerate(personas):
+        currency = persona.income_currency
+        amount = usd_to_minor(rng.randint(2_000, 800_000), currency)
+        assessment = assess_application(
+            seed,
+            persona.identity,
+            amount=amount,
+            currency=currency,
+            cart=[{"unit_amount": amount, "quantity": 1}],
+            merchant={"mcc": "5732", "country": "US"},
+            store=store,
+            now=APPLICATIONS_START + timedelta(minutes=index),
+        )
+        facts.append(assessment.facts)
+    return facts
 
 
 def onboarding_inputs(count: int, seed: int) -> list[Facts]:
