@@ -1,4 +1,22 @@
-"""Installo merchant SDK: `from sdk import Installo, AsyncInstallo`."""
+"""Installo merchant SDK: `from sdk import Installo, AsyncInstallo`.
+
+    from sdk import Installo
+
+    with Installo() as client:            # INSTALLO_API_KEY, INSTALLO_BASE_URL (default: sandbox)
+        checkout = client.checkouts.create(
+            items=[{"sku": "ESP-1", "name": "Espresso", "unit_amount": 129900, "quantity": 1}],
+            amount=129900, currency="USD", customer="cus_123",
+        )
+        checkout = client.checkouts.confirm(checkout.id, offer=checkout.offers[0].id)
+        if checkout.status == "approved" and checkout.loan:
+            client.loans.capture(checkout.loan)
+        for loan in client.loans.list(limit=100).auto_paging_iter():
+            ...
+
+Errors are in one tree (`InstalloError`, see `sdk._exceptions`); POSTs carry an idempotency key
+reused across retries; `sdk.webhooks` verifies deliveries; `sdk.checkout_flow` walks the common
+path with typed outcomes; `sdk.testing` mocks the API or runs the sandbox for your tests.
+"""
 
 from . import types, webhooks
 from ._client import AsyncInstallo, Installo
