@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import zen
 
+from mock_server.risk.assessment import assess_application
+from mock_server.risk.fraud import InMemoryVelocityStore
+from mock_server.risk.personas import generate_personas
 from mock_server.rules import Policy, build_onboarding_facts, load_policy, load_shipped_policy
 from mock_server.rules.expr import parse
 from mock_server.rules.jdm import decision_from_rows, policy_to_jdm, to_zen_expression
@@ -144,3 +148,32 @@ def test_jdm_graph_has_one_collect_table_row_per_rule() -> None:
     assert table["content"]["hitPolicy"] == "collect"
     assert [row["_id"] for row in table["content"]["rules"]] == [rule.id for rule in policy.rules]
     assert [edge["sourceId"] for edge in graph["edges"]] == ["request", "policy_table"]
+
+
+def persona_credit_facts(count: int) -> list[dict[str, Any]]:
+    """Credit facts the risk engine builds for seeded personas applying a minute apart."""
+    store = InMemoryVelocityStore()
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    rng = random.Random(5)
+    facts: list[dict[str, Any]] = []
+    for index, persona in enumerate(generate_personas(11, count)):
+        amount = rng.randint(2_000, 800_000)
+        assessment = assess_application(
+            11,
+            persona.identity,
+            amount=amount,
+            currency="USD",
+            cart=[{"unit_amount": amount, "quantity": 1}],
+            merchant={"mcc": "5732", "country": "US"},
+            store=store,
+            now=start + timedelta(minutes=index),
+        )
+        facts.append(assessment.facts)
+    return facts
+
+
+def test_zen_decision_table_agrees_on_the_shipped_credit_policy() -> None:
+    policy = load_shipped_policy("consumer_credit")
+    inputs = persona_credit_facts(50)
+    assert {policy.evaluate(facts).outcome for facts in inputs} == {"approve", "review", "decline"}
+    assert_agree(policy, inputs)

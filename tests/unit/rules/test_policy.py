@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
+from mock_server.risk.facts import CREDIT_FACT_FIELDS
 from mock_server.rules import (
     EvaluationError,
     PolicyError,
+    fields_for_kind,
     load_policy,
     load_shipped_policy,
     shipped_policy_names,
@@ -319,10 +321,28 @@ def test_without_a_field_schema_any_path_is_accepted(policy_data: dict[str, Any]
 
 
 def test_shipped_policies_are_listed_and_loaded() -> None:
-    assert "merchant_onboarding" in shipped_policy_names()
+    assert {"consumer_credit", "merchant_onboarding"} <= set(shipped_policy_names())
     policy = load_shipped_policy("merchant_onboarding")
     assert policy.kind == "onboarding"
     assert policy.id == "merchant_onboarding"
+
+
+def test_shipped_credit_policy_loads_against_the_credit_fact_fields() -> None:
+    policy = load_shipped_policy("consumer_credit")
+    assert policy.kind == "credit"
+    assert policy.fields <= CREDIT_FACT_FIELDS
+    assert fields_for_kind("credit") == CREDIT_FACT_FIELDS
+    assert load_policy(policy.to_dict(), fields=CREDIT_FACT_FIELDS) == policy
+
+
+def test_shipped_credit_policy_rejects_a_field_outside_the_facts_table() -> None:
+    data = load_shipped_policy("consumer_credit").to_dict()
+    data["rules"][0]["when"] = "credit.frozen or applicant.shoe_size > 12"
+    with pytest.raises(PolicyError) as caught:
+        load_policy(data, fields=fields_for_kind("credit"))
+    assert [str(p) for p in caught.value.problems] == [
+        "rules[0] (file_frozen): when: unknown field 'applicant.shoe_size' (column 18)"
+    ]
 
 
 def test_shipped_policy_names_are_checked() -> None:
