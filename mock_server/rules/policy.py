@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
 import yaml
 
@@ -265,7 +265,7 @@ def fields_for_kind(kind: str) -> frozenset[str] | None:
     if kind == "credit":
         from mock_server.risk.facts import CREDIT_FACT_FIELDS
 
-        return cast(frozenset[str], frozenset(CREDIT_FACT_FIELDS))
+        return CREDIT_FACT_FIELDS
     return None
 
 
