@@ -6,6 +6,7 @@ email tags of DESIGN.md forcing each path through the real engines.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from sdk import AsyncInstallo, ConflictError, IdempotencyError, Installo, NotFoundError
@@ -200,3 +201,51 @@ async def test_async_over_a_real_socket(installo_sandbox_url: str) -> None:
         )  # fmt: skip
         decided = await client.checkouts.confirm(checkout.id, offer=checkout.offers[0].id)
         assert decided.status == "approved"
+
+
+class FirstAttemptFault(httpx.BaseTransport):
+    """Adds an `Installo-Sandbox-Fault` header to the first request only, as a flaky network."""
+
+    def __init__(self, fault: str) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.fault = fault
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.requests:
+            request.headers["Installo-Sandbox-Fault"] = self.fault
+        self.requests.append(request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_connection_dropped_after_commit_is_retried_into_the_stored_answer(
+    installo_sandbox_url: str,
+) -> None:
+    transport = FirstAttemptFault("after_commit=reset")
+    with Installo(
+        api_key="sk_test_demo", base_url=installo_sandbox_url, transport=transport
+    ) as client:
+        client._sleep = lambda seconds: None
+        checkout = client.checkouts.create(
+            items=ITEMS, amount=AMOUNT, currency="USD", customer=customer("approve", "kim"),
+            shipping_amount=800, merchant_reference="flaky-1",
+        )  # fmt: skip
+        keys = {request.headers["Idempotency-Key"] for request in transport.requests}
+        assert len(transport.requests) == 2 and len(keys) == 1
+        same = [c for c in client.checkouts.list(limit=100).auto_paging_iter()
+                if c.merchant_reference == "flaky-1"]  # fmt: skip
+        assert [c.id for c in same] == [checkout.id]
+
+
+def test_injected_503_is_retried_then_succeeds(installo_sandbox_url: str) -> None:
+    transport = FirstAttemptFault("status=503")
+    with Installo(
+        api_key="sk_test_demo", base_url=installo_sandbox_url, transport=transport
+    ) as client:
+        client._sleep = lambda seconds: None
+        merchant = client.merchants.me()
+    assert merchant.status == "active"
+    assert len(transport.requests) == 2
