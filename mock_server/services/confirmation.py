@@ -6,28 +6,36 @@ review -> `in_review` with the workflow instance waiting. One transaction for al
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mock_server.domain import DEFAULT_PLANS, Loan, Plan
+from mock_server.domain import DEFAULT_PLANS, Loan, Plan, to_usd_minor
 from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
+from mock_server.rules import Outcome
 from mock_server.services.checkouts import expire_if_due, load_checkout, state_conflict
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, loan_object
-from mock_server.services.underwriting import Application, Underwriter, decision_object
+from mock_server.services.underwriting import Application, Underwriter
 from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow, WorkflowInstanceRow
 from mock_server.workflow import WorkflowInstance, start
 
 __all__ = ["confirm_checkout"]
 
 _STATUS_BY_OUTCOME = {"approved": "approved", "declined": "declined", "canceled": "canceled"}
+_OUTCOME_BY_STATUS: dict[str, Outcome] = {
+    "approved": "approve",
+    "in_review": "review",
+    "declined": "decline",
+    "canceled": "decline",
+}
 
 
 def _plan_for(caller: Caller, plan_id: str) -> Plan:
@@ -79,6 +87,45 @@ def confirm_checkout(
     raise error
 
 
+def _selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
+    offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
+    if offer is None:
+        raise InvalidRequest(
+            f"offer {offer_id!r} is not one of checkout {row.id}'s offers",
+            code="offer_invalid",
+            param="offer",
+        )
+    return _plan_for(caller, str(offer["plan"]))
+
+
+@dataclass(slots=True)
+class _Authorizer:
+    """The authorization step's effect: an `authorized` loan for the checkout."""
+
+    session: Session
+    caller: Caller
+    checkout: CheckoutRow
+    plan: Plan
+    loans: list[LoanRow] = field(default_factory=list)
+
+    def __call__(self, at: datetime) -> str:
+        row = self.checkout
+        loan = Loan.authorize(self.plan, row.amount, row.currency, at.date(), id=new_id("loan"))
+        loan_row = LoanRow(
+            id=loan.id,
+            merchant_id=self.caller.merchant.id,
+            checkout_id=row.id,
+            customer_id=row.customer_id,
+            created=at,
+            status=loan.status.value,
+            data=loan.to_dict(),
+        )
+        self.session.add(loan_row)
+        self.loans.append(loan_row)
+        row.loan_id = loan.id
+        return loan.id
+
+
 def _run(
     session: Session,
     sandbox: Sandbox,
@@ -88,45 +135,21 @@ def _run(
     device_id: str | None,
     now: datetime,
 ) -> dict[str, Any]:
-    offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
-    if offer is None:
-        raise InvalidRequest(
-            f"offer {offer_id!r} is not one of checkout {row.id}'s offers",
-            code="offer_invalid",
-            param="offer",
-        )
-    plan = _plan_for(caller, str(offer["plan"]))
+    authorizer = _Authorizer(session, caller, row, _selected_plan(caller, row, offer_id))
     customer = session.scalars(select(CustomerRow).where(CustomerRow.id == row.customer_id)).one()
-    application = _application(row, customer, caller, device_id)
-
-    loans: list[LoanRow] = []
-
-    def authorize(at: datetime) -> str:
-        loan = Loan.authorize(plan, row.amount, row.currency, at.date(), id=new_id("loan"))
-        loan_row = LoanRow(
-            id=loan.id,
-            merchant_id=caller.merchant.id,
-            checkout_id=row.id,
-            customer_id=row.customer_id,
-            created=at,
-            status=loan.status.value,
-            data=loan.to_dict(),
-        )
-        session.add(loan_row)
-        loans.append(loan_row)
-        row.loan_id = loan.id
-        return loan.id
-
     underwriter = Underwriter(
-        session, application, sandbox.credit_policy, sandbox.settings.seed, authorize
+        session,
+        _application(row, customer, caller, device_id),
+        sandbox.credit_policy,
+        sandbox.settings.seed,
+        authorizer,
     )
-    definition = sandbox.workflow(caller.merchant.workflow)
     instance = start(
-        definition,
+        sandbox.workflow(caller.merchant.workflow),
         row.id,
         underwriter.handlers(),
         now,
-        context={"amount_usd": underwriter.assess(now).facts["amount_usd"]},
+        context={"amount_usd": to_usd_minor(row.amount, row.currency)},
         instance_id=new_id("wf"),
     )
     session.add(
@@ -139,18 +162,18 @@ def _run(
             data=instance.to_dict(),
         )
     )
-    decision = underwriter.final_decision(now, _step_reason(instance))
-    score = underwriter.assess(now).report.bureau_score
     row.workflow_instance_id = instance.id
     row.status = _checkout_status(instance)
     row.data = {
         **row.data,
         "selected_offer": offer_id,
-        "decision": decision_object(decision, score, row.currency),
+        "decision": underwriter.decision_object(
+            _OUTCOME_BY_STATUS[row.status], _step_reason(instance), row.currency
+        ),
     }
     obj = checkout_object(row)
     record_event(session, caller, f"checkout.{row.status}", obj, now)
-    for loan_row in loans:
+    for loan_row in authorizer.loans:
         record_event(session, caller, "loan.authorized", loan_object(loan_row), now)
     return obj
 
@@ -162,7 +185,10 @@ def _checkout_status(instance: WorkflowInstance) -> str:
 
 
 def _step_reason(instance: WorkflowInstance) -> str | None:
+    """The reason the last deciding step gave (an amount gate's "above" names the threshold)."""
     for record in reversed(instance.history):
+        if record.type == "amount_gate" and record.outcome == "above":
+            return "AMOUNT_OVER_REVIEW_THRESHOLD"
         reason = record.summary.get("reason_code")
         if isinstance(reason, str):
             return reason

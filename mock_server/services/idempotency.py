@@ -80,46 +80,60 @@ def claim_key(
             param="Idempotency-Key",
         )
     canonical, parsed = _canonical(body)
-    fingerprint = hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+    claim = IdempotencyRow(
+        merchant_id=merchant_id,
+        key=key,
+        created=now,
+        method=method,
+        path=path,
+        fingerprint=hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest(),
+        request_body=canonical,
+        state="in_progress",
+        status_code=None,
+        response_body=None,
+    )
     for _ in range(3):
-        try:
-            with db.transaction() as session:
-                session.add(
-                    IdempotencyRow(
-                        merchant_id=merchant_id,
-                        key=key,
-                        created=now,
-                        method=method,
-                        path=path,
-                        fingerprint=fingerprint,
-                        request_body=canonical,
-                        state="in_progress",
-                        status_code=None,
-                        response_body=None,
-                    )
-                )
+        if _insert(db, claim):
             return None
-        except IntegrityError:
-            pass
-        with db.transaction() as session:
-            row = session.get(IdempotencyRow, (merchant_id, key))
-            if row is None:
-                continue  # released in between: try to claim again
-            if row.created < now - ttl:
-                session.delete(row)
-                continue
-            if row.fingerprint != fingerprint:
-                raise _reused(row, method, path, parsed)
-            if row.state != "done" or row.status_code is None:
-                raise IdempotencyError(
-                    "A request with this Idempotency-Key is still being processed; "
-                    "retry after it finishes",
-                    code="idempotency_in_progress",
-                )
-            return Replay(row.status_code, (row.response_body or "").encode())
+        replay = _existing(db, claim, parsed, now - ttl)
+        if replay is not None:
+            return replay
     raise IdempotencyError(
         "Could not claim the Idempotency-Key; retry", code="idempotency_in_progress"
     )
+
+
+def _insert(db: Database, claim: IdempotencyRow) -> bool:
+    """INSERT the claim in its own transaction; False when the key is already taken."""
+    row = IdempotencyRow(**{c.key: getattr(claim, c.key) for c in IdempotencyRow.__table__.c})
+    try:
+        with db.transaction() as session:
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _existing(
+    db: Database, claim: IdempotencyRow, parsed: Any, expired_before: datetime
+) -> Replay | None:
+    """The stored answer for a taken key; None when the key was freed (claim again)."""
+    with db.transaction() as session:
+        row = session.get(IdempotencyRow, (claim.merchant_id, claim.key))
+        if row is None:
+            return None  # released in between
+        if row.created < expired_before:
+            session.delete(row)
+            return None
+        if row.fingerprint != claim.fingerprint:
+            raise _reused(row, claim.method, claim.path, parsed)
+        if row.state != "done" or row.status_code is None:
+            raise IdempotencyError(
+                "A request with this Idempotency-Key is still being processed; "
+                "retry after it finishes",
+                code="idempotency_in_progress",
+            )
+        return Replay(row.status_code, (row.response_body or "").encode())
 
 
 def _reused(row: IdempotencyRow, method: str, path: str, parsed: Any) -> IdempotencyError:

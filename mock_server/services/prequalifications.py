@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from mock_server.domain.money import to_usd_minor
+from mock_server.domain import Plan
 from mock_server.ids import new_id
-from mock_server.risk.assessment import assess_application
+from mock_server.risk.assessment import Assessment, assess_application
 from mock_server.risk.fraud import InMemoryVelocityStore
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import usd_to_minor
+from mock_server.rules import Decision
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.presenters import iso
-from mock_server.storage.models import CreditReportRow
+from mock_server.storage.models import CreditReportRow, CustomerRow
 
 __all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify"]
 
@@ -32,7 +34,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
         raise InvalidRequest(
             f"currency {currency} is not offered by this merchant", param="currency"
         )
-    amount = body.get("amount") or usd_to_minor(DEFAULT_PREQUALIFY_USD, currency)
+    amount = int(body.get("amount") or usd_to_minor(DEFAULT_PREQUALIFY_USD, currency))
     with sandbox.db.transaction() as session:
         now = merchant_now(session, caller.merchant.id, sandbox.wall)
         customer = body["customer"]
@@ -40,17 +42,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
             row = get_customer_row(session, caller, customer, "customer")
         else:
             row = add_customer(session, caller, customer, now)
-        assessment = assess_application(
-            sandbox.settings.seed,
-            Identity.from_dict(row.data),
-            amount=int(amount),
-            currency=currency,
-            cart=[],
-            merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
-            store=InMemoryVelocityStore(),  # a soft pull is no application: no velocity
-            now=now,
-            pull_type="soft",
-        )
+        assessment = _soft_pull(sandbox, caller, row, amount, currency, now)
         session.add(
             CreditReportRow(
                 id=new_id("cr"),
@@ -61,12 +53,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
                 data=assessment.report.to_dict(customer=row.id),
             )
         )
-        decision = sandbox.credit_policy.evaluate(assessment.facts)
-    approved = decision.outcome != "decline"
-    limit_usd = decision.credit_limit if decision.credit_limit is not None else 0
-    max_plan = max(p.max_amount[currency] for p in plans)
-    max_amount = min(usd_to_minor(limit_usd, currency), max_plan) if approved else 0
-    aprs = sorted({p.apr_bps for p in plans} | ({decision.apr_bps} if decision.apr_bps else set()))
+    decision = sandbox.credit_policy.evaluate(assessment.facts)
     return {
         "id": new_id("pq"),
         "object": "prequalification",
@@ -75,9 +62,36 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
         "customer": row.id,
         "currency": currency,
         "outcome": decision.outcome,
-        "max_amount": max_amount,
-        "max_amount_usd": to_usd_minor(max_amount, currency),
-        "apr_min_bps": aprs[0] if approved else None,
-        "apr_max_bps": aprs[-1] if approved else None,
         "reason_codes": list(decision.reason_codes),
+        **_terms(decision, plans, currency),
+    }
+
+
+def _soft_pull(
+    sandbox: Sandbox, caller: Caller, row: CustomerRow, amount: int, currency: str, now: datetime
+) -> Assessment:
+    return assess_application(
+        sandbox.settings.seed,
+        Identity.from_dict(row.data),
+        amount=amount,
+        currency=currency,
+        cart=[],
+        merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
+        store=InMemoryVelocityStore(),  # a soft pull is no application: no velocity
+        now=now,
+        pull_type="soft",
+    )
+
+
+def _terms(decision: Decision, plans: list[Plan], currency: str) -> dict[str, Any]:
+    """Maximum amount (the policy's limit, capped by the largest plan) and the APR range."""
+    if decision.outcome == "decline":
+        return {"max_amount": 0, "apr_min_bps": None, "apr_max_bps": None}
+    limit_usd = decision.credit_limit if decision.credit_limit is not None else 0
+    max_plan = max(p.max_amount[currency] for p in plans)
+    aprs = sorted({p.apr_bps for p in plans} | ({decision.apr_bps} if decision.apr_bps else set()))
+    return {
+        "max_amount": min(usd_to_minor(limit_usd, currency), max_plan),
+        "apr_min_bps": aprs[0],
+        "apr_max_bps": aprs[-1],
     }

@@ -21,7 +21,7 @@ from mock_server.risk.assessment import Assessment, assess_application
 from mock_server.risk.fraud import VELOCITY_ATTRIBUTES, ApplicationRecord, VelocityAttribute
 from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
-from mock_server.rules import Decision, Policy
+from mock_server.rules import Decision, Outcome, Policy
 from mock_server.storage.models import CreditReportRow, VelocityRow
 from mock_server.workflow import JSON, StepContext, StepHandler, StepResult
 
@@ -38,6 +38,11 @@ ADULT_AGE: Final = 18
 # Fraud flags that end an application at the fraud screen rather than at the policy.
 FRAUD_FLAGS: Final = frozenset({"IDENTITY_MISMATCH"})
 DEVICE_RING_SIZE: Final = 3
+DEFAULT_REASONS: Final[dict[str, str]] = {
+    "approve": "APPROVED",
+    "review": "MANUAL_REVIEW",
+    "decline": "APPLICATION_DECLINED",
+}
 
 
 def policy_public_id(policy_id: str) -> str:
@@ -196,6 +201,8 @@ class Underwriter:
         """Velocity and identity signals: fraud, suspect or clear."""
         fraud = self.assess(context.now).fraud
         summary: dict[str, JSON] = {"flags": list(fraud.flags)}
+        if fraud.flags:
+            summary["reason_code"] = fraud.flags[0]
         if FRAUD_FLAGS & set(fraud.flags) or fraud.device_velocity >= DEVICE_RING_SIZE:
             return StepResult("fraud", summary)
         return StepResult("suspect" if fraud.flags else "clear", summary)
@@ -219,20 +226,31 @@ class Underwriter:
         loan_id = self.authorize(context.now)
         return StepResult("authorized", {"loan": loan_id}, updates={"loan": loan_id})
 
-    def final_decision(self, now: datetime, step_reason: str | None) -> Decision:
-        """The decision to show: the policy's, or (declined before it) a decline explained by
-        the policy's view of the same facts plus the step's reason."""
-        if self.decision is not None:
+    def final_decision(self, outcome: Outcome, step_reason: str | None) -> Decision:
+        """The decision behind the process's `outcome`: the policy's when it agrees; else the
+        policy's view of the same facts when that agrees; else `outcome` for the step's reason
+        (e.g. a fraud screen or an amount gate that sent an approval to review)."""
+        if self.decision is not None and self.decision.outcome == outcome:
             return self.decision
-        facts = self.assess(now).facts
-        evaluated = self.policy.evaluate(facts)
-        if evaluated.outcome == "decline":
+        policy = self.policy
+        evaluated = self.decision
+        if evaluated is None and self.assessment is not None:
+            evaluated = policy.evaluate(self.assessment.facts)
+        if evaluated is not None and evaluated.outcome == outcome:
             return evaluated
-        reasons = (step_reason,) if step_reason else ("APPLICATION_DECLINED",)
         return Decision(
-            outcome="decline",
-            reason_codes=reasons,
-            rules_fired=evaluated.rules_fired,
-            policy_id=evaluated.policy_id,
-            policy_version=evaluated.policy_version,
+            outcome=outcome,
+            reason_codes=(step_reason or DEFAULT_REASONS[outcome],),
+            rules_fired=evaluated.rules_fired if evaluated else (),
+            policy_id=policy.id,
+            policy_version=policy.version,
+            credit_limit=evaluated.credit_limit if evaluated else None,
+            apr_bps=evaluated.apr_bps if evaluated else None,
         )
+
+    def decision_object(
+        self, outcome: Outcome, step_reason: str | None, currency: str
+    ) -> dict[str, Any]:
+        """The checkout's `decision` for this application."""
+        score = self.assessment.report.bureau_score if self.assessment else None
+        return decision_object(self.final_decision(outcome, step_reason), score, currency)

@@ -248,3 +248,21 @@ async def test_every_change_appends_an_event_with_its_request_id(
     assert decided["data"]["object"]["status"] == status
     one = (await client.get(f"/v1/events/{decided['id']}")).json()
     assert one == decided
+
+
+async def test_strict_workflow_sends_a_large_approval_to_review(
+    client: httpx.AsyncClient,
+    kit: Any,
+    personas: list[dict[str, Any]],
+    checkout_for: Any,
+    confirm: Any,
+) -> None:
+    await client.patch("/v1/merchants/me", json={"workflow": "strict"})
+    customer = kit.persona_identity(personas[0], kit.tagged(personas[0], "approve"))
+    small = await confirm(await checkout_for(customer, 90_000))
+    large = await confirm(await checkout_for(customer, 150_000))
+    assert small["status"] == "approved"
+    assert large["status"] == "in_review"
+    assert large["decision"]["outcome"] == "review"
+    assert large["decision"]["reason_codes"] == ["AMOUNT_OVER_REVIEW_THRESHOLD"]
+    assert [r["rule_id"] for r in large["decision"]["rules_fired"]] == ["prime_tier"]
