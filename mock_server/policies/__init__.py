@@ -1,0 +1,1 @@
+"""The policies the sandbox ships: consumer credit and merchant onboarding (KYB)."""

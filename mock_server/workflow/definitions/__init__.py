@@ -1,0 +1,1 @@
+"""The loan process definitions the sandbox ships."""
