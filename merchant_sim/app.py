@@ -104,10 +104,8 @@ class MerchantSimApp(App[None]):
             self.fetch_loan(message.checkout.loan)
 
     def on_loan_changed(self, message: LoanChanged) -> None:
-        """Track the loan and tell the loan screen."""
+        """Track the loan (the loan screen redraws itself; others read the session)."""
         self.session.record_loan(message.loan)
-        if isinstance(self.screen, LoanScreen):
-            self.screen.post_message(LoanChanged(message.loan))
 
     @work(group="loans")
     async def fetch_loan(self, loan_id: str) -> None:
@@ -143,8 +141,10 @@ class MerchantSimApp(App[None]):
 
         DemoTour(self).start()
 
-    def on_key(self, event: events.Key) -> None:
-        """Any key stops a running demo tour."""
-        if self.demo_tour is not None:
+    async def on_event(self, event: events.Event) -> None:
+        """Any key stops a running demo tour (and does nothing else)."""
+        if isinstance(event, events.Key) and self.demo_tour is not None:
             self.demo_tour.interrupt(event)
             event.stop()
+            return
+        await super().on_event(event)

@@ -44,6 +44,10 @@ class LoanScreen(SimScreen):
         Binding("g", "reload", "Refresh"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.dialog_open = False
+
     def compose(self) -> ComposeResult:
         """Summary, schedule, event log."""
         yield Header()
@@ -61,21 +65,23 @@ class LoanScreen(SimScreen):
         self.set_interval(EVENT_POLL_SECONDS, self.poll_events)
 
     def on_screen_resume(self) -> None:
-        """Show whichever loan is current now."""
-        self.show_loan(self.session.loan)
-        if self.session.loan is not None:
-            self.reload_loan(self.session.loan.id)
+        """Show whichever loan is current now; re-read it when coming from another screen.
+
+        Closing this screen's own dialog also resumes it: that must not start a reload, which
+        would cancel the action the dialog asked for.
+        """
+        loan = self.session.loan
+        self.show_loan(loan)
+        if self.dialog_open:
+            self.dialog_open = False
+        elif loan is not None:
+            self.reload_loan(loan.id)
 
     def show_loan(self, loan: Loan | None) -> None:
         """Redraw summary and schedule."""
         self.query_one(LoanSummary).show(loan)
         if loan is not None:
             self.query_one(ScheduleTable).show_loan(loan)
-
-    def on_loan_changed(self, message: LoanChanged) -> None:
-        """A loan changed: redraw if it is ours."""
-        if self.session.loan is not None and message.loan.id == self.session.loan.id:
-            self.show_loan(message.loan)
 
     @work(exclusive=True, group="events")
     async def poll_events(self) -> None:
@@ -88,7 +94,7 @@ class LoanScreen(SimScreen):
             return
         self.query_one(EventLog).add_events(events)
 
-    @work(exclusive=True, group="loan")
+    @work(exclusive=True, group="reload")
     async def reload_loan(self, loan_id: str) -> None:
         """Re-read the loan."""
         if self.gateway is not None:
@@ -161,6 +167,7 @@ class LoanScreen(SimScreen):
                 self.refund_loan(loan.id, amount)
 
         dialog = AmountDialog("Refund amount", refundable, loan.currency, maximum=refundable)
+        self.dialog_open = True
         self.app.push_screen(dialog, refund)
 
     @work(exclusive=True, group="loan")
@@ -178,6 +185,7 @@ class LoanScreen(SimScreen):
             when = await gateway.advance_clock(CLOCK_STEP_DAYS)
         except FeatureUnavailable as exc:
             self.notify(str(exc), title="Clock", severity="warning")
+            self.query_one(EventLog).add_note(f"[yellow]{exc}[/]")
             return
         except APIError as exc:
             self.notify(exc.message, title="Clock failed", severity="error")

@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("mock_server.app", reason="the sandbox server is not in this tree yet")
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from merchant_sim.app import MerchantSimApp
 from merchant_sim.connection import SandboxConnection
@@ -127,7 +128,10 @@ async def test_loan_capture_pay_refund_and_clock(svg_text: SvgText) -> None:
         assert sum(e.paid_amount for e in paid.schedule) > 0
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press("ctrl+a", "backspace", *"10.00", "enter")
+        amount = app.screen.query_one(Input)
+        assert amount.value == f"{paid.captured_amount // 100}.{paid.captured_amount % 100:02d}"
+        amount.value = "10.00"
+        await pilot.press("enter")
         await _settle(pilot)
         refunded = app.session.loan
         assert refunded is not None and refunded.refunded_amount == 1000
