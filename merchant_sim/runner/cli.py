@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from merchant_sim.connection import DEMO_ADMIN_KEY, DEMO_API_KEY, SandboxConnection
@@ -128,7 +129,7 @@ def run_cli(argv: Sequence[str]) -> int:
         scenario = load_scenario(args.scenario)
     except ScenarioError as exc:
         for line in exc.lines():
-            console.print(f"[red]error[/] {line}", highlight=False)
+            console.print(f"[red]error[/] {escape(line)}", highlight=False)
         return EXIT_INVALID
     try:
         run, report = asyncio.run(
@@ -157,6 +158,7 @@ def run_cli(argv: Sequence[str]) -> int:
     if not report["passed"]:
         for exp in report["expectations"]:
             if not exp["passed"]:
-                console.print(f"[red]expectation failed:[/] {exp['name']}: {exp['message']}")
+                detail = escape(f"{exp['name']}: {exp['message']}")
+                console.print(f"[red]expectation failed:[/] {detail}")
         return EXIT_FAILED
     return EXIT_OK

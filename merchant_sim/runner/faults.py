@@ -1,7 +1,13 @@
-"""Inject the sandbox's faults into a share of requests, decided afresh on every attempt."""
+"""Inject faults into a share of requests, decided afresh on every attempt.
+
+A fault goes ``via: network`` (the default: this transport plays the bad network itself, so the
+SDK's retries and idempotency keys are tested against any sandbox) or ``via: sandbox`` (the
+``Installo-Sandbox-Fault`` header asks the sandbox to misbehave).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from collections import Counter
@@ -49,22 +55,44 @@ class FaultInjector(httpx.AsyncBaseTransport):
         self.rng = random.Random(f"faults:{seed}")
         self.injected: Counter[str] = Counter()
 
-    def pick(self, operation: str | None) -> str | None:
-        """The fault mode for one attempt of ``operation``, if any."""
+    def pick(self, operation: str | None) -> Fault | None:
+        """The fault for one attempt of ``operation``, if any."""
         if operation is None:
             return None
         for fault in self.faults:
             if operation in fault.operations and self.rng.random() < fault.rate:
-                return fault.mode
+                return fault
         return None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Maybe add the fault header, then send."""
-        mode = self.pick(operation_of(request))
-        if mode is not None:
-            request.headers[FAULT_HEADER] = mode
-            self.injected[mode] += 1
-        return await self.inner.handle_async_request(request)
+        """Maybe apply a fault to this attempt, then send."""
+        operation = operation_of(request)
+        fault = self.pick(operation)
+        if fault is None:
+            return await self.inner.handle_async_request(request)
+        self.injected[fault.mode] += 1
+        if fault.via == "sandbox":
+            request.headers[FAULT_HEADER] = fault.mode
+            return await self.inner.handle_async_request(request)
+        return await self._network_fault(request, fault.mode)
+
+    async def _network_fault(self, request: httpx.Request, mode: str) -> httpx.Response:
+        """What a bad network does to one attempt, without the sandbox's help."""
+        kind, _, value = mode.partition("=")
+        if kind == "latency_ms":
+            await asyncio.sleep(int(value) / 1000)
+            return await self.inner.handle_async_request(request)
+        if kind == "status":
+            headers = {"Retry-After": "0"} if value == "429" else {}
+            body = {"error": {"type": "api_error", "code": "network_fault", "message": mode}}
+            return httpx.Response(int(value), json=body, headers=headers, request=request)
+        if kind == "reset":
+            raise httpx.ConnectError("connection reset (injected)", request=request)
+        # after_commit=reset: the lender applies the request, the answer is lost on the way back.
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        await response.aclose()
+        raise httpx.ReadError("connection reset after commit (injected)", request=request)
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""

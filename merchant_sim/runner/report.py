@@ -9,6 +9,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from merchant_sim.money import format_money
@@ -126,8 +127,8 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
     console.print(errors, latency)
     verdicts = _table("Expectations", ["expectation", "value", "result"])
     for exp in report["expectations"]:
-        mark = "[green]pass[/]" if exp["passed"] else f"[red]FAIL[/] {exp['message']}"
-        verdicts.add_row(exp["name"], f"{exp['value']:g}", mark)
+        mark = "[green]pass[/]" if exp["passed"] else f"[red]FAIL[/] {escape(exp['message'])}"
+        verdicts.add_row(escape(exp["name"]), f"{exp['value']:g}", mark)
     console.print(verdicts)
     console.print(
         f"{report['customers']} checkouts in {report['elapsed_seconds']:.2f}s "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -157,6 +158,7 @@ class Fault(_Strict):
     mode: str
     rate: float = Field(gt=0, le=1)
     operations: list[str] = Field(default_factory=lambda: list(OPERATIONS))
+    via: Literal["network", "sandbox"] = "network"
 
     @field_validator("mode")
     @classmethod

@@ -108,3 +108,4 @@ def test_summary_prints_money_and_verdict() -> None:
     assert "$20.00" in text
     assert "FAILED" in text
     assert "HIGH_UTILIZATION" in text
+    assert "approval_rate[prime] >= 0.6" in text

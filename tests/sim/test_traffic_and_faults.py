@@ -89,9 +89,8 @@ async def test_fault_injector_decides_per_attempt() -> None:
         seen.append(request.headers.get(FAULT_HEADER))
         return httpx.Response(200, json={})
 
-    injector = FaultInjector(
-        httpx.MockTransport(answer), [Fault(mode="status=503", rate=0.5, operations=["create"])]
-    )
+    fault = Fault(mode="status=503", rate=0.5, operations=["create"], via="sandbox")
+    injector = FaultInjector(httpx.MockTransport(answer), [fault])
     async with httpx.AsyncClient(transport=injector, base_url="http://x") as client:
         for _ in range(200):
             await client.post("/v1/checkouts")
@@ -114,3 +113,29 @@ def test_parse_money_is_exact(text: str, currency: str, amount: int) -> None:
 def test_parse_money_rejects_bad_text(text: str) -> None:
     with pytest.raises(ValueError):
         parse_money(text, "USD")
+
+
+async def test_network_faults_fail_the_attempt_or_lose_the_answer() -> None:
+    served: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        served.append(request.url.path)
+        return httpx.Response(200, json={"ok": True})
+
+    def injector(mode: str) -> FaultInjector:
+        return FaultInjector(httpx.MockTransport(answer), [Fault(mode=mode, rate=1.0)])
+
+    async with httpx.AsyncClient(transport=injector("status=429"), base_url="http://x") as c:
+        response = await c.post("/v1/checkouts")
+        assert response.status_code == 429 and response.headers["Retry-After"] == "0"
+    assert served == []
+    async with httpx.AsyncClient(transport=injector("reset"), base_url="http://x") as c:
+        with pytest.raises(httpx.ConnectError):
+            await c.post("/v1/checkouts")
+    assert served == []
+    async with httpx.AsyncClient(
+        transport=injector("after_commit=reset"), base_url="http://x"
+    ) as c:
+        with pytest.raises(httpx.ReadError):
+            await c.post("/v1/loans/loan_1/capture")
+    assert served == ["/v1/loans/loan_1/capture"]
