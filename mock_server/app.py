@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from mock_server.api import (
+    admin,
     checkouts,
     customers,
     events,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         loans,
         events,
         sandbox_controls,
+        admin,
     ):
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)

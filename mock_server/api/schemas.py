@@ -40,6 +40,8 @@ __all__ = [
     "Prequalification",
     "Promotion",
     "PromotionPlan",
+    "Review",
+    "ReviewList",
     "RuleFired",
     "ScheduleEntry",
     "StrictBody",
@@ -334,6 +336,18 @@ class Persona(BaseModel):
     device_id: str | None
 
 
+class Review(_Object):
+    """An application in the manual review queue."""
+
+    object: Literal["review"] = "review"
+    status: Literal["pending", "approved", "declined", "expired"]
+    checkout: str
+    merchant: str
+    reason_codes: list[str]
+    deadline: datetime | None
+    decided_at: datetime | None
+
+
 class Health(BaseModel):
     """Liveness."""
 
@@ -367,3 +381,7 @@ class EventList(_List[Event]):
 
 class PersonaList(_List[Persona]):
     """A page of personas."""
+
+
+class ReviewList(_List[Review]):
+    """A page of the review queue, newest first."""

@@ -24,10 +24,23 @@ from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, loan_object
 from mock_server.services.underwriting import Application, Underwriter
-from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow, WorkflowInstanceRow
+from mock_server.storage.models import (
+    CheckoutRow,
+    CustomerRow,
+    LoanRow,
+    ReviewRow,
+    WorkflowInstanceRow,
+)
 from mock_server.workflow import WorkflowInstance, start
 
-__all__ = ["confirm_checkout"]
+__all__ = [
+    "Authorizer",
+    "checkout_status",
+    "confirm_checkout",
+    "open_review",
+    "selected_plan",
+    "underwriter_for",
+]
 
 _STATUS_BY_OUTCOME = {"approved": "approved", "declined": "declined", "canceled": "canceled"}
 _OUTCOME_BY_STATUS: dict[str, Outcome] = {
@@ -87,7 +100,7 @@ def confirm_checkout(
     raise error
 
 
-def _selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
+def selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
     offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
     if offer is None:
         raise InvalidRequest(
@@ -99,7 +112,7 @@ def _selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
 
 
 @dataclass(slots=True)
-class _Authorizer:
+class Authorizer:
     """The authorization step's effect: an `authorized` loan for the checkout."""
 
     session: Session
@@ -126,6 +139,45 @@ class _Authorizer:
         return loan.id
 
 
+def underwriter_for(
+    session: Session,
+    sandbox: Sandbox,
+    caller: Caller,
+    row: CheckoutRow,
+    authorizer: Authorizer,
+    device_id: str | None = None,
+) -> Underwriter:
+    """The step handlers for this checkout's application."""
+    customer = session.scalars(select(CustomerRow).where(CustomerRow.id == row.customer_id)).one()
+    return Underwriter(
+        session,
+        _application(row, customer, caller, device_id),
+        sandbox.credit_policy,
+        sandbox.settings.seed,
+        authorizer,
+    )
+
+
+def open_review(
+    session: Session, caller: Caller, row: CheckoutRow, instance: WorkflowInstance, now: datetime
+) -> ReviewRow:
+    """Queue the waiting application for an underwriter."""
+    decision = row.data.get("decision") or {}
+    review = ReviewRow(
+        id=new_id("rev"),
+        merchant_id=caller.merchant.id,
+        checkout_id=row.id,
+        workflow_instance_id=instance.id,
+        created=now,
+        status="pending",
+        reason_codes=list(decision.get("reason_codes", [])),
+        deadline=instance.deadline,
+        decided_at=None,
+    )
+    session.add(review)
+    return review
+
+
 def _run(
     session: Session,
     sandbox: Sandbox,
@@ -135,15 +187,8 @@ def _run(
     device_id: str | None,
     now: datetime,
 ) -> dict[str, Any]:
-    authorizer = _Authorizer(session, caller, row, _selected_plan(caller, row, offer_id))
-    customer = session.scalars(select(CustomerRow).where(CustomerRow.id == row.customer_id)).one()
-    underwriter = Underwriter(
-        session,
-        _application(row, customer, caller, device_id),
-        sandbox.credit_policy,
-        sandbox.settings.seed,
-        authorizer,
-    )
+    authorizer = Authorizer(session, caller, row, selected_plan(caller, row, offer_id))
+    underwriter = underwriter_for(session, sandbox, caller, row, authorizer, device_id)
     instance = start(
         sandbox.workflow(caller.merchant.workflow),
         row.id,
@@ -163,7 +208,7 @@ def _run(
         )
     )
     row.workflow_instance_id = instance.id
-    row.status = _checkout_status(instance)
+    row.status = checkout_status(instance)
     row.data = {
         **row.data,
         "selected_offer": offer_id,
@@ -171,6 +216,8 @@ def _run(
             _OUTCOME_BY_STATUS[row.status], _step_reason(instance), row.currency
         ),
     }
+    if instance.status == "waiting":
+        open_review(session, caller, row, instance, now)
     obj = checkout_object(row)
     record_event(session, caller, f"checkout.{row.status}", obj, now)
     for loan_row in authorizer.loans:
@@ -178,7 +225,7 @@ def _run(
     return obj
 
 
-def _checkout_status(instance: WorkflowInstance) -> str:
+def checkout_status(instance: WorkflowInstance) -> str:
     if instance.status == "waiting":
         return "in_review"
     return _STATUS_BY_OUTCOME.get(instance.outcome or "", "declined")

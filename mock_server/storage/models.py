@@ -24,6 +24,7 @@ __all__ = [
     "IdempotencyRow",
     "LoanRow",
     "MerchantRow",
+    "ReviewRow",
     "UtcDateTime",
     "VelocityRow",
     "WorkflowInstanceRow",
@@ -213,3 +214,19 @@ class VelocityRow(Base):
     at: Mapped[datetime]
 
     __table_args__ = (Index("ix_velocity_kind_value_at", "kind", "value", "at"),)
+
+
+class ReviewRow(Base):
+    """An application waiting for (or decided by) an underwriter in the manual review queue."""
+
+    __tablename__ = "reviews"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    checkout_id: Mapped[str] = mapped_column(String(40), index=True)
+    workflow_instance_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    reason_codes: Mapped[list[Any]]
+    deadline: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]

@@ -1,0 +1,151 @@
+"""The manual review queue: underwriters approve or decline waiting applications (admin key).
+
+Working a review resumes the checkout's persisted workflow instance with the reviewer's outcome;
+an approval runs on through agreement and authorization, so the loan is authorized exactly as at
+confirm. A review past its SLA is declined by the instance's timer, as the definition says.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_server.services.checkouts import state_conflict
+from mock_server.services.clock import merchant_now
+from mock_server.services.confirmation import (
+    Authorizer,
+    checkout_status,
+    selected_plan,
+    underwriter_for,
+)
+from mock_server.services.context import Caller, MerchantAccount, Sandbox
+from mock_server.services.errors import Conflict, NotFound
+from mock_server.services.events import record_event
+from mock_server.services.presenters import checkout_object, iso, loan_object
+from mock_server.storage.models import CheckoutRow, MerchantRow, ReviewRow, WorkflowInstanceRow
+from mock_server.workflow import WorkflowInstance, fire_timers, resume
+
+__all__ = ["ReviewOutcome", "list_reviews", "review_object", "work_review"]
+
+ReviewOutcome = Literal["approve", "decline"]
+_REASONS = {"approve": "MANUAL_REVIEW_APPROVED", "decline": "MANUAL_REVIEW_DECLINED"}
+
+
+def review_object(row: ReviewRow) -> dict[str, Any]:
+    """A review in the API's shape."""
+    return {
+        "id": row.id,
+        "object": "review",
+        "created": iso(row.created),
+        "livemode": False,
+        "status": row.status,
+        "checkout": row.checkout_id,
+        "merchant": row.merchant_id,
+        "reason_codes": list(row.reason_codes),
+        "deadline": iso(row.deadline) if row.deadline else None,
+        "decided_at": iso(row.decided_at) if row.decided_at else None,
+    }
+
+
+def list_reviews(
+    sandbox: Sandbox, limit: int, starting_after: str | None, status: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The queue across merchants, newest first (overdue reviews are timed out first)."""
+    with sandbox.db.transaction() as session:
+        overdue = session.scalars(select(ReviewRow).where(ReviewRow.status == "pending")).all()
+        for row in overdue:
+            _work(session, sandbox, row, None, None)
+        query = select(ReviewRow).order_by(ReviewRow.seq.desc()).limit(limit + 1)
+        if status:
+            query = query.where(ReviewRow.status == status)
+        if starting_after is not None:
+            cursor = session.scalars(
+                select(ReviewRow).where(ReviewRow.id == starting_after)
+            ).first()
+            if cursor is None:
+                raise NotFound("review", starting_after, param="starting_after")
+            query = query.where(ReviewRow.seq < cursor.seq)
+        rows = list(session.scalars(query))
+        return [review_object(r) for r in rows[:limit]], len(rows) > limit
+
+
+def work_review(
+    sandbox: Sandbox, review_id: str, outcome: ReviewOutcome, request_id: str | None
+) -> dict[str, Any]:
+    """Approve or decline a pending review; 409 once it is decided or timed out."""
+    error: Conflict | None = None
+    with sandbox.db.transaction() as session:
+        row = session.scalars(
+            select(ReviewRow).where(ReviewRow.id == review_id).with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound("review", review_id, param="id")
+        if row.status == "pending" and _work(session, sandbox, row, outcome, request_id):
+            return review_object(row)
+        error = Conflict(
+            f"review {row.id} is already {row.status}", code=f"review_already_{row.status}"
+        )
+    raise error
+
+
+def _work(
+    session: Session,
+    sandbox: Sandbox,
+    row: ReviewRow,
+    outcome: ReviewOutcome | None,
+    request_id: str | None,
+) -> bool:
+    """Resume the instance with `outcome` (or only fire its timer when None); True when the
+    reviewer's outcome was applied, False when nothing happened or the SLA timer fired first."""
+    merchant = session.scalars(select(MerchantRow).where(MerchantRow.id == row.merchant_id)).one()
+    caller = Caller(MerchantAccount.from_row(merchant), request_id)
+    checkout = session.scalars(
+        select(CheckoutRow).where(CheckoutRow.id == row.checkout_id).with_for_update()
+    ).one()
+    stored = session.scalars(
+        select(WorkflowInstanceRow).where(WorkflowInstanceRow.id == row.workflow_instance_id)
+    ).one()
+    instance = WorkflowInstance.from_dict(stored.data)
+    definition = sandbox.workflows[instance.definition_id]
+    now = merchant_now(session, caller.merchant.id, sandbox.wall)
+    authorizer = Authorizer(
+        session, caller, checkout, selected_plan(caller, checkout, checkout.data["selected_offer"])
+    )
+    handlers = underwriter_for(session, sandbox, caller, checkout, authorizer).handlers()
+    if fire_timers(instance, definition, handlers, now):
+        reason, status = "REVIEW_SLA_EXPIRED", "expired"
+    elif outcome is None:
+        return False
+    else:
+        resume(instance, definition, outcome, handlers, now, {"reviewer": "admin"})
+        reason, status = _REASONS[outcome], "approved" if outcome == "approve" else "declined"
+    stored.data, stored.status, stored.deadline = instance.to_dict(), instance.status, None
+    row.status, row.decided_at = status, now
+    _decide_checkout(session, caller, checkout, instance, reason, now)
+    for loan_row in authorizer.loans:
+        record_event(session, caller, "loan.authorized", loan_object(loan_row), now)
+    return status != "expired"
+
+
+def _decide_checkout(
+    session: Session,
+    caller: Caller,
+    checkout: CheckoutRow,
+    instance: WorkflowInstance,
+    reason: str,
+    now: datetime,
+) -> None:
+    if checkout.status != "in_review":
+        raise state_conflict(checkout, "work the review of")
+    checkout.status = checkout_status(instance)
+    previous = dict(checkout.data.get("decision") or {})
+    outcome = "approve" if checkout.status == "approved" else "decline"
+    reasons = [reason] if outcome == "approve" else [reason, *previous.get("reason_codes", [])]
+    checkout.data = {
+        **checkout.data,
+        "decision": {**previous, "outcome": outcome, "reason_codes": reasons},
+    }
+    record_event(session, caller, f"checkout.{checkout.status}", checkout_object(checkout), now)
