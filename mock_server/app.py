@@ -20,6 +20,7 @@ from mock_server.api import (
     sandbox_controls,
 )
 from mock_server.api.errors import install_error_handlers
+from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
@@ -75,5 +76,6 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     ):
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
+    app.add_middleware(FaultInjectionMiddleware)  # outside idempotency: after_commit replays
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -17,6 +17,7 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.api.errors import error_bytes
+from mock_server.api.faults import SimulatedConnectionReset
 from mock_server.ids import new_id
 from mock_server.services import idempotency
 from mock_server.services.context import Sandbox
@@ -76,6 +77,8 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except SimulatedConnectionReset:
+            raise  # the server aborts the connection, as asked
         except Exception:
             error_log.exception(
                 "unhandled error in %s %s request_id=%s", scope["method"], scope["path"], request_id

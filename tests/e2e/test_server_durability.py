@@ -121,3 +121,33 @@ def test_acknowledged_checkouts_and_loans_survive_sigkill(tmp_path: Path) -> Non
             assert after.json() == before
         listed = client.get("/v1/loans", params={"status": "active"}).json()["data"]
         assert len(listed) == 3
+
+
+def test_reset_after_commit_drops_the_socket_and_the_retry_gets_the_stored_answer(
+    tmp_path: Path,
+) -> None:
+    db, log, port = tmp_path / "faults.db", tmp_path / "server.log", free_port()
+    body = {
+        "items": [{"sku": "f-1", "name": "Kettle", "unit_amount": 9_000, "quantity": 1}],
+        "amount": 9_000,
+        "currency": "USD",
+        "customer": {
+            "email": "kettle@example.com", "name": "Kit Tle", "phone": "+15555550111",
+            "date_of_birth": "1990-02-03", "national_id_last4": "1111",
+            "address": {"line1": "1 Main St", "city": "Austin", "postal_code": "73301",
+                        "country": "US"},
+        },
+    }  # fmt: skip
+    with (
+        running_server(db, port, log),
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as client,
+    ):
+        faulty = {"Idempotency-Key": "kettle-1", "Installo-Sandbox-Fault": "after_commit=reset"}
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.post("/v1/checkouts", json=body, headers=faulty)
+        retry = client.post("/v1/checkouts", json=body, headers={"Idempotency-Key": "kettle-1"})
+        assert (retry.status_code, retry.headers["Idempotent-Replayed"]) == (201, "true")
+        listed = client.get("/v1/checkouts").json()["data"]
+        assert [c["id"] for c in listed] == [retry.json()["id"]]
+        unavailable = client.get("/v1/loans", headers={"Installo-Sandbox-Fault": "status=503"})
+        assert unavailable.status_code == 503

@@ -1,0 +1,86 @@
+"""Fault injection (`Installo-Sandbox-Fault`): errors before anything happens, resets after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from mock_server.api.faults import FaultSpec, SimulatedConnectionReset, parse_faults
+
+
+def fault(value: str, key: str | None = None) -> dict[str, str]:
+    headers = {"Installo-Sandbox-Fault": value}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return headers
+
+
+async def checkout_count(client: httpx.AsyncClient) -> int:
+    return len((await client.get("/v1/checkouts", params={"limit": 100})).json()["data"])
+
+
+@pytest.mark.parametrize(
+    ("value", "spec"),
+    [
+        ("latency_ms=250", FaultSpec(latency_ms=250)),
+        ("status=503", FaultSpec(status=503)),
+        ("Status=429", FaultSpec(status=429)),
+        ("reset", FaultSpec(reset=True)),
+        ("after_commit=reset", FaultSpec(reset_after_commit=True)),
+        ("latency_ms=5; status=503", FaultSpec(latency_ms=5, status=503)),
+    ],
+)
+def test_fault_header_parses(value: str, spec: FaultSpec) -> None:
+    assert parse_faults(value) == spec
+
+
+@pytest.mark.parametrize("value", ["status=500", "latency_ms=-1", "latency_ms=99999", "explode"])
+async def test_unknown_faults_are_a_400_naming_the_header(
+    client: httpx.AsyncClient, value: str
+) -> None:
+    response = await client.get("/v1/merchants/me", headers=fault(value))
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "Installo-Sandbox-Fault"
+
+
+async def test_injected_503_applies_nothing(client: httpx.AsyncClient, kit: Any) -> None:
+    response = await client.post("/v1/checkouts", json=kit.cart(), headers=fault("status=503"))
+    assert response.status_code == 503
+    assert response.json()["error"]["type"] == "api_error"
+    assert response.headers["Request-Id"].startswith("req_")
+    assert await checkout_count(client) == 0
+
+
+async def test_injected_429_says_when_to_retry(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/loans", headers=fault("status=429"))
+    assert (response.status_code, response.headers["Retry-After"]) == (429, "1")
+    assert response.json()["error"]["type"] == "rate_limit_error"
+
+
+async def test_latency_then_serves_normally(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/merchants/me", headers=fault("latency_ms=20"))
+    assert response.json()["object"] == "merchant"
+
+
+async def test_reset_drops_the_request_before_it_runs(
+    app: FastAPI, client: httpx.AsyncClient, kit: Any
+) -> None:
+    with pytest.raises(SimulatedConnectionReset):
+        await client.post("/v1/checkouts", json=kit.cart(), headers=fault("reset"))
+    assert await checkout_count(client) == 0
+
+
+async def test_reset_after_commit_is_recovered_by_retrying_with_the_same_key(
+    client: httpx.AsyncClient, kit: Any
+) -> None:
+    body = kit.cart()
+    with pytest.raises(SimulatedConnectionReset):
+        await client.post("/v1/checkouts", json=body, headers=fault("after_commit=reset", "k1"))
+    assert await checkout_count(client) == 1  # it was applied
+    retry = await client.post("/v1/checkouts", json=body, headers={"Idempotency-Key": "k1"})
+    assert retry.status_code == 201
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert await checkout_count(client) == 1
