@@ -37,7 +37,7 @@ store:
   catalog:
     - {sku: LAP, name: Laptop, price: 129900}
     - {sku: PHN, name: Phone, price: 79900}
-    - {sku: MUG, name: Mug, price: 1800}
+    - {sku: HDP, name: Headphones, price: 34900}
 traffic:
   tiers: {prime: 7, near_prime: 2, subprime: 1}
   cart_size: {1: 2, 2: 1}
@@ -91,11 +91,16 @@ async def run_floor(
                 "merchant_reference": f"{scenario.name}-{seed}-{index}",
             }
             async with gate:
-                checkout = (await http.post("/v1/checkouts", json=body)).json()
+                created = await http.post("/v1/checkouts", json=body)
+                if created.status_code != 201:
+                    outcomes["error"] += 1
+                    return
+                checkout = created.json()
+                device = (personas[index].model_extra or {}).get("device_id")
                 confirm = {
                     "offer": checkout["offers"][0]["id"],
                     "consent": True,
-                    "device_id": f"dev-{seed}-{index}",
+                    "device_id": device or f"dev-{seed}-{index}",
                 }
                 path = f"/v1/checkouts/{checkout['id']}/confirm"
                 decided = (await http.post(path, json=confirm)).json()

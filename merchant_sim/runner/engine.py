@@ -101,10 +101,12 @@ class ScenarioRun:
                 used[key] = used.get(key, 0) + 1
         return chosen
 
-    def _device(self, shopper: Shopper) -> str:
+    def _device(self, shopper: Shopper, persona: Persona) -> str:
+        """One device for the tiers that share one; else the persona's own, or a fresh one."""
         if shopper.tier in self.scenario.traffic.shared_device_for:
             return f"dev-ring-{self.seed}"
-        return f"dev-{self.seed}-{shopper.index}"
+        own = (persona.model_extra or {}).get("device_id")
+        return own if isinstance(own, str) else f"dev-{self.seed}-{shopper.index}"
 
     def _fail(self, record: CheckoutRecord, exc: APIError) -> CheckoutRecord:
         name = type(exc).__name__
@@ -134,7 +136,7 @@ class ScenarioRun:
                 return record
             started = time.perf_counter()
             decided = await self.gateway.confirm(
-                checkout.id, offer.id, device_id=self._device(shopper)
+                checkout.id, offer.id, device_id=self._device(shopper, persona)
             )
             record.decision_latency_ms = (time.perf_counter() - started) * 1000
             self._note_decision(record, decided)
