@@ -72,7 +72,7 @@ class DemoTour:
         """The whole tour."""
         try:
             await self.until(lambda: self.app.gateway is not None, "the sandbox")
-            await self.checkout_as("prime", "approve", "A prime shopper is approved", approve=True)
+            await self.checkout_as("prime", "approve", "A prime shopper is approved")
             await self.checkout_as("subprime", "decline", "A declined application explains itself")
             await self.review_by_hand()
             await self.refund_and_payoff()
@@ -93,12 +93,12 @@ class DemoTour:
             tag
         )
 
-    async def checkout_as(
-        self, tier: str, tag: str | None, caption: str, approve: bool = False
-    ) -> None:
+    async def checkout_as(self, tier: str, tag: str | None, caption: str) -> None:
         """Fill a cart, check out as a persona of ``tier``, confirm the first offer."""
         app = self.app
         await app.switch_mode("store")
+        while not isinstance(app.screen, StoreScreen):
+            await app.pop_screen()
         store = app.screen
         assert isinstance(store, StoreScreen)
         app.session.cart.clear()
@@ -161,4 +161,6 @@ class DemoTour:
                 break
             screen.action_advance_clock()
             await self.until(lambda: not screen.workers_busy("loan"), "the clock")
+            if screen.clock_unavailable:
+                break
             await self.pause(0.5)

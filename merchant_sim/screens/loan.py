@@ -47,6 +47,7 @@ class LoanScreen(SimScreen):
     def __init__(self) -> None:
         super().__init__()
         self.dialog_open = False
+        self.clock_unavailable = False
 
     def compose(self) -> ComposeResult:
         """Summary, schedule, event log."""
@@ -184,6 +185,7 @@ class LoanScreen(SimScreen):
         try:
             when = await gateway.advance_clock(CLOCK_STEP_DAYS)
         except FeatureUnavailable as exc:
+            self.clock_unavailable = True
             self.notify(str(exc), title="Clock", severity="warning")
             self.query_one(EventLog).add_note(f"[yellow]{exc}[/]")
             return
