@@ -18,12 +18,14 @@ from mock_server.api import (
     prequalifications,
     promotions,
     sandbox_controls,
+    webhook_endpoints,
 )
 from mock_server.api.errors import install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
+from mock_server.services.dispatcher import WebhookDispatcher
 from mock_server.services.merchants import ensure_demo_merchant
 from mock_server.settings import Settings
 from mock_server.storage import Database
@@ -47,8 +49,11 @@ def build_sandbox(settings: Settings) -> Sandbox:
     db = Database(settings.db)
     db.create_schema()
     workflows = {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
-    sandbox = Sandbox(settings=settings, db=db, workflows=workflows)
+    dispatcher = WebhookDispatcher(db, background=settings.webhook_worker)
+    db.after_commit.append(dispatcher.after_commit)
+    sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
     ensure_demo_merchant(sandbox)
+    dispatcher.wake()  # deliveries left pending by a previous run of a file database
     return sandbox
 
 
@@ -72,6 +77,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         loans,
         events,
         sandbox_controls,
+        webhook_endpoints,
         admin,
     ):
         app.include_router(module.router)

@@ -29,3 +29,4 @@ class Settings(BaseSettings):
     default_workflow: str = "standard"
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     checkout_ttl_hours: int = Field(default=24, ge=1)
+    webhook_worker: bool = Field(default=True, description="deliver webhooks in the background")

@@ -31,6 +31,7 @@ __all__ = [
     "PlanSpec",
     "PrequalificationCreate",
     "RefundRequest",
+    "WebhookEndpointCreate",
 ]
 
 
@@ -127,3 +128,13 @@ class PrequalificationCreate(StrictBody):
     customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
     amount: PositiveAmount | None = None
     currency: CurrencyCode | None = None
+
+
+EventType = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z_]+\.[a-z_]+)$", max_length=64)]
+
+
+class WebhookEndpointCreate(StrictBody):
+    """A URL to post the merchant's events to (all of them unless `enabled_events` says)."""
+
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
+    enabled_events: Annotated[list[EventType], Field(min_length=1, max_length=50)] | None = None

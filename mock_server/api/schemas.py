@@ -24,6 +24,7 @@ __all__ = [
     "Customer",
     "CustomerList",
     "Decision",
+    "DeletedObject",
     "Email",
     "Event",
     "EventList",
@@ -46,6 +47,8 @@ __all__ = [
     "ScheduleEntry",
     "StrictBody",
     "Text",
+    "WebhookEndpoint",
+    "WebhookEndpointList",
 ]
 
 MAX_AMOUNT = 10**12
@@ -348,6 +351,24 @@ class Review(_Object):
     decided_at: datetime | None
 
 
+class WebhookEndpoint(_Object):
+    """A webhook subscription; `secret` only in the answer that creates it."""
+
+    object: Literal["webhook_endpoint"] = "webhook_endpoint"
+    url: str
+    enabled_events: list[str]
+    status: Literal["enabled", "disabled"]
+    secret: str | None = None
+
+
+class DeletedObject(BaseModel):
+    """The answer to a delete."""
+
+    id: str
+    object: str
+    deleted: Literal[True] = True
+
+
 class Health(BaseModel):
     """Liveness."""
 
@@ -381,6 +402,10 @@ class EventList(_List[Event]):
 
 class PersonaList(_List[Persona]):
     """A page of personas."""
+
+
+class WebhookEndpointList(_List[WebhookEndpoint]):
+    """A page of webhook endpoints, newest first."""
 
 
 class ReviewList(_List[Review]):

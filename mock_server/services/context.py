@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from mock_server.domain import Plan, plan_from_dict
 from mock_server.rules import Policy, load_shipped_policy
@@ -13,7 +14,7 @@ from mock_server.storage import Database
 from mock_server.storage.models import MerchantRow
 from mock_server.workflow import WorkflowDefinition
 
-__all__ = ["Caller", "MerchantAccount", "Sandbox"]
+__all__ = ["Caller", "Dispatcher", "MerchantAccount", "Sandbox"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,18 @@ class Caller:
     request_id: str | None = None
 
 
+class Dispatcher(Protocol):
+    """Delivers queued webhooks (see services.dispatcher)."""
+
+    def deliver_due(self) -> int:
+        """Attempt every delivery due now."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...
+
+
 @dataclass(slots=True)
 class Sandbox:
     """The running sandbox: storage, settings, the lender's engines and the wall clock."""
@@ -64,6 +77,7 @@ class Sandbox:
     workflows: Mapping[str, WorkflowDefinition]
     wall: WallClock = utc_now
     policies: dict[str, Policy] = field(default_factory=dict)
+    dispatcher: Dispatcher | None = None
 
     def policy(self, name: str) -> Policy:
         """A shipped policy, loaded and compiled on first use."""

@@ -11,6 +11,7 @@ from mock_server.ids import new_id
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.presenters import iso
+from mock_server.services.webhooks import enqueue_deliveries
 from mock_server.storage.models import EventRow
 from mock_server.storage.repositories import EventRepository, Page
 
@@ -31,6 +32,7 @@ def record_event(
         data={"object": obj},
     )
     session.add(row)
+    enqueue_deliveries(session, row)
     return row
 
 

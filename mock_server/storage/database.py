@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -32,7 +32,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """An engine and its sessions; `transaction()` commits on success, rolls back on error."""
+    """An engine and its sessions; `transaction()` commits on success, rolls back on error.
+
+    `after_commit` hooks run after each commit (e.g. to wake the webhook dispatcher).
+    """
 
     def __init__(self, url: str) -> None:
         parsed = make_url(url)
@@ -41,6 +44,8 @@ class Database:
         self.in_memory = self.is_sqlite and parsed.database in (None, "", ":memory:")
         self.engine: Engine = self._create_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.after_commit: list[Callable[[Session], None]] = []
+        event.listen(self._sessions, "after_commit", self._run_after_commit)
         self._lock: contextlib.AbstractContextManager[Any] = (
             threading.RLock() if self.is_sqlite else contextlib.nullcontext()
         )
@@ -56,6 +61,10 @@ class Database:
         else:
             engine = create_engine(url, pool_pre_ping=True)
         return engine
+
+    def _run_after_commit(self, session: Session) -> None:
+        for hook in self.after_commit:
+            hook(session)
 
     def create_schema(self) -> None:
         """Create missing tables (idempotent)."""

@@ -27,6 +27,8 @@ __all__ = [
     "ReviewRow",
     "UtcDateTime",
     "VelocityRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
     "WorkflowInstanceRow",
 ]
 
@@ -230,3 +232,33 @@ class ReviewRow(Base):
     reason_codes: Mapped[list[Any]]
     deadline: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+
+
+class WebhookEndpointRow(Base):
+    """A merchant's webhook subscription; the signing secret is kept to sign deliveries."""
+
+    __tablename__ = "webhook_endpoints"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40), index=True)
+    created: Mapped[datetime]
+    url: Mapped[str] = mapped_column(String(2048))
+    enabled_events: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(20))
+    secret: Mapped[str] = mapped_column(String(80))
+
+
+class WebhookDeliveryRow(Base):
+    """One event on its way to one endpoint: at-least-once, retried with backoff, each attempt
+    recorded."""
+
+    __tablename__ = "webhook_deliveries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    endpoint_id: Mapped[str] = mapped_column(String(40), index=True)
+    event_id: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12))
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[list[Any]]
+
+    __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),)

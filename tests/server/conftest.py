@@ -89,8 +89,8 @@ def kit() -> type[Kit]:
 
 @pytest.fixture
 def settings() -> Settings:
-    """In-memory settings with a fixed seed."""
-    return Settings(db="sqlite://", seed=7)
+    """In-memory settings with a fixed seed; webhooks are delivered only when a test asks."""
+    return Settings(db="sqlite://", seed=7, webhook_worker=False)
 
 
 @pytest.fixture

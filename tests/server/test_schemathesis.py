@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from mock_server.app import create_app
 from mock_server.settings import Settings
 
-APP = create_app(Settings(db="sqlite://", seed=11))
+APP = create_app(Settings(db="sqlite://", seed=11, webhook_worker=False))
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 AUTH = {"Authorization": "Bearer sk_test_demo"}
 CHECKS = [

@@ -1,0 +1,37 @@
+"""`/v1/webhook_endpoints`: subscribe a URL to events; the signing secret is shown once."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mock_server.api.bodies import WebhookEndpointCreate
+from mock_server.api.deps import CallerDep, PageDep, SandboxDep
+from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.schemas import DeletedObject, WebhookEndpoint, WebhookEndpointList
+from mock_server.services import webhooks
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1/webhook_endpoints", tags=["webhook_endpoints"], responses=ERROR_RESPONSES
+)
+
+
+@router.post("", operation_id="webhook-endpoints-create", status_code=201)
+def create(body: WebhookEndpointCreate, sandbox: SandboxDep, caller: CallerDep) -> WebhookEndpoint:
+    """Subscribe; keep the `secret` (whsec_...) to verify `Installo-Signature`."""
+    data = webhooks.create_endpoint(sandbox, caller, body.url, body.enabled_events)
+    return WebhookEndpoint.model_validate(data)
+
+
+@router.get("", operation_id="webhook-endpoints-list")
+def list_(sandbox: SandboxDep, caller: CallerDep, page: PageDep) -> WebhookEndpointList:
+    """The merchant's endpoints, newest first (without secrets)."""
+    data, has_more = webhooks.list_endpoints(sandbox, caller, page.limit, page.starting_after)
+    return WebhookEndpointList.model_validate({"data": data, "has_more": has_more})
+
+
+@router.delete("/{endpoint_id}", operation_id="webhook-endpoints-delete")
+def delete(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> DeletedObject:
+    """Unsubscribe."""
+    return DeletedObject.model_validate(webhooks.delete_endpoint(sandbox, caller, endpoint_id))

@@ -1,0 +1,180 @@
+"""Webhook delivery: at-least-once, signed, retried with backoff, every attempt recorded.
+
+A daemon thread runs only while deliveries are pending: a commit that queued deliveries wakes it
+(through the database's after-commit hook), and it stops once nothing is left to retry. HTTP calls
+happen outside any transaction, so a slow receiver never holds the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mock_server.services.clock import WallClock, utc_now
+from mock_server.services.events import event_object
+from mock_server.services.presenters import iso
+from mock_server.services.webhooks import PENDING_FLAG
+from mock_server.storage import Database
+from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
+
+__all__ = ["MAX_ATTEMPTS", "WebhookDispatcher", "sign"]
+
+log = logging.getLogger("mock_server.webhooks")
+
+MAX_ATTEMPTS: Final = 6
+MAX_BACKOFF: Final = timedelta(seconds=60)
+BATCH: Final = 20
+
+
+def sign(payload: bytes, secret: str, timestamp: int) -> str:
+    """The `Installo-Signature` header: `t=<unix>,v1=<hex hmac-sha256(secret, "t.body")>`."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    seq: int
+    url: str
+    secret: str
+    payload: bytes
+
+
+class WebhookDispatcher:
+    """Delivers queued webhook events for one sandbox."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        wall: WallClock = utc_now,
+        transport: httpx.BaseTransport | None = None,
+        background: bool = True,
+        timeout: float = 5.0,
+    ) -> None:
+        self.db = db
+        self.wall = wall
+        self.background = background
+        self._http = httpx.Client(transport=transport, timeout=timeout)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def after_commit(self, session: Session) -> None:
+        """Database hook: wake up when the commit queued deliveries."""
+        if session.info.pop(PENDING_FLAG, False):
+            self.wake()
+
+    def wake(self) -> None:
+        """Make sure a worker runs (when running in the background)."""
+        if not self.background:
+            return
+        with self._lock:
+            self._wake.set()
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="installo-webhooks", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                if self.deliver_due():
+                    continue
+                wait = self._seconds_to_next()
+            except Exception:  # a worker must not die silently: log, pause, go on
+                log.exception("webhook dispatcher failed; retrying in 1s")
+                wait = 1.0
+            with self._lock:
+                if wait is None and not self._wake.is_set():
+                    self._thread = None
+                    return
+                self._wake.clear()
+            self._wake.wait(timeout=min(wait if wait is not None else 1.0, 1.0))
+
+    def _seconds_to_next(self) -> float | None:
+        with self.db.reader() as session:
+            earliest = session.scalar(
+                select(func.min(WebhookDeliveryRow.next_attempt_at)).where(
+                    WebhookDeliveryRow.status == "pending"
+                )
+            )
+        if earliest is None:
+            return None
+        return max(0.0, (earliest - self.wall()).total_seconds())
+
+    def deliver_due(self) -> int:
+        """Attempt every delivery that is due now; answer how many were attempted."""
+        jobs = self._due_jobs()
+        for job in jobs:
+            self._attempt(job)
+        return len(jobs)
+
+    def _due_jobs(self) -> list[_Job]:
+        with self.db.reader() as session:
+            query = (
+                select(WebhookDeliveryRow, WebhookEndpointRow, EventRow)
+                .join(WebhookEndpointRow, WebhookEndpointRow.id == WebhookDeliveryRow.endpoint_id)
+                .join(EventRow, EventRow.id == WebhookDeliveryRow.event_id)
+                .where(
+                    WebhookDeliveryRow.status == "pending",
+                    WebhookDeliveryRow.next_attempt_at <= self.wall(),
+                )
+                .order_by(WebhookDeliveryRow.seq)
+                .limit(BATCH)
+            )
+            return [
+                _Job(delivery.seq, endpoint.url, endpoint.secret, _payload(event))
+                for delivery, endpoint, event in session.execute(query)
+            ]
+
+    def _attempt(self, job: _Job) -> None:
+        started = self.wall()
+        headers = {
+            "Content-Type": "application/json",
+            "Installo-Signature": sign(job.payload, job.secret, int(time.time())),
+            "User-Agent": "Installo-Sandbox-Webhooks/1",
+        }
+        status: int | None = None
+        error: str | None = None
+        try:
+            status = self._http.post(job.url, content=job.payload, headers=headers).status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        self._record(job.seq, started, status, error)
+
+    def _record(self, seq: int, at: datetime, status: int | None, error: str | None) -> None:
+        with self.db.transaction() as session:
+            delivery = session.get(WebhookDeliveryRow, seq)
+            if delivery is None or delivery.status != "pending":
+                return
+            attempt = {"at": iso(at), "status_code": status, "error": error}
+            delivery.attempts = [*delivery.attempts, attempt]
+            if status is not None and 200 <= status < 300:
+                delivery.status = "succeeded"
+            elif len(delivery.attempts) >= MAX_ATTEMPTS:
+                delivery.status = "failed"
+                log.warning("webhook delivery %d failed after %d attempts", seq, MAX_ATTEMPTS)
+            else:
+                backoff = timedelta(seconds=2 ** (len(delivery.attempts) - 1))
+                delivery.next_attempt_at = self.wall() + min(backoff, MAX_BACKOFF)
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        self._http.close()
+
+
+def _payload(event: EventRow) -> bytes:
+    return json.dumps(event_object(event), separators=(",", ":")).encode()

@@ -1,0 +1,141 @@
+"""Webhook endpoints: subscribe, list, delete; and the deliveries each event enqueues."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_server.ids import new_id
+from mock_server.services.clock import merchant_now, utc_now
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.errors import InvalidRequest, NotFound
+from mock_server.services.presenters import iso
+from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
+
+__all__ = [
+    "ALL_EVENTS",
+    "PENDING_FLAG",
+    "create_endpoint",
+    "delete_endpoint",
+    "endpoint_object",
+    "enqueue_deliveries",
+    "list_endpoints",
+]
+
+ALL_EVENTS = "*"
+# Set on a session whose commit should wake the dispatcher.
+PENDING_FLAG = "webhook_deliveries_pending"
+
+
+def endpoint_object(row: WebhookEndpointRow, *, with_secret: bool = False) -> dict[str, Any]:
+    """An endpoint in the API's shape; the secret only in the answer that creates it."""
+    return {
+        "id": row.id,
+        "object": "webhook_endpoint",
+        "created": iso(row.created),
+        "livemode": False,
+        "url": row.url,
+        "enabled_events": list(row.enabled_events),
+        "status": row.status,
+        "secret": row.secret if with_secret else None,
+    }
+
+
+def create_endpoint(
+    sandbox: Sandbox, caller: Caller, url: str, enabled_events: Sequence[str] | None
+) -> dict[str, Any]:
+    """Subscribe a URL to the merchant's events (all of them unless told)."""
+    events = list(dict.fromkeys(enabled_events or [ALL_EVENTS]))
+    if ALL_EVENTS in events and len(events) > 1:
+        raise InvalidRequest(
+            "enabled_events is either ['*'] or a list of event types", param="enabled_events"
+        )
+    with sandbox.db.transaction() as session:
+        row = WebhookEndpointRow(
+            id=new_id("whe"),
+            merchant_id=caller.merchant.id,
+            created=merchant_now(session, caller.merchant.id, sandbox.wall),
+            url=url,
+            enabled_events=events,
+            status="enabled",
+            secret=f"whsec_{secrets.token_urlsafe(24)}",
+        )
+        session.add(row)
+        return endpoint_object(row, with_secret=True)
+
+
+def _rows(session: Session, merchant_id: str) -> list[WebhookEndpointRow]:
+    query = (
+        select(WebhookEndpointRow)
+        .where(WebhookEndpointRow.merchant_id == merchant_id)
+        .order_by(WebhookEndpointRow.seq.desc())
+    )
+    return list(session.scalars(query))
+
+
+def list_endpoints(
+    sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The merchant's endpoints, newest first."""
+    with sandbox.db.reader() as session:
+        objects = [endpoint_object(r) for r in _rows(session, caller.merchant.id)]
+    if starting_after is not None:
+        ids = [o["id"] for o in objects]
+        if starting_after not in ids:
+            raise NotFound("webhook_endpoint", starting_after, param="starting_after")
+        objects = objects[ids.index(starting_after) + 1 :]
+    return objects[:limit], len(objects) > limit
+
+
+def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
+    """Unsubscribe; deliveries still pending for it are dropped."""
+    with sandbox.db.transaction() as session:
+        row = session.scalars(
+            select(WebhookEndpointRow).where(
+                WebhookEndpointRow.id == endpoint_id,
+                WebhookEndpointRow.merchant_id == caller.merchant.id,
+            )
+        ).first()
+        if row is None:
+            raise NotFound("webhook_endpoint", endpoint_id, param="id")
+        pending = select(WebhookDeliveryRow).where(
+            WebhookDeliveryRow.endpoint_id == row.id, WebhookDeliveryRow.status == "pending"
+        )
+        for delivery in session.scalars(pending):
+            delivery.status = "canceled"
+        session.delete(row)
+        return {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
+
+
+def enqueue_deliveries(session: Session, event: EventRow, now: datetime | None = None) -> int:
+    """Queue the event for each of the merchant's endpoints that wants it (same transaction)."""
+    endpoints = session.scalars(
+        select(WebhookEndpointRow).where(
+            WebhookEndpointRow.merchant_id == event.merchant_id,
+            WebhookEndpointRow.status == "enabled",
+        )
+    ).all()
+    queued = 0
+    for endpoint in endpoints:
+        wanted = endpoint.enabled_events
+        if ALL_EVENTS not in wanted and event.type not in wanted:
+            continue
+        session.add(
+            WebhookDeliveryRow(
+                merchant_id=event.merchant_id,
+                endpoint_id=endpoint.id,
+                event_id=event.id,
+                status="pending",
+                next_attempt_at=now or utc_now(),
+                attempts=[],
+            )
+        )
+        queued += 1
+    if queued:
+        session.info[PENDING_FLAG] = True
+    return queued
