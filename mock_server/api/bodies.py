@@ -23,6 +23,7 @@ from mock_server.api.schemas import (
 __all__ = [
     "CaptureRequest",
     "CheckoutCreate",
+    "ClockAdvance",
     "ConfirmRequest",
     "CustomerCreate",
     "MerchantApplication",
@@ -138,3 +139,10 @@ class WebhookEndpointCreate(StrictBody):
 
     url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
     enabled_events: Annotated[list[EventType], Field(min_length=1, max_length=50)] | None = None
+
+
+class ClockAdvance(StrictBody):
+    """Move the sandbox clock: by `days`, or `to` a date (exactly one)."""
+
+    days: Annotated[int, Field(strict=True, ge=1, le=3650)] | None = None
+    to: date | None = None

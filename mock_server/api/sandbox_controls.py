@@ -1,4 +1,4 @@
-"""`/v1/sandbox`: seeded personas across risk tiers."""
+"""`/v1/sandbox`: seeded personas across risk tiers, and the merchant's sandbox clock."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from mock_server.api.bodies import ClockAdvance
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import PersonaList
-from mock_server.services import personas
+from mock_server.api.schemas import PersonaList, SandboxClock
+from mock_server.services import personas, servicing
 
 __all__ = ["router"]
 
@@ -29,3 +30,10 @@ def list_personas(
         sandbox.settings.seed, page.limit, page.starting_after, tier, locale
     )
     return PersonaList.model_validate({"data": data, "has_more": has_more})
+
+
+@router.post("/clock/advance", operation_id="sandbox-clock-advance")
+def advance_clock(body: ClockAdvance, sandbox: SandboxDep, caller: CallerDep) -> SandboxClock:
+    """Move this merchant's sandbox time forward: installments fall due, autopay runs by each
+    customer's behaviour, late fees and delinquency follow, with events for each."""
+    return SandboxClock.model_validate(servicing.advance(sandbox, caller, body.days, body.to))

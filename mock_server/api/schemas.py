@@ -44,6 +44,7 @@ __all__ = [
     "Review",
     "ReviewList",
     "RuleFired",
+    "SandboxClock",
     "ScheduleEntry",
     "StrictBody",
     "Text",
@@ -367,6 +368,14 @@ class DeletedObject(BaseModel):
     id: str
     object: str
     deleted: Literal[True] = True
+
+
+class SandboxClock(BaseModel):
+    """The merchant's sandbox time after an advance, and how many events each kind it caused."""
+
+    object: Literal["sandbox_clock"] = "sandbox_clock"
+    now: datetime
+    events: dict[str, int]
 
 
 class Health(BaseModel):

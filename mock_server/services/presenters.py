@@ -97,9 +97,9 @@ def checkout_object(row: CheckoutRow) -> dict[str, Any]:
     }
 
 
-def loan_object(row: LoanRow) -> dict[str, Any]:
-    """A loan with schedule, balances and history."""
-    data = row.data
+def loan_object(row: LoanRow, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A loan with schedule, balances and history (from `data`, a `Loan.to_dict()`, if given)."""
+    data = row.data if data is None else data
     return {
         **_base("loan", row.id, row.created),
         "status": data["status"],

@@ -27,7 +27,8 @@ async def in_review(
 async def pending_review(client: httpx.AsyncClient, checkout_id: str) -> dict[str, Any]:
     queue = (await client.get("/v1/admin/reviews", headers=ADMIN)).json()["data"]
     [review] = [r for r in queue if r["checkout"] == checkout_id]
-    return review
+    found: dict[str, Any] = review
+    return found
 
 
 async def test_approving_a_review_authorizes_the_loan(
