@@ -6,6 +6,9 @@ same when driven in-process through `httpx.ASGITransport`, which runs no lifespa
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from mock_server.api import (
@@ -60,7 +63,15 @@ def build_sandbox(settings: Settings) -> Sandbox:
 def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = None) -> FastAPI:
     """The lending sandbox's ASGI app (seeded on creation; no lifespan needed)."""
     sandbox = sandbox or build_sandbox(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield  # start-up work is done above, so in-process use needs no lifespan
+        if not sandbox.db.in_memory:  # an in-memory database lives as long as its connection
+            sandbox.db.dispose()  # pooled connections reopen on demand if the app serves again
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Installo lending sandbox",
         version=API_VERSION,
         description="The lending API of DESIGN.md: merchants, customers, checkouts, loans, events.",
