@@ -101,6 +101,7 @@ def confirm_checkout(
 
 
 def selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
+    """The plan behind one of the checkout's offers (400 naming `offer` if it is not one)."""
     offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
     if offer is None:
         raise InvalidRequest(
@@ -226,6 +227,7 @@ def _run(
 
 
 def checkout_status(instance: WorkflowInstance) -> str:
+    """The checkout status a workflow instance's state means."""
     if instance.status == "waiting":
         return "in_review"
     return _STATUS_BY_OUTCOME.get(instance.outcome or "", "declined")
