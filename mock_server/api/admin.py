@@ -1,17 +1,18 @@
-"""`/v1/admin`: lender operations with the admin key (the manual review queue)."""
+"""`/v1/admin`: lender operations with the admin key (review queue, onboarding review)."""
 
 from __future__ import annotations
 
 import hmac
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mock_server.api.bodies import MerchantDecision, ReviewDecision
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
-from mock_server.api.schemas import Review, ReviewList
-from mock_server.services import reviews
+from mock_server.api.schemas import Merchant, Review, ReviewList
+from mock_server.services import merchants, reviews
 from mock_server.services.errors import Unauthenticated
 
 __all__ = ["AdminDep", "router"]
@@ -50,13 +51,45 @@ def list_reviews(
     return ReviewList.model_validate({"data": data, "has_more": has_more})
 
 
+NoteBody = Annotated[ReviewDecision | None, Body()]
+ReasonBody = Annotated[MerchantDecision | None, Body()]
+
+
 @router.post("/reviews/{review_id}/approve", operation_id="admin-reviews-approve")
-def approve(review_id: str, sandbox: SandboxDep, request_id: AdminDep) -> Review:
+def approve(
+    review_id: str, sandbox: SandboxDep, request_id: AdminDep, body: NoteBody = None
+) -> Review:
     """Approve: the application runs on to agreement and authorization (a loan)."""
-    return Review.model_validate(reviews.work_review(sandbox, review_id, "approve", request_id))
+    note = body.note if body else None
+    data = reviews.work_review(sandbox, review_id, "approve", request_id, note)
+    return Review.model_validate(data)
 
 
 @router.post("/reviews/{review_id}/decline", operation_id="admin-reviews-decline")
-def decline(review_id: str, sandbox: SandboxDep, request_id: AdminDep) -> Review:
+def decline(
+    review_id: str, sandbox: SandboxDep, request_id: AdminDep, body: NoteBody = None
+) -> Review:
     """Decline: the checkout is declined with the review's reasons."""
-    return Review.model_validate(reviews.work_review(sandbox, review_id, "decline", request_id))
+    note = body.note if body else None
+    data = reviews.work_review(sandbox, review_id, "decline", request_id, note)
+    return Review.model_validate(data)
+
+
+@router.post("/merchants/{merchant_id}/approve", operation_id="admin-merchants-approve")
+def approve_merchant(
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: ReasonBody = None
+) -> Merchant:
+    """Activate a merchant waiting in onboarding review; the answer carries its key once."""
+    reason = body.reason if body else None
+    data = merchants.settle_application(sandbox, merchant_id, True, reason, request_id)
+    return Merchant.model_validate(data)
+
+
+@router.post("/merchants/{merchant_id}/reject", operation_id="admin-merchants-reject")
+def reject_merchant(
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: ReasonBody = None
+) -> Merchant:
+    """Reject a merchant waiting in onboarding review."""
+    reason = body.reason if body else None
+    data = merchants.settle_application(sandbox, merchant_id, False, reason, request_id)
+    return Merchant.model_validate(data)

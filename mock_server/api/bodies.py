@@ -27,11 +27,13 @@ __all__ = [
     "ConfirmRequest",
     "CustomerCreate",
     "MerchantApplication",
+    "MerchantDecision",
     "MerchantUpdate",
     "PaymentRequest",
     "PlanSpec",
     "PrequalificationCreate",
     "RefundRequest",
+    "ReviewDecision",
     "WebhookEndpointCreate",
 ]
 
@@ -146,3 +148,15 @@ class ClockAdvance(StrictBody):
 
     days: Annotated[int, Field(strict=True, ge=1, le=3650)] | None = None
     to: date | None = None
+
+
+class ReviewDecision(StrictBody):
+    """An underwriter's optional note on a review decision."""
+
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class MerchantDecision(StrictBody):
+    """The optional reason for an onboarding decision."""
+
+    reason: Annotated[str, StringConstraints(max_length=200)] | None = None

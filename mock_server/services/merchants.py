@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from mock_server.domain import DEFAULT_PLANS, PlanError, plan_from_dict
 from mock_server.ids import new_id
 from mock_server.rules import build_onboarding_facts
+from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
-from mock_server.services.errors import InvalidRequest, NotFound, Unauthenticated
+from mock_server.services.errors import Conflict, InvalidRequest, NotFound, Unauthenticated
 from mock_server.services.events import record_event
 from mock_server.services.presenters import merchant_object
 from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
@@ -29,6 +30,7 @@ __all__ = [
     "hash_key",
     "merchant_id_for_key",
     "read_merchant",
+    "settle_application",
     "update_merchant",
 ]
 
@@ -190,3 +192,35 @@ def apply_for_merchant(
             record_event(session, Caller(account, request_id), "merchant.activated", obj, now)
             return {**obj, "secret_key": key}
         return obj
+
+
+def settle_application(
+    sandbox: Sandbox, merchant_id: str, approve: bool, reason: str | None, request_id: str | None
+) -> dict[str, Any]:
+    """Onboarding review (admin): activate a pending merchant (its key shown once) or reject it."""
+    error: Conflict | None = None
+    with sandbox.db.transaction() as session:
+        row = session.scalars(
+            select(MerchantRow).where(MerchantRow.id == merchant_id).with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound("merchant", merchant_id, param="id")
+        if row.status == "pending_review":
+            now = merchant_now(session, row.id, sandbox.wall)
+            caller = Caller(MerchantAccount.from_row(row), request_id)
+            if not approve:
+                row.status = "rejected"
+                row.review_reasons = [*row.review_reasons, *([reason] if reason else [])]
+                record_event(session, caller, "merchant.rejected", merchant_object(row), now)
+                return merchant_object(row)
+            row.status = "active"
+            key = f"sk_test_{secrets.token_urlsafe(24)}"
+            _store_key(session, row.id, key, now)
+            obj = merchant_object(row)
+            record_event(session, caller, "merchant.activated", obj, now)
+            return {**obj, "secret_key": key}
+        error = Conflict(
+            f"merchant {row.id} is {row.status}, not pending review",
+            code=f"merchant_already_{row.status}",
+        )
+    raise error

@@ -73,7 +73,11 @@ def list_reviews(
 
 
 def work_review(
-    sandbox: Sandbox, review_id: str, outcome: ReviewOutcome, request_id: str | None
+    sandbox: Sandbox,
+    review_id: str,
+    outcome: ReviewOutcome,
+    request_id: str | None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """Approve or decline a pending review; 409 once it is decided or timed out."""
     error: Conflict | None = None
@@ -83,7 +87,7 @@ def work_review(
         ).first()
         if row is None:
             raise NotFound("review", review_id, param="id")
-        if row.status == "pending" and _work(session, sandbox, row, outcome, request_id):
+        if row.status == "pending" and _work(session, sandbox, row, outcome, request_id, note):
             return review_object(row)
         error = Conflict(
             f"review {row.id} is already {row.status}", code=f"review_already_{row.status}"
@@ -97,6 +101,7 @@ def _work(
     row: ReviewRow,
     outcome: ReviewOutcome | None,
     request_id: str | None,
+    note: str | None = None,
 ) -> bool:
     """Resume the instance with `outcome` (or only fire its timer when None); True when the
     reviewer's outcome was applied, False when nothing happened or the SLA timer fired first."""
@@ -120,7 +125,7 @@ def _work(
     elif outcome is None:
         return False
     else:
-        resume(instance, definition, outcome, handlers, now, {"reviewer": "admin"})
+        resume(instance, definition, outcome, handlers, now, {"reviewer": "admin", "note": note})
         reason, status = _REASONS[outcome], "approved" if outcome == "approve" else "declined"
     stored.data, stored.status, stored.deadline = instance.to_dict(), instance.status, None
     row.status, row.decided_at = status, now

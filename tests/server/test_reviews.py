@@ -88,3 +88,59 @@ async def test_admin_routes_need_the_admin_key(client: httpx.AsyncClient) -> Non
     assert (response.status_code, response.json()["error"]["code"]) == (401, "invalid_admin_key")
     missing = await client.post("/v1/admin/reviews/rev_missing/approve", headers=ADMIN)
     assert missing.status_code == 404
+
+
+NEW_SHOP = {
+    "legal_name": "Proseware Startup Ltd",
+    "mcc": "5732",
+    "country": "US",
+    "currency": "USD",
+    "website": "https://proseware-startup.example.com",
+    "years_in_business": 0,
+    "expected_monthly_volume": 500_000,
+    "contact_email": "founder@proseware-startup.example.com",
+}
+
+
+async def test_onboarding_review_activates_a_pending_merchant_with_a_key(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    applied = (await anonymous.post("/v1/merchants", json=NEW_SHOP)).json()
+    assert (applied["status"], applied["secret_key"]) == ("pending_review", None)
+    assert applied["review_reasons"]
+    approved = await anonymous.post(
+        f"/v1/admin/merchants/{applied['id']}/approve", json={}, headers=ADMIN
+    )
+    key = approved.json()["secret_key"]
+    assert approved.json()["status"] == "active" and key.startswith("sk_test_")
+    me = await anonymous.get("/v1/merchants/me", headers={"Authorization": f"Bearer {key}"})
+    assert me.json()["id"] == applied["id"]
+    again = await anonymous.post(f"/v1/admin/merchants/{applied['id']}/reject", headers=ADMIN)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "merchant_already_active")
+
+
+async def test_onboarding_review_can_reject_with_a_reason(anonymous: httpx.AsyncClient) -> None:
+    applied = (await anonymous.post("/v1/merchants", json=NEW_SHOP)).json()
+    rejected = await anonymous.post(
+        f"/v1/admin/merchants/{applied['id']}/reject", json={"reason": "RISK"}, headers=ADMIN
+    )
+    assert rejected.json()["status"] == "rejected"
+    assert rejected.json()["review_reasons"][-1] == "RISK"
+    assert rejected.json()["secret_key"] is None
+
+
+async def test_review_note_is_kept_in_the_workflow_history(
+    client: httpx.AsyncClient, in_review: dict[str, Any], sandbox: Sandbox
+) -> None:
+    review = await pending_review(client, in_review["id"])
+    await client.post(
+        f"/v1/admin/reviews/{review['id']}/approve", json={"note": "income verified"},
+        headers=ADMIN,
+    )  # fmt: skip
+    from mock_server.storage.models import WorkflowInstanceRow
+
+    with sandbox.db.reader() as session:
+        instance = session.query(WorkflowInstanceRow).filter_by(checkout_id=in_review["id"]).one()
+        review_step = next(s for s in instance.data["history"] if s["step_id"] == "review")
+        assert review_step["summary"]["note"] == "income verified"
+        assert instance.data["outcome"] == "approved"
