@@ -28,6 +28,7 @@ from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
+from mock_server.services.definitions import load_stored_definitions
 from mock_server.services.dispatcher import WebhookDispatcher
 from mock_server.services.merchants import ensure_demo_merchant
 from mock_server.settings import Settings
@@ -55,6 +56,7 @@ def build_sandbox(settings: Settings) -> Sandbox:
     dispatcher = WebhookDispatcher(db, background=settings.webhook_worker)
     db.after_commit.append(dispatcher.after_commit)
     sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
+    load_stored_definitions(sandbox)
     ensure_demo_merchant(sandbox)
     dispatcher.wake()  # deliveries left pending by a previous run of a file database
     return sandbox

@@ -1,18 +1,27 @@
-"""`/v1/admin`: lender operations with the admin key (review queue, onboarding review)."""
+"""`/v1/admin`: lender operations with the admin key: the review queue, onboarding review,
+policies (with dry runs) and loan process definitions."""
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mock_server.api.admin_schemas import (
+    DryRunRequest,
+    Policy,
+    PolicyDryRun,
+    PolicyList,
+    Workflow,
+    WorkflowList,
+)
 from mock_server.api.bodies import MerchantDecision, ReviewDecision
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
 from mock_server.api.schemas import Merchant, Review, ReviewList
-from mock_server.services import merchants, reviews
+from mock_server.services import definitions, merchants, reviews
 from mock_server.services.errors import Unauthenticated
 
 __all__ = ["AdminDep", "router"]
@@ -93,3 +102,40 @@ def reject_merchant(
     reason = body.reason if body else None
     data = merchants.settle_application(sandbox, merchant_id, False, reason, request_id)
     return Merchant.model_validate(data)
+
+
+@router.get("/policies", operation_id="admin-policies-list")
+def list_policies(sandbox: SandboxDep, request_id: AdminDep) -> PolicyList:
+    """The live version of every policy."""
+    return PolicyList.model_validate({"data": definitions.list_policies(sandbox)})
+
+
+@router.put("/policies/{policy_id}", operation_id="admin-policies-update")
+def put_policy(
+    policy_id: str, body: dict[str, Any], sandbox: SandboxDep, request_id: AdminDep
+) -> Policy:
+    """Upload a new version (validated; every problem named); decisions use it from now on."""
+    return Policy.model_validate(definitions.put_policy(sandbox, policy_id, body))
+
+
+@router.post("/policies/{policy_id}/dry_run", operation_id="admin-policies-dry-run")
+def dry_run_policy(
+    policy_id: str, body: DryRunRequest, sandbox: SandboxDep, request_id: AdminDep
+) -> PolicyDryRun:
+    """Evaluate the live policy over a batch of applications without going live."""
+    data = definitions.dry_run_policy(sandbox, policy_id, body.applications)
+    return PolicyDryRun.model_validate(data)
+
+
+@router.get("/workflows", operation_id="admin-workflows-list")
+def list_workflows(sandbox: SandboxDep, request_id: AdminDep) -> WorkflowList:
+    """The live version of every loan process."""
+    return WorkflowList.model_validate({"data": definitions.list_workflows(sandbox)})
+
+
+@router.put("/workflows/{workflow_id}", operation_id="admin-workflows-update")
+def put_workflow(
+    workflow_id: str, body: dict[str, Any], sandbox: SandboxDep, request_id: AdminDep
+) -> Workflow:
+    """Upload a new version of a loan process; new applications follow it."""
+    return Workflow.model_validate(definitions.put_workflow(sandbox, workflow_id, body))

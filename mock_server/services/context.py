@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -74,10 +73,15 @@ class Sandbox:
 
     settings: Settings
     db: Database
-    workflows: Mapping[str, WorkflowDefinition]
+    workflows: dict[str, WorkflowDefinition]
     wall: WallClock = utc_now
     policies: dict[str, Policy] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
+    workflow_versions: dict[tuple[str, int], WorkflowDefinition] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for definition in self.workflows.values():
+            self.workflow_versions[(definition.id, definition.version)] = definition
 
     def policy(self, name: str) -> Policy:
         """A shipped policy, loaded and compiled on first use."""
@@ -99,3 +103,7 @@ class Sandbox:
     def workflow(self, name: str) -> WorkflowDefinition:
         """The loan process definition a merchant follows (the default when unknown)."""
         return self.workflows.get(name) or self.workflows[self.settings.default_workflow]
+
+    def workflow_version(self, name: str, version: int) -> WorkflowDefinition:
+        """A definition as it was at `version` (for instances started on it)."""
+        return self.workflow_versions.get((name, version)) or self.workflows[name]

@@ -138,6 +138,7 @@ def update_merchant(
         if plans is not None:
             row.plans = _plans(plans)
         if workflow is not None:
+            workflow = workflow.removeprefix("wf_")
             if workflow not in sandbox.workflows:
                 known = ", ".join(sorted(sandbox.workflows))
                 raise InvalidRequest(

@@ -114,7 +114,7 @@ def _work(
         select(WorkflowInstanceRow).where(WorkflowInstanceRow.id == row.workflow_instance_id)
     ).one()
     instance = WorkflowInstance.from_dict(stored.data)
-    definition = sandbox.workflows[instance.definition_id]
+    definition = sandbox.workflow_version(instance.definition_id, instance.definition_version)
     now = merchant_now(session, caller.merchant.id, sandbox.wall)
     authorizer = Authorizer(
         session, caller, checkout, selected_plan(caller, checkout, checkout.data["selected_offer"])

@@ -20,6 +20,7 @@ __all__ = [
     "ClockRow",
     "CreditReportRow",
     "CustomerRow",
+    "DefinitionRow",
     "EventRow",
     "IdempotencyRow",
     "LoanRow",
@@ -262,3 +263,17 @@ class WebhookDeliveryRow(Base):
     attempts: Mapped[list[Any]]
 
     __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),)
+
+
+class DefinitionRow(Base):
+    """One uploaded version of a policy or a workflow definition (`kind`: policy | workflow)."""
+
+    __tablename__ = "definitions"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    created: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (Index("ix_definitions_kind_name_version", "kind", "name", "version"),)

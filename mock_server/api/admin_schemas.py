@@ -1,0 +1,75 @@
+"""Lender-operations models (admin key): policies, loan processes, dry runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mock_server.api.schemas import StrictBody
+
+__all__ = [
+    "DryRunRequest",
+    "Policy",
+    "PolicyDryRun",
+    "PolicyList",
+    "Workflow",
+    "WorkflowList",
+]
+
+
+class Policy(BaseModel):
+    """A live credit or onboarding policy: rules as data."""
+
+    id: str
+    object: Literal["policy"] = "policy"
+    version: int
+    kind: Literal["credit", "onboarding"]
+    description: str | None = None
+    default_outcome: Literal["approve", "review", "decline"]
+    rules: list[dict[str, Any]]
+
+
+class Workflow(BaseModel):
+    """A live loan process definition."""
+
+    id: str
+    object: Literal["workflow"] = "workflow"
+    version: int
+    description: str
+    start: str
+    steps: list[dict[str, Any]]
+
+
+class PolicyList(BaseModel):
+    """Every live policy."""
+
+    object: Literal["list"] = "list"
+    data: list[Policy]
+    has_more: bool = False
+
+
+class WorkflowList(BaseModel):
+    """Every live loan process."""
+
+    object: Literal["list"] = "list"
+    data: list[Workflow]
+    has_more: bool = False
+
+
+class DryRunRequest(StrictBody):
+    """Applications (credit facts, as `docs/internals.md` lists them) to evaluate."""
+
+    applications: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
+
+
+class PolicyDryRun(BaseModel):
+    """What the policy would decide for each application, and the mix overall."""
+
+    model_config = ConfigDict(extra="allow")
+
+    object: Literal["policy_dry_run"] = "policy_dry_run"
+    policy_id: str
+    policy_version: int
+    count: int
+    results: list[dict[str, Any]]

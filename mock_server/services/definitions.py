@@ -1,0 +1,170 @@
+"""Lender operations on the engines' data: credit/onboarding policies and loan processes.
+
+Uploads are validated (every problem named), versioned and stored; the newest version of each
+is what decisions use from then on. Older workflow versions stay loaded, so an application
+waiting in review resumes on the definition it started with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from mock_server.ids import new_id
+from mock_server.rules import Policy, PolicyError, dry_run, fields_for_kind, load_policy
+from mock_server.services.clock import utc_now
+from mock_server.services.context import Sandbox
+from mock_server.services.errors import Conflict, InvalidRequest, NotFound
+from mock_server.services.underwriting import policy_public_id
+from mock_server.storage.models import DefinitionRow
+from mock_server.workflow import WorkflowDefinition, WorkflowError, load_definition
+
+__all__ = [
+    "dry_run_policy",
+    "list_policies",
+    "list_workflows",
+    "load_stored_definitions",
+    "policy_object",
+    "put_policy",
+    "put_workflow",
+    "workflow_name",
+    "workflow_object",
+]
+
+_SHIPPED_POLICIES = ("consumer_credit", "merchant_onboarding")
+
+
+def _name(public_id: str, prefix: str) -> str:
+    return public_id.removeprefix(prefix)
+
+
+def workflow_name(public_id: str) -> str:
+    """`wf_standard` or `standard` -> `standard`."""
+    return _name(public_id, "wf_")
+
+
+def policy_object(policy: Policy) -> dict[str, Any]:
+    """A policy in the API's shape."""
+    return {**policy.to_dict(), "id": policy_public_id(policy.id), "object": "policy"}
+
+
+def workflow_object(definition: WorkflowDefinition) -> dict[str, Any]:
+    """A loan process definition in the API's shape."""
+    return {**definition.to_dict(), "id": f"wf_{definition.id}", "object": "workflow"}
+
+
+def load_stored_definitions(sandbox: Sandbox) -> None:
+    """Make the newest stored version of each policy and workflow the live one (at start)."""
+    with sandbox.db.reader() as session:
+        rows = [
+            (r.kind, dict(r.data))
+            for r in session.scalars(select(DefinitionRow).order_by(DefinitionRow.seq))
+        ]
+    for kind, data in rows:
+        if kind == "policy":
+            sandbox.policies[str(data["id"])] = load_policy(data, fields=_fields(data))
+        else:
+            _install_workflow(sandbox, load_definition(data))
+
+
+def _fields(data: Mapping[str, Any]) -> frozenset[str] | None:
+    kind = data.get("kind")
+    return fields_for_kind(kind) if isinstance(kind, str) else None
+
+
+def _install_workflow(sandbox: Sandbox, definition: WorkflowDefinition) -> None:
+    sandbox.workflows[definition.id] = definition
+    sandbox.workflow_versions[(definition.id, definition.version)] = definition
+
+
+def list_policies(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """The live version of every policy."""
+    names = sorted(set(_SHIPPED_POLICIES) | set(sandbox.policies))
+    return [policy_object(sandbox.policy(name)) for name in names]
+
+
+def list_workflows(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """The live version of every loan process."""
+    return [workflow_object(sandbox.workflows[name]) for name in sorted(sandbox.workflows)]
+
+
+def _next_version(data: dict[str, Any], current: int | None, param: str = "version") -> None:
+    given = data.get("version")
+    if given is None:
+        data["version"] = (current or 0) + 1
+    elif current is not None and (not isinstance(given, int) or given <= current):
+        raise Conflict(
+            f"version must be above the live version {current}", code="version_not_newer"
+        )
+
+
+def put_policy(sandbox: Sandbox, public_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Upload a new version of a policy (validated against its kind's fact fields)."""
+    name = _name(public_id, "pol_")
+    data = dict(body)
+    if data.setdefault("id", name) != name:
+        raise InvalidRequest(f"the body's id must be {name!r}", param="id")
+    current = _current_policy(sandbox, name)
+    if current is not None:
+        data.setdefault("kind", current.kind)
+    _next_version(data, current.version if current else None)
+    try:
+        policy = load_policy(data, fields=_fields(data))
+    except PolicyError as exc:
+        first = exc.problems[0].location if exc.problems else None
+        raise InvalidRequest(str(exc), code="policy_invalid", param=first or "rules") from exc
+    _store(sandbox, "policy", name, policy.version, policy.to_dict())
+    sandbox.policies[name] = policy
+    return policy_object(policy)
+
+
+def _current_policy(sandbox: Sandbox, name: str) -> Policy | None:
+    try:
+        return sandbox.policy(name)
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def put_workflow(sandbox: Sandbox, public_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """Upload a new version of a loan process definition."""
+    name = workflow_name(public_id)
+    data = dict(body)
+    if data.setdefault("id", name) != name:
+        raise InvalidRequest(f"the body's id must be {name!r}", param="id")
+    current = sandbox.workflows.get(name)
+    _next_version(data, current.version if current else None)
+    try:
+        definition = load_definition(data)
+    except WorkflowError as exc:
+        raise InvalidRequest(str(exc), code="workflow_invalid", param="steps") from exc
+    _store(sandbox, "workflow", name, definition.version, dict(definition.to_dict()))
+    _install_workflow(sandbox, definition)
+    return workflow_object(definition)
+
+
+def _store(sandbox: Sandbox, kind: str, name: str, version: int, data: dict[str, Any]) -> None:
+    with sandbox.db.transaction() as session:
+        session.add(
+            DefinitionRow(kind=kind, name=name, version=version, created=utc_now(), data=data)
+        )
+
+
+def dry_run_policy(
+    sandbox: Sandbox, public_id: str, applications: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Evaluate the live policy over a batch of application facts, going live with nothing."""
+    name = _name(public_id, "pol_")
+    policy = _current_policy(sandbox, name)
+    if policy is None:
+        raise NotFound("policy", public_id, param="id")
+    batch = [dict(app) for app in applications]
+    results: list[dict[str, Any]] = []
+    for facts in batch:
+        try:
+            results.append(policy.evaluate(facts).to_dict())
+        except Exception as exc:  # an application the policy cannot evaluate is reported
+            results.append({"error": str(exc)})
+    report = dry_run(policy, batch).to_dict()
+    return {"id": new_id("pol"), "object": "policy_dry_run", **report, "results": results}
