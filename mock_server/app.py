@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     ):
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
-    app.add_middleware(FaultInjectionMiddleware)  # outside idempotency: after_commit replays
+    # Outside idempotency, so an answer dropped after commit replays on retry.
+    app.add_middleware(FaultInjectionMiddleware, chaos_rate=sandbox.settings.chaos_rate)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -29,4 +29,7 @@ class Settings(BaseSettings):
     default_workflow: str = "standard"
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     checkout_ttl_hours: int = Field(default=24, ge=1)
+    chaos_rate: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="share of /v1 requests answered 503 at random"
+    )
     webhook_worker: bool = Field(default=True, description="deliver webhooks in the background")

@@ -8,11 +8,13 @@
 
 Several may be combined with `;` (e.g. `latency_ms=200;status=503`). An injected fault never
 half-applies a side effect: every fault but `after_commit=reset` fires before the request runs.
+A server-wide chaos rate answers that share of `/v1` requests (without a fault header) with 503.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
 from typing import Final
 
@@ -97,16 +99,21 @@ async def _drop(send: Send, start: Message | None = None) -> None:
 class FaultInjectionMiddleware:
     """Apply `Installo-Sandbox-Fault` (outside idempotency, so an after-commit reset replays)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, chaos_rate: float = 0.0, seed: int | None = None) -> None:
         self.app = app
+        self.chaos_rate = chaos_rate
+        self._random = random.Random(seed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve normally unless the request asks for a fault."""
+        """Serve normally unless the request asks for a fault (or chaos strikes)."""
         raw = _header(scope) if scope["type"] == "http" else None
+        request_id = scope.get("state", {}).get("request_id")
         if raw is None:
+            if self._chaos(scope):
+                await self._status(send, 503, request_id)
+                return
             await self.app(scope, receive, send)
             return
-        request_id = scope.get("state", {}).get("request_id")
         try:
             spec = parse_faults(raw)
         except ValueError as exc:
@@ -128,6 +135,11 @@ class FaultInjectionMiddleware:
             await self._after_commit(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+    def _chaos(self, scope: Scope) -> bool:
+        if self.chaos_rate <= 0 or scope["type"] != "http":
+            return False
+        return str(scope["path"]).startswith("/v1/") and self._random.random() < self.chaos_rate
 
     async def _status(self, send: Send, status: int, request_id: str | None) -> None:
         if status == 429:

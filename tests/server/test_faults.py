@@ -9,6 +9,9 @@ import pytest
 from fastapi import FastAPI
 
 from mock_server.api.faults import FaultSpec, SimulatedConnectionReset, parse_faults
+from mock_server.app import create_app
+from mock_server.settings import Settings
+from mock_server.storage.models import CheckoutRow
 
 
 def fault(value: str, key: str | None = None) -> dict[str, str]:
@@ -84,3 +87,23 @@ async def test_reset_after_commit_is_recovered_by_retrying_with_the_same_key(
     assert retry.status_code == 201
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert await checkout_count(client) == 1
+
+
+async def test_chaos_rate_one_answers_every_v1_request_503_but_not_healthz(kit: Any) -> None:
+    app = create_app(Settings(chaos_rate=1.0, webhook_worker=False))
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": "Bearer sk_test_demo"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        assert (await c.get("/healthz")).status_code == 200
+        response = await c.post("/v1/checkouts", json=kit.cart())
+        assert (response.status_code, response.json()["error"]["code"]) == (
+            503,
+            "service_unavailable",
+        )
+    with app.state.sandbox.db.reader() as session:
+        assert session.query(CheckoutRow).count() == 0
+
+
+async def test_chaos_rate_zero_never_strikes(client: httpx.AsyncClient) -> None:
+    statuses = {(await client.get("/v1/loans")).status_code for _ in range(20)}
+    assert statuses == {200}

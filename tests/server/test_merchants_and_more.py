@@ -135,8 +135,11 @@ async def test_promotion_answers_the_lowest_monthly_payment(client: httpx.AsyncC
 def test_cli_flags_override_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INSTALLO_PORT", "9000")
     monkeypatch.setenv("INSTALLO_DEMO_SECRET_KEY", "sk_test_from_env")
-    settings = settings_from_args(["--port", "9100", "--db", "sqlite:///x.db", "--seed", "4"])
+    settings = settings_from_args(
+        ["--port", "9100", "--db", "sqlite:///x.db", "--seed", "4", "--chaos-rate", "0.25"]
+    )
     assert (settings.port, settings.db, settings.seed) == (9100, "sqlite:///x.db", 4)
+    assert settings.chaos_rate == 0.25
     assert settings.demo_secret_key == "sk_test_from_env"
     assert settings_from_args([]).host == "127.0.0.1"
 
