@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--chaos-rate", type=float, help="share of /v1 requests answered 503 at random (0-1)"
     )
+    parser.add_argument(
+        "--webhook-mode",
+        choices=["normal", "duplicate", "reorder"],
+        help="deliver each webhook twice, or batches in reverse order, to test receivers",
+    )
     parser.add_argument("--demo-key", dest="demo_secret_key", help="the demo merchant's key")
     parser.add_argument("--admin-key", dest="admin_key", help="the admin key")
     return parser

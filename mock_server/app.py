@@ -53,7 +53,9 @@ def build_sandbox(settings: Settings) -> Sandbox:
     db = Database(settings.db)
     db.create_schema()
     workflows = {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
-    dispatcher = WebhookDispatcher(db, background=settings.webhook_worker)
+    dispatcher = WebhookDispatcher(
+        db, background=settings.webhook_worker, mode=settings.webhook_mode
+    )
     db.after_commit.append(dispatcher.after_commit)
     sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
     load_stored_definitions(sandbox)

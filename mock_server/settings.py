@@ -7,11 +7,12 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["IN_MEMORY_DB", "LogLevel", "Settings"]
+__all__ = ["IN_MEMORY_DB", "LogLevel", "Settings", "WebhookMode"]
 
 IN_MEMORY_DB = "sqlite://"
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
+WebhookMode = Literal["normal", "duplicate", "reorder"]
 
 
 class Settings(BaseSettings):
@@ -31,5 +32,8 @@ class Settings(BaseSettings):
     checkout_ttl_hours: int = Field(default=24, ge=1)
     chaos_rate: float = Field(
         default=0.0, ge=0.0, le=1.0, description="share of /v1 requests answered 503 at random"
+    )
+    webhook_mode: WebhookMode = Field(
+        default="normal", description="duplicate or reorder deliveries to test receivers"
     )
     webhook_worker: bool = Field(default=True, description="deliver webhooks in the background")

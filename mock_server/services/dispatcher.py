@@ -62,8 +62,10 @@ class WebhookDispatcher:
         transport: httpx.BaseTransport | None = None,
         background: bool = True,
         timeout: float = 5.0,
+        mode: str = "normal",
     ) -> None:
         self.db = db
+        self.mode = mode
         self.wall = wall
         self.background = background
         self._http = httpx.Client(transport=transport, timeout=timeout)
@@ -118,7 +120,10 @@ class WebhookDispatcher:
     def deliver_due(self) -> int:
         """Attempt every delivery that is due now; answer how many were attempted."""
         jobs = self._due_jobs()
-        for job in jobs:
+        ordered = list(reversed(jobs)) if self.mode == "reorder" else jobs
+        for job in ordered:
+            if self.mode == "duplicate":
+                self._post(job)  # an extra copy: receivers must handle each event once
             self._attempt(job)
         return len(jobs)
 
@@ -140,19 +145,21 @@ class WebhookDispatcher:
                 for delivery, endpoint, event in session.execute(query)
             ]
 
-    def _attempt(self, job: _Job) -> None:
-        started = self.wall()
+    def _post(self, job: _Job) -> tuple[int | None, str | None]:
         headers = {
             "Content-Type": "application/json",
             "Installo-Signature": sign(job.payload, job.secret, int(time.time())),
             "User-Agent": "Installo-Sandbox-Webhooks/1",
         }
-        status: int | None = None
-        error: str | None = None
         try:
-            status = self._http.post(job.url, content=job.payload, headers=headers).status_code
+            response = self._http.post(job.url, content=job.payload, headers=headers)
         except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            return None, f"{type(exc).__name__}: {exc}"
+        return response.status_code, None
+
+    def _attempt(self, job: _Job) -> None:
+        started = self.wall()
+        status, error = self._post(job)
         self._record(job.seq, started, status, error)
 
     def _record(self, seq: int, at: datetime, status: int | None, error: str | None) -> None:

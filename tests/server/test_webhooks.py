@@ -57,9 +57,15 @@ async def subscribe(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
     return endpoint
 
 
-def dispatcher(sandbox: Sandbox, inbox: Inbox, clock: Clock | None = None) -> WebhookDispatcher:
+def dispatcher(
+    sandbox: Sandbox, inbox: Inbox, clock: Clock | None = None, mode: str = "normal"
+) -> WebhookDispatcher:
     return WebhookDispatcher(
-        sandbox.db, transport=httpx.MockTransport(inbox), background=False, wall=clock or Clock()
+        sandbox.db,
+        transport=httpx.MockTransport(inbox),
+        background=False,
+        wall=clock or Clock(),
+        mode=mode,
     )
 
 
@@ -206,3 +212,24 @@ async def test_background_worker_delivers_after_commit(receiver: str, kit: Any) 
             break
         time.sleep(0.02)
     assert [json.loads(b)["type"] for b in Receiver.bodies] == ["customer.created"]
+
+
+async def test_duplicate_mode_delivers_every_event_twice(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await subscribe(client)
+    await client.post("/v1/customers", json=kit.identity())
+    inbox = Inbox()
+    dispatcher(sandbox, inbox, mode="duplicate").deliver_due()
+    assert inbox.types == ["customer.created", "customer.created"]
+    assert inbox.requests[0].content == inbox.requests[1].content
+
+
+async def test_reorder_mode_delivers_a_batch_newest_first(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await subscribe(client)
+    await client.post("/v1/checkouts", json=kit.cart())
+    inbox = Inbox()
+    dispatcher(sandbox, inbox, mode="reorder").deliver_due()
+    assert inbox.types == ["checkout.created", "customer.created"]
