@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", choices=["critical", "error", "warning", "info", "debug"], default=None
     )
+    parser.add_argument("--rate-limit", type=int, help="requests per second per key (0: off)")
     parser.add_argument(
         "--chaos-rate", type=float, help="share of /v1 requests answered 503 at random (0-1)"
     )

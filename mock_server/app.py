@@ -26,6 +26,7 @@ from mock_server.api import (
 from mock_server.api.errors import install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
+from mock_server.api.rate_limit import RateLimitMiddleware
 from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
 from mock_server.services.definitions import load_stored_definitions
@@ -99,5 +100,6 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     # Outside idempotency, so an answer dropped after commit replays on retry.
     app.add_middleware(FaultInjectionMiddleware, chaos_rate=sandbox.settings.chaos_rate)
+    app.add_middleware(RateLimitMiddleware, rate=sandbox.settings.rate_limit)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     default_workflow: str = "standard"
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     checkout_ttl_hours: int = Field(default=24, ge=1)
+    rate_limit: int = Field(default=0, ge=0, description="requests per second per key; 0 is off")
     chaos_rate: float = Field(
         default=0.0, ge=0.0, le=1.0, description="share of /v1 requests answered 503 at random"
     )
