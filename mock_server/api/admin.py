@@ -14,13 +14,15 @@ from mock_server.api.admin_schemas import (
     Policy,
     PolicyDryRun,
     PolicyList,
+    Review,
+    ReviewList,
     Workflow,
     WorkflowList,
 )
 from mock_server.api.bodies import MerchantDecision, ReviewDecision
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
-from mock_server.api.schemas import Merchant, Review, ReviewList
+from mock_server.api.schemas import Merchant
 from mock_server.services import definitions, merchants, reviews
 from mock_server.services.errors import Unauthenticated
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mock_server.api.schemas import StrictBody
+from mock_server.api.schemas import ListObject, ObjectBase, StrictBody
 
 __all__ = [
     "DryRunRequest",
     "Policy",
     "PolicyDryRun",
     "PolicyList",
+    "Review",
+    "ReviewList",
     "Workflow",
     "WorkflowList",
 ]
@@ -73,3 +76,19 @@ class PolicyDryRun(BaseModel):
     policy_version: int
     count: int
     results: list[dict[str, Any]]
+
+
+class Review(ObjectBase):
+    """An application in the manual review queue."""
+
+    object: Literal["review"] = "review"
+    status: Literal["pending", "approved", "declined", "expired"]
+    checkout: str
+    merchant: str
+    reason_codes: list[str]
+    deadline: datetime | None
+    decided_at: datetime | None
+
+
+class ReviewList(ListObject[Review]):
+    """A page of the review queue, newest first."""

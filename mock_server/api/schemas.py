@@ -30,10 +30,12 @@ __all__ = [
     "EventList",
     "Health",
     "HistoryEntry",
+    "ListObject",
     "Loan",
     "LoanList",
     "Locale",
     "Merchant",
+    "ObjectBase",
     "Offer",
     "Persona",
     "PersonaList",
@@ -41,8 +43,6 @@ __all__ = [
     "Prequalification",
     "Promotion",
     "PromotionPlan",
-    "Review",
-    "ReviewList",
     "RuleFired",
     "SandboxClock",
     "ScheduleEntry",
@@ -72,7 +72,7 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Object(BaseModel):
+class ObjectBase(BaseModel):
     id: str
     created: datetime
     livemode: bool = False
@@ -155,7 +155,7 @@ class Decision(BaseModel):
 # Customers ------------------------------------------------------------------------------------
 
 
-class Customer(_Object):
+class Customer(ObjectBase):
     """A customer of the merchant."""
 
     object: Literal["customer"] = "customer"
@@ -192,7 +192,7 @@ class CreditReport(BaseModel):
 # Checkouts ------------------------------------------------------------------------------------
 
 
-class Checkout(_Object):
+class Checkout(ObjectBase):
     """A checkout and, once confirmed, its decision and loan."""
 
     object: Literal["checkout"] = "checkout"
@@ -226,7 +226,7 @@ class HistoryEntry(BaseModel):
     detail: str
 
 
-class Loan(_Object):
+class Loan(ObjectBase):
     """A loan with schedule, balances and history."""
 
     object: Literal["loan"] = "loan"
@@ -263,7 +263,7 @@ class Loan(_Object):
 # Merchants ------------------------------------------------------------------------------------
 
 
-class Merchant(_Object):
+class Merchant(ObjectBase):
     """A merchant's settings; `secret_key` only in the answer to an application that activated."""
 
     object: Literal["merchant"] = "merchant"
@@ -282,7 +282,7 @@ class Merchant(_Object):
 # Events, prequalifications, promotions, personas ----------------------------------------------
 
 
-class Event(_Object):
+class Event(ObjectBase):
     """One state change."""
 
     object: Literal["event"] = "event"
@@ -291,7 +291,7 @@ class Event(_Object):
     request_id: str | None
 
 
-class Prequalification(_Object):
+class Prequalification(ObjectBase):
     """How much a customer could finance and at what APR range (soft pull)."""
 
     object: Literal["prequalification"] = "prequalification"
@@ -340,19 +340,7 @@ class Persona(BaseModel):
     device_id: str | None
 
 
-class Review(_Object):
-    """An application in the manual review queue."""
-
-    object: Literal["review"] = "review"
-    status: Literal["pending", "approved", "declined", "expired"]
-    checkout: str
-    merchant: str
-    reason_codes: list[str]
-    deadline: datetime | None
-    decided_at: datetime | None
-
-
-class WebhookEndpoint(_Object):
+class WebhookEndpoint(ObjectBase):
     """A webhook subscription; `secret` only in the answer that creates it."""
 
     object: Literal["webhook_endpoint"] = "webhook_endpoint"
@@ -387,35 +375,31 @@ class Health(BaseModel):
 T = TypeVar("T")
 
 
-class _List(BaseModel, Generic[T]):
+class ListObject(BaseModel, Generic[T]):
     object: Literal["list"] = "list"
     data: list[T]
     has_more: bool
 
 
-class CustomerList(_List[Customer]):
+class CustomerList(ListObject[Customer]):
     """A page of customers, newest first."""
 
 
-class CheckoutList(_List[Checkout]):
+class CheckoutList(ListObject[Checkout]):
     """A page of checkouts, newest first."""
 
 
-class LoanList(_List[Loan]):
+class LoanList(ListObject[Loan]):
     """A page of loans, newest first."""
 
 
-class EventList(_List[Event]):
+class EventList(ListObject[Event]):
     """A page of events, newest first."""
 
 
-class PersonaList(_List[Persona]):
+class PersonaList(ListObject[Persona]):
     """A page of personas."""
 
 
-class WebhookEndpointList(_List[WebhookEndpoint]):
+class WebhookEndpointList(ListObject[WebhookEndpoint]):
     """A page of webhook endpoints, newest first."""
-
-
-class ReviewList(_List[Review]):
-    """A page of the review queue, newest first."""
