@@ -16,7 +16,7 @@ from merchant_sim.commands import SimCommands
 from merchant_sim.connection import SandboxConnection
 from merchant_sim.gateway import FeatureUnavailable, Gateway
 from merchant_sim.identity import Identity
-from merchant_sim.messages import CheckoutDecided, LoanChanged, SandboxFailed, SandboxReady
+from merchant_sim.messages import CheckoutDecided, SandboxFailed, SandboxReady
 from merchant_sim.screens.dashboard import DashboardScreen
 from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
@@ -96,32 +96,33 @@ class MerchantSimApp(App[None]):
             await self.connection.aclose()
 
     def on_checkout_decided(self, message: CheckoutDecided) -> None:
-        """Count the decision; an approval makes its loan the current one."""
+        """Count the decision; the first approval's loan becomes the current one."""
         self.session.record_decision(
             message.checkout, message.latency_ms, message.tier, message.locale
         )
-        if message.checkout.loan and self.gateway is not None:
-            self.fetch_loan(message.checkout.loan)
-
-    def on_loan_changed(self, message: LoanChanged) -> None:
-        """Track the loan (the loan screen redraws itself; others read the session)."""
-        self.session.record_loan(message.loan)
+        loan_id = message.checkout.loan
+        if loan_id and self.gateway is not None:
+            if self.session.current_loan_id is None:
+                self.session.current_loan_id = loan_id
+            self.fetch_loan(loan_id)
 
     @work(group="loans")
     async def fetch_loan(self, loan_id: str) -> None:
-        """Read a loan and make it current."""
+        """Read a loan into the session."""
         if self.gateway is None:
             return
-        loan = await self.gateway.loan(loan_id)
-        self.session.loan = loan
-        self.session.record_loan(loan)
+        token = self.session.read_token(loan_id)
+        if not self.session.finish_read(await self.gateway.loan(loan_id), token):
+            return
+        stack = self.screen_stack
+        if stack and isinstance(stack[-1], LoanScreen) and self.session.current_loan_id == loan_id:
+            stack[-1].show_loan(self.session.loan)
 
     def open_loan(self, loan_id: str) -> None:
-        """Show the loan screen for ``loan_id``."""
-        if self.session.loan is None or self.session.loan.id != loan_id:
-            self.session.loan = self.session.loans.get(loan_id)
+        """Make ``loan_id`` the current loan and show the loan screen."""
+        self.session.current_loan_id = loan_id
         self.switch_mode("loan")
-        if self.session.loan is None:
+        if loan_id not in self.session.loans:
             self.fetch_loan(loan_id)
 
     async def run_in_mode(self, mode: str, action: str) -> None:

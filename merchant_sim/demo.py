@@ -154,6 +154,7 @@ class DemoTour:
         loan = app.session.loan
         assert loan is not None
         screen.refund_loan(loan.id, loan.captured_amount // 4)
+        await self.until(lambda: not screen.workers_busy("loan"), "the refund")
         await self.pause(2)
         self.say("Months pass on the sandbox clock; autopay pays each installment")
         for _ in range(MAX_MONTHS_TO_PAYOFF):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.message import Message
 
 from sdk.types.checkout import Checkout
-from sdk.types.loan import Loan
 
 
 class SandboxReady(Message):
@@ -29,11 +28,3 @@ class CheckoutDecided(Message):
         self.latency_ms = latency_ms
         self.tier = tier
         self.locale = locale
-
-
-class LoanChanged(Message):
-    """A loan changed state or balance."""
-
-    def __init__(self, loan: Loan) -> None:
-        super().__init__()
-        self.loan = loan

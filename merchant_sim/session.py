@@ -24,10 +24,17 @@ class Session:
     identity: Identity | None = None
     personas: list[Persona] = field(default_factory=list)
     checkout: Checkout | None = None
-    loan: Loan | None = None
+    current_loan_id: str | None = None
     loans: dict[str, Loan] = field(default_factory=dict)
+    loan_writes: dict[str, int] = field(default_factory=dict)
+    loan_epochs: dict[str, int] = field(default_factory=dict)
     stats: RunStats = field(default_factory=RunStats)
     merchants: dict[str, Merchant] = field(default_factory=dict)
+
+    @property
+    def loan(self) -> Loan | None:
+        """The loan the loan screen shows, once it has been read."""
+        return self.loans.get(self.current_loan_id) if self.current_loan_id else None
 
     def record_decision(
         self, checkout: Checkout, latency_ms: float, tier: str, locale: str
@@ -52,10 +59,33 @@ class Session:
         self.stats.records = [r for r in self.stats.records if r.checkout_id != checkout.id]
         self.stats.records.append(record)
 
+    def read_token(self, loan_id: str) -> int | None:
+        """Take before reading a loan; None while a change to it is in flight."""
+        if self.loan_writes.get(loan_id, 0):
+            return None
+        return self.loan_epochs.get(loan_id, 0)
+
+    def start_write(self, loan_id: str) -> None:
+        """A change to the loan is being sent: reads that overlap it are stale."""
+        self.loan_writes[loan_id] = self.loan_writes.get(loan_id, 0) + 1
+        self.loan_epochs[loan_id] = self.loan_epochs.get(loan_id, 0) + 1
+
+    def finish_write(self, loan_id: str, loan: Loan | None) -> None:
+        """The change answered (``loan``) or failed (None)."""
+        self.loan_writes[loan_id] = max(0, self.loan_writes.get(loan_id, 0) - 1)
+        self.loan_epochs[loan_id] = self.loan_epochs.get(loan_id, 0) + 1
+        if loan is not None:
+            self.record_loan(loan)
+
+    def finish_read(self, loan: Loan, token: int | None) -> bool:
+        """Keep a read unless a change to the loan overlapped it; says if it was kept."""
+        if token is None or token != self.read_token(loan.id):
+            return False
+        self.record_loan(loan)
+        return True
+
     def record_loan(self, loan: Loan) -> None:
-        """Track a loan's latest state for the dashboard."""
+        """Store a loan's latest state (for the loan screen and the dashboard)."""
         self.loans[loan.id] = loan
-        if self.loan is None or self.loan.id == loan.id:
-            self.loan = loan
         self.stats.loan_states.clear()
         self.stats.loan_states.update(str(x.status) for x in self.loans.values())

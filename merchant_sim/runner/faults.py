@@ -66,6 +66,8 @@ class FaultInjector(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Maybe apply a fault to this attempt, then send."""
+        # The SDK may send the same request object again on a retry: clear the last attempt's fault.
+        request.headers.pop(FAULT_HEADER, None)
         operation = operation_of(request)
         fault = self.pick(operation)
         if fault is None:
@@ -73,7 +75,16 @@ class FaultInjector(httpx.AsyncBaseTransport):
         self.injected[fault.mode] += 1
         if fault.via == "sandbox":
             request.headers[FAULT_HEADER] = fault.mode
-            return await self.inner.handle_async_request(request)
+            try:
+                return await self.inner.handle_async_request(request)
+            except httpx.HTTPError:
+                raise
+            except Exception as exc:
+                # In-process (ASGI) there is no socket to drop: the sandbox raises instead. Turn
+                # that into the error a dropped connection gives a real client.
+                if "reset" not in fault.mode:
+                    raise
+                raise httpx.ReadError(f"connection reset by the sandbox ({exc})") from exc
         return await self._network_fault(request, fault.mode)
 
     async def _network_fault(self, request: httpx.Request, mode: str) -> httpx.Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
@@ -11,8 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Label
 
-from merchant_sim.gateway import FeatureUnavailable
-from merchant_sim.messages import LoanChanged
+from merchant_sim.gateway import FeatureUnavailable, Gateway
 from merchant_sim.screens._base import SimScreen
 from merchant_sim.widgets.event_log import EventLog
 from merchant_sim.widgets.loan_summary import LoanSummary
@@ -48,6 +48,7 @@ class LoanScreen(SimScreen):
         super().__init__()
         self.dialog_open = False
         self.clock_unavailable = False
+        self.write_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         """Summary, schedule, event log."""
@@ -99,23 +100,41 @@ class LoanScreen(SimScreen):
     async def reload_loan(self, loan_id: str) -> None:
         """Re-read the loan."""
         if self.gateway is not None:
-            await self._run(lambda g: g.loan(loan_id), "Refresh")
+            await self._run(lambda g: g.loan(loan_id), "Refresh", loan_id, write=False)
 
-    async def _run(self, call: Callable[..., Awaitable[Loan]], what: str) -> None:
+    async def _run(
+        self, call: Callable[[Gateway], Awaitable[Loan]], what: str, loan_id: str, *, write: bool
+    ) -> None:
+        """Make one loan call and show its answer, unless a change overtook a read."""
         gateway = self.gateway
         if gateway is None:
             return
+        if write:
+            # Changes queue up one at a time and are never cancelled half-way.
+            async with self.write_lock:
+                self.session.start_write(loan_id)
+                loan = await self._call(gateway, call, what)
+                self.session.finish_write(loan_id, loan)
+            token = None
+        else:
+            token = self.session.read_token(loan_id)
+            loan = await self._call(gateway, call, what)
+        if loan is None or (not write and not self.session.finish_read(loan, token)):
+            return
+        if self.session.current_loan_id == loan.id:
+            self.show_loan(loan)
+        self.poll_events()
+
+    async def _call(
+        self, gateway: Gateway, call: Callable[[Gateway], Awaitable[Loan]], what: str
+    ) -> Loan | None:
         try:
-            loan = await call(gateway)
+            return await call(gateway)
         except FeatureUnavailable as exc:
             self.notify(str(exc), title=what, severity="warning")
-            return
         except APIError as exc:
             self.notify(exc.message, title=f"{what} failed", severity="error")
-            return
-        self.sim.post_message(LoanChanged(loan))
-        self.show_loan(loan)
-        self.poll_events()
+        return None
 
     def _loan(self) -> Loan | None:
         if self.session.loan is None:
@@ -127,19 +146,19 @@ class LoanScreen(SimScreen):
         if (loan := self._loan()) is not None:
             self.reload_loan(loan.id)
 
-    @work(exclusive=True, group="loan")
+    @work(group="loan")
     async def action_capture(self) -> None:
         """Capture the whole authorization."""
         if (loan := self._loan()) is not None:
-            await self._run(lambda g: g.capture(loan.id), "Capture")
+            await self._run(lambda g: g.capture(loan.id), "Capture", loan.id, write=True)
 
-    @work(exclusive=True, group="loan")
+    @work(group="loan")
     async def action_void(self) -> None:
         """Void the authorization."""
         if (loan := self._loan()) is not None:
-            await self._run(lambda g: g.void(loan.id), "Void")
+            await self._run(lambda g: g.void(loan.id), "Void", loan.id, write=True)
 
-    @work(exclusive=True, group="loan")
+    @work(group="loan")
     async def action_pay(self) -> None:
         """Pay the next installment now."""
         loan = self._loan()
@@ -149,7 +168,7 @@ class LoanScreen(SimScreen):
         if amount <= 0:
             self.notify("Nothing is owed", severity="warning")
             return
-        await self._run(lambda g: g.pay(loan.id, amount), "Payment")
+        await self._run(lambda g: g.pay(loan.id, amount), "Payment", loan.id, write=True)
 
     def action_refund(self) -> None:
         """Ask how much to refund, then refund it."""
@@ -171,19 +190,27 @@ class LoanScreen(SimScreen):
         self.dialog_open = True
         self.app.push_screen(dialog, refund)
 
-    @work(exclusive=True, group="loan")
+    @work(group="loan")
     async def refund_loan(self, loan_id: str, amount: int) -> None:
         """Refund ``amount``."""
-        await self._run(lambda g: g.refund(loan_id, amount), "Refund")
+        await self._run(lambda g: g.refund(loan_id, amount), "Refund", loan_id, write=True)
 
-    @work(exclusive=True, group="loan")
+    @work(group="loan")
     async def action_advance_clock(self) -> None:
         """Move the sandbox clock a month on, then re-read the loan."""
         gateway = self.gateway
         if gateway is None:
             return
+        current = self.session.current_loan_id
         try:
-            when = await gateway.advance_clock(CLOCK_STEP_DAYS)
+            async with self.write_lock:
+                if current is not None:
+                    self.session.start_write(current)
+                try:
+                    when = await gateway.advance_clock(CLOCK_STEP_DAYS)
+                finally:
+                    if current is not None:
+                        self.session.finish_write(current, None)
         except FeatureUnavailable as exc:
             self.clock_unavailable = True
             self.notify(str(exc), title="Clock", severity="warning")
@@ -197,4 +224,4 @@ class LoanScreen(SimScreen):
         )
         if self.session.loan is not None:
             loan_id = self.session.loan.id
-            await self._run(lambda g: g.loan(loan_id), "Refresh")
+            await self._run(lambda g: g.loan(loan_id), "Refresh", loan_id, write=False)

@@ -139,3 +139,20 @@ async def test_network_faults_fail_the_attempt_or_lose_the_answer() -> None:
         with pytest.raises(httpx.ReadError):
             await c.post("/v1/loans/loan_1/capture")
     assert served == ["/v1/loans/loan_1/capture"]
+
+
+async def test_a_retried_request_object_loses_the_last_attempts_fault() -> None:
+    seen: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get(FAULT_HEADER))
+        return httpx.Response(200, json={})
+
+    injector = FaultInjector(
+        httpx.MockTransport(answer), [Fault(mode="status=503", rate=1.0, via="sandbox")]
+    )
+    request = httpx.Request("POST", "http://x/v1/checkouts")
+    await injector.handle_async_request(request)
+    injector.faults = []
+    await injector.handle_async_request(request)
+    assert seen == ["status=503", None]
