@@ -35,6 +35,7 @@ log = logging.getLogger("mock_server.webhooks")
 MAX_ATTEMPTS: Final = 6
 MAX_BACKOFF: Final = timedelta(seconds=60)
 BATCH: Final = 20
+MAX_FAILURES: Final = 5  # consecutive database errors before the worker stops
 
 
 def sign(payload: bytes, secret: str, timestamp: int) -> str:
@@ -91,17 +92,21 @@ class WebhookDispatcher:
                 self._thread.start()
 
     def _run(self) -> None:
+        failures = 0
         while True:
             try:
                 if self.deliver_due():
+                    failures = 0
                     continue
                 wait = self._seconds_to_next()
-            except Exception:  # a worker must not die silently: log, pause, go on
-                log.exception("webhook dispatcher failed; retrying in 1s")
-                wait = 1.0
+                failures = 0
+            except Exception:  # never die silently: log, pause, retry; stop if it persists
+                failures += 1
+                log.exception("webhook dispatcher failed (%d in a row)", failures)
+                wait = None if failures >= MAX_FAILURES else 1.0
             with self._lock:
-                if wait is None and not self._wake.is_set():
-                    self._thread = None
+                if wait is None and (failures >= MAX_FAILURES or not self._wake.is_set()):
+                    self._thread = None  # the next commit that queues a delivery restarts it
                     return
                 self._wake.clear()
             self._wake.wait(timeout=min(wait if wait is not None else 1.0, 1.0))

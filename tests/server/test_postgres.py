@@ -82,7 +82,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 async def pg_client(postgres_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(db=postgres_url, seed=7))
+    app = create_app(Settings(db=postgres_url, seed=7, webhook_worker=False))
     try:
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": "Bearer sk_test_demo"}
