@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy sdk mock_server/domain mock_server/risk mock_server/rules mock_server/workflow
+	$(BIN)/mypy sdk mock_server merchant_sim benchmarks
 
 unit: $(STAMP)
 	$(BIN)/pytest
