@@ -1,13 +1,13 @@
 # Two commands do all set-up on a fresh machine: `make run` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench demo server scenarios clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "need python3.11 (or python3 >= 3.11) on PATH"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -16,7 +16,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/merchant-sim
+
+demo: $(STAMP)
 	$(BIN)/python -m mock_server.demo
+
+server: $(STAMP)
+	$(BIN)/mock-server
+
+scenarios: $(STAMP)
+	for f in merchant_sim/scenarios/*.yaml; do $(BIN)/merchant-sim run $$f || exit 1; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
