@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from typing import ClassVar
 
 from textual import work
@@ -20,8 +19,8 @@ from sdk.types.merchant import Merchant
 
 _APPLICATIONS = (
     ("Moonlight Jewels LLC", "5944", 1, 90_000_000),
-    ("Harbor Bikes Inc", "5940", 6, 4_000_000),
     ("QuickCash Electronics", "5732", 0, 250_000_000),
+    ("Harbor Bikes Inc", "5940", 6, 4_000_000),
 )
 
 
@@ -105,7 +104,8 @@ class LenderScreen(SimScreen):
         """Send a merchant application; risky ones land in onboarding review."""
         if self.gateway is None:
             return
-        name, mcc, years, volume = random.choice(_APPLICATIONS)
+        # Cycle through the sample applications: risky ones first, so review has work.
+        name, mcc, years, volume = _APPLICATIONS[len(self.session.merchants) % len(_APPLICATIONS)]
         slug = name.split()[0].lower()
         application = {
             "legal_name": name,

@@ -166,3 +166,21 @@ async def test_store_fits_80_by_24(svg_text: SvgText) -> None:
         assert "Catalog" in text and "Cart" in text
         assert "Checkout" in text
         assert "embedded sandbox" in text
+
+
+async def test_onboarding_application_is_approved_from_the_lender_desk(svg_text: SvgText) -> None:
+    app = MerchantSimApp(_embedded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("f3")
+        await _settle(pilot)
+        await pilot.press("o")
+        await _settle(pilot)
+        (merchant,) = app.session.merchants.values()
+        assert str(merchant.status) == "pending_review"
+        assert "HIGH_VOLUME_YOUNG_BUSINESS" in svg_text(app.export_screenshot())
+        app.screen.query_one("#onboarding").focus()
+        await pilot.press("a")
+        await _settle(pilot)
+        assert str(app.session.merchants[merchant.id].status) == "active"
+        assert "active" in svg_text(app.export_screenshot())
