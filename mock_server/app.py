@@ -66,12 +66,20 @@ def build_sandbox(settings: Settings) -> Sandbox:
 
 
 def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = None) -> FastAPI:
-    """The lending sandbox's ASGI app (seeded on creation; no lifespan needed)."""
+    """The lending sandbox's ASGI app (seeded on creation; no lifespan needed).
+
+    Whoever drives it without a lifespan calls `app.state.sandbox.close()` when done, so its
+    background webhook worker stops.
+    """
     sandbox = sandbox or build_sandbox(settings or Settings())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if sandbox.dispatcher is not None:
+            sandbox.dispatcher.start()  # after a previous shutdown stopped it
         yield  # start-up work is done above, so in-process use needs no lifespan
+        if sandbox.dispatcher is not None:
+            sandbox.dispatcher.stop()  # no worker outlives the server
         if not sandbox.db.in_memory:  # an in-memory database lives as long as its connection
             sandbox.db.dispose()  # pooled connections reopen on demand if the app serves again
 

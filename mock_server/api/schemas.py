@@ -25,6 +25,7 @@ __all__ = [
     "CustomerList",
     "Decision",
     "DeletedObject",
+    "DeliveryAttempt",
     "Email",
     "Event",
     "EventList",
@@ -48,6 +49,8 @@ __all__ = [
     "ScheduleEntry",
     "StrictBody",
     "Text",
+    "WebhookDelivery",
+    "WebhookDeliveryList",
     "WebhookEndpoint",
     "WebhookEndpointList",
 ]
@@ -347,7 +350,30 @@ class WebhookEndpoint(ObjectBase):
     url: str
     enabled_events: list[str]
     status: Literal["enabled", "disabled"]
+    disabled_reason: str | None = None
     secret: str | None = None
+
+
+class DeliveryAttempt(BaseModel):
+    """One try at delivering an event: when, the receiver's status (None when unreachable)."""
+
+    at: datetime
+    status_code: int | None
+    error: str | None
+    latency_ms: int | None
+
+
+class WebhookDelivery(BaseModel):
+    """One event on its way to one endpoint, with every attempt so far."""
+
+    id: str
+    object: Literal["webhook_delivery"] = "webhook_delivery"
+    endpoint: str
+    event: str
+    status: Literal["pending", "succeeded", "failed", "canceled"]
+    attempt_count: int
+    next_attempt_at: datetime | None
+    attempts: list[DeliveryAttempt]
 
 
 class DeletedObject(BaseModel):
@@ -403,3 +429,7 @@ class PersonaList(ListObject[Persona]):
 
 class WebhookEndpointList(ListObject[WebhookEndpoint]):
     """A page of webhook endpoints, newest first."""
+
+
+class WebhookDeliveryList(ListObject[WebhookDelivery]):
+    """A page of an endpoint's deliveries, newest first."""

@@ -7,7 +7,12 @@ from fastapi import APIRouter
 from mock_server.api.bodies import WebhookEndpointCreate
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import DeletedObject, WebhookEndpoint, WebhookEndpointList
+from mock_server.api.schemas import (
+    DeletedObject,
+    WebhookDeliveryList,
+    WebhookEndpoint,
+    WebhookEndpointList,
+)
 from mock_server.services import webhooks
 
 __all__ = ["router"]
@@ -29,6 +34,23 @@ def list_(sandbox: SandboxDep, caller: CallerDep, page: PageDep) -> WebhookEndpo
     """The merchant's endpoints, newest first (without secrets)."""
     data, has_more = webhooks.list_endpoints(sandbox, caller, page.limit, page.starting_after)
     return WebhookEndpointList.model_validate({"data": data, "has_more": has_more})
+
+
+@router.get("/{endpoint_id}", operation_id="webhook-endpoints-retrieve")
+def retrieve(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> WebhookEndpoint:
+    """One endpoint: its status, and why it was disabled if it was."""
+    return WebhookEndpoint.model_validate(webhooks.get_endpoint(sandbox, caller, endpoint_id))
+
+
+@router.get("/{endpoint_id}/deliveries", operation_id="webhook-endpoints-deliveries")
+def deliveries(
+    endpoint_id: str, sandbox: SandboxDep, caller: CallerDep, page: PageDep
+) -> WebhookDeliveryList:
+    """The endpoint's deliveries, newest first, with each attempt's status and latency."""
+    data, has_more = webhooks.list_deliveries(
+        sandbox, caller, endpoint_id, page.limit, page.starting_after
+    )
+    return WebhookDeliveryList.model_validate({"data": data, "has_more": has_more})
 
 
 @router.delete("/{endpoint_id}", operation_id="webhook-endpoints-delete")

@@ -66,6 +66,14 @@ class Dispatcher(Protocol):
         """Release resources."""
         ...
 
+    def start(self) -> None:
+        """Run again after a stop."""
+        ...
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop any background worker and release resources."""
+        ...
+
 
 @dataclass(slots=True)
 class Sandbox:
@@ -82,6 +90,12 @@ class Sandbox:
     def __post_init__(self) -> None:
         for definition in self.workflows.values():
             self.workflow_versions[(definition.id, definition.version)] = definition
+
+    def close(self) -> None:
+        """Stop background workers and close pooled connections (the sandbox is done)."""
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+        self.db.dispose()
 
     def policy(self, name: str) -> Policy:
         """A shipped policy, loaded and compiled on first use."""

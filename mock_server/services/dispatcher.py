@@ -1,8 +1,14 @@
 """Webhook delivery: at-least-once, signed, retried with backoff, every attempt recorded.
 
 A daemon thread runs only while deliveries are pending: a commit that queued deliveries wakes it
-(through the database's after-commit hook), and it stops once nothing is left to retry. HTTP calls
-happen outside any transaction, so a slow receiver never holds the database.
+(through the database's after-commit hook), and it stops once nothing is left to retry, or for good
+when the sandbox is closed (`stop()`). HTTP calls happen outside any transaction, so a slow
+receiver never holds the database.
+
+Retry schedule: up to `MAX_ATTEMPTS` (6) attempts, the n-th retry `2**(n-1)` seconds after the
+previous attempt (1, 2, 4, 8, 16 s). A delivery that fails every attempt disables its endpoint:
+the endpoint's other pending deliveries are canceled and a `webhook_endpoint.disabled` event says
+why (it reaches the merchant's other endpoints that want it).
 """
 
 from __future__ import annotations
@@ -21,10 +27,10 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mock_server.services.clock import WallClock, utc_now
-from mock_server.services.events import event_object
+from mock_server.services.clock import WallClock, merchant_now, utc_now
+from mock_server.services.events import event_object, record_event
 from mock_server.services.presenters import iso
-from mock_server.services.webhooks import PENDING_FLAG
+from mock_server.services.webhooks import PENDING_FLAG, disable_endpoint
 from mock_server.storage import Database
 from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
 
@@ -69,10 +75,12 @@ class WebhookDispatcher:
         self.mode = mode
         self.wall = wall
         self.background = background
+        self._transport, self._timeout = transport, timeout
         self._http = httpx.Client(transport=transport, timeout=timeout)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def after_commit(self, session: Session) -> None:
         """Database hook: wake up when the commit queued deliveries."""
@@ -84,6 +92,8 @@ class WebhookDispatcher:
         if not self.background:
             return
         with self._lock:
+            if self._stopped:
+                return
             self._wake.set()
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -91,9 +101,33 @@ class WebhookDispatcher:
                 )
                 self._thread.start()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the worker for good (it finishes the attempt in flight) and release the client."""
+        with self._lock:
+            self._stopped = True
+            thread = self._thread
+            self._wake.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        self._http.close()
+
+    def start(self) -> None:
+        """Undo `stop()` (an app served again after its shutdown) and deliver what is due."""
+        with self._lock:
+            if self._stopped:
+                self._stopped = False
+                self._http = httpx.Client(transport=self._transport, timeout=self._timeout)
+        self.wake()
+
+    @property
+    def running(self) -> bool:
+        """Whether a worker thread is alive."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
     def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._stopped:
             try:
                 if self.deliver_due():
                     failures = 0
@@ -105,11 +139,15 @@ class WebhookDispatcher:
                 log.exception("webhook dispatcher failed (%d in a row)", failures)
                 wait = None if failures >= MAX_FAILURES else 1.0
             with self._lock:
+                if self._stopped:
+                    break
                 if wait is None and (failures >= MAX_FAILURES or not self._wake.is_set()):
                     self._thread = None  # the next commit that queues a delivery restarts it
                     return
                 self._wake.clear()
             self._wake.wait(timeout=min(wait if wait is not None else 1.0, 1.0))
+        with self._lock:
+            self._thread = None
 
     def _seconds_to_next(self) -> float | None:
         with self.db.reader() as session:
@@ -127,6 +165,8 @@ class WebhookDispatcher:
         jobs = self._due_jobs()
         ordered = list(reversed(jobs)) if self.mode == "reorder" else jobs
         for job in ordered:
+            if self._stopped:
+                break
             if self.mode == "duplicate":
                 self._post(job)  # an extra copy: receivers must handle each event once
             self._attempt(job)
@@ -150,35 +190,41 @@ class WebhookDispatcher:
                 for delivery, endpoint, event in session.execute(query)
             ]
 
-    def _post(self, job: _Job) -> tuple[int | None, str | None]:
+    def _post(self, job: _Job) -> tuple[int | None, str | None, int]:
         headers = {
             "Content-Type": "application/json",
             "Installo-Signature": sign(job.payload, job.secret, int(time.time())),
             "User-Agent": "Installo-Sandbox-Webhooks/1",
         }
+        started = time.perf_counter()
         try:
             response = self._http.post(job.url, content=job.payload, headers=headers)
         except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: {exc}"
-        return response.status_code, None
+            return None, f"{type(exc).__name__}: {exc}", _elapsed_ms(started)
+        return response.status_code, None, _elapsed_ms(started)
 
     def _attempt(self, job: _Job) -> None:
         started = self.wall()
-        status, error = self._post(job)
-        self._record(job.seq, started, status, error)
+        status, error, latency_ms = self._post(job)
+        self._record(job.seq, started, status, error, latency_ms)
 
-    def _record(self, seq: int, at: datetime, status: int | None, error: str | None) -> None:
+    def _record(
+        self, seq: int, at: datetime, status: int | None, error: str | None, latency_ms: int
+    ) -> None:
         with self.db.transaction() as session:
             delivery = session.get(WebhookDeliveryRow, seq)
             if delivery is None or delivery.status != "pending":
                 return
-            attempt = {"at": iso(at), "status_code": status, "error": error}
+            attempt = {
+                "at": iso(at), "status_code": status, "error": error, "latency_ms": latency_ms
+            }  # fmt: skip
             delivery.attempts = [*delivery.attempts, attempt]
             if status is not None and 200 <= status < 300:
                 delivery.status = "succeeded"
             elif len(delivery.attempts) >= MAX_ATTEMPTS:
                 delivery.status = "failed"
                 log.warning("webhook delivery %d failed after %d attempts", seq, MAX_ATTEMPTS)
+                self._disable(session, delivery)
             else:
                 backoff = timedelta(seconds=2 ** (len(delivery.attempts) - 1))
                 delivery.next_attempt_at = self.wall() + min(backoff, MAX_BACKOFF)
@@ -186,6 +232,19 @@ class WebhookDispatcher:
     def close(self) -> None:
         """Release the HTTP client."""
         self._http.close()
+
+    def _disable(self, session: Session, delivery: WebhookDeliveryRow) -> None:
+        reason = f"delivery of {delivery.event_id} failed {MAX_ATTEMPTS} attempts"
+        found = disable_endpoint(session, delivery.endpoint_id, reason)
+        if found is None:
+            return
+        caller, obj = found
+        now = merchant_now(session, caller.merchant.id, self.wall)
+        record_event(session, caller, "webhook_endpoint.disabled", obj, now)
+
+
+def _elapsed_ms(started: float) -> int:
+    return max(0, round((time.perf_counter() - started) * 1000))
 
 
 def _payload(event: EventRow) -> bytes:

@@ -12,18 +12,27 @@ from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
 from mock_server.services.clock import merchant_now, utc_now
-from mock_server.services.context import Caller, Sandbox
+from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import InvalidRequest, NotFound
 from mock_server.services.presenters import iso
-from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
+from mock_server.storage.models import (
+    EventRow,
+    MerchantRow,
+    WebhookDeliveryRow,
+    WebhookEndpointRow,
+)
 
 __all__ = [
     "ALL_EVENTS",
     "PENDING_FLAG",
     "create_endpoint",
     "delete_endpoint",
+    "delivery_object",
+    "disable_endpoint",
     "endpoint_object",
     "enqueue_deliveries",
+    "get_endpoint",
+    "list_deliveries",
     "list_endpoints",
 ]
 
@@ -42,7 +51,31 @@ def endpoint_object(row: WebhookEndpointRow, *, with_secret: bool = False) -> di
         "url": row.url,
         "enabled_events": list(row.enabled_events),
         "status": row.status,
+        "disabled_reason": row.disabled_reason,
         "secret": row.secret if with_secret else None,
+    }
+
+
+def delivery_object(row: WebhookDeliveryRow) -> dict[str, Any]:
+    """A delivery of one event to one endpoint, with every attempt made so far."""
+    attempts = [
+        {
+            "at": a["at"],
+            "status_code": a.get("status_code"),
+            "error": a.get("error"),
+            "latency_ms": a.get("latency_ms"),
+        }
+        for a in row.attempts
+    ]
+    return {
+        "id": f"whd_{row.seq}",
+        "object": "webhook_delivery",
+        "endpoint": row.endpoint_id,
+        "event": row.event_id,
+        "status": row.status,
+        "attempt_count": len(attempts),
+        "next_attempt_at": iso(row.next_attempt_at) if row.status == "pending" else None,
+        "attempts": attempts,
     }
 
 
@@ -67,6 +100,65 @@ def create_endpoint(
         )
         session.add(row)
         return endpoint_object(row, with_secret=True)
+
+
+def _own_endpoint(session: Session, caller: Caller, endpoint_id: str) -> WebhookEndpointRow:
+    row = session.scalars(
+        select(WebhookEndpointRow).where(
+            WebhookEndpointRow.id == endpoint_id,
+            WebhookEndpointRow.merchant_id == caller.merchant.id,
+        )
+    ).first()
+    if row is None:
+        raise NotFound("webhook_endpoint", endpoint_id, param="id")
+    return row
+
+
+def get_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
+    """One of the merchant's endpoints (without its secret)."""
+    with sandbox.db.reader() as session:
+        return endpoint_object(_own_endpoint(session, caller, endpoint_id))
+
+
+def list_deliveries(
+    sandbox: Sandbox, caller: Caller, endpoint_id: str, limit: int, starting_after: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The endpoint's deliveries, newest first, each with its attempts (status, latency)."""
+    with sandbox.db.reader() as session:
+        endpoint = _own_endpoint(session, caller, endpoint_id)
+        query = (
+            select(WebhookDeliveryRow)
+            .where(WebhookDeliveryRow.endpoint_id == endpoint.id)
+            .order_by(WebhookDeliveryRow.seq.desc())
+            .limit(limit + 1)
+        )
+        if starting_after is not None:
+            seq = starting_after.removeprefix("whd_")
+            if not seq.isdigit():
+                raise NotFound("webhook_delivery", starting_after, param="starting_after")
+            query = query.where(WebhookDeliveryRow.seq < int(seq))
+        rows = list(session.scalars(query))
+        return [delivery_object(r) for r in rows[:limit]], len(rows) > limit
+
+
+def disable_endpoint(
+    session: Session, endpoint_id: str, reason: str
+) -> tuple[Caller, dict[str, Any]] | None:
+    """Disable an endpoint that keeps failing and cancel its pending deliveries; answer its
+    merchant (for the event) and the endpoint as it is now, or None when already disabled."""
+    row = session.scalars(
+        select(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id)
+    ).first()
+    if row is None or row.status != "enabled":
+        return None
+    row.status, row.disabled_reason = "disabled", reason
+    pending = select(WebhookDeliveryRow).where(
+        WebhookDeliveryRow.endpoint_id == row.id, WebhookDeliveryRow.status == "pending"
+    )
+    for delivery in session.scalars(pending):
+        delivery.status = "canceled"
+    merchant = session.scalars(select(MerchantRow).where(MerchantRow.id == row.merchant_id)).one()
+    return Caller(MerchantAccount.from_row(merchant)), endpoint_object(row)
 
 
 def _rows(session: Session, merchant_id: str) -> list[WebhookEndpointRow]:
@@ -95,14 +187,7 @@ def list_endpoints(
 def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
     """Unsubscribe; deliveries still pending for it are dropped."""
     with sandbox.db.transaction() as session:
-        row = session.scalars(
-            select(WebhookEndpointRow).where(
-                WebhookEndpointRow.id == endpoint_id,
-                WebhookEndpointRow.merchant_id == caller.merchant.id,
-            )
-        ).first()
-        if row is None:
-            raise NotFound("webhook_endpoint", endpoint_id, param="id")
+        row = _own_endpoint(session, caller, endpoint_id)
         pending = select(WebhookDeliveryRow).where(
             WebhookDeliveryRow.endpoint_id == row.id, WebhookDeliveryRow.status == "pending"
         )

@@ -79,6 +79,7 @@ class MerchantRow(Base):
     workflow: Mapped[str] = mapped_column(String(64))
     mdr_bps: Mapped[int]
     review_reasons: Mapped[list[Any]]
+    display_name: Mapped[str | None] = mapped_column(String(200), default=None)
     application: Mapped[dict[str, Any]]
 
 
@@ -247,6 +248,7 @@ class WebhookEndpointRow(Base):
     enabled_events: Mapped[list[Any]]
     status: Mapped[str] = mapped_column(String(20))
     secret: Mapped[str] = mapped_column(String(80))
+    disabled_reason: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class WebhookDeliveryRow(Base):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -93,10 +94,36 @@ def settings() -> Settings:
     return Settings(db="sqlite://", seed=7, webhook_worker=False)
 
 
+AppFactory = Callable[..., FastAPI]
+
+
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def make_app() -> Iterator[AppFactory]:
+    """Build sandbox apps for a test; each is closed (its webhook worker stopped) afterwards."""
+    made: list[FastAPI] = []
+
+    def build(settings: Settings | None = None, **overrides: Any) -> FastAPI:
+        app = create_app(settings or Settings(**overrides))
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        app.state.sandbox.close()
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test() -> Iterator[None]:
+    """Fail a test that leaves a webhook worker thread running after its teardown."""
+    yield
+    alive = [t.name for t in threading.enumerate() if t.name == "installo-webhooks"]
+    assert alive == [], "a webhook worker outlived its test"
+
+
+@pytest.fixture
+def app(settings: Settings, make_app: AppFactory) -> FastAPI:
     """A fresh sandbox app."""
-    return create_app(settings)
+    return make_app(settings)
 
 
 @pytest.fixture

@@ -139,4 +139,4 @@ async def test_uploaded_versions_survive_a_restart(tmp_path: Path, kit: Any) -> 
                 await c.put("/v1/admin/policies/consumer_credit", json=body, headers=headers)
             else:
                 assert credit["version"] == 2
-        app.state.sandbox.db.dispose()
+        app.state.sandbox.close()

@@ -9,8 +9,6 @@ import pytest
 from fastapi import FastAPI
 
 from mock_server.api.faults import FaultSpec, SimulatedConnectionReset, parse_faults
-from mock_server.app import create_app
-from mock_server.settings import Settings
 from mock_server.storage.models import CheckoutRow
 
 
@@ -89,8 +87,10 @@ async def test_reset_after_commit_is_recovered_by_retrying_with_the_same_key(
     assert await checkout_count(client) == 1
 
 
-async def test_chaos_rate_one_answers_every_v1_request_503_but_not_healthz(kit: Any) -> None:
-    app = create_app(Settings(chaos_rate=1.0, webhook_worker=False))
+async def test_chaos_rate_one_answers_every_v1_request_503_but_not_healthz(
+    kit: Any, make_app: Any
+) -> None:
+    app = make_app(chaos_rate=1.0, webhook_worker=False)
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": "Bearer sk_test_demo"}
     async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:

@@ -8,8 +8,6 @@ import httpx
 import pytest
 
 from mock_server.__main__ import settings_from_args
-from mock_server.app import create_app
-from mock_server.settings import Settings
 
 APPLICATION = {
     "legal_name": "Fabrikam Home Goods Inc",
@@ -144,8 +142,8 @@ def test_cli_flags_override_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings_from_args([]).host == "127.0.0.1"
 
 
-async def test_demo_key_is_overridable() -> None:
-    app = create_app(Settings(demo_secret_key="sk_test_custom_key"))
+async def test_demo_key_is_overridable(make_app: Any) -> None:
+    app = make_app(demo_secret_key="sk_test_custom_key")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         custom = await c.get(

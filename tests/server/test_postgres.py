@@ -91,7 +91,7 @@ async def pg_client(postgres_url: str) -> AsyncIterator[httpx.AsyncClient]:
         ) as client:
             yield client
     finally:
-        app.state.sandbox.db.dispose()
+        app.state.sandbox.close()
 
 
 async def test_whole_flow_on_postgres(pg_client: httpx.AsyncClient, kit: Any) -> None:

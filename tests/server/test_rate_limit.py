@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from mock_server.api.rate_limit import TokenBucket
-from mock_server.app import create_app
-from mock_server.settings import Settings
 
 
 class Ticks:
@@ -26,8 +26,8 @@ def test_bucket_allows_a_burst_then_refills_at_the_rate() -> None:
     assert bucket.take() == 0.0
 
 
-async def test_over_the_limit_is_429_per_key_and_healthz_is_never_limited() -> None:
-    app = create_app(Settings(rate_limit=2, webhook_worker=False))
+async def test_over_the_limit_is_429_per_key_and_healthz_is_never_limited(make_app: Any) -> None:
+    app = make_app(rate_limit=2, webhook_worker=False)
     transport = httpx.ASGITransport(app=app)
     demo = {"Authorization": "Bearer sk_test_demo"}
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:

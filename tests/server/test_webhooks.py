@@ -14,10 +14,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from mock_server.app import create_app
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import MAX_ATTEMPTS, WebhookDispatcher
-from mock_server.settings import Settings
 from mock_server.storage.models import WebhookDeliveryRow
 from sdk.webhooks import verify_signature
 
@@ -200,8 +198,10 @@ def receiver() -> Any:
     server.server_close()
 
 
-async def test_background_worker_delivers_after_commit(receiver: str, kit: Any) -> None:
-    app: FastAPI = create_app(Settings(db="sqlite://", webhook_worker=True))
+async def test_background_worker_delivers_after_commit(
+    receiver: str, kit: Any, make_app: Any
+) -> None:
+    app: FastAPI = make_app(db="sqlite://", webhook_worker=True)
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": "Bearer sk_test_demo"}
     async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
