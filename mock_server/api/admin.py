@@ -19,7 +19,7 @@ from mock_server.api.admin_schemas import (
     Workflow,
     WorkflowList,
 )
-from mock_server.api.bodies import MerchantDecision, ReviewDecision
+from mock_server.api.bodies import MerchantDecision, ReviewApproval, ReviewDecision
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
 from mock_server.api.schemas import Merchant
@@ -57,22 +57,25 @@ def list_reviews(
     page: PageDep,
     status: Literal["pending", "approved", "declined", "expired"] | None = None,
 ) -> ReviewList:
-    """The manual review queue across merchants, newest first."""
+    """The manual review queue across merchants, oldest first, each with the application, a
+    credit file summary, the score and the rules that fired."""
     data, has_more = reviews.list_reviews(sandbox, page.limit, page.starting_after, status)
     return ReviewList.model_validate({"data": data, "has_more": has_more})
 
 
 NoteBody = Annotated[ReviewDecision | None, Body()]
+ApprovalBody = Annotated[ReviewApproval | None, Body()]
 ReasonBody = Annotated[MerchantDecision | None, Body()]
 
 
 @router.post("/reviews/{review_id}/approve", operation_id="admin-reviews-approve")
 def approve(
-    review_id: str, sandbox: SandboxDep, request_id: AdminDep, body: NoteBody = None
+    review_id: str, sandbox: SandboxDep, request_id: AdminDep, body: ApprovalBody = None
 ) -> Review:
-    """Approve: the application runs on to agreement and authorization (a loan)."""
-    note = body.note if body else None
-    data = reviews.work_review(sandbox, review_id, "approve", request_id, note)
+    """Approve (optionally with a lower `credit_limit`, at least the cart's amount): the
+    application runs on to agreement and authorization (a loan)."""
+    note, limit = (body.note, body.credit_limit) if body else (None, None)
+    data = reviews.work_review(sandbox, review_id, "approve", request_id, note, limit)
     return Review.model_validate(data)
 
 
@@ -80,7 +83,7 @@ def approve(
 def decline(
     review_id: str, sandbox: SandboxDep, request_id: AdminDep, body: NoteBody = None
 ) -> Review:
-    """Decline: the checkout is declined with the review's reasons."""
+    """Decline with a reason (`note`): the checkout is declined with the review's reasons."""
     note = body.note if body else None
     data = reviews.work_review(sandbox, review_id, "decline", request_id, note)
     return Review.model_validate(data)

@@ -10,11 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from mock_server.api.schemas import ListObject, ObjectBase, StrictBody
 
 __all__ = [
+    "CreditSummary",
     "DryRunRequest",
     "Policy",
     "PolicyDryRun",
     "PolicyList",
     "Review",
+    "ReviewApplication",
     "ReviewList",
     "Workflow",
     "WorkflowList",
@@ -78,8 +80,34 @@ class PolicyDryRun(BaseModel):
     results: list[dict[str, Any]]
 
 
+class ReviewApplication(BaseModel):
+    """What was applied for: the cart's amount, the customer and the plan chosen."""
+
+    checkout: str
+    customer: str
+    amount: int
+    currency: str
+    plan: str | None
+    item_count: int
+    merchant_reference: str | None
+
+
+class CreditSummary(BaseModel):
+    """The latest credit report pulled for the applicant, in brief."""
+
+    bureau_score: int | None
+    pull_type: str | None
+    utilization_bps: int | None
+    delinquencies: int | None
+    public_records: int | None
+    frozen: bool | None
+    tradeline_count: int
+    inquiry_count: int
+    pulled_at: str | None
+
+
 class Review(ObjectBase):
-    """An application in the manual review queue."""
+    """An application in the manual review queue, with what an underwriter needs to decide."""
 
     object: Literal["review"] = "review"
     status: Literal["pending", "approved", "declined", "expired"]
@@ -88,7 +116,14 @@ class Review(ObjectBase):
     reason_codes: list[str]
     deadline: datetime | None
     decided_at: datetime | None
+    application: ReviewApplication | None = None
+    credit_summary: CreditSummary | None = None
+    score: int | None = None
+    credit_limit: int | None = None
+    policy_id: str | None = None
+    policy_version: int | None = None
+    rules_fired: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ReviewList(ListObject[Review]):
-    """A page of the review queue, newest first."""
+    """A page of the review queue, oldest first."""

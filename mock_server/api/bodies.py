@@ -33,6 +33,7 @@ __all__ = [
     "PlanSpec",
     "PrequalificationCreate",
     "RefundRequest",
+    "ReviewApproval",
     "ReviewDecision",
     "WebhookEndpointCreate",
 ]
@@ -119,10 +120,16 @@ class MerchantApplication(StrictBody):
 
 
 class MerchantUpdate(StrictBody):
-    """Settings a merchant may change: plans offered (ids or definitions) and workflow."""
+    """Settings a merchant may change: plans offered (ids or definitions), workflow, the name
+    customers see, and the discount rate (at least what its 0% promotions cost)."""
 
     plans: Annotated[list[str | PlanSpec], Field(min_length=1, max_length=20)] | None = None
     workflow: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    display_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    mdr_bps: Annotated[int, Field(strict=True, ge=0, le=10_000)] | None = None
 
 
 class PrequalificationCreate(StrictBody):
@@ -154,6 +161,13 @@ class ReviewDecision(StrictBody):
     """An underwriter's optional note on a review decision."""
 
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ReviewApproval(StrictBody):
+    """An underwriter's approval: an optional note and an optional lower credit limit."""
+
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    credit_limit: PositiveAmount | None = None
 
 
 class MerchantDecision(StrictBody):

@@ -30,9 +30,19 @@ def retrieve_me(sandbox: SandboxDep, caller: CallerDep) -> Merchant:
 
 @router.patch("/me", operation_id="merchants-update-me")
 def update_me(body: MerchantUpdate, sandbox: SandboxDep, caller: CallerDep) -> Merchant:
-    """Change the plans offered and the workflow loans follow."""
+    """Change the plans offered, the workflow loans follow, the display name and discount rate.
+
+    0% promotions are paid for through the discount rate: `mdr_bps` is at least 399 plus 40 for
+    each month of the longest 0% monthly plan beyond six (recomputed when plans change)."""
     plans = None
     if body.plans is not None:
         plans = [p if isinstance(p, str) else p.model_dump(exclude_none=True) for p in body.plans]
-    data = merchants.update_merchant(sandbox, caller, plans, body.workflow)
+    data = merchants.update_merchant(
+        sandbox,
+        caller,
+        plans,
+        body.workflow,
+        display_name=body.display_name,
+        mdr_bps=body.mdr_bps,
+    )
     return Merchant.model_validate(data)

@@ -272,6 +272,7 @@ class Merchant(ObjectBase):
     object: Literal["merchant"] = "merchant"
     status: Literal["active", "pending_review", "rejected", "suspended"]
     legal_name: str
+    display_name: str
     mcc: str
     country: str
     currency: str

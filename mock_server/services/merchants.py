@@ -24,17 +24,26 @@ from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
 __all__ = [
     "DEFAULT_MDR_BPS",
     "DEMO_MERCHANT_NAME",
+    "PROMOTION_FREE_MONTHS",
+    "PROMOTION_MONTH_BPS",
     "apply_for_merchant",
     "authenticate",
     "ensure_demo_merchant",
     "hash_key",
     "merchant_id_for_key",
     "read_merchant",
+    "required_mdr_bps",
     "settle_application",
     "update_merchant",
 ]
 
 DEFAULT_MDR_BPS = 399
+# 0% promotions are paid for by the merchant through its discount rate: the base rate covers
+# interest-free plans of up to PROMOTION_FREE_MONTHS months; each further month of the longest
+# 0% monthly plan adds PROMOTION_MONTH_BPS (a 0% 12-month plan: 399 + 6 * 40 = 639 bps).
+PROMOTION_FREE_MONTHS = 6
+PROMOTION_MONTH_BPS = 40
+MAX_MDR_BPS = 2_000
 DEMO_MERCHANT_NAME = "Installo Demo Store"
 _STATUS_BY_OUTCOME = {"approve": "active", "review": "pending_review", "decline": "rejected"}
 
@@ -124,19 +133,37 @@ def read_merchant(sandbox: Sandbox, caller: Caller) -> dict[str, Any]:
         return merchant_object(row)
 
 
+def required_mdr_bps(plans: Sequence[Mapping[str, Any]]) -> int:
+    """The lowest discount rate that pays for the 0% promotions among these plans."""
+    promo_months = [
+        int(p["term_count"])
+        for p in plans
+        if int(p["apr_bps"]) == 0 and p.get("interval", "month") == "month"
+    ]
+    extra = max([m - PROMOTION_FREE_MONTHS for m in promo_months], default=0)
+    return DEFAULT_MDR_BPS + max(0, extra) * PROMOTION_MONTH_BPS
+
+
 def update_merchant(
     sandbox: Sandbox,
     caller: Caller,
     plans: Sequence[Mapping[str, Any] | str] | None,
     workflow: str | None,
+    *,
+    display_name: str | None = None,
+    mdr_bps: int | None = None,
 ) -> dict[str, Any]:
-    """Change the plans the merchant offers and the workflow its loans follow."""
+    """Change the plans offered (0% promotions priced into the discount rate), the workflow
+    loans follow, and the name customers see."""
     with sandbox.db.transaction() as session:
         row = _merchant_row(session, caller.merchant.id)
         if row is None:
             raise NotFound("merchant", caller.merchant.id)
         if plans is not None:
             row.plans = _plans(plans)
+        row.mdr_bps = _discount_rate(row.plans, mdr_bps, row.mdr_bps, plans is not None)
+        if display_name is not None:
+            row.display_name = display_name.strip() or None
         if workflow is not None:
             workflow = workflow.removeprefix("wf_")
             if workflow not in sandbox.workflows:
@@ -148,6 +175,21 @@ def update_merchant(
         obj = merchant_object(row)
         record_event(session, caller, "merchant.updated", obj, sandbox.wall())
         return obj
+
+
+def _discount_rate(
+    plans: Sequence[Mapping[str, Any]], asked: int | None, current: int, plans_changed: bool
+) -> int:
+    required = required_mdr_bps(plans)
+    if asked is None:
+        return required if plans_changed else max(current, required)
+    if not required <= asked <= MAX_MDR_BPS:
+        raise InvalidRequest(
+            f"mdr_bps {asked} must be between {required} (what the 0% promotions offered cost) "
+            f"and {MAX_MDR_BPS}",
+            param="mdr_bps",
+        )
+    return asked
 
 
 def _plans(raw: Sequence[Mapping[str, Any] | str]) -> list[dict[str, Any]]:

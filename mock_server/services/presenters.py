@@ -44,6 +44,7 @@ def merchant_object(row: MerchantRow) -> dict[str, Any]:
         **_base("merchant", row.id, row.created),
         "status": row.status,
         "legal_name": row.legal_name,
+        "display_name": row.display_name or row.legal_name,
         "mcc": row.mcc,
         "country": row.country,
         "currency": row.currency,

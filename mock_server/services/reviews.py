@@ -22,10 +22,16 @@ from mock_server.services.confirmation import (
     underwriter_for,
 )
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
-from mock_server.services.errors import Conflict, NotFound
+from mock_server.services.errors import Conflict, InvalidRequest, NotFound
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, iso, loan_object
-from mock_server.storage.models import CheckoutRow, MerchantRow, ReviewRow, WorkflowInstanceRow
+from mock_server.storage.models import (
+    CheckoutRow,
+    CreditReportRow,
+    MerchantRow,
+    ReviewRow,
+    WorkflowInstanceRow,
+)
 from mock_server.workflow import WorkflowInstance, fire_timers, resume
 
 __all__ = ["ReviewOutcome", "list_reviews", "review_object", "work_review"]
@@ -34,9 +40,12 @@ ReviewOutcome = Literal["approve", "decline"]
 _REASONS = {"approve": "MANUAL_REVIEW_APPROVED", "decline": "MANUAL_REVIEW_DECLINED"}
 
 
-def review_object(row: ReviewRow) -> dict[str, Any]:
-    """A review in the API's shape."""
+def review_object(row: ReviewRow, session: Session | None = None) -> dict[str, Any]:
+    """A review in the API's shape; with a session, also what an underwriter needs to decide:
+    the application, a summary of the credit file, the score and the rules that fired."""
+    detail = _detail(session, row) if session is not None else {}
     return {
+        **detail,
         "id": row.id,
         "object": "review",
         "created": iso(row.created),
@@ -50,15 +59,61 @@ def review_object(row: ReviewRow) -> dict[str, Any]:
     }
 
 
+_CREDIT_SUMMARY = (
+    "bureau_score", "pull_type", "utilization_bps", "delinquencies", "public_records", "frozen"
+)  # fmt: skip
+
+
+def _credit_summary(session: Session, customer_id: str) -> dict[str, Any] | None:
+    report = session.scalars(
+        select(CreditReportRow)
+        .where(CreditReportRow.customer_id == customer_id)
+        .order_by(CreditReportRow.seq.desc())
+        .limit(1)
+    ).first()
+    if report is None:
+        return None
+    data = report.data
+    summary = {key: data.get(key) for key in _CREDIT_SUMMARY}
+    summary["tradeline_count"] = len(data.get("tradelines") or [])
+    summary["inquiry_count"] = len(data.get("inquiries") or [])
+    summary["pulled_at"] = data.get("pulled_at") or iso(report.created)
+    return summary
+
+
+def _detail(session: Session, row: ReviewRow) -> dict[str, Any]:
+    checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
+    decision = checkout.data.get("decision") or {}
+    offer_id = checkout.data.get("selected_offer")
+    offer = next((o for o in checkout.data["offers"] if o["id"] == offer_id), None)
+    return {
+        "application": {
+            "checkout": checkout.id,
+            "customer": checkout.customer_id,
+            "amount": checkout.amount,
+            "currency": checkout.currency,
+            "plan": offer["plan"] if offer else None,
+            "item_count": sum(int(i["quantity"]) for i in checkout.data["items"]),
+            "merchant_reference": checkout.data.get("merchant_reference"),
+        },
+        "credit_summary": _credit_summary(session, checkout.customer_id),
+        "score": decision.get("score"),
+        "credit_limit": decision.get("credit_limit"),
+        "policy_id": decision.get("policy_id"),
+        "policy_version": decision.get("policy_version"),
+        "rules_fired": list(decision.get("rules_fired") or []),
+    }
+
+
 def list_reviews(
     sandbox: Sandbox, limit: int, starting_after: str | None, status: str | None
 ) -> tuple[list[dict[str, Any]], bool]:
-    """The queue across merchants, newest first (overdue reviews are timed out first)."""
+    """The queue across merchants, oldest first (overdue reviews are timed out first)."""
     with sandbox.db.transaction() as session:
         overdue = session.scalars(select(ReviewRow).where(ReviewRow.status == "pending")).all()
         for row in overdue:
             _work(session, sandbox, row, None, None)
-        query = select(ReviewRow).order_by(ReviewRow.seq.desc()).limit(limit + 1)
+        query = select(ReviewRow).order_by(ReviewRow.seq).limit(limit + 1)
         if status:
             query = query.where(ReviewRow.status == status)
         if starting_after is not None:
@@ -67,9 +122,9 @@ def list_reviews(
             ).first()
             if cursor is None:
                 raise NotFound("review", starting_after, param="starting_after")
-            query = query.where(ReviewRow.seq < cursor.seq)
+            query = query.where(ReviewRow.seq > cursor.seq)
         rows = list(session.scalars(query))
-        return [review_object(r) for r in rows[:limit]], len(rows) > limit
+        return [review_object(r, session) for r in rows[:limit]], len(rows) > limit
 
 
 def work_review(
@@ -78,8 +133,10 @@ def work_review(
     outcome: ReviewOutcome,
     request_id: str | None,
     note: str | None = None,
+    credit_limit: int | None = None,
 ) -> dict[str, Any]:
-    """Approve or decline a pending review; 409 once it is decided or timed out."""
+    """Approve (optionally with a lower credit limit) or decline a pending review; 409 once it
+    is decided or timed out."""
     error: Conflict | None = None
     with sandbox.db.transaction() as session:
         row = session.scalars(
@@ -87,12 +144,29 @@ def work_review(
         ).first()
         if row is None:
             raise NotFound("review", review_id, param="id")
+        if row.status == "pending" and credit_limit is not None:
+            _set_limit(session, row, credit_limit)
         if row.status == "pending" and _work(session, sandbox, row, outcome, request_id, note):
-            return review_object(row)
+            return review_object(row, session)
         error = Conflict(
             f"review {row.id} is already {row.status}", code=f"review_already_{row.status}"
         )
     raise error
+
+
+def _set_limit(session: Session, row: ReviewRow, credit_limit: int) -> None:
+    """Lower the decision's credit limit; it must still cover the checkout's amount."""
+    checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
+    decision = dict(checkout.data.get("decision") or {})
+    current = decision.get("credit_limit")
+    if credit_limit < checkout.amount or (current is not None and credit_limit > current):
+        ceiling = f" and at most the decided {current}" if current is not None else ""
+        raise InvalidRequest(
+            f"credit_limit {credit_limit} must be at least the checkout's amount "
+            f"{checkout.amount}{ceiling} ({checkout.currency} minor units)",
+            param="credit_limit",
+        )
+    checkout.data = {**checkout.data, "decision": {**decision, "credit_limit": credit_limit}}
 
 
 def _work(

@@ -3,7 +3,20 @@ delinquency, expired authorizations and checkouts, overdue reviews; events as it
 
 Each loan is walked through the dates that matter between the old and the new sandbox date:
 installment due dates (on-time and partial payers pay then, defaulters fail), the day after each
-grace period (late fees and the delinquency ladder), late payers' payment days, and the new date.
+grace period (late fees and the delinquency ladder), late payers' payment days, the ladder's
+thresholds, and the new date.
+
+The schedule (behaviour is fixed per customer by persona tier and sandbox seed):
+- `on_time` pays each installment in full on its due date; `partial` pays half of what is owed;
+  `late` pays everything owed `LATE_PAYER_DAYS` (15) days after the due date; `default` never
+  pays (`loan.payment_failed` on each due date).
+- An installment unpaid past the grace period (10 days) draws one late fee (USD 7.00, capped at
+  25% of the captured amount) and the loan goes `late`.
+- 30 days past the oldest unpaid due date: `delinquent`; 120 days: `charged_off` (final).
+- A loan brought current returns to `active` (`loan.current`); the last payment closes it
+  (`loan.paid_off`). An authorization not captured within 30 days expires (`loan.expired`).
+- Advancing `to` the sandbox date itself changes nothing (an idempotent no-op); each day is
+  serviced once, so the same period is never charged twice.
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from mock_server.domain import InvalidTransition, Loan, LoanStatus
 from mock_server.domain.ledger import due_lines
+from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.checkouts import expire_if_due
@@ -26,6 +40,7 @@ from mock_server.services.errors import InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.presenters import iso, loan_object
 from mock_server.services.reviews import list_reviews
+from mock_server.services.webhooks import cache_endpoints
 from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow
 
 __all__ = ["LATE_PAYER_DAYS", "MAX_ADVANCE_DAYS", "LoanEvent", "advance", "service_loan"]
@@ -63,7 +78,13 @@ def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[tuple
     grace = loan.late_fee_policy.grace_days
     dates: list[tuple[date, int, str]] = [(end, 2, "assess")]
     for inst in loan.installments:
-        if not start < inst.due_date <= end or inst.unpaid == 0:
+        if inst.unpaid == 0 or inst.due_date > end:
+            continue
+        for threshold in (DELINQUENT_DAYS, CHARGE_OFF_DAYS):  # the ladder moves on its day
+            on = inst.due_date + timedelta(days=threshold)
+            if start < on <= end:
+                dates.append((on, 2, "assess"))
+        if inst.due_date <= start:
             continue
         dates.append((inst.due_date + timedelta(days=grace + 1), 2, "assess"))
         if behaviour == "late":
@@ -119,9 +140,11 @@ def _target(before: datetime, days: int | None, to: date | None) -> datetime:
         return before + timedelta(days=days)
     assert to is not None
     target = datetime.combine(to, before.timetz())
+    if target == before:
+        return before  # already there: nothing to do
     if not before < target <= before + timedelta(days=MAX_ADVANCE_DAYS):
         raise InvalidRequest(
-            f"to must be after the sandbox date {before.date().isoformat()} and within "
+            f"to must be on or after the sandbox date {before.date().isoformat()} and within "
             f"{MAX_ADVANCE_DAYS} days",
             param="to",
         )
@@ -149,6 +172,7 @@ def _service_loans(
     session: Session, sandbox: Sandbox, caller: Caller, start: date, target: datetime
 ) -> dict[str, int]:
     counts: dict[str, int] = {}
+    cache_endpoints(session)  # thousands of events, one endpoint lookup
     loans = session.scalars(
         select(LoanRow)
         .where(LoanRow.merchant_id == caller.merchant.id, LoanRow.status.in_(_OPEN))

@@ -24,7 +24,9 @@ from mock_server.storage.models import (
 
 __all__ = [
     "ALL_EVENTS",
+    "ENDPOINT_CACHE",
     "PENDING_FLAG",
+    "cache_endpoints",
     "create_endpoint",
     "delete_endpoint",
     "delivery_object",
@@ -39,6 +41,7 @@ __all__ = [
 ALL_EVENTS = "*"
 # Set on a session whose commit should wake the dispatcher.
 PENDING_FLAG = "webhook_deliveries_pending"
+ENDPOINT_CACHE = "webhook_endpoint_cache"
 
 
 def endpoint_object(row: WebhookEndpointRow, *, with_secret: bool = False) -> dict[str, Any]:
@@ -197,23 +200,40 @@ def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[
         return {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
 
 
+def cache_endpoints(session: Session) -> None:
+    """Let `enqueue_deliveries` read each merchant's endpoints once for the rest of this session
+    (for bulk work such as a clock advance, which changes no endpoint)."""
+    session.info[ENDPOINT_CACHE] = {}
+
+
+def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[str]]]:
+    cache: dict[str, list[tuple[str, list[str]]]] | None = session.info.get(ENDPOINT_CACHE)
+    if cache is not None and merchant_id in cache:
+        return cache[merchant_id]
+    found = [
+        (e.id, list(e.enabled_events))
+        for e in session.scalars(
+            select(WebhookEndpointRow).where(
+                WebhookEndpointRow.merchant_id == merchant_id,
+                WebhookEndpointRow.status == "enabled",
+            )
+        )
+    ]
+    if cache is not None:
+        cache[merchant_id] = found
+    return found
+
+
 def enqueue_deliveries(session: Session, event: EventRow, now: datetime | None = None) -> int:
     """Queue the event for each of the merchant's endpoints that wants it (same transaction)."""
-    endpoints = session.scalars(
-        select(WebhookEndpointRow).where(
-            WebhookEndpointRow.merchant_id == event.merchant_id,
-            WebhookEndpointRow.status == "enabled",
-        )
-    ).all()
     queued = 0
-    for endpoint in endpoints:
-        wanted = endpoint.enabled_events
+    for endpoint_id, wanted in _subscriptions(session, event.merchant_id):
         if ALL_EVENTS not in wanted and event.type not in wanted:
             continue
         session.add(
             WebhookDeliveryRow(
                 merchant_id=event.merchant_id,
-                endpoint_id=endpoint.id,
+                endpoint_id=endpoint_id,
                 event_id=event.id,
                 status="pending",
                 next_attempt_at=now or utc_now(),

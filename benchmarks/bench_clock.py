@@ -1,0 +1,152 @@
+"""Sandbox clock throughput: a year of servicing over thousands of loans, in loans*days per second.
+
+    .venv/bin/python -m benchmarks.bench_clock [--loans 2000] [--days 365]
+
+Builds an in-memory sandbox, authorizes and captures a few dozen loans through the API for
+personas of every tier (so every repayment behaviour is present), then copies those loans in the
+database up to `--loans`. Two paths service the same loans over the same days, side by side:
+
+- floor: the pure domain walk (`service_loan`) over the loans in memory, no database, no events;
+- server: `POST /v1/sandbox/clock/advance` (loads, walks, stores the loans and records every
+  event and its webhook deliveries in one transaction).
+
+Both must end with the same loan states; then each prints loans*days per second and the server's
+cost as a multiple of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from mock_server.app import create_app
+from mock_server.domain import Loan
+from mock_server.ids import new_id
+from mock_server.risk.identity import Identity
+from mock_server.risk.personas import person_for_identity
+from mock_server.services.context import Sandbox
+from mock_server.services.servicing import service_loan
+from mock_server.settings import Settings
+from mock_server.storage.models import CustomerRow, LoanRow
+
+AUTH = {"Authorization": "Bearer sk_test_demo"}
+IDENTITY_KEYS = ("name", "phone", "date_of_birth", "address", "national_id_last4", "locale")
+
+
+def seed_loans(client: TestClient, per_tier: int) -> int:
+    """Authorize and capture loans for `per_tier` personas of each tier; answer how many."""
+    people = client.get("/v1/sandbox/personas", params={"limit": 100}).json()["data"]
+    tiers: Counter[str] = Counter()
+    made = 0
+    for persona in people:
+        if tiers[persona["tier"]] >= per_tier:
+            continue
+        local, _, domain = persona["email"].partition("@")
+        customer = {key: persona[key] for key in IDENTITY_KEYS}
+        customer["email"] = f"{local}+approve@{domain}"
+        body = {
+            "items": [{"sku": "b1", "name": "Bench", "unit_amount": 60_000, "quantity": 1}],
+            "amount": 60_000,
+            "currency": "USD",
+            "customer": customer,
+        }
+        checkout = client.post("/v1/checkouts", json=body).json()
+        offer = next(o["id"] for o in checkout["offers"] if o["plan"] == "monthly_12")
+        confirmed = client.post(
+            f"/v1/checkouts/{checkout['id']}/confirm", json={"offer": offer, "consent": True}
+        ).json()
+        if confirmed["status"] != "approved":
+            continue
+        client.post(f"/v1/loans/{confirmed['loan']}/capture", json={})
+        tiers[persona["tier"]] += 1
+        made += 1
+    return made
+
+
+def copy_loans(sandbox: Sandbox, target: int) -> None:
+    """Copy the stored loans (new ids, same customers) until there are `target` of them."""
+    with sandbox.db.transaction() as session:
+        originals = list(session.scalars(select(LoanRow).order_by(LoanRow.seq)))
+        count = len(originals)
+        while count < target:
+            row = originals[count % len(originals)]
+            loan_id = new_id("loan")
+            session.add(
+                LoanRow(
+                    id=loan_id,
+                    merchant_id=row.merchant_id,
+                    checkout_id=row.checkout_id,
+                    customer_id=row.customer_id,
+                    created=row.created,
+                    status=row.status,
+                    data={**row.data, "id": loan_id},
+                )
+            )
+            count += 1
+
+
+def floor(sandbox: Sandbox, start: date, days: int) -> tuple[float, Counter[str]]:
+    """The pure domain walk over every stored loan; answer seconds and the final states."""
+    with sandbox.db.reader() as session:
+        rows = [(r.customer_id, dict(r.data)) for r in session.scalars(select(LoanRow))]
+        customers = {r.id: dict(r.data) for r in session.scalars(select(CustomerRow))}
+    seed = sandbox.settings.seed
+    behaviour = {
+        cid: person_for_identity(seed, Identity.from_dict(data)).behaviour
+        for cid, data in customers.items()
+    }
+    began = time.perf_counter()
+    states: Counter[str] = Counter()
+    for customer_id, data in rows:
+        loan = Loan.from_dict(data)
+        service_loan(loan, behaviour[customer_id], start, start + timedelta(days=days))
+        states[loan.status.value] += 1
+    return time.perf_counter() - began, states
+
+
+def server(client: TestClient, sandbox: Sandbox, days: int) -> tuple[float, Counter[str]]:
+    """One clock advance through the API; answer seconds and the final states."""
+    began = time.perf_counter()
+    response = client.post("/v1/sandbox/clock/advance", json={"days": days})
+    elapsed = time.perf_counter() - began
+    response.raise_for_status()
+    with sandbox.db.reader() as session:
+        states = Counter(str(r.status) for r in session.scalars(select(LoanRow)))
+    return elapsed, states
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the rates and their ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loans", type=int, default=2000)
+    parser.add_argument("--days", type=int, default=365)
+    args = parser.parse_args(argv)
+    app = create_app(Settings(db="sqlite://", seed=0, webhook_worker=False))
+    sandbox: Sandbox = app.state.sandbox
+    client = TestClient(app, headers=AUTH)
+    seeded = seed_loans(client, per_tier=8)
+    copy_loans(sandbox, args.loans)
+    today = date.fromisoformat(client.get("/v1/merchants/me").json()["created"][:10])
+    floor_seconds, floor_states = floor(sandbox, today, args.days)
+    server_seconds, server_states = server(client, sandbox, args.days)
+    sandbox.close()
+    if floor_states != server_states:
+        print(f"MISMATCH: floor {dict(floor_states)} != server {dict(server_states)}")
+        return 1
+    work = args.loans * args.days
+    details: dict[str, Any] = dict(sorted(server_states.items()))
+    print(f"{args.loans} loans ({seeded} through the API) over {args.days} days -> {details}")
+    print(f"floor  (domain walk, memory)   {work / floor_seconds:>14,.0f} loans*days/s")
+    print(f"server (clock advance, SQLite) {work / server_seconds:>14,.0f} loans*days/s")
+    print(f"server costs {server_seconds / floor_seconds:.1f}x the floor ({server_seconds:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
