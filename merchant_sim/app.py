@@ -22,6 +22,7 @@ from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
 from merchant_sim.screens.store import StoreScreen
 from merchant_sim.session import Session
+from merchant_sim.webhook_receiver import WebhookReceiver
 from sdk._exceptions import APIError
 
 if TYPE_CHECKING:
@@ -50,10 +51,14 @@ class MerchantSimApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, connect: Callable[[], SandboxConnection], *, demo: bool = False) -> None:
+    def __init__(
+        self, connect: Callable[[], SandboxConnection], *, demo: bool = False, webhooks: bool = True
+    ) -> None:
         super().__init__()
         self.connect = connect
         self.demo = demo
+        self.want_webhooks = webhooks
+        self.webhooks: WebhookReceiver | None = None
         self.session = Session()
         self.connection: SandboxConnection | None = None
         self.gateway: Gateway | None = None
@@ -84,14 +89,29 @@ class MerchantSimApp(App[None]):
             self.notify(f"Sandbox unavailable: {exc}", severity="error", timeout=10)
             return
         self.gateway = gateway
+        if self.want_webhooks:
+            await self.listen_for_webhooks(gateway)
         if self.session.identity is None and self.session.personas:
             self.session.identity = Identity.from_persona(self.session.personas[0])
         self.screen.post_message(SandboxReady())
         if self.demo:
             self.action_demo()
 
+    async def listen_for_webhooks(self, gateway: Gateway) -> None:
+        """Receive the sandbox's webhooks on a loopback port, verified with the endpoint secret."""
+        receiver = WebhookReceiver().start()
+        try:
+            receiver.secret = await gateway.subscribe_webhooks(receiver.url)
+        except (FeatureUnavailable, APIError) as exc:
+            receiver.stop()
+            self.notify(f"No webhooks: {exc}", severity="warning")
+            return
+        self.webhooks = receiver
+
     async def on_unmount(self) -> None:
-        """Close the client."""
+        """Close the client and the webhook receiver."""
+        if self.webhooks is not None:
+            self.webhooks.stop()
         if self.connection is not None:
             await self.connection.aclose()
 

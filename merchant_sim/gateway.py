@@ -167,3 +167,12 @@ class Gateway:
         merchants = self.client.admin.merchants
         action = merchants.approve if approve else merchants.reject
         return await _feature("Onboarding review", lambda: action(merchant_id))
+
+    async def subscribe_webhooks(self, url: str) -> str:
+        """Subscribe ``url`` to every event; answers the signing secret (shown only now)."""
+        endpoint = await _feature(
+            "Webhook endpoints", lambda: self.client.webhook_endpoints.create(url=url)
+        )
+        if not endpoint.secret:
+            raise FeatureUnavailable("Webhook signing secrets")
+        return endpoint.secret

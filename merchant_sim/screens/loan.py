@@ -94,7 +94,11 @@ class LoanScreen(SimScreen):
             events = await self.gateway.events(limit=30)
         except APIError:
             return
-        self.query_one(EventLog).add_events(events)
+        log = self.query_one(EventLog)
+        log.add_events(events)
+        receiver = self.sim.webhooks
+        for delivery in receiver.drain() if receiver is not None else []:
+            log.add_delivery(delivery)
 
     @work(exclusive=True, group="reload")
     async def reload_loan(self, loan_id: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from textual.widgets import RichLog
 
+from merchant_sim.webhook_receiver import Delivery
 from sdk.types.event import Event
 
 
@@ -26,6 +27,13 @@ class EventLog(RichLog):
             when = event.created.strftime("%H:%M:%S") if event.created else "--:--:--"
             self.write(f"[dim]{when}[/] [b]{event.type}[/] {obj.get('id', '')}")
         return len(fresh)
+
+    def add_delivery(self, delivery: Delivery) -> None:
+        """Log one webhook delivery, marked verified or refused."""
+        if delivery.verified:
+            self.write(f"[cyan]⇢ webhook[/] [green]✓[/] {delivery.event_type} {delivery.event_id}")
+        else:
+            self.write(f"[cyan]⇢ webhook[/] [red]✗ {delivery.problem}[/]")
 
     def add_note(self, text: str) -> None:
         """Log a line that is not an event (a webhook delivery, a notice)."""

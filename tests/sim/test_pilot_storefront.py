@@ -137,10 +137,19 @@ async def test_loan_capture_pay_refund_and_clock(svg_text: SvgText) -> None:
         assert refunded is not None and refunded.refunded_amount == 1000
         await pilot.press("m")
         await _settle(pilot)
+        # Webhooks arrive from the sandbox's delivery thread; give them a generous while.
+        screen = app.screen
+        assert isinstance(screen, LoanScreen)
+        for _ in range(600):
+            if "✓ loan.captured evt_" in svg_text(app.export_screenshot()):
+                break
+            screen.poll_events()
+            await pilot.pause(0.05)
         text = svg_text(app.export_screenshot())
         assert "clock advanced 30 days" in text or "not available on this sandbox yet" in text
         assert "loan.captured" in text
         assert refunded.id in text
+        assert "✓ loan.captured evt_" in text
 
 
 async def test_dashboard_counts_decisions(svg_text: SvgText) -> None:
