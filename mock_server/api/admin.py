@@ -23,7 +23,7 @@ from mock_server.api.bodies import MerchantDecision, ReviewApproval, ReviewDecis
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
 from mock_server.api.schemas import Merchant
-from mock_server.services import definitions, merchants, reviews
+from mock_server.services import definitions, dry_runs, merchants, reviews
 from mock_server.services.errors import Unauthenticated
 
 __all__ = ["AdminDep", "router"]
@@ -127,9 +127,43 @@ def put_policy(
 def dry_run_policy(
     policy_id: str, body: DryRunRequest, sandbox: SandboxDep, request_id: AdminDep
 ) -> PolicyDryRun:
-    """Evaluate the live policy over a batch of applications without going live."""
-    data = definitions.dry_run_policy(sandbox, policy_id, body.applications)
+    """Evaluate a proposed policy (or the live one) over the given, stored or generated
+    applications, against the live policy: approval rate, rule hits, decisions that change."""
+    data = dry_runs.dry_run_policy(
+        sandbox,
+        policy_id,
+        proposed=body.policy,
+        applications=body.applications,
+        source=body.source,
+        count=body.count,
+    )
     return PolicyDryRun.model_validate(data)
+
+
+@router.get("/policies/{policy_id}", operation_id="admin-policies-retrieve")
+def get_policy(policy_id: str, sandbox: SandboxDep, request_id: AdminDep) -> Policy:
+    """The live version of one policy."""
+    return Policy.model_validate(definitions.get_policy(sandbox, policy_id))
+
+
+@router.get("/policies/{policy_id}/versions", operation_id="admin-policies-versions")
+def policy_versions(policy_id: str, sandbox: SandboxDep, request_id: AdminDep) -> PolicyList:
+    """Every version of a policy, oldest first (the old ones stay readable)."""
+    data = definitions.list_policy_versions(sandbox, policy_id)
+    return PolicyList.model_validate({"data": data})
+
+
+@router.get("/workflows/{workflow_id}", operation_id="admin-workflows-retrieve")
+def get_workflow(workflow_id: str, sandbox: SandboxDep, request_id: AdminDep) -> Workflow:
+    """The live version of one loan process."""
+    return Workflow.model_validate(definitions.get_workflow(sandbox, workflow_id))
+
+
+@router.get("/workflows/{workflow_id}/versions", operation_id="admin-workflows-versions")
+def workflow_versions(workflow_id: str, sandbox: SandboxDep, request_id: AdminDep) -> WorkflowList:
+    """Every version of a loan process, oldest first."""
+    data = definitions.list_workflow_versions(sandbox, workflow_id)
+    return WorkflowList.model_validate({"data": data})
 
 
 @router.get("/workflows", operation_id="admin-workflows-list")

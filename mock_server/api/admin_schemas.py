@@ -63,9 +63,16 @@ class WorkflowList(BaseModel):
 
 
 class DryRunRequest(StrictBody):
-    """Applications (credit facts, as `docs/internals.md` lists them) to evaluate."""
+    """What to dry-run: a proposed policy (the live one when absent) over the applications given
+    (facts, as `docs/internals.md` lists them), the most recent stored applications, or a
+    generated batch of seeded personas; the answer compares it with the live policy."""
 
-    applications: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
+    policy: dict[str, Any] | None = None
+    applications: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)] | None = (
+        None
+    )
+    source: Literal["inline", "stored", "generated"] | None = None
+    count: Annotated[int, Field(strict=True, ge=1, le=1000)] = 200
 
 
 class PolicyDryRun(BaseModel):
@@ -74,9 +81,16 @@ class PolicyDryRun(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     object: Literal["policy_dry_run"] = "policy_dry_run"
+    source: Literal["inline", "stored", "generated"]
+    proposed: bool
     policy_id: str
     policy_version: int
     count: int
+    approval_rate_bps: int
+    rule_hits: dict[str, int]
+    baseline: dict[str, Any]
+    changed_count: int
+    changes: list[dict[str, Any]]
     results: list[dict[str, Any]]
 
 

@@ -7,23 +7,31 @@ waiting in review resumes on the definition it started with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 
-from mock_server.ids import new_id
-from mock_server.rules import Policy, PolicyError, dry_run, fields_for_kind, load_policy
+from mock_server.rules import Policy, PolicyError, fields_for_kind, load_policy, load_shipped_policy
 from mock_server.services.clock import utc_now
 from mock_server.services.context import Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
 from mock_server.services.underwriting import policy_public_id
 from mock_server.storage.models import DefinitionRow
-from mock_server.workflow import WorkflowDefinition, WorkflowError, load_definition
+from mock_server.workflow import (
+    SHIPPED_DEFINITIONS,
+    WorkflowDefinition,
+    WorkflowError,
+    load_definition,
+    load_shipped_definition,
+)
 
 __all__ = [
-    "dry_run_policy",
+    "get_policy",
+    "get_workflow",
     "list_policies",
+    "list_policy_versions",
+    "list_workflow_versions",
     "list_workflows",
     "load_stored_definitions",
     "policy_object",
@@ -151,20 +159,52 @@ def _store(sandbox: Sandbox, kind: str, name: str, version: int, data: dict[str,
         )
 
 
-def dry_run_policy(
-    sandbox: Sandbox, public_id: str, applications: Iterable[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """Evaluate the live policy over a batch of application facts, going live with nothing."""
-    name = _name(public_id, "pol_")
-    policy = _current_policy(sandbox, name)
+def get_policy(sandbox: Sandbox, public_id: str) -> dict[str, Any]:
+    """The live version of one policy."""
+    policy = _current_policy(sandbox, _name(public_id, "pol_"))
     if policy is None:
         raise NotFound("policy", public_id, param="id")
-    batch = [dict(app) for app in applications]
-    results: list[dict[str, Any]] = []
-    for facts in batch:
-        try:
-            results.append(policy.evaluate(facts).to_dict())
-        except Exception as exc:  # an application the policy cannot evaluate is reported
-            results.append({"error": str(exc)})
-    report = dry_run(policy, batch).to_dict()
-    return {"id": new_id("pol"), "object": "policy_dry_run", **report, "results": results}
+    return policy_object(policy)
+
+
+def get_workflow(sandbox: Sandbox, public_id: str) -> dict[str, Any]:
+    """The live version of one loan process."""
+    definition = sandbox.workflows.get(workflow_name(public_id))
+    if definition is None:
+        raise NotFound("workflow", public_id, param="id")
+    return workflow_object(definition)
+
+
+def _stored(sandbox: Sandbox, kind: str, name: str) -> list[dict[str, Any]]:
+    with sandbox.db.reader() as session:
+        query = (
+            select(DefinitionRow)
+            .where(DefinitionRow.kind == kind, DefinitionRow.name == name)
+            .order_by(DefinitionRow.seq)
+        )
+        return [dict(r.data) for r in session.scalars(query)]
+
+
+def list_policy_versions(sandbox: Sandbox, public_id: str) -> list[dict[str, Any]]:
+    """Every version of a policy, oldest first: the shipped one, then each upload."""
+    name = _name(public_id, "pol_")
+    versions: list[Policy] = []
+    if name in _SHIPPED_POLICIES:
+        versions.append(load_shipped_policy(name))
+    for data in _stored(sandbox, "policy", name):
+        versions.append(load_policy(data, fields=_fields(data)))
+    if not versions:
+        raise NotFound("policy", public_id, param="id")
+    return [policy_object(p) for p in versions]
+
+
+def list_workflow_versions(sandbox: Sandbox, public_id: str) -> list[dict[str, Any]]:
+    """Every version of a loan process, oldest first: the shipped one, then each upload."""
+    name = workflow_name(public_id)
+    versions: list[WorkflowDefinition] = []
+    if name in SHIPPED_DEFINITIONS:
+        versions.append(load_shipped_definition(name))
+    versions.extend(load_definition(data) for data in _stored(sandbox, "workflow", name))
+    if not versions:
+        raise NotFound("workflow", public_id, param="id")
+    return [workflow_object(d) for d in versions]

@@ -22,7 +22,7 @@ from mock_server.risk.fraud import VELOCITY_ATTRIBUTES, ApplicationRecord, Veloc
 from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
 from mock_server.rules import Decision, Outcome, Policy
-from mock_server.storage.models import CreditReportRow, VelocityRow
+from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import JSON, StepContext, StepHandler, StepResult
 
 __all__ = [
@@ -164,6 +164,14 @@ class Underwriter:
                 device_id=app.device_id,
             )
             self._store_report(self.assessment, now)
+            self.session.add(
+                ApplicationFactsRow(
+                    application_id=app.id,
+                    merchant_id=app.merchant_id,
+                    created=now,
+                    facts=self.assessment.facts,
+                )
+            )
         return self.assessment
 
     def _store_report(self, assessment: Assessment, now: datetime) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "ApiKeyRow",
+    "ApplicationFactsRow",
     "Base",
     "CheckoutRow",
     "ClockRow",
@@ -265,6 +266,17 @@ class WebhookDeliveryRow(Base):
     attempts: Mapped[list[Any]]
 
     __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),)
+
+
+class ApplicationFactsRow(Base):
+    """The facts a credit decision saw, kept so a proposed policy can be dry-run over them."""
+
+    __tablename__ = "application_facts"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(String(40))
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    facts: Mapped[dict[str, Any]]
 
 
 class DefinitionRow(Base):
