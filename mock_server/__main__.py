@@ -29,7 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--rate-limit", type=int, help="requests per second per key (0: off)")
     parser.add_argument(
-        "--chaos-rate", type=float, help="share of /v1 requests answered 503 at random (0-1)"
+        "--chaos",
+        "--chaos-rate",
+        dest="chaos_rate",
+        type=float,
+        metavar="RATE",
+        help="share of /v1 requests answered 503 at random, before anything runs (0-1)",
     )
     parser.add_argument(
         "--webhook-mode",
