@@ -11,7 +11,7 @@ from merchant_sim.runner.stats import RunStats, percentile
 from merchant_sim.screens._base import SimScreen
 
 REFRESH_SECONDS = 1.0
-_BAR = 24
+_BAR = 10
 
 
 def _bar(share: float, colour: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import RenderableType
-from rich.table import Table
+from rich.console import Group, RenderableType
+from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -26,25 +26,20 @@ def plan_title(offer: Offer) -> str:
 def disclosure(offer: Offer, currency: str) -> RenderableType:
     """The offer's disclosure box: payment, APR, finance charge, totals, first due date."""
     cur = offer.currency or currency
-    box = Table.grid(padding=(0, 2))
-    box.add_column(style="dim")
-    box.add_column(justify="right")
-    box.add_column(style="dim")
-    box.add_column(justify="right")
     per = "mo" if str(offer.interval) == "month" else "2 wk"
-    head = f"[b]{format_money(offer.installment_amount, cur)}/{per}[/b]  {plan_title(offer)}"
-    box.add_row(head, "", "", "")
-    box.add_row(
-        "APR", format_bps(offer.apr_bps), "Finance charge", format_money(offer.finance_charge, cur)
+    head = Text.assemble(
+        (f"{format_money(offer.installment_amount, cur)}/{per}", "bold"),
+        f"  {plan_title(offer)}  ",
+        (f"{format_bps(offer.apr_bps)} APR", "bold" if offer.apr_bps == 0 else ""),
     )
-    box.add_row(
-        "Amount financed",
-        format_money(offer.amount_financed, cur),
-        "Total of payments",
-        format_money(offer.total_of_payments, cur),
+    terms = Text(
+        f"Amount financed {format_money(offer.amount_financed, cur)} · "
+        f"Finance charge {format_money(offer.finance_charge, cur)} · "
+        f"Total of payments {format_money(offer.total_of_payments, cur)} · "
+        f"First due {offer.first_due_date.isoformat()}",
+        style="dim",
     )
-    box.add_row("First due", offer.first_due_date.isoformat(), "Payments", str(offer.term_count))
-    return box
+    return Group(head, terms)
 
 
 class OfferList(OptionList):

@@ -33,11 +33,11 @@ class WorkflowSteps(Static):
         """Redraw the steps."""
         table = Table.grid(padding=(0, 1))
         table.add_column(width=1)
-        table.add_column(min_width=13)
-        table.add_column(ratio=1)
-        table.add_column(justify="right")
+        table.add_column(min_width=13, no_wrap=True)
+        table.add_column(no_wrap=True, overflow="ellipsis", max_width=20)
+        table.add_column(justify="right", no_wrap=True)
         for step in steps:
-            timing = f"{step.ms:.0f} ms" if step.ms is not None else ""
+            timing = f"{step.ms:.0f}ms" if step.ms is not None else ""
             label = f"[b]{step.label}[/]" if step.state == "running" else step.label
             table.add_row(_ICONS.get(step.state, "?"), label, step.outcome, timing)
         self.update(table)

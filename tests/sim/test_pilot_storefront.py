@@ -64,7 +64,7 @@ async def test_approval_shows_offers_decision_and_credit_report(svg_text: SvgTex
         assert str(screen.checkout.status) == "approved"
         text = svg_text(app.export_screenshot())
         assert "APPROVED" in text
-        assert "APR" in text and "Total of payments" in text
+        assert "APR" in text and "Finance charge" in text and "First due" in text
         assert "Score" in text and "Utilization" in text
         assert app.session.stats.outcome_counts()["approved"] == 1
 
