@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("mock_server.app", reason="the sandbox server is not in this tree yet")
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from merchant_sim.app import MerchantSimApp
 from merchant_sim.connection import SandboxConnection
@@ -193,3 +193,30 @@ async def test_onboarding_application_is_approved_from_the_lender_desk(svg_text:
         await _settle(pilot)
         assert str(app.session.merchants[merchant.id].status) == "active"
         assert "active" in svg_text(app.export_screenshot())
+
+
+async def test_customer_picker_chooses_a_persona_or_a_tagged_custom_identity() -> None:
+    app = MerchantSimApp(_embedded, webhooks=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StoreScreen)
+        second = app.session.personas[1]
+        assert app.session.identity is not None
+        assert app.session.identity.email == second.email
+        assert app.session.identity.tier == second.tier
+        await pilot.press("c")
+        await pilot.pause()
+        picker = app.screen
+        picker.query_one("#tag", Select).value = "frozen"
+        picker.query_one("#custom-name", Input).value = "Ada Tester"
+        picker.query_one("#custom-email", Input).value = "ada@example.com"
+        picker.query_one("#custom-email", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.identity is not None
+        assert app.session.identity.email == "ada+frozen@example.com"
+        assert app.session.identity.magic_tag == "frozen"
