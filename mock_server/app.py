@@ -107,7 +107,11 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     # Outside idempotency, so an answer dropped after commit replays on retry.
-    app.add_middleware(FaultInjectionMiddleware, chaos_rate=sandbox.settings.chaos_rate)
+    app.add_middleware(
+        FaultInjectionMiddleware,
+        chaos_rate=sandbox.settings.chaos_rate,
+        seed=sandbox.settings.seed,  # the same seed, the same requests struck
+    )
     app.add_middleware(RateLimitMiddleware, rate=sandbox.settings.rate_limit)
     app.add_middleware(RequestContextMiddleware)
     return app

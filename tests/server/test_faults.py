@@ -107,3 +107,58 @@ async def test_chaos_rate_one_answers_every_v1_request_503_but_not_healthz(
 async def test_chaos_rate_zero_never_strikes(client: httpx.AsyncClient) -> None:
     statuses = {(await client.get("/v1/loans")).status_code for _ in range(20)}
     assert statuses == {200}
+
+
+async def state_counts(client: httpx.AsyncClient) -> tuple[int, int, int]:
+    """Checkouts, loans and events the merchant can see."""
+    sizes = []
+    for path in ("/v1/checkouts", "/v1/loans", "/v1/events"):
+        sizes.append(len((await client.get(path, params={"limit": 100})).json()["data"]))
+    return sizes[0], sizes[1], sizes[2]
+
+
+@pytest.mark.parametrize("value", ["status=503", "status=429", "reset", "latency_ms=5;status=503"])
+async def test_no_injected_fault_half_applies_a_confirm(
+    client: httpx.AsyncClient, checkout_for: Any, kit: Any, personas: list[Any], value: str
+) -> None:
+    customer = kit.persona_identity(personas[0], kit.tagged(personas[0], "approve"))
+    checkout = await checkout_for(customer)
+    offer = next(o["id"] for o in checkout["offers"] if o["plan"] == "monthly_12")
+    before = await state_counts(client)
+    path, body = f"/v1/checkouts/{checkout['id']}/confirm", {"offer": offer, "consent": True}
+    try:
+        response = await client.post(path, json=body, headers=fault(value, "confirm-1"))
+        assert response.status_code in (429, 503)
+    except SimulatedConnectionReset:
+        pass
+    assert await state_counts(client) == before
+    assert (await client.get(f"/v1/checkouts/{checkout['id']}")).json()["status"] == "open"
+    retried = await client.post(path, json=body, headers={"Idempotency-Key": "confirm-1"})
+    assert retried.json()["status"] == "approved"
+    assert "Idempotent-Replayed" not in retried.headers  # the faulted attempt stored nothing
+    checkouts, loans, _ = await state_counts(client)
+    assert (checkouts, loans) == (before[0], before[1] + 1)
+
+
+async def test_retrying_through_chaos_with_one_key_applies_each_request_once(
+    make_app: Any, kit: Any
+) -> None:
+    app = make_app(chaos_rate=0.5, webhook_worker=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://t", headers=kit.auth
+    ) as chaotic:
+        unavailable = 0
+        for n in range(12):
+            body = kit.cart(customer=kit.identity(f"buyer{n}@example.com"))
+            while True:
+                response = await chaotic.post(
+                    "/v1/checkouts", json=body, headers={"Idempotency-Key": f"order-{n}"}
+                )
+                if response.status_code != 503:
+                    break
+                unavailable += 1
+            assert response.status_code == 201, response.text
+    assert unavailable > 0  # chaos is seeded (seed 0 here) and strikes in these requests
+    with app.state.sandbox.db.reader() as session:
+        assert session.query(CheckoutRow).count() == 12
