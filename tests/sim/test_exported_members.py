@@ -1,0 +1,12 @@
+"""The runner's public surface is exactly what `__all__` lists."""
+
+from __future__ import annotations
+
+import merchant_sim.runner as runner
+
+
+def test_runner_all_matches_its_public_names() -> None:
+    public = {name for name in vars(runner) if not name.startswith("_")}
+    modules = {"cli", "engine", "faults", "loader", "report", "schema", "stats", "traffic"}
+    assert set(runner.__all__) == public - modules
+    assert len(runner.__all__) == len(set(runner.__all__))
