@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.bench_clock [--loans 2000] [--days 365]
 
-Builds an in-memory sandbox, authorizes and captures a few dozen loans through the API for
-personas of every tier (so every repayment behaviour is present), then copies those loans in the
-database up to `--loans`. Two paths service the same loans over the same days, side by side:
+Builds an in-memory sandbox, authorizes and captures loans through the API for 120 personas of
+every tier (reviews approved, so every repayment behaviour is present), then copies those loans
+in the database up to `--loans`. Two paths service the same loans over the same days, side by side:
 
 - floor: the pure domain walk (`service_loan`) over the loans in memory, no database, no events;
 - server: `POST /v1/sandbox/clock/advance` (loads, walks, stores the loans and records every
@@ -36,35 +36,47 @@ from mock_server.settings import Settings
 from mock_server.storage.models import CustomerRow, LoanRow
 
 AUTH = {"Authorization": "Bearer sk_test_demo"}
-IDENTITY_KEYS = ("name", "phone", "date_of_birth", "address", "national_id_last4", "locale")
+ADMIN = {"Authorization": "Bearer admin_test_demo"}
+IDENTITY_KEYS = (
+    "name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "address",
+    "national_id_last4",
+    "locale",
+)
 
 
-def seed_loans(client: TestClient, per_tier: int) -> int:
-    """Authorize and capture loans for `per_tier` personas of each tier; answer how many."""
-    people = client.get("/v1/sandbox/personas", params={"limit": 100}).json()["data"]
-    tiers: Counter[str] = Counter()
+def seed_loans(client: TestClient, count: int) -> int:
+    """Apply for `count` personas (every tier), approve those sent to review, capture every
+    approved loan; answer how many loans there are."""
+    people: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 100}
+    while len(people) < count:
+        page = client.get("/v1/sandbox/personas", params=params).json()["data"]
+        people.extend(page)
+        params["starting_after"] = page[-1]["id"]
     made = 0
-    for persona in people:
-        if tiers[persona["tier"]] >= per_tier:
-            continue
-        local, _, domain = persona["email"].partition("@")
-        customer = {key: persona[key] for key in IDENTITY_KEYS}
-        customer["email"] = f"{local}+approve@{domain}"
+    for n, persona in enumerate(people[:count]):
         body = {
-            "items": [{"sku": "b1", "name": "Bench", "unit_amount": 60_000, "quantity": 1}],
+            "items": [{"sku": f"b{n}", "name": "Bench", "unit_amount": 60_000, "quantity": 1}],
             "amount": 60_000,
             "currency": "USD",
-            "customer": customer,
+            "customer": {key: persona[key] for key in IDENTITY_KEYS},
         }
         checkout = client.post("/v1/checkouts", json=body).json()
         offer = next(o["id"] for o in checkout["offers"] if o["plan"] == "monthly_12")
-        confirmed = client.post(
-            f"/v1/checkouts/{checkout['id']}/confirm", json={"offer": offer, "consent": True}
-        ).json()
-        if confirmed["status"] != "approved":
+        path = f"/v1/checkouts/{checkout['id']}"
+        decided = client.post(f"{path}/confirm", json={"offer": offer, "consent": True}).json()
+        if decided["status"] == "in_review":
+            queue = client.get("/v1/admin/reviews", params={"status": "pending"}, headers=ADMIN)
+            review = next(r for r in queue.json()["data"] if r["checkout"] == checkout["id"])
+            client.post(f"/v1/admin/reviews/{review['id']}/approve", headers=ADMIN)
+            decided = client.get(path).json()
+        if decided["status"] != "approved":
             continue
-        client.post(f"/v1/loans/{confirmed['loan']}/capture", json={})
-        tiers[persona["tier"]] += 1
+        client.post(f"/v1/loans/{decided['loan']}/capture", json={})
         made += 1
     return made
 
@@ -130,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(Settings(db="sqlite://", seed=0, webhook_worker=False))
     sandbox: Sandbox = app.state.sandbox
     client = TestClient(app, headers=AUTH)
-    seeded = seed_loans(client, per_tier=8)
+    seeded = seed_loans(client, count=120)
     copy_loans(sandbox, args.loans)
     today = date.fromisoformat(client.get("/v1/merchants/me").json()["created"][:10])
     floor_seconds, floor_states = floor(sandbox, today, args.days)

@@ -75,25 +75,24 @@ class _Walk:
 
 
 def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[tuple[date, int, str]]:
+    """Every date in (start, end] on which something may happen to the loan, in order (payments
+    before assessments on the same day). An installment that fell due in an earlier advance still
+    has its later dates here, so advancing in steps matches advancing at once."""
     grace = loan.late_fee_policy.grace_days
     dates: list[tuple[date, int, str]] = [(end, 2, "assess")]
     for inst in loan.installments:
         if inst.unpaid == 0 or inst.due_date > end:
             continue
-        for threshold in (DELINQUENT_DAYS, CHARGE_OFF_DAYS):  # the ladder moves on its day
-            on = inst.due_date + timedelta(days=threshold)
-            if start < on <= end:
-                dates.append((on, 2, "assess"))
-        if inst.due_date <= start:
-            continue
-        dates.append((inst.due_date + timedelta(days=grace + 1), 2, "assess"))
+        due = inst.due_date
+        for days in (grace + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS):  # fee, then the ladder
+            dates.append((due + timedelta(days=days), 2, "assess"))
         if behaviour == "late":
-            dates.append((inst.due_date + timedelta(days=LATE_PAYER_DAYS), 1, "pay"))
+            dates.append((due + timedelta(days=LATE_PAYER_DAYS), 1, "pay"))
         elif behaviour == "default":
-            dates.append((inst.due_date, 1, "fail"))
+            dates.append((due, 1, "fail"))
         else:
-            dates.append((inst.due_date, 1, "pay_half" if behaviour == "partial" else "pay"))
-    return sorted(d for d in dates if d[0] <= end)
+            dates.append((due, 1, "pay_half" if behaviour == "partial" else "pay"))
+    return sorted(d for d in set(dates) if start < d[0] <= end)
 
 
 def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[LoanEvent]:
