@@ -262,3 +262,23 @@ def _stored_loan(sandbox: Any, loan_id: str) -> dict[str, Any]:
     with sandbox.db.reader() as session:
         row = session.scalars(select(LoanRow).where(LoanRow.id == loan_id)).one()
         return dict(row.data)
+
+
+@pytest.mark.parametrize("behaviour", ["on_time", "late", "partial", "default"])
+async def test_advancing_in_steps_ends_where_one_advance_does(
+    client: httpx.AsyncClient, sandbox: Any, approved_loan: Any, behaviour: str
+) -> None:
+    loan_obj = await approved_loan()
+    await client.post(f"/v1/loans/{loan_obj['id']}/capture", json={})
+    data = _stored_loan(sandbox, loan_obj["id"])
+    once, stepped = Loan.from_dict(data), Loan.from_dict(data)
+    start = once.today
+    end = start + timedelta(days=300)
+    once_events = service_loan(once, behaviour, start, end)
+    stepped_events = []
+    for day in range(0, 300, 7):
+        step_start = start + timedelta(days=day)
+        step_end = min(step_start + timedelta(days=7), end)
+        stepped_events += service_loan(stepped, behaviour, step_start, step_end)
+    assert stepped.to_dict() == once.to_dict()
+    assert [(d, t) for d, t, _ in stepped_events] == [(d, t) for d, t, _ in once_events]
