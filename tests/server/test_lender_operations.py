@@ -282,3 +282,43 @@ async def test_advancing_in_steps_ends_where_one_advance_does(
         stepped_events += service_loan(stepped, behaviour, step_start, step_end)
     assert stepped.to_dict() == once.to_dict()
     assert [(d, t) for d, t, _ in stepped_events] == [(d, t) for d, t, _ in once_events]
+
+
+THIN_APPLICATION = {
+    "legal_name": "Northwind Popup", "mcc": "5999", "country": "US", "currency": "USD",
+    "website": None, "years_in_business": 0, "expected_monthly_volume": 400_000,
+    "contact_email": "owner@gmail.example.com",
+}  # fmt: skip
+
+
+async def test_activation_by_an_underwriter_emits_merchant_activated_once_with_the_key_once(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    applied = (await anonymous.post("/v1/merchants", json=THIN_APPLICATION)).json()
+    assert applied["status"] == "pending_review"
+    assert applied["review_reasons"] and applied["secret_key"] is None
+    approved = (
+        await anonymous.post(f"/v1/admin/merchants/{applied['id']}/approve", headers=ADMIN)
+    ).json()
+    own = {"Authorization": f"Bearer {approved['secret_key']}"}
+    events = (await anonymous.get("/v1/events", headers=own)).json()["data"]
+    assert [e["type"] for e in events] == ["merchant.activated"]
+    assert events[0]["data"]["object"]["status"] == "active"
+    assert "sk_test" not in str(events[0])  # the key is in no event
+    me = (await anonymous.get("/v1/merchants/me", headers=own)).json()
+    assert (me["status"], me["secret_key"]) == ("active", None)
+
+
+async def test_a_merchant_active_at_once_has_its_activation_in_its_log(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    application = {
+        **THIN_APPLICATION, "website": "https://northwind-outfitters.example.com",
+        "legal_name": "Northwind Outfitters", "years_in_business": 7,
+        "contact_email": "ops@northwind-outfitters.example.com", "mcc": "5941",
+    }  # fmt: skip
+    applied = (await anonymous.post("/v1/merchants", json=application)).json()
+    assert applied["status"] == "active", applied["review_reasons"]
+    own = {"Authorization": f"Bearer {applied['secret_key']}"}
+    events = (await anonymous.get("/v1/events", headers=own)).json()["data"]
+    assert [e["type"] for e in events] == ["merchant.activated"]
