@@ -114,3 +114,12 @@ def test_expectation_holds_checks_every_bound() -> None:
     assert bound.holds(0.8)
     assert not bound.holds(0.81)
     assert not bound.holds(0.49)
+
+
+def test_readme_example_scenario_is_valid() -> None:
+    readme = (Path(__file__).parents[2] / "merchant_sim" / "README.md").read_text()
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    scenario = parse_scenario(example, "README.md")
+    assert scenario.name == "holiday-rush"
+    assert scenario.faults[1].via == "sandbox"
+    assert scenario.expect[0].max == 0.95
