@@ -35,5 +35,10 @@ def list_personas(
 @router.post("/clock/advance", operation_id="sandbox-clock-advance")
 def advance_clock(body: ClockAdvance, sandbox: SandboxDep, caller: CallerDep) -> SandboxClock:
     """Move this merchant's sandbox time forward: installments fall due, autopay runs by each
-    customer's behaviour, late fees and delinquency follow, with events for each."""
+    customer's behaviour, late fees and delinquency follow, with events (and webhooks) for each.
+
+    Schedule: on-time payers pay on the due date, partial payers half of what is owed, late
+    payers 15 days after it, defaulters never. Unpaid 11 days past due: a late fee and `late`;
+    30 days: `delinquent`; 120 days: `charged_off`. Uncaptured authorizations expire after 30
+    days; reviews past their SLA are declined. Advancing `to` the current date changes nothing."""
     return SandboxClock.model_validate(servicing.advance(sandbox, caller, body.days, body.to))

@@ -118,7 +118,7 @@ def in_review_checkout(client: httpx.Client) -> dict[str, Any]:
     }
     checkout = client.post("/v1/checkouts", json=body).json()
     offer = next(o["id"] for o in checkout["offers"] if o["plan"] == "monthly_12")
-    confirmed = client.post(
+    confirmed: dict[str, Any] = client.post(
         f"/v1/checkouts/{checkout['id']}/confirm", json={"offer": offer, "consent": True}
     ).json()
     assert confirmed["status"] == "in_review", confirmed
