@@ -1,7 +1,7 @@
 """Fault injection for integrators' retry logic: header `Installo-Sandbox-Fault`.
 
     latency_ms=N        wait N ms (at most 10 s), then serve the request
-    status=503 | 429    answer that error without touching anything (429 with Retry-After)
+    status=503|500|429  answer that error without touching anything (429 with Retry-After)
     reset               drop the connection without touching anything
     after_commit=reset  serve the request fully (committed, idempotency answer stored),
                         then drop the connection before the answer arrives
@@ -29,7 +29,11 @@ log = logging.getLogger("mock_server.faults")
 
 HEADER: Final = b"installo-sandbox-fault"
 MAX_LATENCY_MS: Final = 10_000
-_STATUSES: Final = frozenset({429, 503})
+_STATUSES: Final = frozenset({429, 500, 503})
+_STATUS_ERRORS: Final = {
+    500: ("internal_error", "Internal server error (injected fault)"),
+    503: ("service_unavailable", "Service unavailable (injected fault)"),
+}
 
 
 class SimulatedConnectionReset(Exception):
@@ -65,7 +69,7 @@ def parse_faults(value: str) -> FaultSpec:
         else:
             raise ValueError(
                 f"unknown fault {part!r}: use latency_ms=N (N <= {MAX_LATENCY_MS}), status=503, "
-                "status=429, reset or after_commit=reset"
+                "status=500, status=429, reset or after_commit=reset"
             )
     return FaultSpec(latency, status, reset, after)
 
@@ -149,11 +153,9 @@ class FaultInjectionMiddleware:
             )  # fmt: skip
             await _answer(send, 429, body, [(b"retry-after", b"1")])
             return
-        body = error_bytes(
-            503, "api_error", "service_unavailable", "Service unavailable (injected fault)", None,
-            request_id,
-        )  # fmt: skip
-        await _answer(send, 503, body, [])
+        code, message = _STATUS_ERRORS[status]
+        body = error_bytes(status, "api_error", code, message, None, request_id)
+        await _answer(send, status, body, [])
 
     async def _after_commit(self, scope: Scope, receive: Receive, send: Send) -> None:
         start: Message | None = None
