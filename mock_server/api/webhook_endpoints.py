@@ -53,6 +53,12 @@ def deliveries(
     return WebhookDeliveryList.model_validate({"data": data, "has_more": has_more})
 
 
+@router.post("/{endpoint_id}/enable", operation_id="webhook-endpoints-enable")
+def enable(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> WebhookEndpoint:
+    """Turn an endpoint disabled after failing deliveries back on."""
+    return WebhookEndpoint.model_validate(webhooks.enable_endpoint(sandbox, caller, endpoint_id))
+
+
 @router.delete("/{endpoint_id}", operation_id="webhook-endpoints-delete")
 def delete(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> DeletedObject:
     """Unsubscribe."""

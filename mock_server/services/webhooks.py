@@ -31,6 +31,7 @@ __all__ = [
     "delete_endpoint",
     "delivery_object",
     "disable_endpoint",
+    "enable_endpoint",
     "endpoint_object",
     "enqueue_deliveries",
     "get_endpoint",
@@ -142,6 +143,14 @@ def list_deliveries(
             query = query.where(WebhookDeliveryRow.seq < int(seq))
         rows = list(session.scalars(query))
         return [delivery_object(r) for r in rows[:limit]], len(rows) > limit
+
+
+def enable_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
+    """Turn a disabled endpoint back on (deliveries resume with the next event)."""
+    with sandbox.db.transaction() as session:
+        row = _own_endpoint(session, caller, endpoint_id)
+        row.status, row.disabled_reason = "enabled", None
+        return endpoint_object(row)
 
 
 def disable_endpoint(

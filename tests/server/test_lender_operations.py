@@ -13,7 +13,7 @@ from sqlalchemy import select
 from mock_server.domain import Loan
 from mock_server.services.merchants import DEFAULT_MDR_BPS, PROMOTION_MONTH_BPS
 from mock_server.services.servicing import service_loan
-from mock_server.storage.models import LoanRow
+from mock_server.storage.models import LoanRow, WorkflowInstanceRow
 
 ADMIN = {"Authorization": "Bearer admin_test_demo"}
 PILOT_RULE = {
@@ -322,3 +322,40 @@ async def test_a_merchant_active_at_once_has_its_activation_in_its_log(
     own = {"Authorization": f"Bearer {applied['secret_key']}"}
     events = (await anonymous.get("/v1/events", headers=own)).json()["data"]
     assert [e["type"] for e in events] == ["merchant.activated"]
+
+
+async def test_a_waiting_application_resumes_on_the_version_it_started_with(
+    client: httpx.AsyncClient, kit: Any, personas: list[dict[str, Any]], sandbox: Any
+) -> None:
+    checkout_id = await review_checkout(client, kit, personas[0])
+    standard = (await client.get("/v1/admin/workflows/wf_standard", headers=ADMIN)).json()
+    steps = [s for s in standard["steps"] if s["type"] != "agreement"]  # a shorter process
+    for step in steps:
+        step["on"] = {k: ("authorization" if v == "agreement" else v) for k, v in step["on"].items()}
+    body = {"description": "no agreement step", "start": standard["start"], "steps": steps}
+    put = await client.put("/v1/admin/workflows/wf_standard", json=body, headers=ADMIN)
+    assert put.status_code == 200, put.text
+    [review] = (await client.get("/v1/admin/reviews", headers=ADMIN)).json()["data"]
+    await client.post(f"/v1/admin/reviews/{review['id']}/approve", headers=ADMIN)
+    assert (await client.get(f"/v1/checkouts/{checkout_id}")).json()["status"] == "approved"
+    with sandbox.db.reader() as session:
+        row = session.scalars(
+            select(WorkflowInstanceRow).where(WorkflowInstanceRow.checkout_id == checkout_id)
+        ).one()
+        assert row.data["definition_version"] == standard["version"]
+        assert "agreement" in [step["step_id"] for step in row.data["history"]]
+
+
+async def test_dry_run_of_the_onboarding_policy_over_generated_applications(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/v1/admin/policies/pol_merchant_onboarding/dry_run",
+        json={"source": "generated", "count": 40},
+        headers=ADMIN,
+    )
+    report = response.json()
+    assert response.status_code == 200, response.text
+    assert (report["count"], report["changed_count"], report["errors"]) == (40, 0, [])
+    counts = report["outcomes"]["counts"]
+    assert counts["decline"] > 0 and counts["approve"] > 0  # restricted MCCs and clean shops

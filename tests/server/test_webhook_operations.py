@@ -115,6 +115,10 @@ async def test_a_disabled_endpoint_is_sent_nothing_more(
     assert worker.deliver_due() == 0
     deliveries = (await client.get(f"/v1/webhook_endpoints/{failing['id']}/deliveries")).json()
     assert len(deliveries["data"]) == 1
+    enabled = await client.post(f"/v1/webhook_endpoints/{failing['id']}/enable")
+    assert (enabled.json()["status"], enabled.json()["disabled_reason"]) == ("enabled", None)
+    await client.post("/v1/customers", json=kit.identity("alan.turing@example.com"))
+    assert worker.deliver_due() == 1  # the next event goes out again
 
 
 async def test_another_merchants_endpoint_and_its_deliveries_are_404(
