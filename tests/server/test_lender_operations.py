@@ -331,7 +331,9 @@ async def test_a_waiting_application_resumes_on_the_version_it_started_with(
     standard = (await client.get("/v1/admin/workflows/wf_standard", headers=ADMIN)).json()
     steps = [s for s in standard["steps"] if s["type"] != "agreement"]  # a shorter process
     for step in steps:
-        step["on"] = {k: ("authorization" if v == "agreement" else v) for k, v in step["on"].items()}
+        step["on"] = {
+            k: ("authorization" if v == "agreement" else v) for k, v in step["on"].items()
+        }
     body = {"description": "no agreement step", "start": standard["start"], "steps": steps}
     put = await client.put("/v1/admin/workflows/wf_standard", json=body, headers=ADMIN)
     assert put.status_code == 200, put.text
