@@ -214,3 +214,28 @@ async def test_closing_the_sandbox_stops_its_worker(make_app: Any, kit: Any) -> 
     assert not dispatcher.running
     dispatcher.wake()  # a late commit does not bring it back
     assert not dispatcher.running
+
+
+async def test_clock_events_reach_the_endpoints_that_want_them(
+    client: httpx.AsyncClient, sandbox: Sandbox, approved_loan: Any
+) -> None:
+    loan = await approved_loan(amount=90_000, plan="monthly_3_0apr")
+    await client.post(f"/v1/loans/{loan['id']}/capture", json={})
+    await subscribe(
+        client,
+        "https://shop.example.com/hooks",
+        enabled_events=["loan.payment_succeeded", "loan.paid_off"],
+    )
+    advanced = (await client.post("/v1/sandbox/clock/advance", json={"days": 100})).json()
+    sent: list[str] = []
+
+    def inbox(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content)["type"])
+        return httpx.Response(200)
+
+    worker = WebhookDispatcher(
+        sandbox.db, transport=httpx.MockTransport(inbox), background=False, wall=MovingClock()
+    )
+    worker.deliver_due()
+    assert sorted(sent) == sorted(t for t, n in advanced["events"].items() for _ in range(n))
+    assert sent.count("loan.payment_succeeded") == 3
