@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
+
+from sdk.types import WorkflowStep
 
 __all__ = ["STEP_NAMES", "StepView", "steps_for", "steps_pending"]
 
@@ -37,28 +38,9 @@ def steps_pending(running: int = -1) -> list[StepView]:
     ]
 
 
-def _history(checkout: Any) -> list[dict[str, Any]]:
-    extra = getattr(checkout, "model_extra", None) or {}
-    for name in ("workflow_history", "workflow", "history", "steps"):
-        value = extra.get(name)
-        if isinstance(value, dict):
-            value = value.get("history") or value.get("steps")
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            return value
-    return []
-
-
-def _elapsed_ms(entry: dict[str, Any]) -> float | None:
-    if isinstance(entry.get("duration_ms"), int | float):
-        return float(entry["duration_ms"])
-    start, end = entry.get("started_at"), entry.get("finished_at") or entry.get("completed_at")
-    if isinstance(start, str) and isinstance(end, str):
-        try:
-            delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
-        except ValueError:
-            return None
-        return delta.total_seconds() * 1000
-    return None
+def _step_ms(step: WorkflowStep) -> float | None:
+    """The real time a step's work took, in milliseconds (the sandbox measures microseconds)."""
+    return None if step.elapsed_us is None else step.elapsed_us / 1000
 
 
 def _state_for(outcome: str) -> str:
@@ -70,23 +52,26 @@ def _state_for(outcome: str) -> str:
     return "ok"
 
 
-def _from_history(history: list[dict[str, Any]]) -> list[StepView]:
+def _from_workflow(steps: list[WorkflowStep]) -> list[StepView]:
+    names = dict(STEP_NAMES)
     seen: dict[str, StepView] = {}
-    for entry in history:
-        key = str(entry.get("type") or entry.get("step") or entry.get("step_id") or "")
-        label = dict(STEP_NAMES).get(key, key.replace("_", " ").capitalize())
-        outcome = str(entry.get("outcome") or entry.get("result") or "")
-        seen[key] = StepView(key, label, _state_for(outcome), outcome, _elapsed_ms(entry))
+    for step in steps:
+        label = names.get(step.type, step.type.replace("_", " ").capitalize())
+        outcome = step.outcome or ("waiting" if step.finished_at is None else "")
+        seen[step.type] = StepView(step.type, label, _state_for(outcome), outcome, _step_ms(step))
     return [seen.get(key, StepView(key, label, "skip")) for key, label in STEP_NAMES] + [
-        view for key, view in seen.items() if key not in dict(STEP_NAMES)
+        view for key, view in seen.items() if key not in names
     ]
 
 
 def steps_for(checkout: Any, latency_ms: float | None = None) -> list[StepView]:
-    """The steps of a decided checkout: its recorded history, or what its decision implies."""
-    history = _history(checkout)
-    if history:
-        return _from_history(history)
+    """The steps of a decided checkout: the process the sandbox ran, or what its decision implies.
+
+    A sandbox that does not report its workflow still gets a faithful picture from the decision.
+    """
+    workflow = getattr(checkout, "workflow", None)
+    if workflow is not None and workflow.steps:
+        return _from_workflow(workflow.steps)
     decision = getattr(checkout, "decision", None)
     if decision is None:
         return steps_pending()

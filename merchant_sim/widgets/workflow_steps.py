@@ -37,7 +37,16 @@ class WorkflowSteps(Static):
         table.add_column(no_wrap=True, overflow="ellipsis", max_width=20)
         table.add_column(justify="right", no_wrap=True)
         for step in steps:
-            timing = f"{step.ms:.0f}ms" if step.ms is not None else ""
+            timing = _timing(step.ms)
             label = f"[b]{step.label}[/]" if step.state == "running" else step.label
             table.add_row(_ICONS.get(step.state, "?"), label, step.outcome, timing)
         self.update(table)
+
+
+def _timing(ms: float | None) -> str:
+    """A step's time at a precision that reads: 0.42ms, 7.5ms, 130ms."""
+    if ms is None:
+        return ""
+    if ms < 1:
+        return f"{ms:.2f}ms"
+    return f"{ms:.1f}ms" if ms < 10 else f"{ms:.0f}ms"

@@ -195,6 +195,28 @@ class CreditReport(BaseModel):
 # Checkouts ------------------------------------------------------------------------------------
 
 
+class WorkflowStep(BaseModel):
+    """One step of the loan process an application went through."""
+
+    step: str
+    type: str
+    outcome: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    elapsed_us: int | None = Field(description="real time the step's work took, microseconds")
+
+
+class CheckoutWorkflow(BaseModel):
+    """The loan process run for a confirmed checkout (sandbox): steps in order with outcomes."""
+
+    id: str
+    definition: str
+    definition_version: int
+    status: Literal["running", "waiting", "completed"]
+    outcome: str | None
+    steps: list[WorkflowStep]
+
+
 class Checkout(ObjectBase):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -211,6 +233,7 @@ class Checkout(ObjectBase):
     offers: list[Offer]
     selected_offer: str | None
     decision: Decision | None
+    workflow: CheckoutWorkflow | None = None
     loan: str | None
     expires_at: datetime
 

@@ -22,7 +22,7 @@ from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
-from mock_server.services.presenters import checkout_object, loan_object
+from mock_server.services.presenters import checkout_object, loan_object, workflow_object
 from mock_server.services.underwriting import Application, Underwriter
 from mock_server.storage.models import (
     CheckoutRow,
@@ -216,6 +216,7 @@ def _run(
         "decision": underwriter.decision_object(
             _OUTCOME_BY_STATUS[row.status], _step_reason(instance), row.currency
         ),
+        "workflow": workflow_object(instance),
     }
     if instance.status == "waiting":
         open_review(session, caller, row, instance, now)

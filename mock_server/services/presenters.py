@@ -12,6 +12,7 @@ from mock_server.storage.models import (
     LoanRow,
     MerchantRow,
 )
+from mock_server.workflow import WorkflowInstance
 
 __all__ = [
     "checkout_object",
@@ -93,6 +94,7 @@ def checkout_object(row: CheckoutRow) -> dict[str, Any]:
         "offers": data["offers"],
         "selected_offer": data.get("selected_offer"),
         "decision": data.get("decision"),
+        "workflow": data.get("workflow"),
         "loan": row.loan_id,
         "expires_at": iso(row.expires_at),
     }
@@ -123,4 +125,29 @@ def loan_object(row: LoanRow, data: dict[str, Any] | None = None) -> dict[str, A
         ),
         "schedule": data["schedule"],
         "history": data["history"],
+    }
+
+
+def workflow_object(instance: WorkflowInstance) -> dict[str, Any]:
+    """The loan process an application went through: its steps, outcomes and real timings."""
+    steps = []
+    for record in instance.history:
+        elapsed = record.summary.get("elapsed_us")
+        steps.append(
+            {
+                "step": record.step_id,
+                "type": record.type,
+                "outcome": record.outcome,
+                "started_at": iso(record.started_at),
+                "finished_at": iso(record.finished_at) if record.finished_at else None,
+                "elapsed_us": elapsed if isinstance(elapsed, int) else None,
+            }
+        )
+    return {
+        "id": instance.id,
+        "definition": instance.definition_id,
+        "definition_version": instance.definition_version,
+        "status": instance.status,
+        "outcome": instance.outcome,
+        "steps": steps,
     }

@@ -24,7 +24,7 @@ from mock_server.services.confirmation import (
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
 from mock_server.services.events import record_event
-from mock_server.services.presenters import checkout_object, iso, loan_object
+from mock_server.services.presenters import checkout_object, iso, loan_object, workflow_object
 from mock_server.storage.models import (
     CheckoutRow,
     CreditReportRow,
@@ -226,5 +226,6 @@ def _decide_checkout(
     checkout.data = {
         **checkout.data,
         "decision": {**previous, "outcome": outcome, "reason_codes": reasons},
+        "workflow": workflow_object(instance),
     }
     record_event(session, caller, f"checkout.{checkout.status}", checkout_object(checkout), now)

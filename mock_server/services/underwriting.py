@@ -8,8 +8,9 @@ the caller's transaction, so a failed decision leaves nothing behind.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -109,6 +110,21 @@ class SqlVelocityStore:
         return int(self.session.scalar(query) or 0)
 
 
+def timed(handler: StepHandler) -> StepHandler:
+    """The handler, recording the real time its work took as `elapsed_us` in the step's summary.
+
+    Sandbox time stands still within one request, so the history's timestamps cannot show it.
+    """
+
+    def run(context: StepContext) -> StepResult:
+        started = time.perf_counter_ns()
+        result = handler(context)
+        elapsed_us = (time.perf_counter_ns() - started) // 1000
+        return replace(result, summary={**result.summary, "elapsed_us": elapsed_us})
+
+    return run
+
+
 @dataclass(slots=True)
 class Application:
     """One credit application: who, for what, where."""
@@ -139,7 +155,7 @@ class Underwriter:
 
     def handlers(self) -> dict[str, StepHandler]:
         """One handler per step type the shipped loan processes use."""
-        return {
+        handlers: dict[str, StepHandler] = {
             "identity_check": self.identity_check,
             "credit_report": self.credit_report,
             "fraud_screen": self.fraud_screen,
@@ -147,6 +163,7 @@ class Underwriter:
             "agreement": self.agreement,
             "authorization": self.authorization,
         }
+        return {step_type: timed(handler) for step_type, handler in handlers.items()}
 
     def assess(self, now: datetime) -> Assessment:
         """Pull, score, screen and build facts (once per application)."""

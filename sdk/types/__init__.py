@@ -1,7 +1,15 @@
 """Typed models of every API object, and the TypedDicts of request bodies."""
 
 from .admin import DryRunResult, Policy, Review, Workflow
-from .checkout import Checkout, CheckoutStatus, Decision, DecisionOutcome, RuleFired
+from .checkout import (
+    Checkout,
+    CheckoutStatus,
+    CheckoutWorkflow,
+    Decision,
+    DecisionOutcome,
+    RuleFired,
+    WorkflowStep,
+)
 from .credit_report import CreditReport, PullType, Tradeline
 from .customer import Customer
 from .event import Event, EventData, EventType
@@ -22,6 +30,7 @@ __all__ = [
     "CartItemParam",
     "Checkout",
     "CheckoutStatus",
+    "CheckoutWorkflow",
     "ClockAdvance",
     "CreditReport",
     "Customer",
@@ -52,4 +61,5 @@ __all__ = [
     "Tradeline",
     "WebhookEndpoint",
     "Workflow",
+    "WorkflowStep",
 ]

@@ -10,7 +10,15 @@ from .._models import BaseModel, InstalloObject, OpenEnum
 from .offer import Offer
 from .shared import CartItem
 
-__all__ = ["Checkout", "CheckoutStatus", "Decision", "DecisionOutcome", "RuleFired"]
+__all__ = [
+    "Checkout",
+    "CheckoutStatus",
+    "CheckoutWorkflow",
+    "Decision",
+    "DecisionOutcome",
+    "RuleFired",
+    "WorkflowStep",
+]
 
 
 class CheckoutStatus(OpenEnum):
@@ -52,6 +60,28 @@ class Decision(BaseModel):
     rules_fired: list[RuleFired] = Field(default_factory=list)
 
 
+class WorkflowStep(BaseModel):
+    """One step of the lender's loan process, with its outcome and how long its work took."""
+
+    step: str
+    type: str
+    outcome: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    elapsed_us: int | None = None
+
+
+class CheckoutWorkflow(BaseModel):
+    """The loan process the sandbox ran for a confirmed checkout, step by step."""
+
+    id: str
+    definition: str
+    definition_version: int
+    status: str
+    outcome: str | None = None
+    steps: list[WorkflowStep] = Field(default_factory=list)
+
+
 class Checkout(InstalloObject):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -66,6 +96,7 @@ class Checkout(InstalloObject):
     offers: list[Offer] = Field(default_factory=list)
     selected_offer: str | None = None
     decision: Decision | None = None
+    workflow: CheckoutWorkflow | None = None
     loan: str | None = None
     expires_at: datetime | None = None
     metadata: dict[str, str] | None = None

@@ -17,6 +17,7 @@ from sdk.types import (
     Address,
     CartItem,
     Checkout,
+    CheckoutWorkflow,
     CreditReport,
     Customer,
     Decision,
@@ -30,6 +31,7 @@ from sdk.types import (
     PromotionPlan,
     RuleFired,
     ScheduleEntry,
+    WorkflowStep,
 )
 from sdk.types.loan import HistoryEntry
 
@@ -38,6 +40,8 @@ Schema = dict[str, Any]
 # SDK model -> the server's component schema name.
 MODELS: dict[type[BaseModel], str] = {
     Checkout: "Checkout",
+    CheckoutWorkflow: "CheckoutWorkflow",
+    WorkflowStep: "WorkflowStep",
     CartItem: "CartItem",
     Offer: "Offer",
     ScheduleEntry: "ScheduleEntry",

@@ -75,23 +75,44 @@ def test_steps_for_review_wait_in_review() -> None:
     assert [s.state for s in steps][-2:] == ["warn", "warn"]
 
 
-def test_steps_use_recorded_history_with_timings() -> None:
-    history = [
-        {"type": "identity_check", "outcome": "pass", "duration_ms": 3},
-        {
-            "type": "credit_report",
-            "outcome": "pulled",
-            "started_at": "2026-01-01T00:00:00+00:00",
-            "finished_at": "2026-01-01T00:00:00.250000+00:00",
-        },
-        {"type": "decision", "outcome": "approve"},
-    ]
-    steps = steps_for(_checkout("approved", "approve", [], workflow_history=history))
+def test_steps_use_the_sandboxs_workflow_with_timings() -> None:
+    workflow = {
+        "id": "wf_1",
+        "definition": "standard",
+        "definition_version": 1,
+        "status": "completed",
+        "outcome": "approved",
+        "steps": [
+            {"step": "identity", "type": "identity_check", "outcome": "pass", "elapsed_us": 3000},
+            {"step": "bureau", "type": "credit_report", "outcome": "pulled", "elapsed_us": 250},
+            {"step": "decide", "type": "decision", "outcome": "approve", "elapsed_us": None},
+        ],
+    }
+    steps = steps_for(_checkout("approved", "approve", [], workflow=workflow))
     by_key = {s.key: s for s in steps}
     assert by_key["identity_check"].ms == 3.0
-    assert by_key["credit_report"].ms == 250.0
+    assert by_key["credit_report"].ms == 0.25
     assert by_key["fraud_screen"].state == "skip"
-    assert by_key["decision"].state == "ok"
+    assert (by_key["decision"].state, by_key["decision"].ms) == ("ok", None)
+
+
+def test_a_waiting_review_step_shows_as_waiting() -> None:
+    workflow = {
+        "id": "wf_2",
+        "definition": "standard",
+        "definition_version": 1,
+        "status": "waiting",
+        "steps": [
+            {"step": "decide", "type": "decision", "outcome": "review", "elapsed_us": 40},
+            {"step": "review", "type": "manual_review", "outcome": None, "finished_at": None},
+        ],
+    }
+    steps = steps_for(_checkout("in_review", "review", [], workflow=workflow))
+    assert (steps[-1].key, steps[-1].state, steps[-1].outcome) == (
+        "manual_review",
+        "warn",
+        "waiting",
+    )
 
 
 def test_pending_marks_only_the_running_step() -> None:
