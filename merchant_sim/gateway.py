@@ -74,6 +74,15 @@ class Gateway:
             **extra,
         )
 
+    async def checkout_references(self, prefix: str) -> list[str]:
+        """The merchant references, starting with `prefix`, of every checkout on this merchant."""
+        page = await self.client.checkouts.list(limit=100)
+        return [
+            c.merchant_reference
+            async for c in page.auto_paging_iter()
+            if c.merchant_reference is not None and c.merchant_reference.startswith(prefix)
+        ]
+
     async def confirm(
         self,
         checkout_id: str,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,6 +59,8 @@ class ScenarioRun:
         self.stats = RunStats(currency=scenario.store.currency)
         self.intents: dict[str, _Intent] = {}
         self.notes: list[str] = []
+        # References are unique to this run, so a rerun against the same sandbox never collides.
+        self.reference_prefix = f"{scenario.name}-{self.seed}-{uuid.uuid4().hex[:8]}-"
 
     async def run(self) -> RunStats:
         """Drive every shopper, advance the clock, then read every loan's final state."""
@@ -76,7 +80,18 @@ class ScenarioRun:
         self.stats.elapsed_s = time.perf_counter() - started
         await self._advance_clock()
         await self._settle_loans(gate)
+        await self._count_duplicate_checkouts()
         return self.stats
+
+    async def _count_duplicate_checkouts(self) -> None:
+        """A retried create that opened a second checkout for one shopper is a double charge."""
+        try:
+            references = await self.gateway.checkout_references(self.reference_prefix)
+        except APIError as exc:
+            self.stats.errors[type(exc).__name__] += 1
+            return
+        seen = Counter(references)
+        self.stats.double_charges += sum(count - 1 for count in seen.values())
 
     async def assign_personas(self, shoppers: list[Shopper]) -> dict[int, Persona]:
         """Give each shopper a persona of its tier, preferring its locale."""
@@ -124,7 +139,7 @@ class ScenarioRun:
         cart = shopper.cart(self.scenario)
         record.amount = cart.total
         identity = Identity.from_persona(persona)
-        reference = f"{self.scenario.name}-{self.seed}-{shopper.index}"
+        reference = f"{self.reference_prefix}{shopper.index}"
         try:
             checkout = await self.gateway.create_checkout(cart, identity, reference=reference)
             record.checkout_id = checkout.id

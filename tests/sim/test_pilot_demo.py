@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("mock_server.app", reason="the sandbox server is not in this tree yet")
-
 from merchant_sim.app import MerchantSimApp
 from merchant_sim.connection import SandboxConnection
 from merchant_sim.demo import DemoTour
