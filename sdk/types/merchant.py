@@ -23,6 +23,7 @@ class Merchant(InstalloObject):
 
     status: MerchantStatus
     legal_name: str
+    display_name: str | None = None
     mcc: str | None = None
     country: str | None = None
     currency: str | None = None

@@ -213,7 +213,16 @@ class FirstAttemptFault(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if not self.requests:
-            request.headers["Installo-Sandbox-Fault"] = self.fault
+            # A copy: the fault belongs to this attempt, not to the request the client may resend.
+            headers = httpx.Headers(request.headers)
+            headers["Installo-Sandbox-Fault"] = self.fault
+            request = httpx.Request(
+                request.method,
+                request.url,
+                headers=headers,
+                content=request.read(),
+                extensions=request.extensions,
+            )
         self.requests.append(request)
         return self.inner.handle_request(request)
 
