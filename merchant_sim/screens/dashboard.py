@@ -11,6 +11,7 @@ from merchant_sim.runner.stats import RunStats, percentile
 from merchant_sim.screens._base import SimScreen
 
 REFRESH_SECONDS = 1.0
+LATENCY_TITLE = "Decision latency (ms), oldest → newest"
 _BAR = 10
 
 
@@ -56,8 +57,8 @@ class DashboardScreen(SimScreen):
         yield Header()
         with Vertical(id="dashboard"):
             yield Static(id="headline")
-            yield Label("Decision latency (ms), oldest → newest", classes="pane-title")
-            yield Sparkline([0.0], id="latency")
+            yield Label(LATENCY_TITLE, id="latency-title", classes="pane-title")
+            yield Sparkline([], id="latency")
             with Grid(id="dash-grid"):
                 yield Static(id="mix", classes="pane")
                 yield Static(id="reasons", classes="pane")
@@ -77,7 +78,13 @@ class DashboardScreen(SimScreen):
         """Read the session's numbers into the widgets."""
         stats = self.session.stats
         self.query_one("#headline", Static).update(headline(stats))
-        self.query_one(Sparkline).data = stats.latencies()[-120:] or [0.0]
+        latencies = stats.latencies()[-120:]
+        sparkline = self.query_one(Sparkline)
+        # An empty sparkline would draw as full bars; say there is nothing yet instead.
+        sparkline.display = bool(latencies)
+        sparkline.data = latencies
+        title = LATENCY_TITLE if latencies else f"{LATENCY_TITLE}: no decisions yet"
+        self.query_one("#latency-title", Label).update(title)
         self.query_one("#mix", Static).update(outcome_mix(stats))
         reasons = stats.decline_reasons().most_common(6)
         self.query_one("#reasons", Static).update(counted("Top decline reasons", reasons))
