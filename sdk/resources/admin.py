@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any, Unpack
+from typing import Any, Literal, Unpack
 
 from .._base_client import RequestSpec, compact, path
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
@@ -12,7 +12,9 @@ from ..pagination import AsyncPaginator, SyncPage
 from ..types.admin import DryRunResult, Policy, Review, Workflow
 from ..types.merchant import Merchant
 
-__all__ = ["Admin", "AsyncAdmin"]
+__all__ = ["Admin", "AsyncAdmin", "DryRunSource"]
+
+DryRunSource = Literal["inline", "stored", "generated"]
 
 
 def _get(url: str, params: Mapping[str, Any] | None, options: RequestOptions) -> RequestSpec:
@@ -24,17 +26,35 @@ def _send(method: str, url: str, body: Mapping[str, Any], options: RequestOption
 
 
 def _dry_run(
-    policy_id: str, applications: Iterable[Mapping[str, Any]], options: RequestOptions
+    policy_id: str,
+    policy: Mapping[str, Any] | None,
+    applications: Iterable[Mapping[str, Any]] | None,
+    source: DryRunSource | None,
+    count: int | None,
+    options: RequestOptions,
 ) -> RequestSpec:
-    body = {"applications": [dict(app) for app in applications]}
+    apps = [dict(app) for app in applications] if applications is not None else None
+    proposed = dict(policy) if policy is not None else None
+    body = compact(policy=proposed, applications=apps, source=source, count=count)
     return _send("POST", path("/v1/admin/policies/{}/dry_run", policy_id), body, options)
 
 
+def _definition(
+    kind: str, definition_id: str, versions: bool, options: RequestOptions
+) -> RequestSpec:
+    url = path(f"/v1/admin/{kind}/{{}}" + ("/versions" if versions else ""), definition_id)
+    return _get(url, None, options)
+
+
 def _review_action(
-    review_id: str, action: str, note: str | None, options: RequestOptions
+    review_id: str,
+    action: str,
+    note: str | None,
+    options: RequestOptions,
+    credit_limit: int | None = None,
 ) -> RequestSpec:
     url = path("/v1/admin/reviews/{}/" + action, review_id)
-    return _send("POST", url, compact(note=note), options)
+    return _send("POST", url, compact(note=note, credit_limit=credit_limit), options)
 
 
 def _merchant_action(
@@ -58,15 +78,29 @@ class AdminPolicies(SyncAPIResource):
         url = path("/v1/admin/policies/{}", policy_id)
         return self._client._request(_send("PUT", url, definition, options), Policy)
 
+    def retrieve(self, policy_id: str, **options: Unpack[RequestOptions]) -> Policy:
+        """Read the live version of a policy."""
+        return self._client._request(_definition("policies", policy_id, False, options), Policy)
+
+    def versions(self, policy_id: str, **options: Unpack[RequestOptions]) -> SyncPage[Policy]:
+        """List every version of a policy, oldest first."""
+        spec = _definition("policies", policy_id, True, options)
+        return self._client._request_page(spec, Policy)
+
     def dry_run(
         self,
         policy_id: str,
         *,
-        applications: Iterable[Mapping[str, Any]],
+        policy: Mapping[str, Any] | None = None,
+        applications: Iterable[Mapping[str, Any]] | None = None,
+        source: DryRunSource | None = None,
+        count: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> DryRunResult:
-        """Decide a batch of applications with a policy without going live."""
-        return self._client._request(_dry_run(policy_id, applications, options), DryRunResult)
+        """Compare a proposed policy (the live one when None) with the live one over a batch:
+        `applications` given inline, or `count` stored or generated ones (`source`)."""
+        spec = _dry_run(policy_id, policy, applications, source, count, options)
+        return self._client._request(spec, DryRunResult)
 
 
 class AdminWorkflows(SyncAPIResource):
@@ -75,6 +109,16 @@ class AdminWorkflows(SyncAPIResource):
     def list(self, **options: Unpack[RequestOptions]) -> SyncPage[Workflow]:
         """List workflow definitions."""
         return self._client._request_page(_get("/v1/admin/workflows", None, options), Workflow)
+
+    def retrieve(self, workflow_id: str, **options: Unpack[RequestOptions]) -> Workflow:
+        """Read the live version of a loan process."""
+        spec = _definition("workflows", workflow_id, False, options)
+        return self._client._request(spec, Workflow)
+
+    def versions(self, workflow_id: str, **options: Unpack[RequestOptions]) -> SyncPage[Workflow]:
+        """List every version of a loan process, oldest first."""
+        spec = _definition("workflows", workflow_id, True, options)
+        return self._client._request_page(spec, Workflow)
 
     def update(
         self, workflow_id: str, *, definition: Mapping[str, Any], **options: Unpack[RequestOptions]
@@ -95,10 +139,16 @@ class AdminReviews(SyncAPIResource):
         return self._client._request_page(spec, Review)
 
     def approve(
-        self, review_id: str, *, note: str | None = None, **options: Unpack[RequestOptions]
+        self,
+        review_id: str,
+        *,
+        note: str | None = None,
+        credit_limit: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Review:
-        """Approve an application waiting in review."""
-        return self._client._request(_review_action(review_id, "approve", note, options), Review)
+        """Approve an application waiting in review, optionally with a lower `credit_limit`."""
+        spec = _review_action(review_id, "approve", note, options, credit_limit)
+        return self._client._request(spec, Review)
 
     def decline(
         self, review_id: str, *, note: str | None = None, **options: Unpack[RequestOptions]
@@ -163,15 +213,28 @@ class AsyncAdminPolicies(AsyncAPIResource):
         url = path("/v1/admin/policies/{}", policy_id)
         return await self._client._request(_send("PUT", url, definition, options), Policy)
 
+    async def retrieve(self, policy_id: str, **options: Unpack[RequestOptions]) -> Policy:
+        """Read the live version of a policy."""
+        spec = _definition("policies", policy_id, False, options)
+        return await self._client._request(spec, Policy)
+
+    def versions(self, policy_id: str, **options: Unpack[RequestOptions]) -> AsyncPaginator[Policy]:
+        """List every version of a policy, oldest first."""
+        return self._client._paginator(_definition("policies", policy_id, True, options), Policy)
+
     async def dry_run(
         self,
         policy_id: str,
         *,
-        applications: Iterable[Mapping[str, Any]],
+        policy: Mapping[str, Any] | None = None,
+        applications: Iterable[Mapping[str, Any]] | None = None,
+        source: DryRunSource | None = None,
+        count: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> DryRunResult:
-        """Decide a batch of applications with a policy without going live."""
-        spec = _dry_run(policy_id, applications, options)
+        """Compare a proposed policy (the live one when None) with the live one over a batch:
+        `applications` given inline, or `count` stored or generated ones (`source`)."""
+        spec = _dry_run(policy_id, policy, applications, source, count, options)
         return await self._client._request(spec, DryRunResult)
 
 
@@ -181,6 +244,18 @@ class AsyncAdminWorkflows(AsyncAPIResource):
     def list(self, **options: Unpack[RequestOptions]) -> AsyncPaginator[Workflow]:
         """List workflow definitions."""
         return self._client._paginator(_get("/v1/admin/workflows", None, options), Workflow)
+
+    async def retrieve(self, workflow_id: str, **options: Unpack[RequestOptions]) -> Workflow:
+        """Read the live version of a loan process."""
+        spec = _definition("workflows", workflow_id, False, options)
+        return await self._client._request(spec, Workflow)
+
+    def versions(
+        self, workflow_id: str, **options: Unpack[RequestOptions]
+    ) -> AsyncPaginator[Workflow]:
+        """List every version of a loan process, oldest first."""
+        spec = _definition("workflows", workflow_id, True, options)
+        return self._client._paginator(spec, Workflow)
 
     async def update(
         self, workflow_id: str, *, definition: Mapping[str, Any], **options: Unpack[RequestOptions]
@@ -201,10 +276,15 @@ class AsyncAdminReviews(AsyncAPIResource):
         return self._client._paginator(spec, Review)
 
     async def approve(
-        self, review_id: str, *, note: str | None = None, **options: Unpack[RequestOptions]
+        self,
+        review_id: str,
+        *,
+        note: str | None = None,
+        credit_limit: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Review:
-        """Approve an application waiting in review."""
-        spec = _review_action(review_id, "approve", note, options)
+        """Approve an application waiting in review, optionally with a lower `credit_limit`."""
+        spec = _review_action(review_id, "approve", note, options, credit_limit)
         return await self._client._request(spec, Review)
 
     async def decline(

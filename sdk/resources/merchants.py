@@ -8,6 +8,7 @@ from typing import Unpack
 from .._base_client import RequestSpec, compact
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..types.merchant import Merchant
+from ..types.params import PlanParam
 
 __all__ = ["AsyncMerchants", "Merchants"]
 
@@ -37,9 +38,18 @@ def _apply(
 
 
 def _update(
-    plans: Iterable[str] | None, workflow: str | None, options: RequestOptions
+    plans: Iterable[str | PlanParam] | None,
+    workflow: str | None,
+    display_name: str | None,
+    mdr_bps: int | None,
+    options: RequestOptions,
 ) -> RequestSpec:
-    body = compact(plans=list(plans) if plans is not None else None, workflow=workflow)
+    body = compact(
+        plans=[p if isinstance(p, str) else dict(p) for p in plans] if plans is not None else None,
+        workflow=workflow,
+        display_name=display_name,
+        mdr_bps=mdr_bps,
+    )
     return RequestSpec("PATCH", "/v1/merchants/me", json=body, **options)
 
 
@@ -73,12 +83,15 @@ class Merchants(SyncAPIResource):
     def update(
         self,
         *,
-        plans: Iterable[str] | None = None,
+        plans: Iterable[str | PlanParam] | None = None,
         workflow: str | None = None,
+        display_name: str | None = None,
+        mdr_bps: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Merchant:
-        """Change the plans this merchant offers or the workflow its loans follow."""
-        return self._client._request(_update(plans, workflow, options), Merchant)
+        """Change plans offered (ids or definitions), workflow, display name or discount rate."""
+        spec = _update(plans, workflow, display_name, mdr_bps, options)
+        return self._client._request(spec, Merchant)
 
 
 class AsyncMerchants(AsyncAPIResource):
@@ -112,9 +125,12 @@ class AsyncMerchants(AsyncAPIResource):
     async def update(
         self,
         *,
-        plans: Iterable[str] | None = None,
+        plans: Iterable[str | PlanParam] | None = None,
         workflow: str | None = None,
+        display_name: str | None = None,
+        mdr_bps: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Merchant:
-        """Change the plans this merchant offers or the workflow its loans follow."""
-        return await self._client._request(_update(plans, workflow, options), Merchant)
+        """Change plans offered (ids or definitions), workflow, display name or discount rate."""
+        spec = _update(plans, workflow, display_name, mdr_bps, options)
+        return await self._client._request(spec, Merchant)

@@ -1,6 +1,15 @@
 """Typed models of every API object, and the TypedDicts of request bodies."""
 
-from .admin import DryRunResult, Policy, Review, Workflow
+from .admin import (
+    CreditSummary,
+    DryRunChange,
+    DryRunResult,
+    Policy,
+    Review,
+    ReviewApplication,
+    ReviewStatus,
+    Workflow,
+)
 from .checkout import (
     Checkout,
     CheckoutStatus,
@@ -10,18 +19,24 @@ from .checkout import (
     RuleFired,
     WorkflowStep,
 )
-from .credit_report import CreditReport, PullType, Tradeline
+from .credit_report import CreditReport, Inquiry, PullType, Tradeline, TradelineType
 from .customer import Customer
 from .event import Event, EventData, EventType
 from .loan import Loan, LoanStatus
 from .merchant import Merchant, MerchantStatus
 from .offer import Offer, OfferInterval
-from .params import AddressParam, CartItemParam, CustomerParam
+from .params import AddressParam, CartItemParam, CustomerParam, PlanParam
 from .prequalification import Prequalification
 from .promotion import Promotion, PromotionPlan
 from .sandbox import ClockAdvance, Persona
 from .shared import Address, CartItem, DeletedObject, InstallmentStatus, ScheduleEntry
-from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint import (
+    DeliveryAttempt,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEndpointStatus,
+)
 
 __all__ = [
     "Address",
@@ -33,15 +48,19 @@ __all__ = [
     "CheckoutWorkflow",
     "ClockAdvance",
     "CreditReport",
+    "CreditSummary",
     "Customer",
     "CustomerParam",
     "Decision",
     "DecisionOutcome",
     "DeletedObject",
+    "DeliveryAttempt",
+    "DryRunChange",
     "DryRunResult",
     "Event",
     "EventData",
     "EventType",
+    "Inquiry",
     "InstallmentStatus",
     "Loan",
     "LoanStatus",
@@ -50,16 +69,23 @@ __all__ = [
     "Offer",
     "OfferInterval",
     "Persona",
+    "PlanParam",
     "Policy",
     "Prequalification",
     "Promotion",
     "PromotionPlan",
     "PullType",
     "Review",
+    "ReviewApplication",
+    "ReviewStatus",
     "RuleFired",
     "ScheduleEntry",
     "Tradeline",
+    "TradelineType",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
     "WebhookEndpoint",
+    "WebhookEndpointStatus",
     "Workflow",
     "WorkflowStep",
 ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
 from pydantic import Field
 
 from .._models import BaseModel, InstalloObject, OpenEnum
 
-__all__ = ["CreditReport", "PullType", "Tradeline"]
+__all__ = ["CreditReport", "Inquiry", "PullType", "Tradeline", "TradelineType"]
 
 
 class PullType(OpenEnum):
@@ -19,12 +18,38 @@ class PullType(OpenEnum):
     SOFT = "soft"
 
 
-class Tradeline(BaseModel):
-    """One credit account on the file; fields beyond these are kept as extras."""
+class TradelineType(OpenEnum):
+    """What kind of credit account a tradeline is."""
 
-    kind: str | None = None
-    balance: int | None = None
+    REVOLVING = "revolving"
+    INSTALLMENT = "installment"
+    MORTGAGE = "mortgage"
+    AUTO = "auto"
+    STUDENT = "student"
+
+
+class Tradeline(BaseModel):
+    """One credit account on the file (amounts in minor units of the report's currency).
+
+    `limit` is the credit limit (revolving) or the original amount (loans); `payment_history`
+    holds the last 24 months, oldest first: `C` current, `1`/`2`/`3` 30/60/90+ days late,
+    `-` not open yet.
+    """
+
+    type: TradelineType
+    creditor: str | None = None
     limit: int | None = None
+    balance: int | None = None
+    opened: date | None = None
+    payment_history: str | None = None
+
+
+class Inquiry(BaseModel):
+    """A lender's look at the file: hard inquiries count against the applicant, soft do not."""
+
+    kind: PullType
+    date: date
+    by: str | None = None
 
 
 class CreditReport(InstalloObject):
@@ -36,7 +61,7 @@ class CreditReport(InstalloObject):
     pull_type: PullType | None = None
     tradelines: list[Tradeline] = Field(default_factory=list)
     utilization_bps: int | None = None
-    inquiries: list[dict[str, Any]] = Field(default_factory=list)
+    inquiries: list[Inquiry] = Field(default_factory=list)
     delinquencies: int = 0
     public_records: int = 0
     frozen: bool = False

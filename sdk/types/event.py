@@ -9,6 +9,7 @@ from .checkout import Checkout
 from .customer import Customer
 from .loan import Loan
 from .merchant import Merchant
+from .webhook_endpoint import WebhookEndpoint
 
 __all__ = ["Event", "EventData", "EventType"]
 
@@ -16,17 +17,28 @@ __all__ = ["Event", "EventData", "EventType"]
 class EventType:
     """The event types the API emits (others may appear; `Event.type` is a plain string)."""
 
+    CHECKOUT_CREATED = "checkout.created"
     CHECKOUT_APPROVED = "checkout.approved"
     CHECKOUT_DECLINED = "checkout.declined"
     CHECKOUT_IN_REVIEW = "checkout.in_review"
+    CHECKOUT_CANCELED = "checkout.canceled"
+    CHECKOUT_EXPIRED = "checkout.expired"
+    CUSTOMER_CREATED = "customer.created"
+    LOAN_AUTHORIZED = "loan.authorized"
+    LOAN_EXPIRED = "loan.expired"
     LOAN_CAPTURED = "loan.captured"
     LOAN_VOIDED = "loan.voided"
     LOAN_REFUNDED = "loan.refunded"
     LOAN_PAYMENT_SUCCEEDED = "loan.payment_succeeded"
     LOAN_PAYMENT_FAILED = "loan.payment_failed"
     LOAN_LATE = "loan.late"
+    LOAN_DELINQUENT = "loan.delinquent"
+    LOAN_CHARGED_OFF = "loan.charged_off"
     LOAN_PAID_OFF = "loan.paid_off"
     MERCHANT_ACTIVATED = "merchant.activated"
+    MERCHANT_REJECTED = "merchant.rejected"
+    MERCHANT_UPDATED = "merchant.updated"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
 
 
 class EventData(BaseModel):
@@ -40,6 +52,7 @@ _OBJECT_TYPES: dict[str, type[BaseModel]] = {
     "loan": Loan,
     "customer": Customer,
     "merchant": Merchant,
+    "webhook_endpoint": WebhookEndpoint,
 }
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
-__all__ = ["AddressParam", "CartItemParam", "CustomerParam"]
+__all__ = ["AddressParam", "CartItemParam", "CustomerParam", "PlanParam"]
 
 
 class CartItemParam(TypedDict):
@@ -37,3 +37,15 @@ class CustomerParam(TypedDict):
     national_id_last4: NotRequired[str]
     locale: NotRequired[str]
     address: NotRequired[AddressParam]
+
+
+class PlanParam(TypedDict):
+    """A custom plan a merchant offers; `min_amount`/`max_amount` map currency to minor units."""
+
+    id: str
+    term_count: int
+    apr_bps: int
+    interval: NotRequired[Literal["month", "two_weeks"]]
+    min_amount: NotRequired[dict[str, int]]
+    max_amount: NotRequired[dict[str, int]]
+    currencies: NotRequired[list[str]]
