@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import cast
 
+from pydantic import Field
+
 from .._models import BaseModel
 from .params import AddressParam, CustomerParam
 from .shared import Address
@@ -51,3 +53,4 @@ class ClockAdvance(BaseModel):
 
     object: str = "sandbox_clock"
     now: datetime | None = None
+    events: dict[str, int] = Field(default_factory=dict)

@@ -1,16 +1,19 @@
 """The SDK's models and the server's OpenAPI schema agree on every field's name and JSON type.
 
 Both sides are read as JSON Schema: the SDK's from `Model.model_json_schema()`, the server's from
-`create_app(...).openapi()`. A field the server sends but the SDK does not model, a field the SDK
+`create_app(...).openapi()`. Where the server's schema leaves a nested object untyped (a credit
+report's tradelines and inquiries), the SDK's model is compared with what the server really sends. A field the server sends but the SDK does not model, a field the SDK
 expects but the server does not send, or a type that differs (including null where the SDK does
 not accept it) fails the test with the model and field named.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from sdk._models import BaseModel
 from sdk.types import (
@@ -19,21 +22,37 @@ from sdk.types import (
     Checkout,
     CheckoutWorkflow,
     CreditReport,
+    CreditSummary,
     Customer,
     Decision,
+    DeliveryAttempt,
+    DryRunResult,
     Event,
+    Inquiry,
     Loan,
     Merchant,
     Offer,
     Persona,
+    PlanParam,
+    Policy,
     Prequalification,
     Promotion,
     PromotionPlan,
+    Review,
+    ReviewApplication,
     RuleFired,
     ScheduleEntry,
+    Tradeline,
+    WebhookDelivery,
+    WebhookEndpoint,
+    Workflow,
     WorkflowStep,
 )
+from sdk.types.admin import DryRunResult, Policy, Review, Workflow
 from sdk.types.loan import HistoryEntry
+from sdk.types.sandbox import ClockAdvance
+from sdk.types.shared import DeletedObject
+from sdk.types.webhook_endpoint import WebhookEndpoint
 
 Schema = dict[str, Any]
 
@@ -58,6 +77,13 @@ MODELS: dict[type[BaseModel], str] = {
     Promotion: "Promotion",
     PromotionPlan: "PromotionPlan",
     Persona: "Persona",
+    WebhookEndpoint: "WebhookEndpoint",
+    DeletedObject: "DeletedObject",
+    ClockAdvance: "SandboxClock",
+    Policy: "Policy",
+    Workflow: "Workflow",
+    DryRunResult: "PolicyDryRun",
+    Review: "Review",
 }
 
 
@@ -116,10 +142,16 @@ def differences(
 ) -> list[str]:
     """Every way the SDK model and the server's schema disagree."""
     sdk_schema = model.model_json_schema(mode="validation", by_alias=True)
+    return schema_differences(model.__name__, sdk_schema, server, server_defs)
+
+
+def schema_differences(
+    name: str, sdk_schema: Schema, server: Schema, server_defs: dict[str, Schema]
+) -> list[str]:
+    """Every way an SDK schema and the server's disagree, named `<name>.<field>`."""
     sdk_defs = sdk_schema.get("$defs", {})
     sdk_props: dict[str, Schema] = sdk_schema.get("properties", {})
     server_props: dict[str, Schema] = server.get("properties", {})
-    name = model.__name__
     problems = [f"{name}.{f}: the server sends it, the SDK does not model it"
                 for f in sorted(set(server_props) - set(sdk_props))]  # fmt: skip
     problems += [f"{name}.{f}: the SDK expects it, the server's schema has no such field"
@@ -152,16 +184,52 @@ def field_problem(
     return None
 
 
+def sample_schema(samples: list[dict[str, Any]]) -> Schema:
+    """A schema of what the server really sent: each key with the JSON types of its values."""
+    props: dict[str, Schema] = {}
+    for sample in samples:
+        for key, value in sample.items():
+            kinds = props.setdefault(key, {"anyOf": []})["anyOf"]
+            kind = {"type": "array" if isinstance(value, list) else _value_type(value)}
+            if kind not in kinds:
+                kinds.append(kind)
+    return {"properties": props}
+
+
 @pytest.fixture(scope="module")
-def server_components() -> dict[str, Schema]:
+def server_app() -> Any:
     from sdk.testing.sandbox import sandbox_app
 
     try:
-        app = sandbox_app()
+        return sandbox_app()
     except ImportError as exc:
         pytest.skip(str(exc))
-    components: dict[str, Schema] = app.openapi()["components"]["schemas"]
+
+
+@pytest.fixture(scope="module")
+def server_components(server_app: Any) -> dict[str, Schema]:
+    components: dict[str, Schema] = server_app.openapi()["components"]["schemas"]
     return components
+
+
+@pytest.fixture(scope="module")
+def wire_credit_report(server_app: Any) -> dict[str, Any]:
+    """A prime persona's credit report as the server sends it (raw JSON), after a soft pull."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2.*")
+        from starlette.testclient import TestClient
+    auth = {"Authorization": "Bearer sk_test_demo"}
+    with TestClient(server_app) as http:
+        persona = http.get("/v1/sandbox/personas?tier=prime&limit=1", headers=auth).json()["data"][
+            0
+        ]
+        keys = ("email", "name", "phone", "date_of_birth", "national_id_last4", "locale", "address")
+        body = {"customer": {key: persona[key] for key in keys}, "amount": 50000, "currency": "USD"}
+        prequal = http.post("/v1/prequalifications", json=body, headers=auth)
+        assert prequal.status_code == 201, prequal.text
+        url = f"/v1/customers/{prequal.json()['customer']}/credit_report"
+        report: dict[str, Any] = http.get(url, headers=auth).json()
+    return report
 
 
 @pytest.mark.parametrize("model", list(MODELS), ids=lambda model: model.__name__)
@@ -172,6 +240,23 @@ def test_sdk_model_matches_the_server_schema(
     assert component is not None, f"the server has no {MODELS[model]} schema"
     problems = differences(model, component, server_components)
     assert problems == []
+
+
+@pytest.mark.parametrize("model", list(REPORT_ITEMS), ids=lambda model: model.__name__)
+def test_sdk_model_matches_what_the_server_sends_in_a_credit_report(
+    model: type[BaseModel], wire_credit_report: dict[str, Any]
+) -> None:
+    samples = wire_credit_report[REPORT_ITEMS[model]]
+    assert samples, f"the report has no {REPORT_ITEMS[model]} to compare"
+    assert differences(model, sample_schema(samples), {}) == []
+    assert all(model.model_validate(sample).model_extra == {} for sample in samples)
+
+
+def test_plan_param_matches_the_servers_plan_spec(server_components: dict[str, Schema]) -> None:
+    ours = TypeAdapter(PlanParam).json_schema()
+    theirs = server_components["PlanSpec"]
+    assert schema_differences("PlanParam", ours, theirs, server_components) == []
+    assert set(ours.get("required", [])) == set(theirs.get("required", []))
 
 
 def test_the_checker_catches_a_renamed_field_and_a_changed_type() -> None:
