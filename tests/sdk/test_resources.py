@@ -31,6 +31,7 @@ from sdk.types import (
     Prequalification,
     Promotion,
     Review,
+    WebhookDelivery,
     WebhookEndpoint,
     Workflow,
 )
@@ -51,6 +52,35 @@ REPORT = {
     "pull_type": "hard",
     "frozen": False,
 }
+DELIVERY = {
+    "id": "whd_1",
+    "object": "webhook_delivery",
+    "endpoint": "whe_1",
+    "event": "evt_1",
+    "status": "failed",
+    "attempt_count": 2,
+    "next_attempt_at": None,
+    "attempts": [
+        {"at": "2026-01-01T00:00:00Z", "status_code": 500, "error": None, "latency_ms": 12},
+        {"at": "2026-01-01T00:01:00Z", "status_code": None, "error": "refused", "latency_ms": None},
+    ],
+}
+DRY_RUN = {
+    "object": "policy_dry_run",
+    "source": "generated",
+    "proposed": True,
+    "policy_id": "pol_consumer_credit",
+    "policy_version": 3,
+    "count": 2,
+    "approval_rate_bps": 5000,
+    "rule_hits": {"file_frozen": 1},
+    "baseline": {"approval_rate_bps": 10000},
+    "changed_count": 1,
+    "changes": [{"index": 1, "from": "approve", "to": "decline"}],
+    "results": [{"outcome": "approve"}, {"outcome": "decline"}],
+    "top_reason_codes": [{"code": "FILE_FROZEN", "count": 1}],
+}
+PLAN = {"id": "monthly_18_zero", "term_count": 18, "apr_bps": 0, "min_amount": {"USD": 50000}}
 CART = [{"sku": "S1", "name": "Mug", "unit_amount": 1500, "quantity": 2}]
 ADDRESS = {"line1": "1 Main", "city": "X", "postal_code": "1", "country": "US"}
 
@@ -135,6 +165,15 @@ CASES = [
          body={"url": "https://a.test/hook", "enabled_events": ["loan.captured"]}),
     Case("webhook_endpoints.list", lambda c: c.webhook_endpoints.list(),
          "GET", "/v1/webhook_endpoints", list_object([ENDPOINT]), WebhookEndpoint, is_list=True),
+    Case("webhook_endpoints.retrieve", lambda c: c.webhook_endpoints.retrieve("whe_1"),
+         "GET", "/v1/webhook_endpoints/whe_1",
+         {**ENDPOINT, "status": "disabled", "disabled_reason": "failing"}, WebhookEndpoint),
+    Case("webhook_endpoints.deliveries",
+         lambda c: c.webhook_endpoints.deliveries("whe_1", limit=20, starting_after="whd_0"),
+         "GET", "/v1/webhook_endpoints/whe_1/deliveries", list_object([DELIVERY]),
+         WebhookDelivery, params={"limit": "20", "starting_after": "whd_0"}, is_list=True),
+    Case("webhook_endpoints.enable", lambda c: c.webhook_endpoints.enable("whe_1"),
+         "POST", "/v1/webhook_endpoints/whe_1/enable", ENDPOINT, WebhookEndpoint, body={}),
     Case("webhook_endpoints.delete", lambda c: c.webhook_endpoints.delete("whe_1"),
          "DELETE", "/v1/webhook_endpoints/whe_1",
          {"id": "whe_1", "object": "webhook_endpoint", "deleted": True}, DeletedObject),
@@ -142,6 +181,10 @@ CASES = [
     Case("merchants.update", lambda c: c.merchants.update(plans=["pay_in_4"], workflow="wf_x"),
          "PATCH", "/v1/merchants/me", MERCHANT, Merchant,
          body={"plans": ["pay_in_4"], "workflow": "wf_x"}),
+    Case("merchants.update(all)", lambda c: c.merchants.update(plans=["pay_in_4", PLAN],
+         display_name="Acme Espresso", mdr_bps=599),
+         "PATCH", "/v1/merchants/me", MERCHANT, Merchant,
+         body={"plans": ["pay_in_4", PLAN], "display_name": "Acme Espresso", "mdr_bps": 599}),
     Case("merchants.apply", lambda c: c.merchants.apply(legal_name="Acme", mcc="5732",
          country="US", currency="USD", website="https://acme.test", years_in_business=4,
          expected_monthly_volume=5_000_000, contact_email="ops@acme.test"),
@@ -168,6 +211,20 @@ CASES = [
          "pol_consumer_credit", applications=[{"amount": 1}]),
          "POST", "/v1/admin/policies/pol_consumer_credit/dry_run", {"results": []}, DryRunResult,
          body={"applications": [{"amount": 1}]}, admin=True),
+    Case("admin.policies.dry_run(generated)", lambda c: c.admin.policies.dry_run(
+         "pol_consumer_credit", policy={"rules": []}, source="generated", count=50),
+         "POST", "/v1/admin/policies/pol_consumer_credit/dry_run", DRY_RUN, DryRunResult,
+         body={"policy": {"rules": []}, "source": "generated", "count": 50}, admin=True),
+    Case("admin.policies.retrieve", lambda c: c.admin.policies.retrieve("pol_consumer_credit"),
+         "GET", "/v1/admin/policies/pol_consumer_credit", POLICY, Policy, admin=True),
+    Case("admin.policies.versions", lambda c: c.admin.policies.versions("pol_consumer_credit"),
+         "GET", "/v1/admin/policies/pol_consumer_credit/versions", list_object([POLICY, POLICY]),
+         Policy, admin=True, is_list=True),
+    Case("admin.workflows.retrieve", lambda c: c.admin.workflows.retrieve("wf_standard"),
+         "GET", "/v1/admin/workflows/wf_standard", WORKFLOW, Workflow, admin=True),
+    Case("admin.workflows.versions", lambda c: c.admin.workflows.versions("wf_standard"),
+         "GET", "/v1/admin/workflows/wf_standard/versions", list_object([WORKFLOW]), Workflow,
+         admin=True, is_list=True),
     Case("admin.workflows.list", lambda c: c.admin.workflows.list(),
          "GET", "/v1/admin/workflows", list_object([WORKFLOW]), Workflow, admin=True,
          is_list=True),
@@ -180,6 +237,10 @@ CASES = [
          params={"status": "pending"}, admin=True, is_list=True),
     Case("admin.reviews.approve", lambda c: c.admin.reviews.approve("rev_1", note="ok"),
          "POST", "/v1/admin/reviews/rev_1/approve", REVIEW, Review, body={"note": "ok"},
+         admin=True),
+    Case("admin.reviews.approve(limit)",
+         lambda c: c.admin.reviews.approve("rev_1", credit_limit=90000),
+         "POST", "/v1/admin/reviews/rev_1/approve", REVIEW, Review, body={"credit_limit": 90000},
          admin=True),
     Case("admin.reviews.decline", lambda c: c.admin.reviews.decline("rev_1"),
          "POST", "/v1/admin/reviews/rev_1/decline", REVIEW, Review, body={}, admin=True),
@@ -215,7 +276,7 @@ def _check_answer(case: Case, result: Any, page_type: type) -> None:
 
 def test_cases_cover_every_public_method() -> None:
     covered = {case.name.split("(")[0] for case in CASES}
-    assert len(covered) == 37
+    assert len(covered) == 44
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
@@ -248,3 +309,92 @@ def test_advance_clock_needs_exactly_one_of_days_or_to(client: Installo) -> None
         client.sandbox.advance_clock()
     with pytest.raises(ValueError, match="exactly one"):
         client.sandbox.advance_clock(days=1, to="2026-01-01")
+
+
+def test_deliveries_parse_each_attempt_with_status_and_latency(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    api.get("/v1/webhook_endpoints/whe_1/deliveries").mock(
+        return_value=httpx.Response(200, json=list_object([DELIVERY]))
+    )
+    [delivery] = client.webhook_endpoints.deliveries("whe_1").data
+    assert (delivery.status, delivery.attempt_count, delivery.event) == ("failed", 2, "evt_1")
+    assert [(a.status_code, a.latency_ms, a.error) for a in delivery.attempts] == [
+        (500, 12, None),
+        (None, None, "refused"),
+    ]
+
+
+def test_disabled_endpoint_says_why(client: Installo, api: respx.MockRouter) -> None:
+    answer = {**ENDPOINT, "status": "disabled", "disabled_reason": "5 failed deliveries"}
+    api.get("/v1/webhook_endpoints/whe_1").mock(return_value=httpx.Response(200, json=answer))
+    endpoint = client.webhook_endpoints.retrieve("whe_1")
+    assert (endpoint.status, endpoint.disabled_reason) == ("disabled", "5 failed deliveries")
+
+
+def test_dry_run_answer_names_the_changed_decisions(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    api.post("/v1/admin/policies/pol_consumer_credit/dry_run").mock(
+        return_value=httpx.Response(200, json=DRY_RUN)
+    )
+    result = client.admin.policies.dry_run("pol_consumer_credit", source="generated")
+    assert (result.approval_rate_bps, result.changed_count) == (5000, 1)
+    change = result.changes[0]
+    assert (change.index, change.from_outcome, change.to_outcome) == (1, "approve", "decline")
+    assert result.rule_hits == {"file_frozen": 1}
+    assert result.model_extra == {"top_reason_codes": [{"code": "FILE_FROZEN", "count": 1}]}
+
+
+def test_review_carries_what_an_underwriter_needs(client: Installo, api: respx.MockRouter) -> None:
+    detail = {
+        **REVIEW,
+        "created": "2026-01-01T00:00:00Z",
+        "merchant": "mer_1",
+        "reason_codes": ["MANUAL_REVIEW"],
+        "deadline": "2026-01-02T00:00:00Z",
+        "decided_at": None,
+        "application": {"checkout": "chk_1", "customer": "cus_1", "amount": 64700,
+                        "currency": "USD", "plan": "monthly_12", "item_count": 3,
+                        "merchant_reference": None},
+        "credit_summary": {"bureau_score": 690, "pull_type": "hard", "utilization_bps": 3100,
+                           "delinquencies": 0, "public_records": 0, "frozen": False,
+                           "tradeline_count": 6, "inquiry_count": 2,
+                           "pulled_at": "2026-01-01T00:00:00Z"},
+        "score": 612,
+        "credit_limit": 150000,
+        "policy_id": "pol_consumer_credit",
+        "policy_version": 2,
+        "rules_fired": [{"rule_id": "tag_review", "outcome": "review", "reason_code": "TAG"}],
+    }  # fmt: skip
+    api.get("/v1/admin/reviews").mock(return_value=httpx.Response(200, json=list_object([detail])))
+    [review] = client.admin.reviews.list(status="pending").data
+    assert review.application is not None and review.credit_summary is not None
+    assert (review.application.amount, review.application.plan) == (64700, "monthly_12")
+    assert (review.credit_summary.bureau_score, review.credit_summary.tradeline_count) == (690, 6)
+    assert (review.score, review.credit_limit, review.policy_version) == (612, 150000, 2)
+    assert [rule.rule_id for rule in review.rules_fired] == ["tag_review"]
+    assert review.status == "pending" and review.deadline is not None
+
+
+def test_credit_report_tradelines_read_the_servers_type(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    tradeline = {"type": "revolving", "creditor": "Bank", "limit": 500000, "balance": 120000,
+                 "opened": "2019-04-01", "payment_history": "CCCCCC1CCCCC"}  # fmt: skip
+    inquiry = {"kind": "hard", "date": "2025-12-01", "by": "Installo"}
+    answer = {**REPORT, "tradelines": [tradeline], "inquiries": [inquiry]}
+    api.get("/v1/customers/cus_1/credit_report").mock(return_value=httpx.Response(200, json=answer))
+    report = client.customers.credit_report("cus_1")
+    assert report.tradelines[0].type == "revolving"
+    assert (report.tradelines[0].limit, report.tradelines[0].balance) == (500000, 120000)
+    assert report.tradelines[0].opened == date(2019, 4, 1)
+    assert (report.inquiries[0].kind, report.inquiries[0].by) == ("hard", "Installo")
+
+
+def test_unknown_enum_values_from_a_newer_server_are_kept(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    answer = {**ENDPOINT, "status": "paused"}
+    api.get("/v1/webhook_endpoints/whe_1").mock(return_value=httpx.Response(200, json=answer))
+    assert client.webhook_endpoints.retrieve("whe_1").status == "paused"
