@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, NotRequired, get_args, get_origin, get_type_hints
 
+import pydantic
 import pytest
 from pydantic import create_model
 
@@ -265,7 +266,8 @@ def typed_dict_schema(params: Any) -> Schema:
     for key, hint in get_type_hints(params, include_extras=True).items():
         optional = get_origin(hint) is NotRequired
         fields[key] = (get_args(hint)[0], None) if optional else (hint, ...)
-    return create_model(params.__name__, **fields).model_json_schema()
+    model: type[pydantic.BaseModel] = create_model(params.__name__, **fields)
+    return model.model_json_schema()
 
 
 def test_plan_param_matches_the_servers_plan_spec(server_components: dict[str, Schema]) -> None:
