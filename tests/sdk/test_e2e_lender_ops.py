@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from sdk import BadRequestError, Installo, webhooks
-from sdk.types import CartItemParam, Checkout, CustomerParam, Review
+from sdk.types import CartItemParam, Checkout, CustomerParam, PlanParam, Review
 
 ITEMS: list[CartItemParam] = [
     {"sku": "BIKE-1", "name": "Cargo bike", "unit_amount": 249900, "quantity": 1},
@@ -159,3 +159,23 @@ def test_review_approved_with_a_lower_limit_is_delivered_signed_and_dry_runs_cha
     assert client.webhook_endpoints.retrieve(endpoint.id).status == "enabled"
 
     dry_run_without_going_live(client)
+
+
+def test_merchant_offers_a_custom_zero_apr_plan_priced_into_its_discount_rate(
+    client: Installo,
+) -> None:
+    plan: PlanParam = {"id": "monthly_18_zero", "term_count": 18, "apr_bps": 0}
+    with pytest.raises(BadRequestError) as too_cheap:
+        client.merchants.update(plans=["pay_in_4", plan], mdr_bps=399)
+    assert too_cheap.value.param == "mdr_bps"
+    merchant = client.merchants.update(
+        plans=["pay_in_4", plan], display_name="Grace's Bikes", mdr_bps=900
+    )
+    assert merchant.plans == ["pay_in_4", "monthly_18_zero"]
+    assert (merchant.display_name, merchant.mdr_bps) == ("Grace's Bikes", 900)
+    checkout = client.checkouts.create(
+        items=ITEMS, amount=AMOUNT, currency="USD", customer=shopper("approve")
+    )
+    [custom] = [offer for offer in checkout.offers if offer.plan == "monthly_18_zero"]
+    assert (custom.term_count, custom.apr_bps, custom.finance_charge) == (18, 0, 0)
+    assert sum(entry.principal for entry in custom.schedule) == AMOUNT

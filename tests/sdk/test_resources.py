@@ -24,6 +24,7 @@ from sdk.types import (
     DeletedObject,
     DryRunResult,
     Event,
+    EventType,
     Loan,
     Merchant,
     Persona,
@@ -398,3 +399,16 @@ def test_unknown_enum_values_from_a_newer_server_are_kept(
     answer = {**ENDPOINT, "status": "paused"}
     api.get("/v1/webhook_endpoints/whe_1").mock(return_value=httpx.Response(200, json=answer))
     assert client.webhook_endpoints.retrieve("whe_1").status == "paused"
+
+
+def test_endpoint_disabled_event_parses_the_endpoint(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    disabled = {**ENDPOINT, "status": "disabled", "disabled_reason": "6 failed attempts"}
+    answer = event_object(EventType.WEBHOOK_ENDPOINT_DISABLED, disabled)
+    api.get("/v1/events/evt_9").mock(return_value=httpx.Response(200, json=answer))
+    event = client.events.retrieve("evt_9")
+    assert event.type == "webhook_endpoint.disabled"
+    endpoint = event.data_object()
+    assert isinstance(endpoint, WebhookEndpoint)
+    assert endpoint.disabled_reason == "6 failed attempts"
