@@ -17,7 +17,7 @@ TIERS: tuple[str, ...] = (
 )
 CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "CNY", "JPY")
 OFFER_CHOICES: tuple[str, ...] = ("first", "shortest", "longest", "cheapest", "random")
-FAULT_PATTERN = re.compile(r"^(latency_ms=\d{1,5}|status=(503|429)|reset|after_commit=reset)$")
+FAULT_PATTERN = re.compile(r"^(latency_ms=\d{1,5}|status=(500|503|429)|reset|after_commit=reset)$")
 OPERATIONS: tuple[str, ...] = ("create", "confirm", "capture", "refund", "payment", "void")
 
 #: Metrics an expectation can bound; ``tier`` narrows the rate metrics to one persona tier.
@@ -165,7 +165,7 @@ class Fault(_Strict):
     def _known_mode(cls, value: str) -> str:
         if not FAULT_PATTERN.match(value):
             raise ValueError(
-                f"fault mode {value!r} is not one of latency_ms=N, status=503, status=429, "
+                f"fault mode {value!r} is not one of latency_ms=N, status=500|503|429, "
                 "reset, after_commit=reset"
             )
         return value

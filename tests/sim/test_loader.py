@@ -82,11 +82,17 @@ def test_yaml_syntax_error_names_its_line() -> None:
 
 
 def test_fault_mode_must_be_a_sandbox_mode() -> None:
-    text = GOOD + "faults:\n  - {mode: status=500, rate: 0.1}\n"
+    text = GOOD + "faults:\n  - {mode: status=502, rate: 0.1}\n"
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text, "s.yaml")
     assert info.value.issues[0].line == 18
-    assert "status=500" in info.value.issues[0].message
+    assert "status=502" in info.value.issues[0].message
+
+
+def test_every_status_the_sandbox_injects_is_a_fault_mode() -> None:
+    for status in ("500", "503", "429"):
+        scenario = parse_scenario(GOOD + f"faults:\n  - {{mode: status={status}, rate: 0.1}}\n")
+        assert scenario.faults[0].mode == f"status={status}"
 
 
 def test_expectation_without_bound_is_rejected() -> None:
