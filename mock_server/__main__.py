@@ -11,6 +11,7 @@ import uvicorn
 
 from mock_server.app import build_sandbox, create_app
 from mock_server.settings import IN_MEMORY_DB, Settings
+from mock_server.storage.database import OutdatedSchema
 
 __all__ = ["build_parser", "main", "settings_from_args"]
 
@@ -71,7 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    app = create_app(sandbox=build_sandbox(settings))
+    try:
+        sandbox = build_sandbox(settings)
+    except OutdatedSchema as exc:
+        print(f"mock-server: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(sandbox=sandbox)
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -12,14 +12,14 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from mock_server.storage.models import Base
 
-__all__ = ["Database"]
+__all__ = ["Database", "OutdatedSchema"]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,6 +29,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+class OutdatedSchema(RuntimeError):
+    """The database was made by an older sandbox: a table lacks columns this version needs."""
 
 
 class Database:
@@ -67,9 +71,27 @@ class Database:
             hook(session)
 
     def create_schema(self) -> None:
-        """Create missing tables (idempotent)."""
+        """Create missing tables (idempotent); refuse a database an older sandbox made.
+
+        New tables are created, but a column added since a table was made would surface later
+        as a 500 on the first query that needs it, so it is named here at start instead.
+        """
         with self._lock:
             Base.metadata.create_all(self.engine)
+            self._check_columns()
+
+    def _check_columns(self) -> None:
+        inspector = inspect(self.engine)
+        missing: list[str] = []
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+        if missing:
+            where = self.url.render_as_string(hide_password=True)
+            raise OutdatedSchema(
+                f"the database {where} was made by an older sandbox and lacks "
+                f"{', '.join(missing)}; start with a new --db file (or delete this one)"
+            )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
