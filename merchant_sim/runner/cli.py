@@ -129,7 +129,7 @@ def run_cli(argv: Sequence[str]) -> int:
         scenario = load_scenario(args.scenario)
     except ScenarioError as exc:
         for line in exc.lines():
-            console.print(f"[red]error[/] {escape(line)}", highlight=False)
+            console.print(f"[red]error[/] {escape(line)}", highlight=False, soft_wrap=True)
         return EXIT_INVALID
     try:
         run, report = asyncio.run(
@@ -146,11 +146,11 @@ def run_cli(argv: Sequence[str]) -> int:
             )
         )
     except ScenarioRunError as exc:
-        console.print(f"[red]cannot run {scenario.name}:[/] {exc}")
+        console.print(f"[red]cannot run {scenario.name}:[/] {exc}", soft_wrap=True)
         return EXIT_INVALID
     print_summary(console, report)
     for note in run.notes:
-        console.print(f"[yellow]note[/] {note}")
+        console.print(f"[yellow]note[/] {note}", soft_wrap=True)
     if args.report:
         write_json(args.report, report)
     if args.junit:
@@ -159,6 +159,6 @@ def run_cli(argv: Sequence[str]) -> int:
         for exp in report["expectations"]:
             if not exp["passed"]:
                 detail = escape(f"{exp['name']}: {exp['message']}")
-                console.print(f"[red]expectation failed:[/] {detail}")
+                console.print(f"[red]expectation failed:[/] {detail}", soft_wrap=True)
         return EXIT_FAILED
     return EXIT_OK
