@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy sdk mock_server merchant_sim benchmarks
+	$(BIN)/mypy sdk/installo mock_server merchant_sim benchmarks
 
 unit: $(STAMP)
 	$(BIN)/pytest

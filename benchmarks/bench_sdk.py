@@ -20,10 +20,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-
-from sdk import AsyncInstallo
-from sdk.testing.sandbox import DEMO_API_KEY, IN_PROCESS_URL, in_process_client, sandbox_app
-from sdk.types import CartItemParam, CustomerParam
+from installo import AsyncInstallo
+from installo.testing.sandbox import DEMO_API_KEY, IN_PROCESS_URL, in_process_client, sandbox_app
+from installo.types import CartItemParam, CustomerParam
 
 ITEMS: list[CartItemParam] = [
     {"sku": "BENCH-1", "name": "Benchmark widget", "unit_amount": 12500, "quantity": 2}

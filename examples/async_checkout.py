@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import os
 
-from sdk import AsyncInstallo, format_money
-from sdk.checkout_flow import (
+from installo import AsyncInstallo, format_money
+from installo.checkout_flow import (
     Approved,
     AsyncCheckoutFlow,
     Cart,
@@ -18,7 +18,7 @@ from sdk.checkout_flow import (
     PendingReview,
     PollPolicy,
 )
-from sdk.types import CustomerParam
+from installo.types import CustomerParam
 
 
 def customer(tag: str) -> CustomerParam:
@@ -71,6 +71,6 @@ if __name__ == "__main__":
         key = os.environ.get("INSTALLO_API_KEY", "sk_test_demo")
         asyncio.run(main(AsyncInstallo(api_key=key, base_url=url)))
     else:
-        from sdk.testing.sandbox import async_in_process_client
+        from installo.testing.sandbox import async_in_process_client
 
         asyncio.run(main(async_in_process_client()))

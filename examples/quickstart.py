@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 
-from sdk import Installo, format_money
-from sdk.checkout_flow import Approved, Cart, CheckoutFlow, Declined, PendingReview
-from sdk.types import CustomerParam
+from installo import Installo, format_money
+from installo.checkout_flow import Approved, Cart, CheckoutFlow, Declined, PendingReview
+from installo.types import CustomerParam
 
 CUSTOMER: CustomerParam = {
     "email": "ada+approve@example.com",
@@ -73,7 +73,7 @@ if __name__ == "__main__":
     if url:
         main(url)
     else:
-        from sdk.testing.sandbox import serve_sandbox
+        from installo.testing.sandbox import serve_sandbox
 
         with serve_sandbox() as local_url:
             main(local_url)

@@ -1,4 +1,4 @@
-"""Testing your integration without a server: `sdk.testing.mock_api` (needs respx).
+"""Testing your integration without a server: `installo.testing.mock_api` (needs respx).
 
 Your shop's code is `place_order` below; the checks at the bottom are what your unit tests would
 assert. In a pytest suite, the `installo_mock` fixture gives you the same mock.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sdk import Installo, InternalServerError
-from sdk.checkout_flow import Approved, Cart, CheckoutFlow, Declined, PendingReview
-from sdk.testing import mock_api
+from installo import Installo, InternalServerError
+from installo.checkout_flow import Approved, Cart, CheckoutFlow, Declined, PendingReview
+from installo.testing import mock_api
 
 BASE_URL = "http://installo.mock"
 

@@ -16,10 +16,10 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
-from sdk import Installo, SignatureVerificationError
-from sdk.checkout_flow import Cart, CheckoutFlow
-from sdk.types import CustomerParam, Event
-from sdk.webhooks import construct_event, generate_header
+from installo import Installo, SignatureVerificationError
+from installo.checkout_flow import Cart, CheckoutFlow
+from installo.types import CustomerParam, Event
+from installo.webhooks import construct_event, generate_header
 
 CUSTOMER: CustomerParam = {
     "email": "lin+approve@example.com",
@@ -114,7 +114,7 @@ if __name__ == "__main__":
     if url:
         main(url)
     else:
-        from sdk.testing.sandbox import serve_sandbox
+        from installo.testing.sandbox import serve_sandbox
 
         with serve_sandbox() as local_url:
             main(local_url)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from installo._exceptions import APIError
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -23,7 +24,6 @@ from merchant_sim.screens.loan import LoanScreen
 from merchant_sim.screens.store import StoreScreen
 from merchant_sim.session import Session
 from merchant_sim.webhook_receiver import WebhookReceiver
-from sdk._exceptions import APIError
 
 if TYPE_CHECKING:
     from merchant_sim.demo import DemoTour

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-
-from sdk import AsyncInstallo
-from sdk.testing.sandbox import sandbox_app
+from installo import AsyncInstallo
+from installo.testing.sandbox import sandbox_app
 
 __all__ = [
     "DEMO_ADMIN_KEY",

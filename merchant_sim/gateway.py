@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar, cast
 
+from installo import AsyncInstallo
+from installo._exceptions import NotFoundError
+from installo.types.admin import Review
+from installo.types.checkout import Checkout
+from installo.types.credit_report import CreditReport
+from installo.types.customer import Customer
+from installo.types.event import Event
+from installo.types.loan import Loan
+from installo.types.merchant import Merchant
+from installo.types.params import CartItemParam, CustomerParam
+from installo.types.sandbox import Persona
+
 from merchant_sim.cart import Cart
 from merchant_sim.identity import Identity
-from sdk import AsyncInstallo
-from sdk._exceptions import NotFoundError
-from sdk.types.admin import Review
-from sdk.types.checkout import Checkout
-from sdk.types.credit_report import CreditReport
-from sdk.types.customer import Customer
-from sdk.types.event import Event
-from sdk.types.loan import Loan
-from sdk.types.merchant import Merchant
-from sdk.types.params import CartItemParam, CustomerParam
-from sdk.types.sandbox import Persona
 
 __all__ = ["FeatureUnavailable", "Gateway"]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from installo.types.checkout import Checkout
 from textual.message import Message
-
-from sdk.types.checkout import Checkout
 
 
 class SandboxReady(Message):

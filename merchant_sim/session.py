@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from installo.types.checkout import Checkout
+from installo.types.loan import Loan
+from installo.types.merchant import Merchant
+from installo.types.sandbox import Persona
+
 from merchant_sim.cart import DEMO_CATALOG, Cart, Product
 from merchant_sim.identity import Identity
 from merchant_sim.runner.stats import CheckoutRecord, RunStats
-from sdk.types.checkout import Checkout
-from sdk.types.loan import Loan
-from sdk.types.merchant import Merchant
-from sdk.types.sandbox import Persona
 
 __all__ = ["Session"]
 

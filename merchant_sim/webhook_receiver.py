@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sdk._exceptions import SignatureVerificationError
-from sdk.webhooks import construct_event
+from installo._exceptions import SignatureVerificationError
+from installo.webhooks import construct_event
 
 __all__ = ["Delivery", "WebhookReceiver"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sdk.types import WorkflowStep
+from installo.types import WorkflowStep
 
 __all__ = ["STEP_NAMES", "StepView", "steps_for", "steps_pending"]
 

@@ -9,15 +9,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from installo._exceptions import APIError, APIStatusError
+from installo.types.checkout import Checkout
+from installo.types.loan import Loan
+from installo.types.sandbox import Persona
+
 from merchant_sim.gateway import FeatureUnavailable, Gateway
 from merchant_sim.identity import Identity
 from merchant_sim.runner.schema import Scenario
 from merchant_sim.runner.stats import CheckoutRecord, RunStats
 from merchant_sim.runner.traffic import Shopper, choose_offer, plan_shoppers
-from sdk._exceptions import APIError, APIStatusError
-from sdk.types.checkout import Checkout
-from sdk.types.loan import Loan
-from sdk.types.sandbox import Persona
 
 __all__ = ["ScenarioRun", "ScenarioRunError"]
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from installo.types.offer import Offer
+
 from merchant_sim.cart import Cart, Product
 from merchant_sim.runner.schema import Scenario
-from sdk.types.offer import Offer
 
 __all__ = ["Shopper", "choose_offer", "plan_shoppers", "weighted"]
 

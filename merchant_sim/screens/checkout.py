@@ -6,6 +6,8 @@ import asyncio
 import time
 from typing import ClassVar
 
+from installo._exceptions import APIError
+from installo.types.checkout import Checkout
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,8 +22,6 @@ from merchant_sim.widgets.decision_panel import DecisionPanel
 from merchant_sim.widgets.offers import OfferList
 from merchant_sim.widgets.workflow_steps import WorkflowSteps
 from merchant_sim.workflow_view import STEP_NAMES, steps_for, steps_pending
-from sdk._exceptions import APIError
-from sdk.types.checkout import Checkout
 
 #: Pause between steps lighting up, so a person can follow the workflow.
 STEP_REVEAL_SECONDS = 0.12

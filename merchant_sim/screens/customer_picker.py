@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from installo.types.sandbox import Persona
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -12,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select
 
 from merchant_sim.identity import MAGIC_TAGS, Identity
-from sdk.types.sandbox import Persona
 
 _NO_TAG = "none"
 

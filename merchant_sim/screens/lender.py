@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from installo._exceptions import APIError
+from installo.types.admin import Review
+from installo.types.merchant import Merchant
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,9 +16,6 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from merchant_sim.gateway import FeatureUnavailable
 from merchant_sim.messages import CheckoutDecided
 from merchant_sim.screens._base import SimScreen
-from sdk._exceptions import APIError
-from sdk.types.admin import Review
-from sdk.types.merchant import Merchant
 
 _APPLICATIONS = (
     ("Moonlight Jewels LLC", "5944", 1, 90_000_000),

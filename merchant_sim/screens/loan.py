@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
+from installo._exceptions import APIError
+from installo.types.loan import Loan
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,8 +19,6 @@ from merchant_sim.screens._base import SimScreen
 from merchant_sim.widgets.event_log import EventLog
 from merchant_sim.widgets.loan_summary import LoanSummary
 from merchant_sim.widgets.schedule_table import ScheduleTable
-from sdk._exceptions import APIError
-from sdk.types.loan import Loan
 
 EVENT_POLL_SECONDS = 1.0
 CLOCK_STEP_DAYS = 30

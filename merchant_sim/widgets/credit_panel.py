@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from installo.types.credit_report import CreditReport
 from rich.table import Table
 from textual.widgets import Static
 
 from merchant_sim.money import format_bps
-from sdk.types.credit_report import CreditReport
 
 
 def _count(value: Any) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from installo.types.checkout import Checkout
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from merchant_sim.money import format_money
-from sdk.types.checkout import Checkout
 
 _COLOURS = {"approved": "green", "declined": "red", "in_review": "yellow"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from installo.types.event import Event
 from textual.widgets import RichLog
 
 from merchant_sim.webhook_receiver import Delivery
-from sdk.types.event import Event
 
 
 class EventLog(RichLog):

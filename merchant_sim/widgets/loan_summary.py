@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from installo.types.loan import Loan
 from textual.widgets import Static
 
 from merchant_sim.money import format_bps, format_money
-from sdk.types.loan import Loan
 
 
 class LoanSummary(Static):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from installo.types.offer import Offer
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from merchant_sim.money import format_bps, format_money
-from sdk.types.offer import Offer
 
 _INTERVAL = {"month": "month", "two_weeks": "2 weeks"}
 

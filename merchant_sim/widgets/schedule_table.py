@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from installo.types.loan import Loan
 from textual.widgets import DataTable
 
 from merchant_sim.money import format_money
-from sdk.types.loan import Loan
 
 _STATUS_STYLE = {"paid": "green", "late": "red", "due": "yellow"}
 

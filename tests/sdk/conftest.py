@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import respx
-
-from sdk import AsyncInstallo, Installo
+from installo import AsyncInstallo, Installo
 
 BASE_URL = "http://installo.test"
 API_KEY = "sk_test_unit_4f9a1c2b7d"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from sdk import AsyncInstallo, Installo
-from sdk.checkout_flow import (
+from installo import AsyncInstallo, Installo
+from installo.checkout_flow import (
     Approved,
     AsyncCheckoutFlow,
     Cart,
@@ -18,8 +17,8 @@ from sdk.checkout_flow import (
     outcome_of,
     present_offer,
 )
-from sdk.testing import checkout_object, event_object, loan_object, mock_api
-from sdk.types import Checkout, Event, Offer
+from installo.testing import checkout_object, event_object, loan_object, mock_api
+from installo.types import Checkout, Event, Offer
 
 from .conftest import API_KEY, BASE_URL, SleepRecorder
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-
-from sdk import DEFAULT_BASE_URL, AsyncInstallo, Installo, InstalloError
-from sdk.testing import checkout_object, customer_object
+from installo import DEFAULT_BASE_URL, AsyncInstallo, Installo, InstalloError
+from installo.testing import checkout_object, customer_object
 
 from .conftest import ADMIN_KEY, API_KEY, BASE_URL
 

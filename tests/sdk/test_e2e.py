@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
-from sdk import AsyncInstallo, ConflictError, IdempotencyError, Installo, NotFoundError
-from sdk.types import CartItemParam, CustomerParam
+from installo import AsyncInstallo, ConflictError, IdempotencyError, Installo, NotFoundError
+from installo.types import CartItemParam, CustomerParam
 
 ITEMS: list[CartItemParam] = [
     {"sku": "ESP-1", "name": "Espresso machine", "unit_amount": 59900, "quantity": 1},

@@ -2,7 +2,7 @@
 
 An underwriter approves a review with a lower credit limit; the merchant reads the signed webhook
 delivery that approval caused (received by a real loopback endpoint and verified with
-`sdk.webhooks`); a policy is dry-run, live and proposed, without going live. The sandbox runs
+`installo.webhooks`); a policy is dry-run, live and proposed, without going live. The sandbox runs
 without its background webhook worker, so the test delivers what is due itself, synchronously.
 """
 
@@ -14,9 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-
-from sdk import BadRequestError, Installo, webhooks
-from sdk.types import CartItemParam, Checkout, CustomerParam, PlanParam, Review
+from installo import BadRequestError, Installo, webhooks
+from installo.types import CartItemParam, Checkout, CustomerParam, PlanParam, Review
 
 ITEMS: list[CartItemParam] = [
     {"sku": "BIKE-1", "name": "Cargo bike", "unit_amount": 249900, "quantity": 1},
@@ -56,7 +55,7 @@ def receiver() -> Iterator[tuple[str, list[tuple[bytes, str | None]]]]:
 
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
-    from sdk.testing.sandbox import sandbox_app
+    from installo.testing.sandbox import sandbox_app
 
     try:
         app = sandbox_app(webhook_worker=False)
@@ -68,7 +67,7 @@ def sandbox() -> Iterator[Any]:
 
 @pytest.fixture
 def client(sandbox: Any) -> Iterator[Installo]:
-    from sdk.testing.sandbox import in_process_client
+    from installo.testing.sandbox import in_process_client
 
     with in_process_client(sandbox) as sync_client:
         yield sync_client

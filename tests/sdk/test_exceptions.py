@@ -6,11 +6,10 @@ import logging
 import pickle
 
 import httpx
+import installo
 import pytest
 import respx
-
-import sdk
-from sdk import (
+from installo import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
@@ -29,8 +28,8 @@ from sdk import (
     SignatureVerificationError,
     UnprocessableEntityError,
 )
-from sdk._exceptions import error_class_for
-from sdk.testing import error_body
+from installo._exceptions import error_class_for
+from installo.testing import error_body
 
 from .conftest import API_KEY
 
@@ -151,6 +150,6 @@ def test_unparseable_answer_is_a_validation_error(client: Installo, api: respx.M
 
 
 def test_every_exception_is_exported() -> None:
-    names = {name for name in sdk.__all__ if name.endswith("Error")}
+    names = {name for name in installo.__all__ if name.endswith("Error")}
     assert "SignatureVerificationError" in names
-    assert all(issubclass(getattr(sdk, name), InstalloError) for name in names)
+    assert all(issubclass(getattr(installo, name), InstalloError) for name in names)

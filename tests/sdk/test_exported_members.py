@@ -1,9 +1,9 @@
-"""The public surface: `sdk.__all__` is exactly the public names, and each resolves."""
+"""The public surface: `installo.__all__` is exactly the public names, and each resolves."""
 
 from __future__ import annotations
 
-import sdk
-import sdk.types
+import installo
+import installo.types
 
 EXPECTED = {
     "APIConnectionError",
@@ -45,20 +45,20 @@ EXPECTED = {
 
 
 def test_all_is_pinned() -> None:
-    assert set(sdk.__all__) == EXPECTED
-    assert len(sdk.__all__) == len(EXPECTED)
+    assert set(installo.__all__) == EXPECTED
+    assert len(installo.__all__) == len(EXPECTED)
 
 
 def test_every_exported_name_resolves() -> None:
-    for name in sdk.__all__:
-        assert getattr(sdk, name) is not None, name
-    for name in sdk.types.__all__:
-        assert getattr(sdk.types, name) is not None, name
+    for name in installo.__all__:
+        assert getattr(installo, name) is not None, name
+    for name in installo.types.__all__:
+        assert getattr(installo.types, name) is not None, name
 
 
 def test_no_public_name_is_left_out_of_all() -> None:
     public = {
-        name for name in vars(sdk) if not name.startswith("_") and name not in {"annotations"}
+        name for name in vars(installo) if not name.startswith("_") and name not in {"annotations"}
     }
     submodules = {"pagination", "resources", "testing", "checkout_flow"}
-    assert public - set(sdk.__all__) <= submodules
+    assert public - set(installo.__all__) <= submodules

@@ -16,11 +16,11 @@ def test_sdk_imports_and_works_with_server_and_test_libraries_blocked() -> None:
         for name in {BLOCKED!r}:
             sys.modules[name] = None  # any import of it now raises ImportError
         import httpx
-        import sdk
-        import sdk.webhooks
-        import sdk.checkout_flow
-        import sdk.testing
-        from sdk import Installo
+        import installo
+        import installo.webhooks
+        import installo.checkout_flow
+        import installo.testing
+        from installo import Installo
 
         def handler(request):
             return httpx.Response(200, json={{"id": "mer_1", "object": "merchant",
@@ -29,7 +29,7 @@ def test_sdk_imports_and_works_with_server_and_test_libraries_blocked() -> None:
         with Installo(api_key="sk_test_x", transport=httpx.MockTransport(handler)) as client:
             assert client.merchants.me().legal_name == "Acme"
         try:
-            sdk.testing.mock_api()
+            installo.testing.mock_api()
         except ImportError as exc:
             assert "respx" in str(exc), exc
         else:

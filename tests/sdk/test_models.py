@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sdk.testing import (
+from installo.testing import (
     checkout_object,
     decision_object,
     event_object,
     loan_object,
 )
-from sdk.types import (
+from installo.types import (
     Checkout,
     CheckoutStatus,
     DecisionOutcome,

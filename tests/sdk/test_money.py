@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from sdk import format_money
-from sdk._money import format_rate_bps
+from installo import format_money
+from installo._money import format_rate_bps
 
 
 @pytest.mark.parametrize(

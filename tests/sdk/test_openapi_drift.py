@@ -15,10 +15,8 @@ from typing import Any, NotRequired, get_args, get_origin, get_type_hints
 
 import pydantic
 import pytest
-from pydantic import create_model
-
-from sdk._models import BaseModel
-from sdk.types import (
+from installo._models import BaseModel
+from installo.types import (
     Address,
     CartItem,
     Checkout,
@@ -50,9 +48,10 @@ from sdk.types import (
     Workflow,
     WorkflowStep,
 )
-from sdk.types.loan import HistoryEntry
-from sdk.types.sandbox import ClockAdvance
-from sdk.types.shared import DeletedObject
+from installo.types.loan import HistoryEntry
+from installo.types.sandbox import ClockAdvance
+from installo.types.shared import DeletedObject
+from pydantic import create_model
 
 Schema = dict[str, Any]
 
@@ -205,7 +204,7 @@ def sample_schema(samples: list[dict[str, Any]]) -> Schema:
 
 @pytest.fixture(scope="module")
 def server_app() -> Any:
-    from sdk.testing.sandbox import sandbox_app
+    from installo.testing.sandbox import sandbox_app
 
     try:
         return sandbox_app()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-
-from sdk import AsyncInstallo, Installo
-from sdk.testing import list_object, loan_object
+from installo import AsyncInstallo, Installo
+from installo.testing import list_object, loan_object
 
 
 def _pages(api: respx.MockRouter) -> respx.Route:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import pytest
-
-from sdk import Installo
-from sdk.testing import MockAPI
+from installo import Installo
+from installo.testing import MockAPI
 
 
 def test_plugin_is_registered_as_a_pytest11_entry_point(pytestconfig: pytest.Config) -> None:
     names = {ep.name: ep.value for ep in entry_points(group="pytest11")}
-    assert names.get("installo") == "sdk.testing.pytest_plugin"
+    assert names.get("installo") == "installo.testing.pytest_plugin"
     assert pytestconfig.pluginmanager.has_plugin("installo")
 
 

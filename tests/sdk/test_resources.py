@@ -11,12 +11,17 @@ from typing import Any
 import httpx
 import pytest
 import respx
-
-from sdk import AsyncInstallo, Installo
-from sdk._models import BaseModel
-from sdk.pagination import AsyncPage, SyncPage
-from sdk.testing import checkout_object, customer_object, event_object, list_object, loan_object
-from sdk.types import (
+from installo import AsyncInstallo, Installo
+from installo._models import BaseModel
+from installo.pagination import AsyncPage, SyncPage
+from installo.testing import (
+    checkout_object,
+    customer_object,
+    event_object,
+    list_object,
+    loan_object,
+)
+from installo.types import (
     Checkout,
     ClockAdvance,
     CreditReport,

@@ -8,8 +8,7 @@ import time
 import httpx
 import pytest
 import respx
-
-from sdk import (
+from installo import (
     APIConnectionError,
     APITimeoutError,
     AsyncInstallo,
@@ -22,9 +21,9 @@ from sdk import (
     NotFoundError,
     RateLimitError,
 )
-from sdk._constants import MAX_RETRY_DELAY
-from sdk._retries import retry_after_seconds, retry_delay, should_retry
-from sdk.testing import checkout_object, error_body, loan_object
+from installo._constants import MAX_RETRY_DELAY
+from installo._retries import retry_after_seconds, retry_delay, should_retry
+from installo.testing import checkout_object, error_body, loan_object
 
 from .conftest import SleepRecorder
 

@@ -1,10 +1,9 @@
-"""sdk.testing: the mock API behaves like the sandbox for a merchant's unit tests."""
+"""installo.testing: the mock API behaves like the sandbox for a merchant's unit tests."""
 
 from __future__ import annotations
 
 import pytest
-
-from sdk import (
+from installo import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -13,7 +12,7 @@ from sdk import (
     InternalServerError,
     NotFoundError,
 )
-from sdk.testing import mock_api
+from installo.testing import mock_api
 
 from .conftest import API_KEY, BASE_URL, SleepRecorder
 

@@ -6,11 +6,10 @@ import json
 from typing import Any
 
 import pytest
-
-from sdk import SignatureVerificationError
-from sdk.testing import checkout_object, decision_object, event_object
-from sdk.types import Checkout, Event
-from sdk.webhooks import construct_event, generate_header, sign_payload, verify_signature
+from installo import SignatureVerificationError
+from installo.testing import checkout_object, decision_object, event_object
+from installo.types import Checkout, Event
+from installo.webhooks import construct_event, generate_header, sign_payload, verify_signature
 
 SECRET = "whsec_test_5b1e0c"
 NOW = 1_767_000_000

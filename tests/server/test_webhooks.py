@@ -12,12 +12,12 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 from fastapi import FastAPI
+from installo.webhooks import verify_signature
 from sqlalchemy import select
 
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import MAX_ATTEMPTS, WebhookDispatcher
 from mock_server.storage.models import WebhookDeliveryRow
-from sdk.webhooks import verify_signature
 
 
 class Inbox:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from installo.types.checkout import Checkout
+from installo.types.sandbox import Persona
+
 from merchant_sim.identity import Identity
 from merchant_sim.workflow_view import steps_for, steps_pending
-from sdk.types.checkout import Checkout
-from sdk.types.sandbox import Persona
 
 
 def _persona() -> Persona:

@@ -6,13 +6,13 @@ from collections import Counter
 
 import httpx
 import pytest
+from installo.types.offer import Offer
 
 from merchant_sim.money import parse_money
 from merchant_sim.runner.faults import FAULT_HEADER, FaultInjector, operation_of
 from merchant_sim.runner.loader import parse_scenario
 from merchant_sim.runner.schema import Fault
 from merchant_sim.runner.traffic import choose_offer, plan_shoppers
-from sdk.types.offer import Offer
 
 SCENARIO = parse_scenario(
     """\

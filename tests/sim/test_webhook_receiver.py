@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import httpx
+from installo.webhooks import generate_header
 
 from merchant_sim.webhook_receiver import SIGNATURE_HEADER, WebhookReceiver
-from sdk.webhooks import generate_header
 
 EVENT = {
     "id": "evt_1",

@@ -1,6 +1,6 @@
-"""Installo merchant SDK: `from sdk import Installo, AsyncInstallo`.
+"""Installo merchant SDK: `from installo import Installo, AsyncInstallo`.
 
-    from sdk import Installo
+    from installo import Installo
 
     with Installo() as client:            # INSTALLO_API_KEY, INSTALLO_BASE_URL (default: sandbox)
         checkout = client.checkouts.create(
@@ -13,9 +13,10 @@
         for loan in client.loans.list(limit=100).auto_paging_iter():
             ...
 
-Errors are in one tree (`InstalloError`, see `sdk._exceptions`); POSTs carry an idempotency key
-reused across retries; `sdk.webhooks` verifies deliveries; `sdk.checkout_flow` walks the common
-path with typed outcomes; `sdk.testing` mocks the API or runs the sandbox for your tests.
+Errors are in one tree (`InstalloError`, see `installo._exceptions`); POSTs carry an idempotency
+key reused across retries; `installo.webhooks` verifies deliveries; `installo.checkout_flow` walks
+the common path with typed outcomes; `installo.testing` mocks the API or runs the sandbox for
+your tests.
 """
 
 from . import types, webhooks

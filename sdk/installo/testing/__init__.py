@@ -53,7 +53,8 @@ def mock_api(
         import respx  # noqa: F401
     except ImportError as exc:
         raise ImportError(
-            "sdk.testing.mock_api needs respx, which the SDK does not install: pip install respx"
+            "installo.testing.mock_api needs respx, which the SDK does not install: "
+            "pip install respx"
         ) from exc
     from ._mock import MockAPI
 
