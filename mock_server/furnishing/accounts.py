@@ -1,0 +1,265 @@
+"""From a loan's ledger to its Metro 2 base segment at a month-end (pure; no I/O).
+
+Account status by days past due (dpd) of the oldest unpaid installment at the month-end:
+0-29 `11` current, 30-59 `71`, 60-89 `78`, 90-119 `80`, 120-149 `82`, 150-179 `83`, 180+ `84`;
+`97` charged off, `13` paid or closed (paid off or refunded in full), `DA` delete (a dispute
+resolved by deleting the tradeline). The payment rating and the 24-month payment history profile
+use `0` current, `1`-`6` for 30-180+ dpd, `L` charged off, `B` before the account opened and `D`
+for a month with no report. The date of first delinquency is the day the oldest unpaid
+installment became 30 days past due. Amounts are whole dollars, cents truncated.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+from mock_server.domain.ledger import due_lines
+from mock_server.domain.loan import Loan
+from mock_server.domain.states import DELINQUENT_DAYS, SERVICING, LoanStatus
+from mock_server.furnishing.metro2 import Value
+
+__all__ = [
+    "DELETE",
+    "Consumer",
+    "Period",
+    "account_number",
+    "account_status",
+    "base_segment",
+    "month_key",
+    "payment_history_profile",
+    "whole_dollars",
+]
+
+DELETE: Final = "DA"
+# (lowest dpd, account status, payment rating), highest first.
+_DPD_LADDER: Final = (
+    (180, "84", "6"),
+    (150, "83", "5"),
+    (120, "82", "4"),
+    (90, "80", "3"),
+    (60, "78", "2"),
+    (30, "71", "1"),
+    (0, "11", "0"),
+)
+_GENERATIONS: Final = {"JR": "J", "SR": "S", "II": "2", "III": "3", "IV": "4"}
+_TITLES: Final = frozenset({"MR", "MRS", "MS", "MISS", "DR", "PROF", "MX"})
+_NAME_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -'")
+_ADDRESS_CHARS: Final = _NAME_CHARS | frozenset("./#,&")
+
+
+def whole_dollars(cents: int) -> int:
+    """US cents as whole dollars, cents truncated (as Metro 2 requires); never negative."""
+    return max(cents, 0) // 100
+
+
+def account_number(loan_id: str) -> str:
+    """The loan's Metro 2 consumer account number: upper case (as the format requires) and
+    stable, so a base32 digest of the case-sensitive loan id (`IL` + 28 characters)."""
+    digest = base64.b32encode(hashlib.sha256(loan_id.encode()).digest()).decode()
+    return "IL" + digest[:28]
+
+
+def month_key(day: date) -> str:
+    """`YYYY-MM` of a date: the reporting period a month-end belongs to."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _ascii(text: str | None, allowed: frozenset[str]) -> str:
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return " ".join("".join(c for c in folded.upper() if c in allowed).split())
+
+
+def _digits(text: str | None) -> str:
+    return "".join(c for c in (text or "") if c.isdigit())
+
+
+@dataclass(frozen=True, slots=True)
+class Consumer:
+    """The person on the account as Metro 2 carries them (upper-case ASCII)."""
+
+    surname: str
+    first_name: str
+    middle_name: str
+    generation_code: str
+    social_security_number: int
+    date_of_birth: date
+    telephone_number: int
+    country_code: str
+    address_line_1: str
+    address_line_2: str
+    city: str
+    state: str
+    postal_code: str
+
+    @classmethod
+    def from_customer(cls, data: Mapping[str, Any]) -> Consumer:
+        """From the API's customer shape. The sandbox knows only the national id's last four
+        digits, so the first five of the nine-digit SSN are zero."""
+        words = _ascii(str(data["name"]), _NAME_CHARS).split()
+        words = [w for w in words if w.replace("'", "") not in _TITLES] or ["UNKNOWN"]
+        generation = ""
+        if len(words) > 1 and words[-1] in _GENERATIONS:
+            generation = _GENERATIONS[words.pop()]
+        first, *middle = words[:-1] or [""]
+        address = data["address"]
+        last4 = _digits(str(data.get("national_id_last4", "")))
+        phone = _digits(str(data.get("phone", "")))[-10:]
+        region = _ascii(address.get("region"), _NAME_CHARS)
+        dob = data["date_of_birth"]
+        return cls(
+            surname=words[-1][:25],
+            first_name=first[:20],
+            middle_name=" ".join(middle)[:20],
+            generation_code=generation,
+            social_security_number=int(last4) if len(last4) == 4 else 0,
+            date_of_birth=dob if isinstance(dob, date) else date.fromisoformat(str(dob)),
+            telephone_number=int(phone) if len(phone) == 10 else 0,
+            country_code=_ascii(address.get("country"), _NAME_CHARS)[:2],
+            address_line_1=_ascii(address.get("line1"), _ADDRESS_CHARS)[:32],
+            address_line_2=_ascii(address.get("line2"), _ADDRESS_CHARS)[:32],
+            city=_ascii(address.get("city"), _ADDRESS_CHARS)[:20],
+            state=region if len(region) == 2 else "",
+            postal_code="".join(
+                c for c in _ascii(address.get("postal_code"), _NAME_CHARS) if c.isalnum()
+            )[:9],
+        )
+
+    def fields(self) -> dict[str, Value]:
+        """The base segment's consumer fields."""
+        return {
+            "surname": self.surname,
+            "first_name": self.first_name,
+            "middle_name": self.middle_name,
+            "generation_code": self.generation_code,
+            "social_security_number": self.social_security_number,
+            "date_of_birth": self.date_of_birth,
+            "telephone_number": self.telephone_number,
+            "ecoa_code": "1",  # individual account
+            "country_code": self.country_code,
+            "address_line_1": self.address_line_1,
+            "address_line_2": self.address_line_2,
+            "city": self.city,
+            "state": self.state,
+            "postal_code": self.postal_code,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One month's reporting: its month-end, when the file was made, and who furnishes."""
+
+    month_end: date
+    reported_at: datetime
+    furnisher_id: str
+
+    @property
+    def month_start(self) -> date:
+        """The first day of the reporting month."""
+        return self.month_end.replace(day=1)
+
+
+def _days_past_due(loan: Loan, on: date) -> int:
+    due = due_lines(loan.installments, on)
+    return (on - due[0].due_date).days if due else 0
+
+
+def account_status(loan: Loan, on: date) -> tuple[str, str]:
+    """The Metro 2 account status and payment rating of a captured loan at `on`."""
+    if loan.status is LoanStatus.CHARGED_OFF:
+        return "97", "L"
+    if loan.status in (LoanStatus.PAID_OFF, LoanStatus.REFUNDED):
+        return "13", "0"
+    dpd = _days_past_due(loan, on)
+    return next((status, rating) for low, status, rating in _DPD_LADDER if dpd >= low)
+
+
+def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str, str]) -> str:
+    """The 24 months before `month_end`'s month, most recent first: the rating reported then,
+    `B` before the account opened, `D` when nothing was reported."""
+    profile = []
+    cursor = month_end.replace(day=1)
+    for _ in range(24):
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+        if cursor < opened.replace(day=1):
+            profile.append("B")
+        else:
+            profile.append(ratings.get(month_key(cursor), "D"))
+    return "".join(profile)
+
+
+def _balances(loan: Loan, on: date, status: str) -> tuple[int, int]:
+    """(current balance, amount past due) in cents."""
+    if status == "13":
+        return 0, 0
+    balance = loan.principal_balance + loan.interest_outstanding + loan.fees_outstanding
+    if status == "97":
+        return balance, balance
+    return balance, sum(i.unpaid for i in due_lines(loan.installments, on))
+
+
+def _first_delinquency(loan: Loan, on: date, status: str) -> date | None:
+    if status in ("11", "13") or loan.status not in {*SERVICING, LoanStatus.CHARGED_OFF}:
+        return None
+    due = due_lines(loan.installments, on)
+    return due[0].due_date + timedelta(days=DELINQUENT_DAYS) if due else None
+
+
+def _monthly_payment(loan: Loan) -> int:
+    first = loan.installments[0].amount if loan.installments else 0
+    return first * 26 // 12 if loan.interval == "two_weeks" else first
+
+
+def base_segment(
+    loan: Loan,
+    consumer: Consumer,
+    period: Period,
+    ratings: Mapping[str, str],
+    *,
+    compliance_condition_code: str = "",
+    delete: bool = False,
+) -> dict[str, Value]:
+    """The loan's base segment for `period` (the loan serviced up to its month-end). `ratings`
+    holds the payment rating reported each earlier month (`YYYY-MM`)."""
+    if loan.captured_on is None:
+        raise ValueError(f"loan {loan.id} was never captured and is not reportable")
+    on = period.month_end
+    status, rating = account_status(loan, on)
+    balance, past_due = _balances(loan, on, status)
+    payments = [h for h in loan.history if h.kind == "payment"]
+    paid_this_month = sum(h.amount for h in payments if period.month_start <= h.on <= on)
+    closed = loan.today if status in ("13", "97") else None
+    return {
+        "processing_indicator": 1,
+        "time_stamp": period.reported_at,
+        "identification_number": period.furnisher_id,
+        "consumer_account_number": account_number(loan.id),
+        "portfolio_type": "I",  # installment
+        "account_type": "01",  # unsecured
+        "date_opened": loan.captured_on,
+        "credit_limit": 0,
+        "highest_credit": whole_dollars(loan.captured_amount),
+        "terms_duration": f"{loan.term_count:03d}",
+        "terms_frequency": "B" if loan.interval == "two_weeks" else "M",
+        "scheduled_monthly_payment": whole_dollars(_monthly_payment(loan)),
+        "actual_payment": whole_dollars(paid_this_month),
+        "account_status": DELETE if delete else status,
+        # Metro 2 asks for a payment rating with status 13 only (97 says it all).
+        "payment_rating": rating if status == "13" else "",
+        "payment_history_profile": payment_history_profile(loan.captured_on, on, ratings),
+        "compliance_condition_code": compliance_condition_code,
+        "current_balance": whole_dollars(balance),
+        "amount_past_due": whole_dollars(past_due),
+        "original_charge_off_amount": whole_dollars(balance) if status == "97" else 0,
+        "date_of_account_information": on,
+        "date_of_first_delinquency": _first_delinquency(loan, on, status),
+        "date_closed": closed,
+        "date_of_last_payment": payments[-1].on if payments else None,
+        "interest_type_indicator": "F",  # fixed rate
+        **consumer.fields(),
+    }

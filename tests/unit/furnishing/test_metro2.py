@@ -1,0 +1,113 @@
+"""Metro 2 writer and reader, checked against the independent reference reader."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from mock_server.furnishing.metro2 import (
+    BASE_FIELDS,
+    Metro2Error,
+    Value,
+    read_file,
+    write_file,
+    write_record,
+)
+from tests import metro2_reference as reference
+
+STAMP = datetime(2025, 3, 31, 23, 59, 0)
+
+
+def segment(account: str = "LOAN1", status: str = "11", **overrides: Value) -> dict[str, Value]:
+    fields: dict[str, Value] = {
+        "processing_indicator": 1,
+        "time_stamp": STAMP,
+        "identification_number": "INSTALLO01",
+        "consumer_account_number": account,
+        "portfolio_type": "I",
+        "account_type": "01",
+        "date_opened": date(2025, 1, 5),
+        "highest_credit": 1200,
+        "terms_duration": "012",
+        "terms_frequency": "M",
+        "scheduled_monthly_payment": 105,
+        "account_status": status,
+        "payment_history_profile": "00BBBBBBBBBBBBBBBBBBBBBB",
+        "current_balance": 1010,
+        "date_of_account_information": date(2025, 3, 31),
+        "surname": "Lovelace",
+        "first_name": "Ada",
+        "social_security_number": 1234,
+        "date_of_birth": date(1985, 12, 10),
+        "telephone_number": 4155550100,
+        "ecoa_code": "1",
+        "address_line_1": "1 Market St",
+        "city": "San Francisco",
+        "state": "CA",
+        "postal_code": "94105",
+    }
+    fields.update(overrides)
+    return fields
+
+
+HEADER = {"activity_date": date(2025, 3, 31), "date_created": date(2025, 3, 31)}
+
+
+def test_every_record_is_426_characters_and_reads_back_in_the_reference_reader() -> None:
+    text = write_file(
+        {**HEADER, "reporter_name": "Installo"},
+        [segment("LOAN1"), segment("LOAN2", "71"), segment("LOAN3", "97")],
+    )
+    parsed = reference.read(text)
+    assert [b["consumer_account_number"] for b in parsed.bases] == ["LOAN1", "LOAN2", "LOAN3"]
+    assert parsed.bases[0]["surname"] == "LOVELACE"
+    assert parsed.bases[0]["highest_credit"] == "000001200"
+    assert parsed.bases[0]["ssn"] == "000001234"
+    assert parsed.bases[0]["date_opened"] == "01052025"
+    assert parsed.bases[0]["time_stamp"] == "03312025235900"
+    assert parsed.trailer["total_11"] == "000000001"
+    assert parsed.trailer["total_97"] == "000000001"
+    assert parsed.trailer["total_base_records"] == "000000003"
+
+
+def test_the_writers_reader_gives_back_the_values_written() -> None:
+    parsed = read_file(write_file(HEADER, [segment(current_balance=77, date_closed=None)]))
+    base = parsed.base_segments[0]
+    assert base["current_balance"] == 77
+    assert base["date_closed"] is None
+    assert base["date_opened"] == date(2025, 1, 5)
+    assert base["account_status"] == "11"
+
+
+def test_an_empty_file_has_a_header_and_a_trailer_counting_zero() -> None:
+    parsed = reference.read(write_file(HEADER, []))
+    assert parsed.bases == []
+    assert parsed.trailer["total_base_records"] == "000000000"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("current_balance", -1),
+        ("current_balance", 1_000_000_000),
+        ("surname", "Ωmega"),
+        ("consumer_account_number", "x" * 31),
+        ("date_opened", "2025-01-05"),
+    ],
+)
+def test_a_value_that_does_not_fit_its_field_is_refused(name: str, value: Value) -> None:
+    with pytest.raises(Metro2Error, match=name):
+        write_record(BASE_FIELDS, {**segment(), name: value})
+
+
+def test_an_unknown_field_is_refused() -> None:
+    with pytest.raises(Metro2Error, match="no such fields"):
+        write_record(BASE_FIELDS, segment(colour="red"))
+
+
+def test_a_file_whose_trailer_miscounts_is_refused() -> None:
+    text = write_file(HEADER, [segment()])
+    lines = text.splitlines()
+    with pytest.raises(Metro2Error, match="counts 1 base records, found 0"):
+        read_file("\n".join([lines[0], lines[2]]))
