@@ -148,7 +148,15 @@ class LoanInstallment:
     @property
     def unpaid(self) -> int:
         """Everything still owed on this installment."""
-        return self.amount - self.paid_amount
+        # Written out rather than amount - paid_amount: the clock reads it millions of times.
+        return (
+            self.principal
+            + self.interest
+            + self.fees
+            - self.paid_principal
+            - self.paid_interest
+            - self.paid_fees
+        )
 
     def status(self, as_of: date) -> InstallmentStatus:
         """``paid``, ``late`` (past grace), ``due`` (on or after its date) or ``upcoming``."""
@@ -160,15 +168,23 @@ class LoanInstallment:
 
     def to_dict(self, as_of: date) -> dict[str, object]:
         """The wire schedule entry plus the ledger fields needed to restore it."""
+        amount = self.principal + self.interest + self.fees
+        paid = self.paid_principal + self.paid_interest + self.paid_fees
+        if amount == paid:
+            status: InstallmentStatus = "paid"
+        elif self.late:
+            status = "late"
+        else:
+            status = "due" if self.due_date <= as_of else "upcoming"
         return {
             "sequence": self.sequence,
             "due_date": self.due_date.isoformat(),
-            "amount": self.amount,
+            "amount": amount,
             "principal": self.principal,
             "interest": self.interest,
             "fees": self.fees,
-            "status": self.status(as_of),
-            "paid_amount": self.paid_amount,
+            "status": status,
+            "paid_amount": paid,
             "paid_principal": self.paid_principal,
             "paid_interest": self.paid_interest,
             "paid_fees": self.paid_fees,
@@ -201,15 +217,17 @@ class HistoryEntry:
     kind: str
     amount: int
     detail: str = ""
+    # An entry never changes, so its data is built once (a loan snapshot per event reuses it).
+    _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        data = {"date": self.on.isoformat(), "kind": self.kind, "amount": self.amount}
+        data["detail"] = self.detail
+        object.__setattr__(self, "_data", data)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready data."""
-        return {
-            "date": self.on.isoformat(),
-            "kind": self.kind,
-            "amount": self.amount,
-            "detail": self.detail,
-        }
+        """JSON-ready data (a fresh dict the caller may change)."""
+        return self._data.copy()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> HistoryEntry:

@@ -308,6 +308,11 @@ class Loan:
         self._cure(on)
         return allocation
 
+    def observe(self, on: date) -> None:
+        """Bring the loan's date forward to ``on`` without another change (what it shows then:
+        installments fallen due read ``due``); refuses a date before its last activity."""
+        self._advance(_as_date(on))
+
     def assess_late_fees(self, on: date) -> int:
         """Charge the policy's fee on each installment unpaid beyond grace; answer the total.
 
@@ -353,6 +358,8 @@ class Loan:
 
     def to_dict(self) -> dict[str, object]:
         """The loan as JSON-ready data: the wire fields plus what ``from_dict`` needs."""
+        today = self.today
+        schedule = [i.to_dict(today) for i in self.installments]
         return {
             "id": self.id,
             "object": "loan",
@@ -374,7 +381,7 @@ class Loan:
             "fees_outstanding": self.fees_outstanding,
             "as_of": self.today.isoformat(),
             "late_fee_policy": self.late_fee_policy.to_dict(),
-            "schedule": [i.to_dict(self.today) for i in self.installments],
+            "schedule": schedule,
             "history": [h.to_dict() for h in self.history],
         }
 

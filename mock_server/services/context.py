@@ -8,6 +8,7 @@ from typing import Protocol
 from mock_server.domain import Plan, plan_from_dict
 from mock_server.rules import Policy, load_shipped_policy
 from mock_server.services.clock import WallClock, utc_now
+from mock_server.services.periodic import PeriodicWork
 from mock_server.settings import Settings
 from mock_server.storage import Database
 from mock_server.storage.models import MerchantRow
@@ -86,6 +87,7 @@ class Sandbox:
     policies: dict[str, Policy] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
     workflow_versions: dict[tuple[str, int], WorkflowDefinition] = field(default_factory=dict)
+    periodic: list[PeriodicWork] = field(default_factory=list)  # the clock's seam (`periodic`)
 
     def __post_init__(self) -> None:
         for definition in self.workflows.values():

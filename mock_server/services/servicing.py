@@ -1,15 +1,16 @@
 """Advancing a merchant's sandbox clock: autopay by each customer's behaviour, late fees,
 delinquency, expired authorizations and checkouts, overdue reviews; events as it goes.
 
-Each loan is walked through the dates that matter between the old and the new sandbox date:
-installment due dates (on-time and partial payers pay then, defaulters fail), the day after each
-grace period (late fees and the delinquency ladder), late payers' payment days, the ladder's
-thresholds, and the new date.
+An advance never walks days. Each loan is walked through the dates that matter between the old
+and the new sandbox date: installment due dates (on-time and partial payers pay then, defaulters
+fail), the day after each grace period (late fees and the delinquency ladder), late payers'
+payment days, the ladder's thresholds, and the new date. Periodic work (month-ends, day
+boundaries) plugs in through `services.periodic`; the loans stop only at its dates.
 
 The schedule (behaviour is fixed per customer by persona tier and sandbox seed):
-- `on_time` pays each installment in full on its due date; `partial` pays half of what is owed;
-  `late` pays everything owed `LATE_PAYER_DAYS` (15) days after the due date; `default` never
-  pays (`loan.payment_failed` on each due date).
+- `on_time` pays everything owed on each installment's due date; `partial` pays half of what
+  is owed then; `late` pays everything owed `LATE_PAYER_DAYS` (15) days after each due date;
+  `default` never pays (`loan.payment_failed` on the due date of each installment still owed).
 - An installment unpaid past the grace period (10 days) draws one late fee (USD 7.00, capped at
   25% of the captured amount) and the loan goes `late`.
 - 30 days past the oldest unpaid due date: `delinquent`; 120 days: `charged_off` (final).
@@ -21,8 +22,10 @@ The schedule (behaviour is fixed per customer by persona tier and sandbox seed):
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import select
@@ -38,16 +41,27 @@ from mock_server.services.clock import advance_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.events import record_event
+from mock_server.services.periodic import Occasion, agenda, event_time
 from mock_server.services.presenters import iso, loan_object
 from mock_server.services.reviews import list_reviews
 from mock_server.services.webhooks import cache_endpoints
 from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow
 
-__all__ = ["LATE_PAYER_DAYS", "MAX_ADVANCE_DAYS", "LoanEvent", "advance", "service_loan"]
+__all__ = [
+    "LATE_PAYER_DAYS",
+    "MAX_ADVANCE_DAYS",
+    "LoanEvent",
+    "advance",
+    "next_key_date",
+    "run_until",
+    "service_loan",
+]
 
 MAX_ADVANCE_DAYS: Final = 3650
 LATE_PAYER_DAYS: Final = 15
 _OPEN = ("authorized", "active", "late", "delinquent")
+_SERVICING: Final = (LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT)
+_PAY_ACTION: Final = {"partial": "pay_half", "default": "fail"}
 LoanEvent = tuple[date, str, dict[str, Any]]
 _STATUS_EVENTS: Final = {
     LoanStatus.LATE: "loan.late",
@@ -76,28 +90,46 @@ class _Walk:
 
 def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[tuple[date, int, str]]:
     """Every date in (start, end] on which something may happen to the loan, in order (payments
-    before assessments on the same day). An installment that fell due in an earlier advance still
-    has its later dates here, so advancing in steps matches advancing at once."""
+    before assessments on the same day), `end` always included. Payment days come from every
+    installment's due date whatever was paid since, so advancing in steps matches advancing at
+    once; assessment days only from installments still owed (a paid one never falls behind)."""
     grace = loan.late_fee_policy.grace_days
-    dates: list[tuple[date, int, str]] = [(end, 2, "assess")]
+    dates: set[tuple[date, int, str]] = {(end, 2, "assess")}
+    if loan.today < start < end:  # real time passed since its last activity: catch up first
+        dates.add((start + timedelta(days=1), 2, "assess"))
+    pay = _PAY_ACTION.get(behaviour, "pay")
     for inst in loan.installments:
-        if inst.unpaid == 0 or inst.due_date > end:
-            continue
         due = inst.due_date
-        for days in (grace + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS):  # fee, then the ladder
-            dates.append((due + timedelta(days=days), 2, "assess"))
+        if due > end:
+            continue
+        owed = inst.unpaid > 0
+        if owed:  # the fee, then the ladder
+            dates.add((due + timedelta(days=grace + 1), 2, "assess"))
+            dates.add((due + timedelta(days=DELINQUENT_DAYS), 2, "assess"))
+            dates.add((due + timedelta(days=CHARGE_OFF_DAYS), 2, "assess"))
         if behaviour == "late":
-            dates.append((due + timedelta(days=LATE_PAYER_DAYS), 1, "pay"))
-        elif behaviour == "default":
-            dates.append((due, 1, "fail"))
-        else:
-            dates.append((due, 1, "pay_half" if behaviour == "partial" else "pay"))
-    return sorted(d for d in set(dates) if start < d[0] <= end)
+            dates.add((due + timedelta(days=LATE_PAYER_DAYS), 1, pay))
+        elif behaviour != "default" or owed:
+            dates.add((due, 1, pay))
+    return sorted(d for d in dates if start < d[0] <= end)
+
+
+def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
+    """The first date after `after` on which the loan has something to do (None: nothing ever
+    again), so a clock can leave the loan alone until then."""
+    if loan.status is LoanStatus.AUTHORIZED:
+        return max(loan.authorization_expires_at, after + timedelta(days=1))
+    if loan.status not in _SERVICING:
+        return None
+    keys = [d for d, _, _ in _key_dates(loan, behaviour, after, date.max)[:-1]]
+    # A due date changes what the loan shows (an entry turns `due`) even with nothing to do.
+    keys += [i.due_date for i in loan.installments if i.due_date > after and i.unpaid > 0]
+    return min(keys, default=None)
 
 
 def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[LoanEvent]:
-    """Walk one loan from `start` to `end`; answer its events in order, each with the loan as
-    it was right after."""
+    """Walk one loan from `start` to `end`, visiting only its key dates; answer its events in
+    order, each with the loan as it was right after."""
     walk = _Walk(loan)
     if loan.status is LoanStatus.AUTHORIZED:
         if end >= loan.authorization_expires_at:
@@ -105,7 +137,7 @@ def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[Loa
             walk.emit(loan.today, "loan.expired")
         return walk.events
     for day, _, action in _key_dates(loan, behaviour, start, end):
-        if loan.status not in (LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT):
+        if loan.status not in _SERVICING:
             break
         day = max(day, loan.today)
         before = loan.status
@@ -113,6 +145,7 @@ def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[Loa
             loan.assess_late_fees(day)
             loan.mark_delinquency(day)
         elif action == "fail":
+            loan.observe(day)
             walk.emit(day, "loan.payment_failed")
             continue
         else:
@@ -156,7 +189,7 @@ def advance(sandbox: Sandbox, caller: Caller, days: int | None, to: date | None)
         before = merchant_now(session, caller.merchant.id, sandbox.wall)
         target = _target(before, days, to)
         advance_clock(session, caller.merchant.id, target - before)
-        counts = _service_loans(session, sandbox, caller, before.date(), target)
+        counts = run_until(session, sandbox, caller, before.date(), target)
         for checkout in session.scalars(
             select(CheckoutRow).where(
                 CheckoutRow.merchant_id == caller.merchant.id, CheckoutRow.status == "open"
@@ -164,34 +197,106 @@ def advance(sandbox: Sandbox, caller: Caller, days: int | None, to: date | None)
         ):
             expire_if_due(session, caller, checkout, target)
     list_reviews(sandbox, 1, None, "pending")  # fires overdue reviews' timers
-    return {"object": "sandbox_clock", "now": iso(target), "events": counts}
+    return {"object": "sandbox_clock", "now": iso(target), "events": dict(counts)}
 
 
-def _service_loans(
+def run_until(
     session: Session, sandbox: Sandbox, caller: Caller, start: date, target: datetime
-) -> dict[str, int]:
-    counts: dict[str, int] = {}
+) -> Counter[str]:
+    """Service the merchant's open loans from sandbox date `start` to `target`, jumping from key
+    date to key date, and run the registered periodic work (`sandbox.periodic`, see
+    `services.periodic`) on each of its dates once the loans stand as of that date's close.
+    Answer how many events of each type were recorded."""
+    counts: Counter[str] = Counter()
     cache_endpoints(session)  # thousands of events, one endpoint lookup
-    loans = session.scalars(
-        select(LoanRow)
-        .where(LoanRow.merchant_id == caller.merchant.id, LoanRow.status.in_(_OPEN))
-        .order_by(LoanRow.seq)
-    ).all()
-    behaviours: dict[str, str] = {}
-    for row in loans:
-        if row.customer_id not in behaviours:
-            customer = session.scalars(
-                select(CustomerRow).where(CustomerRow.id == row.customer_id)
-            ).one()
-            identity = Identity.from_dict(customer.data)
-            behaviours[row.customer_id] = person_for_identity(
-                sandbox.settings.seed, identity
-            ).behaviour
-        loan = Loan.from_dict(row.data)
-        events = service_loan(loan, behaviours[row.customer_id], start, target.date())
-        row.data, row.status = loan.to_dict(), loan.status.value
-        for day, type_, snapshot in events:
-            at = datetime.combine(day, time(target.hour, target.minute), tzinfo=target.tzinfo)
-            record_event(session, caller, type_, loan_object(row, snapshot), min(at, target))
-            counts[type_] = counts.get(type_, 0) + 1
+    book = _LoanBook.load(session, sandbox, caller, start, counts)
+    for on, works in agenda(sandbox.periodic, start, target.date()):
+        book.service_due(on, target)
+        for work in works:
+            work.run(Occasion(session, sandbox, caller, on, target, counts))
+    book.service_all(target)
     return counts
+
+
+@dataclass(slots=True)
+class _Account:
+    """One open loan while the clock runs: its row, its domain object and how far it got."""
+
+    row: LoanRow
+    loan: Loan
+    behaviour: str
+    through: date
+
+
+@dataclass(slots=True)
+class _LoanBook:
+    """The merchant's open loans in memory, with a queue of the next date each has work on."""
+
+    session: Session
+    caller: Caller
+    accounts: list[_Account]
+    counts: Counter[str]
+    queue: list[tuple[date, int]] = field(default_factory=list)
+
+    @classmethod
+    def load(
+        cls, session: Session, sandbox: Sandbox, caller: Caller, start: date, counts: Counter[str]
+    ) -> _LoanBook:
+        """Read the open loans and each customer's repayment behaviour."""
+        rows = session.scalars(
+            select(LoanRow)
+            .where(LoanRow.merchant_id == caller.merchant.id, LoanRow.status.in_(_OPEN))
+            .order_by(LoanRow.seq)
+        ).all()
+        behaviours = _behaviours(session, sandbox, {row.customer_id for row in rows})
+        accounts = [
+            _Account(row, Loan.from_dict(row.data), behaviours[row.customer_id], start)
+            for row in rows
+        ]
+        book = cls(session, caller, accounts, counts)
+        if sandbox.periodic:  # only needed to stop between dates
+            for index in range(len(accounts)):
+                book._schedule(index)
+        return book
+
+    def _schedule(self, index: int) -> None:
+        account = self.accounts[index]
+        upcoming = next_key_date(account.loan, account.behaviour, account.through)
+        if upcoming is not None:
+            heapq.heappush(self.queue, (upcoming, index))
+
+    def service_due(self, on: date, target: datetime) -> None:
+        """Service every loan with work on or before `on` through `on`, and store it."""
+        while self.queue and self.queue[0][0] <= on:
+            _, index = heapq.heappop(self.queue)
+            self._service(self.accounts[index], on, target)
+            self._schedule(index)
+
+    def service_all(self, target: datetime) -> None:
+        """Service every loan through the target date and store it."""
+        for account in self.accounts:
+            self._service(account, target.date(), target)
+
+    def _service(self, account: _Account, on: date, target: datetime) -> None:
+        row = account.row
+        events = service_loan(account.loan, account.behaviour, account.through, on)
+        account.through = on
+        row.data, row.status = account.loan.to_dict(), account.loan.status.value
+        for day, type_, snapshot in events:
+            record_event(
+                self.session,
+                self.caller,
+                type_,
+                loan_object(row, snapshot),
+                event_time(day, target),
+            )
+            self.counts[type_] += 1
+
+
+def _behaviours(session: Session, sandbox: Sandbox, customer_ids: set[str]) -> dict[str, str]:
+    """Each customer's repayment behaviour (fixed by persona tier and the sandbox seed)."""
+    customers = session.scalars(select(CustomerRow).where(CustomerRow.id.in_(customer_ids)))
+    seed = sandbox.settings.seed
+    return {
+        c.id: person_for_identity(seed, Identity.from_dict(c.data)).behaviour for c in customers
+    }
