@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from mock_server.api import (
     admin,
@@ -23,6 +24,7 @@ from mock_server.api import (
     sandbox_controls,
     webhook_endpoints,
 )
+from mock_server.api.docs_policy import DocsPolicyMiddleware
 from mock_server.api.errors import install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
@@ -83,7 +85,9 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         if not sandbox.db.in_memory:  # an in-memory database lives as long as its connection
             sandbox.db.dispose()  # pooled connections reopen on demand if the app serves again
 
-    app = FastAPI(
+    # /docs and /redoc from assets installed with fastapi-offline: they load with no network.
+    app = FastAPIOffline(
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from an online validator
         lifespan=lifespan,
         title="Installo lending sandbox",
         version=API_VERSION,
@@ -106,6 +110,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     ):
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
+    app.add_middleware(DocsPolicyMiddleware, paths=frozenset({"/docs", "/redoc"}))
     # Outside idempotency, so an answer dropped after commit replays on retry.
     app.add_middleware(
         FaultInjectionMiddleware,

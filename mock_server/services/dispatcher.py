@@ -13,6 +13,8 @@ why (it reaches the merchant's other endpoints that want it).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -34,7 +36,7 @@ from mock_server.services.webhooks import PENDING_FLAG, disable_endpoint
 from mock_server.storage import Database
 from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
 
-__all__ = ["MAX_ATTEMPTS", "WebhookDispatcher", "sign"]
+__all__ = ["MAX_ATTEMPTS", "WebhookDispatcher", "sign", "standard_headers"]
 
 log = logging.getLogger("mock_server.webhooks")
 
@@ -50,12 +52,36 @@ def sign(payload: bytes, secret: str, timestamp: int) -> str:
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
+def _standard_key(secret: str) -> bytes:
+    """The signing key Standard Webhooks libraries derive from `whsec_<base64>`; a secret that is
+    not base64 (made before secrets were) signs with its own bytes."""
+    try:
+        return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except (binascii.Error, ValueError):
+        return secret.encode()
+
+
+def standard_headers(
+    payload: bytes, secret: str, message_id: str, timestamp: int
+) -> dict[str, str]:
+    """The Standard Webhooks headers: `webhook-id`, `webhook-timestamp` and `webhook-signature`
+    (`v1,<base64 hmac-sha256(key, "id.timestamp.body")>`)."""
+    signed = f"{message_id}.{timestamp}.".encode() + payload
+    digest = hmac.new(_standard_key(secret), signed, hashlib.sha256).digest()
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": f"v1,{base64.b64encode(digest).decode()}",
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     seq: int
     url: str
     secret: str
     payload: bytes
+    event_id: str
 
 
 class WebhookDispatcher:
@@ -186,15 +212,17 @@ class WebhookDispatcher:
                 .limit(BATCH)
             )
             return [
-                _Job(delivery.seq, endpoint.url, endpoint.secret, _payload(event))
+                _Job(delivery.seq, endpoint.url, endpoint.secret, _payload(event), event.id)
                 for delivery, endpoint, event in session.execute(query)
             ]
 
     def _post(self, job: _Job) -> tuple[int | None, str | None, int]:
+        timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
-            "Installo-Signature": sign(job.payload, job.secret, int(time.time())),
+            "Installo-Signature": sign(job.payload, job.secret, timestamp),
             "User-Agent": "Installo-Sandbox-Webhooks/1",
+            **standard_headers(job.payload, job.secret, job.event_id, timestamp),
         }
         started = time.perf_counter()
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -100,7 +101,8 @@ def create_endpoint(
             url=url,
             enabled_events=events,
             status="enabled",
-            secret=f"whsec_{secrets.token_urlsafe(24)}",
+            # Standard Webhooks secrets are base64 after the prefix (their libraries decode it).
+            secret=f"whsec_{base64.b64encode(secrets.token_bytes(24)).decode()}",
         )
         session.add(row)
         return endpoint_object(row, with_secret=True)

@@ -1,7 +1,11 @@
-"""Verify and build the `Installo-Signature` header of webhook deliveries.
+"""Verify and build the signature headers of webhook deliveries.
 
-The header is `t=<unix seconds>,v1=<hex hmac-sha256(secret, "<t>.<raw body>")>`; it may carry
-several `v1` values (during a secret rotation), and any one matching is enough. Verify the raw
+Each delivery carries two header sets; either one proves it came from the sandbox:
+`Installo-Signature` (below) and the Standard Webhooks headers `webhook-id`, `webhook-timestamp`,
+`webhook-signature` (`verify_standard_signature`), which any Standard Webhooks library reads.
+
+`Installo-Signature` is `t=<unix seconds>,v1=<hex hmac-sha256(secret, "<t>.<raw body>")>`; it may
+carry several `v1` values (during a secret rotation), and any one matching is enough. Verify the raw
 bytes, before parsing JSON: re-serialized JSON is not the body that was signed.
 """
 
@@ -11,19 +15,29 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Mapping
 
 import pydantic
 
-from ._constants import DEFAULT_WEBHOOK_TOLERANCE
+from ._constants import DEFAULT_WEBHOOK_TOLERANCE, SIGNATURE_HEADER
 from ._exceptions import SignatureVerificationError
+from ._standard_webhooks import (
+    generate_standard_headers,
+    sign_standard,
+    verify_standard_signature,
+)
 from .types.event import Event
 
 __all__ = [
     "SIGNATURE_SCHEME",
     "construct_event",
     "generate_header",
+    "generate_standard_headers",
     "sign_payload",
+    "sign_standard",
+    "verify_headers",
     "verify_signature",
+    "verify_standard_signature",
 ]
 
 SIGNATURE_SCHEME = "v1"
@@ -106,20 +120,50 @@ def verify_signature(
             )
 
 
+def verify_headers(
+    payload: bytes | str,
+    headers: Mapping[str, str],
+    secret: str,
+    *,
+    tolerance: int | None = DEFAULT_WEBHOOK_TOLERANCE,
+    now: float | None = None,
+) -> None:
+    """Check a delivery by its request headers: `Installo-Signature` when present, else the
+    Standard Webhooks headers (names are matched case-insensitively)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    installo_header = lowered.get(SIGNATURE_HEADER.lower())
+    if installo_header is not None:
+        verify_signature(payload, installo_header, secret, tolerance=tolerance, now=now)
+    elif "webhook-signature" in lowered:
+        verify_standard_signature(payload, lowered, secret, tolerance=tolerance, now=now)
+    else:
+        raise SignatureVerificationError(
+            "no Installo-Signature header and no Standard Webhooks webhook-signature header"
+        )
+
+
 def construct_event(
     payload: bytes | str,
-    signature_header: str | None,
+    signature_header: str | Mapping[str, str] | None,
     secret: str,
     tolerance: int | None = DEFAULT_WEBHOOK_TOLERANCE,
     *,
     now: float | None = None,
 ) -> Event:
-    """Verify a delivery and answer its typed `Event`."""
-    verify_signature(payload, signature_header, secret, tolerance=tolerance, now=now)
+    """Verify a delivery and answer its typed `Event`.
+
+    `signature_header` is the `Installo-Signature` value, or the request's headers (any mapping,
+    e.g. `request.headers`), in which either header set is accepted.
+    """
+    if isinstance(signature_header, Mapping):
+        verify_headers(payload, signature_header, secret, tolerance=tolerance, now=now)
+    else:
+        verify_signature(payload, signature_header, secret, tolerance=tolerance, now=now)
     try:
         data = json.loads(_as_bytes(payload))
         return Event.model_validate(data)
     except (ValueError, pydantic.ValidationError) as exc:
+        shown = signature_header if isinstance(signature_header, str) else None
         raise SignatureVerificationError(
-            f"the signed payload is not an event: {exc}", sig_header=signature_header
+            f"the signed payload is not an event: {exc}", sig_header=shown
         ) from exc
