@@ -10,8 +10,9 @@ from collections.abc import Sequence
 import uvicorn
 
 from mock_server.app import build_sandbox, create_app
+from mock_server.db_cli import run_db_command
 from mock_server.settings import IN_MEMORY_DB, Settings
-from mock_server.storage.database import OutdatedSchema
+from mock_server.storage.schema import OutdatedSchema
 
 __all__ = ["build_parser", "main", "settings_from_args"]
 
@@ -19,7 +20,9 @@ __all__ = ["build_parser", "main", "settings_from_args"]
 def build_parser() -> argparse.ArgumentParser:
     """The command line (every flag also has an INSTALLO_* environment variable)."""
     parser = argparse.ArgumentParser(
-        prog="mock-server", description="Installo lending sandbox (the lending API of DESIGN.md)"
+        prog="mock-server",
+        description="Installo lending sandbox. `mock-server db upgrade|current|revision` manages "
+        "the database's schema migrations.",
     )
     parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8787; 0 picks a free one)")
@@ -41,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook-mode",
         choices=["normal", "duplicate", "reorder"],
         help="deliver each webhook twice, or batches in reverse order, to test receivers",
+    )
+    parser.add_argument(
+        "--no-upgrade",
+        dest="upgrade_on_start",
+        action="store_const",
+        const=False,
+        help="refuse a database with an older schema instead of upgrading it at start",
     )
     parser.add_argument("--demo-key", dest="demo_secret_key", help="the demo merchant's key")
     parser.add_argument("--admin-key", dest="admin_key", help="the admin key")
@@ -67,8 +77,11 @@ def _banner(settings: Settings, port: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Start the sandbox and serve until interrupted."""
-    settings = settings_from_args(argv)
+    """Start the sandbox and serve until interrupted (or run a `db` verb)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["db"]:
+        return run_db_command(arguments[1:])
+    settings = settings_from_args(arguments)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )

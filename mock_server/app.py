@@ -54,7 +54,11 @@ async def healthz() -> Health:
 def build_sandbox(settings: Settings) -> Sandbox:
     """Storage, engines and the seeded demo merchant for these settings."""
     db = Database(settings.db)
-    db.create_schema()
+    try:
+        db.create_schema(upgrade=settings.upgrade_on_start)
+    except BaseException:
+        db.dispose()  # refused: hold no connection to a database this sandbox will not serve
+        raise
     workflows = {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
     dispatcher = WebhookDispatcher(
         db, background=settings.webhook_worker, mode=settings.webhook_mode

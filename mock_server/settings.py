@@ -38,3 +38,6 @@ class Settings(BaseSettings):
         default="normal", description="duplicate or reorder deliveries to test receivers"
     )
     webhook_worker: bool = Field(default=True, description="deliver webhooks in the background")
+    upgrade_on_start: bool = Field(
+        default=True, description="upgrade an older database's schema at start (False: refuse)"
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from mock_server.storage.models import Base
+from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 
 __all__ = ["Database", "OutdatedSchema"]
 
@@ -29,10 +30,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-
-
-class OutdatedSchema(RuntimeError):
-    """The database was made by an older sandbox: a table lacks columns this version needs."""
 
 
 class Database:
@@ -70,26 +67,36 @@ class Database:
         for hook in self.after_commit:
             hook(session)
 
-    def create_schema(self) -> None:
-        """Create missing tables (idempotent); refuse a database an older sandbox made.
+    def create_schema(self, *, upgrade: bool = True) -> SchemaStatus:
+        """Bring the database to this sandbox's schema; answer where it stood before.
 
-        New tables are created, but a column added since a table was made would surface later
-        as a 500 on the first query that needs it, so it is named here at start instead.
+        An empty database gets the current tables; an older one is upgraded by the migrations
+        (or refused with OutdatedSchema when `upgrade` is False). A file made before the
+        baseline revision that still lacks a column is refused, naming the column, rather than
+        failing later with a 500.
         """
         with self._lock:
-            Base.metadata.create_all(self.engine)
-            self._check_columns()
+            before = prepare_schema(self.engine, upgrade=upgrade, where=self._where)
+            if not before.empty:
+                self._check_columns()
+        return before
+
+    @property
+    def _where(self) -> str:
+        return self.url.render_as_string(hide_password=True)
 
     def _check_columns(self) -> None:
         inspector = inspect(self.engine)
-        missing: list[str] = []
+        tables = set(inspector.get_table_names())
+        missing: list[str] = [t.name for t in Base.metadata.sorted_tables if t.name not in tables]
         for table in Base.metadata.sorted_tables:
+            if table.name not in tables:
+                continue
             present = {column["name"] for column in inspector.get_columns(table.name)}
             missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
         if missing:
-            where = self.url.render_as_string(hide_password=True)
             raise OutdatedSchema(
-                f"the database {where} was made by an older sandbox and lacks "
+                f"the database {self._where} was made by an older sandbox and lacks "
                 f"{', '.join(missing)}; start with a new --db file (or delete this one)"
             )
 

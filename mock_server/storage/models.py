@@ -264,6 +264,8 @@ class WebhookDeliveryRow(Base):
     status: Mapped[str] = mapped_column(String(12))
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[list[Any]]
+    # Set while one sandbox process attempts the delivery, so no other process attempts it too.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),)
 

@@ -89,20 +89,23 @@ def kit() -> type[Kit]:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    """In-memory settings with a fixed seed; webhooks are delivered only when a test asks."""
-    return Settings(db="sqlite://", seed=7, webhook_worker=False)
+def settings(database_url: str) -> Settings:
+    """Settings with a fixed seed on the suite's database (in-memory SQLite unless --db says
+    postgresql); webhooks are delivered only when a test asks."""
+    return Settings(db=database_url, seed=7, webhook_worker=False)
 
 
 AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def make_app() -> Iterator[AppFactory]:
-    """Build sandbox apps for a test; each is closed (its webhook worker stopped) afterwards."""
+def make_app(database_url: str) -> Iterator[AppFactory]:
+    """Build sandbox apps for a test (on the suite's database unless `db=` says otherwise); each
+    is closed (its webhook worker stopped) afterwards."""
     made: list[FastAPI] = []
 
     def build(settings: Settings | None = None, **overrides: Any) -> FastAPI:
+        overrides.setdefault("db", database_url)
         app = create_app(settings or Settings(**overrides))
         made.append(app)
         return app

@@ -1,20 +1,12 @@
-"""The same code on PostgreSQL by URL: a throwaway local cluster runs a whole flow and a race.
+"""The same code on PostgreSQL by URL: a whole flow and a race on the suite's local cluster.
 
-Skipped when the PostgreSQL server binaries, the psycopg driver or a `postgres` user to run the
-cluster as (initdb refuses root) are not on the machine.
+These run on PostgreSQL whatever `--db` says (the cluster is the `local_postgres` fixture).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -23,66 +15,10 @@ import pytest
 from mock_server.app import create_app
 from mock_server.settings import Settings
 
-pytest.importorskip("psycopg")
-
-
-def _binary(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
-        return str(candidate)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    if initdb is None or pg_ctl is None:
-        pytest.skip("PostgreSQL server binaries are not installed")
-    try:
-        user = pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("no postgres user to run a cluster as")
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if os.geteuid() != 0 and os.geteuid() != user.pw_uid:
-        pytest.skip("cannot run a cluster as the postgres user")
-    root = Path(tempfile.mkdtemp(prefix="installo-pg-"))
-    os.chown(root, user.pw_uid, user.pw_gid)
-    data, port = root / "data", _free_port()
-    try:
-        subprocess.run(
-            [*as_user, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-            check=True,
-            capture_output=True,
-        )
-        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            [*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w",
-             "start"],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
 
 @pytest.fixture
-async def pg_client(postgres_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(db=postgres_url, seed=7, webhook_worker=False))
+async def pg_client(postgres_database: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(db=postgres_database, seed=7, webhook_worker=False))
     try:
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": "Bearer sk_test_demo"}

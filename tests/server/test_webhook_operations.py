@@ -176,7 +176,7 @@ def signature_is_valid(body: bytes, header: str, secret: str, now: float) -> boo
 async def test_a_real_receiver_verifies_every_delivery_with_its_own_hmac(
     loopback: ThreadingHTTPServer, make_app: Any, kit: Any
 ) -> None:
-    app = make_app(db="sqlite://", seed=7, webhook_worker=True)
+    app = make_app(seed=7, webhook_worker=True)
     transport = httpx.ASGITransport(app=app)
     url = f"http://127.0.0.1:{loopback.server_address[1]}/hooks"
     async with httpx.AsyncClient(
@@ -199,7 +199,7 @@ async def test_a_real_receiver_verifies_every_delivery_with_its_own_hmac(
 
 
 async def test_closing_the_sandbox_stops_its_worker(make_app: Any, kit: Any) -> None:
-    app = make_app(db="sqlite://", webhook_worker=True)
+    app = make_app(webhook_worker=True)
     sandbox: Sandbox = app.state.sandbox
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(

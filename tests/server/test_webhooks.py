@@ -201,7 +201,7 @@ def receiver() -> Any:
 async def test_background_worker_delivers_after_commit(
     receiver: str, kit: Any, make_app: Any
 ) -> None:
-    app: FastAPI = make_app(db="sqlite://", webhook_worker=True)
+    app: FastAPI = make_app(webhook_worker=True)
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": "Bearer sk_test_demo"}
     async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the sandbox's schema (env.py, and one module per revision in versions/)."""
