@@ -215,3 +215,19 @@ async def test_customer_picker_chooses_a_persona_or_a_tagged_custom_identity() -
         assert app.session.identity is not None
         assert app.session.identity.email == "ada+frozen@example.com"
         assert app.session.identity.magic_tag == "frozen"
+
+
+async def test_default_shopper_buying_the_laptop_is_approved_untagged() -> None:
+    app = MerchantSimApp(lambda: SandboxConnection.start_embedded(seed=0))  # what `make run` opens
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        shopper = app.session.identity
+        assert shopper is not None and "+" not in shopper.email
+        await pilot.press("a", "k")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckoutScreen) and screen.checkout is not None
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert screen.checkout.decision is not None
+        assert str(screen.checkout.status) == "approved", screen.checkout.decision.reason_codes

@@ -84,9 +84,9 @@ def test_policy_loads_and_names_only_credit_facts(policy: Policy) -> None:
     assert policy.rules[0].id == "file_frozen"
 
 
-def test_prime_is_mostly_approved(outcomes: Outcomes) -> None:
+def test_prime_is_approved_on_ordinary_carts(outcomes: Outcomes) -> None:
     mix = _mix(outcomes, Tier.PRIME)
-    assert 40 <= mix["approve"] <= 48  # of 50: 80–96 %
+    assert mix["approve"] >= 48  # of 50: at least 95 %
     assert mix["decline"] == 0
 
 
