@@ -10,12 +10,14 @@ with what the server really sends.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from typing import Any, NotRequired, get_args, get_origin, get_type_hints
 
 import pydantic
 import pytest
 from installo._models import BaseModel
+from installo.resources.customers import AsyncCustomers, Customers
 from installo.types import (
     Address,
     CartItem,
@@ -24,6 +26,7 @@ from installo.types import (
     CreditReport,
     CreditSummary,
     Customer,
+    CustomerParam,
     Decision,
     DeliveryAttempt,
     DryRunResult,
@@ -280,6 +283,28 @@ def test_plan_param_matches_the_servers_plan_spec(server_components: dict[str, S
         for name, schema in ours["properties"].items()
     }
     assert {name: problem for name, problem in problems.items() if problem} == {}
+
+
+def test_customer_param_requires_what_the_server_requires(
+    server_components: dict[str, Schema],
+) -> None:
+    hints = get_type_hints(CustomerParam, include_extras=True)
+    required = {key for key, hint in hints.items() if get_origin(hint) is not NotRequired}
+    theirs = server_components["CustomerCreate"]
+    assert set(hints) == set(theirs["properties"])
+    assert required == set(theirs["required"])
+
+
+def test_customers_create_requires_what_the_server_requires(
+    server_components: dict[str, Schema],
+) -> None:
+    for method in (Customers.create, AsyncCustomers.create):
+        parameters = inspect.signature(method).parameters.values()
+        required = {p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty}
+        optional = {p.name for p in parameters if p.kind is p.KEYWORD_ONLY} - required
+        theirs = server_components["CustomerCreate"]
+        assert required == set(theirs["required"])
+        assert optional == set(theirs["properties"]) - required
 
 
 def test_the_checker_catches_a_renamed_field_and_a_changed_type() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Unpack
 
 from .._base_client import RequestSpec, compact, path
@@ -9,30 +10,18 @@ from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
 from ..types.credit_report import CreditReport
 from ..types.customer import Customer
-from ..types.params import AddressParam
+from ..types.params import AddressParam, CustomerParam
 
 __all__ = ["AsyncCustomers", "Customers"]
 
 
-def _create(
-    email: str,
-    name: str | None,
-    phone: str | None,
-    date_of_birth: str | None,
-    address: AddressParam | None,
-    national_id_last4: str | None,
-    locale: str | None,
-    options: RequestOptions,
-) -> RequestSpec:
-    body = compact(
-        email=email,
-        name=name,
-        phone=phone,
-        date_of_birth=date_of_birth,
-        address=dict(address) if address is not None else None,
-        national_id_last4=national_id_last4,
-        locale=locale,
-    )
+def _iso_date(day: str | date) -> str:
+    return day.isoformat() if isinstance(day, date) else day
+
+
+def _create(identity: CustomerParam, options: RequestOptions) -> RequestSpec:
+    body = compact(**identity)
+    body["address"] = dict(identity["address"])
     return RequestSpec("POST", "/v1/customers", json=body, **options)
 
 
@@ -56,18 +45,29 @@ class Customers(SyncAPIResource):
         self,
         *,
         email: str,
-        name: str | None = None,
-        phone: str | None = None,
-        date_of_birth: str | None = None,
-        address: AddressParam | None = None,
-        national_id_last4: str | None = None,
+        name: str,
+        phone: str,
+        date_of_birth: str | date,
+        address: AddressParam,
+        national_id_last4: str,
         locale: str | None = None,
+        device_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
-        """Create a customer; `date_of_birth` is `YYYY-MM-DD`."""
-        spec = _create(
-            email, name, phone, date_of_birth, address, national_id_last4, locale, options
+        """Create a customer; `date_of_birth` is a date or `YYYY-MM-DD`; all but locale required."""
+        identity = CustomerParam(
+            email=email,
+            name=name,
+            phone=phone,
+            date_of_birth=_iso_date(date_of_birth),
+            address=address,
+            national_id_last4=national_id_last4,
         )
+        if locale is not None:
+            identity["locale"] = locale
+        if device_id is not None:
+            identity["device_id"] = device_id
+        spec = _create(identity, options)
         return self._client._request(spec, Customer)
 
     def retrieve(self, customer_id: str, **options: Unpack[RequestOptions]) -> Customer:
@@ -96,18 +96,29 @@ class AsyncCustomers(AsyncAPIResource):
         self,
         *,
         email: str,
-        name: str | None = None,
-        phone: str | None = None,
-        date_of_birth: str | None = None,
-        address: AddressParam | None = None,
-        national_id_last4: str | None = None,
+        name: str,
+        phone: str,
+        date_of_birth: str | date,
+        address: AddressParam,
+        national_id_last4: str,
         locale: str | None = None,
+        device_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
-        """Create a customer; `date_of_birth` is `YYYY-MM-DD`."""
-        spec = _create(
-            email, name, phone, date_of_birth, address, national_id_last4, locale, options
+        """Create a customer; `date_of_birth` is a date or `YYYY-MM-DD`; all but locale required."""
+        identity = CustomerParam(
+            email=email,
+            name=name,
+            phone=phone,
+            date_of_birth=_iso_date(date_of_birth),
+            address=address,
+            national_id_last4=national_id_last4,
         )
+        if locale is not None:
+            identity["locale"] = locale
+        if device_id is not None:
+            identity["device_id"] = device_id
+        spec = _create(identity, options)
         return await self._client._request(spec, Customer)
 
     async def retrieve(self, customer_id: str, **options: Unpack[RequestOptions]) -> Customer:

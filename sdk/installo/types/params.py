@@ -31,12 +31,13 @@ class CustomerParam(TypedDict):
     """A customer's identity, to create one or to give inline in a checkout."""
 
     email: str
-    name: NotRequired[str]
-    phone: NotRequired[str]
-    date_of_birth: NotRequired[str]
-    national_id_last4: NotRequired[str]
+    name: str
+    phone: str
+    date_of_birth: str  # YYYY-MM-DD
+    national_id_last4: str
+    address: AddressParam
     locale: NotRequired[str]
-    address: NotRequired[AddressParam]
+    device_id: NotRequired[str]
 
 
 class PlanParam(TypedDict):

@@ -8,7 +8,7 @@ from typing import cast
 from pydantic import Field
 
 from .._models import BaseModel
-from .params import AddressParam, CustomerParam
+from .params import CustomerParam
 from .shared import Address
 
 __all__ = ["ClockAdvance", "Persona"]
@@ -32,20 +32,16 @@ class Persona(BaseModel):
 
     def as_customer(self) -> CustomerParam:
         """The persona as an inline customer body for `checkouts.create(customer=...)`."""
-        body: CustomerParam = {"email": self.email}
-        if self.name:
-            body["name"] = self.name
-        if self.phone:
-            body["phone"] = self.phone
-        if self.date_of_birth:
-            body["date_of_birth"] = self.date_of_birth.isoformat()
-        if self.national_id_last4:
-            body["national_id_last4"] = self.national_id_last4
-        if self.locale:
-            body["locale"] = self.locale
-        if self.address:
-            body["address"] = cast(AddressParam, self.address.model_dump(exclude_none=True))
-        return body
+        body: dict[str, object] = {
+            "email": self.email,
+            "name": self.name,
+            "phone": self.phone,
+            "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else None,
+            "national_id_last4": self.national_id_last4,
+            "locale": self.locale,
+            "address": self.address.model_dump(exclude_none=True) if self.address else None,
+        }
+        return cast(CustomerParam, {key: value for key, value in body.items() if value})
 
 
 class ClockAdvance(BaseModel):
