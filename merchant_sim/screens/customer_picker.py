@@ -80,7 +80,9 @@ class CustomerPicker(ModalScreen[Identity | None]):
         if not name or "@" not in email:
             self.notify("A custom customer needs a name and an email", severity="warning")
             return
-        self.dismiss(Identity(name=name, email=email).with_tag(self.tag))
+        identity = Identity.custom(name, email)
+        # The menu left at "none" keeps a tag typed into the email (ada+review@...).
+        self.dismiss(identity.with_tag(self.tag) if self.tag else identity)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a persona chooses it."""

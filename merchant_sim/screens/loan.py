@@ -47,6 +47,7 @@ class LoanScreen(SimScreen):
     def __init__(self) -> None:
         super().__init__()
         self.dialog_open = False
+        self.polling = False
         self.clock_unavailable = False
         self.write_lock = asyncio.Lock()
 
@@ -85,15 +86,19 @@ class LoanScreen(SimScreen):
         if loan is not None:
             self.query_one(ScheduleTable).show_loan(loan)
 
-    @work(exclusive=True, group="events")
+    @work(group="events")
     async def poll_events(self) -> None:
-        """Fetch recent events into the log."""
-        if self.gateway is None or not self.is_current:
+        """Fetch recent events into the log; a poll due while one is in flight is skipped
+        (cancelling the slow one instead would leave a busy sandbox's log never filled)."""
+        if self.gateway is None or not self.is_current or self.polling:
             return
+        self.polling = True
         try:
             events = await self.gateway.events(limit=30)
         except APIError:
             return
+        finally:
+            self.polling = False
         log = self.query_one(EventLog)
         log.add_events(events)
         receiver = self.sim.webhooks

@@ -143,6 +143,13 @@ class RuleFired(BaseModel):
     reason_code: str
 
 
+class SandboxTagTrace(BaseModel):
+    """(sandbox) The magic email tag behind a decision, and what it set for the engines."""
+
+    tag: Literal["approve", "decline", "review", "fraud", "frozen"]
+    effects: list[str]
+
+
 class Decision(BaseModel):
     """The credit decision on a checkout, explaining itself."""
 
@@ -153,6 +160,7 @@ class Decision(BaseModel):
     policy_id: str
     policy_version: int
     rules_fired: list[RuleFired]
+    sandbox_tag: SandboxTagTrace | None = None
 
 
 # Customers ------------------------------------------------------------------------------------
@@ -169,6 +177,12 @@ class Customer(ObjectBase):
     address: Address
     national_id_last4: str
     locale: str
+    sandbox_tag: Literal["approve", "decline", "review", "fraud", "frozen"] | None = Field(
+        default=None, description="(sandbox) the magic email tag recognized, or null"
+    )
+    sandbox_tag_note: str | None = Field(
+        default=None, description="(sandbox) why a `+suffix` in the email is not a tag"
+    )
 
 
 class CreditReport(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any, Final, Literal, Protocol
 
 from mock_server.risk.credit import CreditReport
 from mock_server.risk.identity import Identity, address_key, identity_key
+from mock_server.risk.tags import isolated_from_velocity
 
 VelocityAttribute = Literal["email", "phone", "device_id", "address"]
 VELOCITY_ATTRIBUTES: Final[tuple[VelocityAttribute, ...]] = (
@@ -52,6 +53,7 @@ class ApplicationRecord:
     name: str
     date_of_birth: date
     at: datetime
+    isolated: bool = False  # a tagged test identity: kept out of the velocity checks
 
     @classmethod
     def from_identity(
@@ -66,6 +68,7 @@ class ApplicationRecord:
             name=identity.name,
             date_of_birth=identity.date_of_birth,
             at=at,
+            isolated=isolated_from_velocity(identity.email_tag),
         )
 
     def value(self, attribute: VelocityAttribute) -> str | None:
@@ -160,6 +163,22 @@ def identity_mismatch(application: ApplicationRecord, report: CreditReport) -> b
     return not report.matches(application.name, application.date_of_birth)
 
 
+def _velocities(
+    application: ApplicationRecord, store: VelocityStore, *, since: datetime, until: datetime
+) -> dict[VelocityAttribute, int]:
+    velocities: dict[VelocityAttribute, int] = {}
+    for attribute in VELOCITY_ATTRIBUTES:
+        value = application.value(attribute)
+        velocities[attribute] = (
+            0
+            if value is None
+            else store.count(
+                attribute, value, since=since, until=until, distinct_emails=attribute != "email"
+            )
+        )
+    return velocities
+
+
 def screen(
     application: ApplicationRecord,
     report: CreditReport,
@@ -168,19 +187,15 @@ def screen(
     now: datetime,
     window: timedelta = DEFAULT_WINDOW,
 ) -> FraudSignals:
-    """Record the application, then measure its velocities in `(now - window, now]`."""
-    store.record(application)
-    since = now - window
-    velocities: dict[VelocityAttribute, int] = {}
-    for attribute in VELOCITY_ATTRIBUTES:
-        value = application.value(attribute)
-        velocities[attribute] = (
-            0
-            if value is None
-            else store.count(
-                attribute, value, since=since, until=now, distinct_emails=attribute != "email"
-            )
-        )
+    """Record the application, then measure its velocities in `(now - window, now]`.
+
+    A tagged test identity (`application.isolated`) is neither recorded nor counted: its
+    velocities are 0, so reused test data never links it to anyone.
+    """
+    velocities: dict[VelocityAttribute, int] = dict.fromkeys(VELOCITY_ATTRIBUTES, 0)
+    if not application.isolated:
+        store.record(application)
+        velocities = _velocities(application, store, since=now - window, until=now)
     flags = [
         flag
         for attribute, (threshold, flag) in FLAG_THRESHOLDS.items()

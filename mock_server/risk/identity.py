@@ -99,7 +99,8 @@ class Identity:
         )
 
 
-def _split_email(email: str) -> tuple[str, str | None, str]:
+def split_email(email: str) -> tuple[str, str | None, str]:
+    """(mailbox, +suffix or None, domain) of a normalized email."""
     local, _, domain = email.strip().lower().rpartition("@")
     if not local:
         local, domain = domain, ""
@@ -109,7 +110,7 @@ def _split_email(email: str) -> tuple[str, str | None, str]:
 
 def email_tag(email: str) -> EmailTag | None:
     """The sandbox tag in `name+tag@domain`, when it is one of the magic tags."""
-    _, tag, _ = _split_email(email)
+    _, tag, _ = split_email(email)
     if tag in EMAIL_TAGS:
         return tag  # type: ignore[return-value]
     return None
@@ -117,7 +118,7 @@ def email_tag(email: str) -> EmailTag | None:
 
 def identity_key(email: str) -> str:
     """Normalized email without its `+tag`: the same mailbox is the same person."""
-    base, _, domain = _split_email(email)
+    base, _, domain = split_email(email)
     return f"{base}@{domain}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from mock_server.risk.tags import sandbox_tag_fields
 from mock_server.storage.models import (
     CheckoutRow,
     CreditReportRow,
@@ -69,6 +70,7 @@ def customer_object(row: CustomerRow) -> dict[str, Any]:
         "address": data["address"],
         "national_id_last4": data["national_id_last4"],
         "locale": data["locale"],
+        **sandbox_tag_fields(str(data["email"])),
     }
 
 

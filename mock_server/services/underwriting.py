@@ -22,6 +22,7 @@ from mock_server.risk.assessment import Assessment, assess_application
 from mock_server.risk.fraud import VELOCITY_ATTRIBUTES, ApplicationRecord, VelocityAttribute
 from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
+from mock_server.risk.tags import tag_trace
 from mock_server.rules import Decision, Outcome, Policy
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import JSON, StepContext, StepHandler, StepResult
@@ -278,4 +279,5 @@ class Underwriter:
     ) -> dict[str, Any]:
         """The checkout's `decision` for this application."""
         score = self.assessment.report.bureau_score if self.assessment else None
-        return decision_object(self.final_decision(outcome, step_reason), score, currency)
+        decided = decision_object(self.final_decision(outcome, step_reason), score, currency)
+        return {**decided, "sandbox_tag": tag_trace(self.application.identity.email)}

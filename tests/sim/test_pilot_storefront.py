@@ -231,3 +231,26 @@ async def test_default_shopper_buying_the_laptop_is_approved_untagged() -> None:
         await _settle(pilot)
         assert screen.checkout.decision is not None
         assert str(screen.checkout.status) == "approved", screen.checkout.decision.reason_codes
+
+
+async def test_custom_shopper_keeps_a_tag_typed_into_the_email_and_checks_out() -> None:
+    app = MerchantSimApp(_embedded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        picker = app.screen
+        picker.query_one("#custom-name", Input).value = "Ada Tester"
+        picker.query_one("#custom-email", Input).value = "ada+decline@example.com"
+        picker.query_one("#custom-email", Input).focus()
+        await pilot.press("enter")  # the "Magic tag" menu is left at none
+        await pilot.pause()
+        assert app.session.identity is not None
+        assert app.session.identity.email == "ada+decline@example.com"
+        await pilot.press("a", "k")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckoutScreen) and screen.checkout is not None
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert str(screen.checkout.status) == "declined"

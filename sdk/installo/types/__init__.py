@@ -17,6 +17,7 @@ from .checkout import (
     Decision,
     DecisionOutcome,
     RuleFired,
+    SandboxTagTrace,
     WorkflowStep,
 )
 from .credit_report import CreditReport, Inquiry, PullType, Tradeline, TradelineType
@@ -79,6 +80,7 @@ __all__ = [
     "ReviewApplication",
     "ReviewStatus",
     "RuleFired",
+    "SandboxTagTrace",
     "ScheduleEntry",
     "Tradeline",
     "TradelineType",

@@ -17,6 +17,7 @@ __all__ = [
     "Decision",
     "DecisionOutcome",
     "RuleFired",
+    "SandboxTagTrace",
     "WorkflowStep",
 ]
 
@@ -48,6 +49,13 @@ class RuleFired(BaseModel):
     reason_code: str | None = None
 
 
+class SandboxTagTrace(BaseModel):
+    """(sandbox) The magic email tag behind a decision, and what it set for the engines."""
+
+    tag: str
+    effects: list[str] = Field(default_factory=list)
+
+
 class Decision(BaseModel):
     """The credit decision recorded on a checkout, explaining itself."""
 
@@ -58,6 +66,7 @@ class Decision(BaseModel):
     policy_id: str | None = None
     policy_version: int | None = None
     rules_fired: list[RuleFired] = Field(default_factory=list)
+    sandbox_tag: SandboxTagTrace | None = None
 
 
 class WorkflowStep(BaseModel):

@@ -20,3 +20,7 @@ class Customer(InstalloObject):
     address: Address | None = None
     national_id_last4: str | None = None
     locale: str | None = None
+    sandbox_tag: str | None = None
+    """(sandbox) The magic email tag recognized (`approve`, `decline`, ...), or None."""
+    sandbox_tag_note: str | None = None
+    """(sandbox) Why a `+suffix` in the email is not a tag, when it is not one."""

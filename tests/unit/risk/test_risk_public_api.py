@@ -32,6 +32,7 @@ def test_all_lists_exactly_the_public_names() -> None:
         "personas",
         "reasons",
         "scorecard",
+        "tags",
         "tiers",
     }
     assert set(risk.__all__) == public - modules
