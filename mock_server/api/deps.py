@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mock_server.api.auth import credentials_of
 from mock_server.api.errors import request_id_of
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.merchants import authenticate
@@ -32,7 +33,8 @@ def current_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """The merchant whose secret key authorizes this request (401 otherwise)."""
-    key = credentials.credentials if credentials is not None else None
+    del credentials  # declared for the OpenAPI security scheme; parsed once by the middleware
+    key = credentials_of(request.scope).token
     with sandbox.db.reader() as session:
         merchant = authenticate(session, key)
     return Caller(merchant=merchant, request_id=request_id_of(request))

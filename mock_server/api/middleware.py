@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and access logs (outermost), then idempotency for POSTs.
+"""ASGI middleware: request ids, credentials and access logs (outermost), then one transaction
+per write request with idempotency for POSTs.
 
 Both are plain ASGI (no BaseHTTPMiddleware) so they add little per request and see every answer,
 including the 404/405 of unknown routes. Keys are never logged: the access log has the method,
@@ -14,14 +15,17 @@ from datetime import timedelta
 from typing import Any
 
 from anyio import to_thread
+from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.api.auth import credentials_of
 from mock_server.api.errors import error_bytes
 from mock_server.api.faults import SimulatedConnectionReset
 from mock_server.ids import new_id
 from mock_server.services import idempotency
 from mock_server.services.context import Sandbox
-from mock_server.services.merchants import hash_key, merchant_id_for_key
+from mock_server.services.merchants import merchant_id_for_key
+from mock_server.storage.database import RequestTransaction
 
 __all__ = ["IdempotencyMiddleware", "RequestContextMiddleware"]
 
@@ -29,6 +33,7 @@ access_log = logging.getLogger("mock_server.access")
 error_log = logging.getLogger("mock_server.errors")
 
 _JSON = [(b"content-type", b"application/json")]
+_REPLAYED = [(b"idempotent-replayed", b"true")]
 
 # POSTs that need no key (merchant applications) keep their idempotency keys in a shared scope.
 PUBLIC_POSTS = frozenset({"/v1/merchants"})
@@ -60,7 +65,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = new_id("req")
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        credentials_of(scope)  # the Authorization header, parsed once for every later layer
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -107,19 +114,36 @@ class RequestContextMiddleware:
             )
 
 
+# Methods whose work runs in one transaction per request.
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class IdempotencyMiddleware:
-    """Honour `Idempotency-Key` on every POST: one side effect, duplicates replay or get 409."""
+    """One transaction per write request, and `Idempotency-Key` honoured on every POST.
+
+    The stored answer, the work and its events commit together (`RequestTransaction`); the
+    answer is sent only after the commit, so a client never sees an answer that a crash undid.
+    A 5xx or a crash stores nothing: a retry with the key runs afresh.
+    """
 
     def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
         self.app = app
         self.sandbox = sandbox
         self._merchants: dict[str, str] = {}
+        self._in_flight: set[tuple[str, str]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass through anything that is not a keyed POST by a known merchant."""
-        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
-        if key is None or scope["method"] != "POST":
+        """Run a write to `/v1` in one transaction; answer replays and conflicts for keys."""
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in _WRITES
+            or not scope["path"].startswith("/v1/")
+        ):
             await self.app(scope, receive, send)
+            return
+        key = _header(scope, b"idempotency-key") if scope["method"] == "POST" else None
+        if key is None:
+            await self._transaction(scope, receive, send, None)
             return
         body, replay_receive = await _read_body(receive)
         merchant_id = await self._merchant_for(scope)
@@ -128,38 +152,25 @@ class IdempotencyMiddleware:
         if merchant_id is None:  # no valid key: the route answers 401
             await self.app(scope, replay_receive, send)
             return
-        db = self.sandbox.db
-        ttl = timedelta(hours=self.sandbox.settings.idempotency_ttl_hours)
         try:
-            replay = await to_thread.run_sync(
-                idempotency.claim_key,
-                db,
-                merchant_id,
-                key,
-                scope["method"],
-                scope["path"],
-                body,
-                self.sandbox.wall(),
-                ttl,
+            claim = idempotency.Claim.of(
+                merchant_id, key, scope["method"], scope["path"], body, self.sandbox.wall()
             )
+            if (merchant_id, key) in self._in_flight:
+                raise idempotency.in_progress_error
         except idempotency.IdempotencyError as exc:
-            request_id = scope.get("state", {}).get("request_id")
-            payload = error_bytes(
-                409, "idempotency_error", exc.code, exc.message, exc.param, request_id
-            )
-            await _send_json(send, 409, payload)
+            await _send_conflict(scope, send, exc)
             return
-        if replay is not None:
-            await _send_json(
-                send, replay.status_code, replay.body, [(b"idempotent-replayed", b"true")]
-            )
-            return
-        await self._run_and_store(scope, replay_receive, send, merchant_id, key)
+        self._in_flight.add((merchant_id, key))
+        try:
+            await self._transaction(scope, replay_receive, send, claim)
+        finally:
+            self._in_flight.discard((merchant_id, key))
 
-    async def _run_and_store(
-        self, scope: Scope, receive: Receive, send: Send, merchant_id: str, key: str
+    async def _transaction(
+        self, scope: Scope, receive: Receive, send: Send, claim: idempotency.Claim | None
     ) -> None:
-        db = self.sandbox.db
+        tx = self.sandbox.db.request_transaction()
         buffered: list[Message] = []
         status = 500
 
@@ -169,29 +180,70 @@ class IdempotencyMiddleware:
                 status = int(message["status"])
             buffered.append(message)
 
+        await tx.begin()
         try:
-            await self.app(scope, receive, capture)
+            replay = None
+            if claim is not None:
+                replay = await to_thread.run_sync(
+                    idempotency.find_replay, tx.session, claim, self._ttl
+                )
+            if replay is None:
+                await self.app(scope, receive, capture)
+        except idempotency.IdempotencyError as exc:
+            tx.end()
+            await to_thread.run_sync(tx.rollback)
+            await _send_conflict(scope, send, exc)
+            return
         except BaseException:
-            await to_thread.run_sync(idempotency.release_key, db, merchant_id, key)
+            tx.end()
+            await to_thread.run_sync(tx.rollback)
             raise
+        tx.end()
+        if replay is not None:
+            await to_thread.run_sync(tx.commit)  # an expired key's row may have gone
+            await _send_json(send, replay.status_code, replay.body, _REPLAYED)
+            return
         body = b"".join(m.get("body", b"") for m in buffered if m["type"] == "http.response.body")
-        if status >= 500:
-            await to_thread.run_sync(idempotency.release_key, db, merchant_id, key)
-        else:
-            await to_thread.run_sync(idempotency.complete_key, db, merchant_id, key, status, body)
+        replay = await to_thread.run_sync(self._finish, tx, claim, status, body)
+        if replay is not None:  # another process committed this key first
+            await _send_json(send, replay.status_code, replay.body, _REPLAYED)
+            return
         for message in buffered:
             await send(message)
 
-    async def _merchant_for(self, scope: Scope) -> str | None:
-        authorization = _header(scope, b"authorization") or ""
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+    @property
+    def _ttl(self) -> timedelta:
+        return timedelta(hours=self.sandbox.settings.idempotency_ttl_hours)
+
+    def _finish(
+        self, tx: RequestTransaction, claim: idempotency.Claim | None, status: int, body: bytes
+    ) -> idempotency.Replay | None:
+        """Commit the work with its answer (or roll it back); None, or the replay of another
+        process's answer when it committed the same key first."""
+        if status >= 500 or tx.doomed:
+            tx.rollback()
+            if claim is not None and status < 500:
+                idempotency.store_answer_alone(self.sandbox.db, claim, status, body)
             return None
-        token = token.strip()
-        cache_key = hash_key(token)
-        cached = self._merchants.get(cache_key)
+        if claim is not None:
+            idempotency.store_answer(tx.session, claim, status, body)
+        try:
+            tx.commit()
+        except IntegrityError:
+            if claim is None:
+                raise
+            with self.sandbox.db.reader() as session:
+                return idempotency.find_replay(session, claim, self._ttl)
+        return None
+
+    async def _merchant_for(self, scope: Scope) -> str | None:
+        credentials = credentials_of(scope)
+        if credentials.token is None:
+            return None
+        cached = self._merchants.get(credentials.key_hash)
         if cached is not None:
             return cached
+        token = credentials.token
 
         def lookup() -> str | None:
             with self.sandbox.db.reader() as session:
@@ -199,8 +251,14 @@ class IdempotencyMiddleware:
 
         found = await to_thread.run_sync(lookup)
         if found is not None:
-            self._merchants[cache_key] = found
+            self._merchants[credentials.key_hash] = found
         return found
+
+
+async def _send_conflict(scope: Scope, send: Send, exc: idempotency.IdempotencyError) -> None:
+    request_id = scope.get("state", {}).get("request_id")
+    payload = error_bytes(409, "idempotency_error", exc.code, exc.message, exc.param, request_id)
+    await _send_json(send, 409, payload)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Callable[[], Awaitable[Message]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 import time
@@ -10,6 +9,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.api.auth import credentials_of
 from mock_server.api.errors import error_bytes
 
 __all__ = ["RateLimitMiddleware", "TokenBucket"]
@@ -67,11 +67,7 @@ class RateLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
     def _take(self, scope: Scope) -> float:
-        key = b""
-        for name, value in scope.get("headers", []):
-            if name.lower() == b"authorization":
-                key = value
-        digest = hashlib.sha256(key).hexdigest()
+        digest = credentials_of(scope).key_hash
         with self._lock:
             bucket = self._buckets.get(digest)
             if bucket is None:

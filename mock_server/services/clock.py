@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mock_server.storage.models import ClockRow
 
-__all__ = ["WallClock", "advance_clock", "merchant_now", "utc_now"]
+__all__ = ["WallClock", "advance_clock", "merchant_now", "remember_offset", "utc_now"]
 
 WallClock = Callable[[], datetime]
 
@@ -19,10 +19,21 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_OFFSETS = "sandbox_clock_offsets"  # session.info: merchant id -> offset read in this session
+
+
+def remember_offset(session: Session, merchant_id: str, offset: int | None) -> None:
+    """Keep a clock offset read along with the merchant, so `merchant_now` needs no query."""
+    session.info.setdefault(_OFFSETS, {})[merchant_id] = offset or 0
+
+
 def merchant_now(session: Session, merchant_id: str, wall: WallClock = utc_now) -> datetime:
     """The merchant's sandbox time."""
-    row = session.get(ClockRow, merchant_id)
-    offset = row.offset_seconds if row is not None else 0
+    offsets: dict[str, int] = session.info.setdefault(_OFFSETS, {})
+    offset = offsets.get(merchant_id)
+    if offset is None:
+        row = session.get(ClockRow, merchant_id)
+        offset = offsets[merchant_id] = row.offset_seconds if row is not None else 0
     return wall() + timedelta(seconds=offset)
 
 
@@ -35,3 +46,4 @@ def advance_clock(session: Session, merchant_id: str, delta: timedelta) -> None:
         row = ClockRow(merchant_id=merchant_id, offset_seconds=0)
         session.add(row)
     row.offset_seconds = (row.offset_seconds or 0) + int(delta.total_seconds())
+    remember_offset(session, merchant_id, row.offset_seconds)

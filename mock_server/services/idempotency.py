@@ -1,9 +1,11 @@
-"""Idempotency keys: claim by INSERT, do the work, store the answer; replay or refuse duplicates.
+"""Idempotency keys: replay a stored answer, refuse a reused key, store the answer with the work.
 
-A key is scoped to a merchant. Claiming is an INSERT in its own short transaction, so however
-many duplicates race, exactly one wins; the others find the row and either replay its stored
-answer (done) or get `idempotency_in_progress`. The same key with another request body is
-`idempotency_key_reused`, naming the parameters that differ.
+A key is scoped to a merchant. The answer is stored in the same transaction as the request's
+work and events (see `storage.RequestTransaction`), so a crash leaves either nothing (a retry
+runs afresh) or everything (a retry replays). Within one process a duplicate that arrives while
+the first is in flight gets `idempotency_in_progress`; across processes the database's unique
+key lets exactly one commit, and the others replay its answer. The same key with another request
+body is `idempotency_key_reused`, naming the parameters that differ.
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from mock_server.services.errors import ServiceError
 from mock_server.storage import Database
 from mock_server.storage.models import IdempotencyRow
 
 __all__ = [
+    "Claim",
     "IdempotencyError",
     "Replay",
-    "claim_key",
-    "complete_key",
     "differing_params",
-    "release_key",
+    "find_replay",
+    "store_answer",
+    "store_answer_alone",
 ]
 
 MAX_KEY_LENGTH = 255
@@ -62,82 +65,64 @@ def differing_params(first: Any, second: Any) -> list[str]:
     return sorted(k for k in set(first) | set(second) if first.get(k) != second.get(k))
 
 
-def claim_key(
-    db: Database,
-    merchant_id: str,
-    key: str,
-    method: str,
-    path: str,
-    body: bytes,
-    now: datetime,
-    ttl: timedelta,
-) -> Replay | None:
-    """Claim the key for this request (None), or answer the stored replay; raise on conflict."""
-    if len(key) > MAX_KEY_LENGTH:
-        raise IdempotencyError(
-            f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters",
-            code="idempotency_key_invalid",
-            param="Idempotency-Key",
-        )
-    canonical, parsed = _canonical(body)
-    claim = IdempotencyRow(
-        merchant_id=merchant_id,
-        key=key,
-        created=now,
-        method=method,
-        path=path,
-        fingerprint=hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest(),
-        request_body=canonical,
-        state="in_progress",
-        status_code=None,
-        response_body=None,
-    )
-    for _ in range(3):
-        if _insert(db, claim):
-            return None
-        replay = _existing(db, claim, parsed, now - ttl)
-        if replay is not None:
-            return replay
-    raise IdempotencyError(
-        "Could not claim the Idempotency-Key; retry", code="idempotency_in_progress"
-    )
+in_progress_error = IdempotencyError(
+    "A request with this Idempotency-Key is still being processed; retry after it finishes",
+    code="idempotency_in_progress",
+)
 
 
-def _insert(db: Database, claim: IdempotencyRow) -> bool:
-    """INSERT the claim in its own transaction; False when the key is already taken."""
-    row = IdempotencyRow(**{c.key: getattr(claim, c.key) for c in IdempotencyRow.__table__.c})
-    try:
-        with db.transaction() as session:
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One keyed request: who, which key, what it asked, and when."""
 
+    merchant_id: str
+    key: str
+    method: str
+    path: str
+    canonical: str
+    parsed: Any
+    now: datetime
 
-def _existing(
-    db: Database, claim: IdempotencyRow, parsed: Any, expired_before: datetime
-) -> Replay | None:
-    """The stored answer for a taken key; None when the key was freed (claim again)."""
-    with db.transaction() as session:
-        row = session.get(IdempotencyRow, (claim.merchant_id, claim.key))
-        if row is None:
-            return None  # released in between
-        if row.created < expired_before:
-            session.delete(row)
-            return None
-        if row.fingerprint != claim.fingerprint:
-            raise _reused(row, claim.method, claim.path, parsed)
-        if row.state != "done" or row.status_code is None:
+    @classmethod
+    def of(
+        cls, merchant_id: str, key: str, method: str, path: str, body: bytes, now: datetime
+    ) -> Claim:
+        """The claim for a request (IdempotencyError for a key too long)."""
+        if len(key) > MAX_KEY_LENGTH:
             raise IdempotencyError(
-                "A request with this Idempotency-Key is still being processed; "
-                "retry after it finishes",
-                code="idempotency_in_progress",
+                f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters",
+                code="idempotency_key_invalid",
+                param="Idempotency-Key",
             )
-        return Replay(row.status_code, (row.response_body or "").encode())
+        canonical, parsed = _canonical(body)
+        return cls(merchant_id, key, method, path, canonical, parsed, now)
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two requests the same request."""
+        text = f"{self.method} {self.path}\n{self.canonical}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _reused(row: IdempotencyRow, method: str, path: str, parsed: Any) -> IdempotencyError:
-    if (row.method, row.path) != (method, path):
+def find_replay(session: Session, claim: Claim, ttl: timedelta) -> Replay | None:
+    """The stored answer for this key (None: run the request); raise when the key was used for
+    another request or an older sandbox left it in progress."""
+    row = session.get(IdempotencyRow, (claim.merchant_id, claim.key))
+    if row is None:
+        return None
+    if row.created < claim.now - ttl:
+        session.delete(row)
+        session.flush()
+        return None
+    if row.fingerprint != claim.fingerprint:
+        raise _reused(row, claim)
+    if row.state != "done" or row.status_code is None:
+        raise in_progress_error
+    return Replay(row.status_code, (row.response_body or "").encode())
+
+
+def _reused(row: IdempotencyRow, claim: Claim) -> IdempotencyError:
+    if (row.method, row.path) != (claim.method, claim.path):
         names = ["path"]
         where = f"it was first used for {row.method} {row.path}"
     else:
@@ -145,7 +130,7 @@ def _reused(row: IdempotencyRow, method: str, path: str, parsed: Any) -> Idempot
             first = json.loads(row.request_body)
         except ValueError:
             first = None
-        names = differing_params(first, parsed) or ["body"]
+        names = differing_params(first, claim.parsed) or ["body"]
         where = f"these parameters differ from the first request: {', '.join(names)}"
     return IdempotencyError(
         f"Keys for idempotent requests can only be used with the same parameters; {where}",
@@ -154,24 +139,29 @@ def _reused(row: IdempotencyRow, method: str, path: str, parsed: Any) -> Idempot
     )
 
 
-def complete_key(db: Database, merchant_id: str, key: str, status_code: int, body: bytes) -> None:
-    """Store the answer so duplicates replay it."""
-    with db.transaction() as session:
-        row = session.get(IdempotencyRow, (merchant_id, key))
-        if row is None:
-            return
-        row.state = "done"
-        row.status_code = status_code
-        row.response_body = body.decode("utf-8", "replace")
-
-
-def release_key(db: Database, merchant_id: str, key: str) -> None:
-    """Forget a claim whose request failed unexpectedly, so a retry can run it."""
-    with db.transaction() as session:
-        session.execute(
-            delete(IdempotencyRow).where(
-                IdempotencyRow.merchant_id == merchant_id,
-                IdempotencyRow.key == key,
-                IdempotencyRow.state == "in_progress",
-            )
+def store_answer(session: Session, claim: Claim, status_code: int, body: bytes) -> None:
+    """Stage the answer beside the request's work, so duplicates replay it once committed."""
+    session.add(
+        IdempotencyRow(
+            merchant_id=claim.merchant_id,
+            key=claim.key,
+            created=claim.now,
+            method=claim.method,
+            path=claim.path,
+            fingerprint=claim.fingerprint,
+            request_body=claim.canonical,
+            state="done",
+            status_code=status_code,
+            response_body=body.decode("utf-8", "replace"),
         )
+    )
+
+
+def store_answer_alone(db: Database, claim: Claim, status_code: int, body: bytes) -> None:
+    """Store the answer of a request whose work was rolled back (a 4xx); a duplicate that got
+    there first keeps its answer."""
+    try:
+        with db.transaction() as session:
+            store_answer(session, claim, status_code, body)
+    except IntegrityError:
+        pass

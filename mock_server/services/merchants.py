@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from mock_server.domain import DEFAULT_PLANS, PlanError, plan_from_dict
 from mock_server.ids import new_id
 from mock_server.rules import build_onboarding_facts
-from mock_server.services.clock import merchant_now
+from mock_server.services.clock import merchant_now, remember_offset
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound, Unauthenticated
 from mock_server.services.events import record_event
@@ -113,10 +113,16 @@ def authenticate(session: Session, key: str | None) -> MerchantAccount:
             "No API key provided: send 'Authorization: Bearer sk_test_...'",
             code="missing_api_key",
         )
-    merchant_id = merchant_id_for_key(session, key)
-    row = _merchant_row(session, merchant_id) if merchant_id else None
+    found = session.execute(
+        select(MerchantRow, ClockRow.offset_seconds)
+        .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
+        .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
+        .where(ApiKeyRow.key_hash == hash_key(key))
+    ).first()  # the key, the merchant and its sandbox clock in one statement
+    row = found[0] if found is not None else None
     if row is None or row.status != "active":
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
+    remember_offset(session, row.id, found[1] if found is not None else None)
     return MerchantAccount.from_row(row)
 
 

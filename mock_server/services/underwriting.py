@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
@@ -76,20 +76,19 @@ class SqlVelocityStore:
 
     def record(self, application: ApplicationRecord) -> None:
         """Remember each of the application's signals."""
-        for kind in VELOCITY_ATTRIBUTES:
-            value = application.value(kind)
-            if value is None:
-                continue
-            self.session.add(
-                VelocityRow(
-                    kind=kind,
-                    value=value,
-                    email=application.email,
-                    application_id=self.application_id,
-                    at=application.at,
-                )
-            )
-        self.session.flush()
+        rows = [
+            {
+                "kind": kind,
+                "value": value,
+                "email": application.email,
+                "application_id": self.application_id,
+                "at": application.at,
+            }
+            for kind in VELOCITY_ATTRIBUTES
+            if (value := application.value(kind)) is not None
+        ]
+        if rows:  # one batched statement for all the signals
+            self.session.execute(insert(VelocityRow), rows)
 
     def count(
         self,

@@ -35,6 +35,7 @@ __all__ = [
     "enable_endpoint",
     "endpoint_object",
     "enqueue_deliveries",
+    "forget_endpoints",
     "get_endpoint",
     "list_deliveries",
     "list_endpoints",
@@ -94,6 +95,7 @@ def create_endpoint(
             "enabled_events is either ['*'] or a list of event types", param="enabled_events"
         )
     with sandbox.db.transaction() as session:
+        forget_endpoints(session)
         row = WebhookEndpointRow(
             id=new_id("whe"),
             merchant_id=caller.merchant.id,
@@ -150,6 +152,7 @@ def list_deliveries(
 def enable_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
     """Turn a disabled endpoint back on (deliveries resume with the next event)."""
     with sandbox.db.transaction() as session:
+        forget_endpoints(session)
         row = _own_endpoint(session, caller, endpoint_id)
         row.status, row.disabled_reason = "enabled", None
         return endpoint_object(row)
@@ -165,6 +168,7 @@ def disable_endpoint(
     ).first()
     if row is None or row.status != "enabled":
         return None
+    forget_endpoints(session)
     row.status, row.disabled_reason = "disabled", reason
     pending = select(WebhookDeliveryRow).where(
         WebhookDeliveryRow.endpoint_id == row.id, WebhookDeliveryRow.status == "pending"
@@ -201,6 +205,7 @@ def list_endpoints(
 def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
     """Unsubscribe; deliveries still pending for it are dropped."""
     with sandbox.db.transaction() as session:
+        forget_endpoints(session)
         row = _own_endpoint(session, caller, endpoint_id)
         pending = select(WebhookDeliveryRow).where(
             WebhookDeliveryRow.endpoint_id == row.id, WebhookDeliveryRow.status == "pending"
@@ -212,14 +217,19 @@ def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[
 
 
 def cache_endpoints(session: Session) -> None:
-    """Let `enqueue_deliveries` read each merchant's endpoints once for the rest of this session
-    (for bulk work such as a clock advance, which changes no endpoint)."""
-    session.info[ENDPOINT_CACHE] = {}
+    """Kept for callers that ask: `enqueue_deliveries` reads each merchant's endpoints once per
+    session anyway (every change to an endpoint calls `forget_endpoints` first)."""
+    session.info.setdefault(ENDPOINT_CACHE, {})
+
+
+def forget_endpoints(session: Session) -> None:
+    """Drop the session's endpoint cache (before changing an endpoint)."""
+    session.info.pop(ENDPOINT_CACHE, None)
 
 
 def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[str]]]:
-    cache: dict[str, list[tuple[str, list[str]]]] | None = session.info.get(ENDPOINT_CACHE)
-    if cache is not None and merchant_id in cache:
+    cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
+    if merchant_id in cache:
         return cache[merchant_id]
     found = [
         (e.id, list(e.enabled_events))
@@ -230,8 +240,7 @@ def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[s
             )
         )
     ]
-    if cache is not None:
-        cache[merchant_id] = found
+    cache[merchant_id] = found
     return found
 
 

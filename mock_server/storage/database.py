@@ -1,17 +1,26 @@
-"""The database: engine per URL, SQLite tuned for durability, one lock serializing SQLite access.
+"""The database: engine per URL, SQLite in WAL mode with one writer and concurrent readers.
 
-SQLite allows one writer; rather than let threads fight over `database is locked`, every session
-on SQLite runs under one process-wide lock (the in-memory database is a single shared connection,
-so reads need it too). PostgreSQL sessions run concurrently and rely on row locks instead.
+SQLite allows one writer at a time. Writers take the database's writer lock for their whole
+transaction (so a read-modify-write is never interleaved with another writer's); on a file
+database in WAL mode, readers take no lock and read the last committed state while a writer
+works. The in-memory database is one shared connection, so its readers take the lock too.
+PostgreSQL transactions run concurrently and rely on row locks instead.
+
+A request's work runs in one `RequestTransaction`: every `transaction()` and `reader()` opened
+while it is active joins it, so everything the request does commits together or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+import anyio
+from anyio import to_thread
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +29,7 @@ from sqlalchemy.pool import StaticPool
 from mock_server.storage.models import Base
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 
-__all__ = ["Database", "OutdatedSchema"]
+__all__ = ["Database", "OutdatedSchema", "RequestTransaction"]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -30,6 +39,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+class _WriterLock:
+    """The SQLite writer lock: re-entrant for the thread holding it in `hold()`, and also
+    takeable by a request (`acquire`/`release`) whose work hops between threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Hold the lock in this thread for the block (nested holds are free)."""
+        me = threading.get_ident()
+        if self._owner == me:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self._lock:
+            self._owner = me
+            try:
+                yield
+            finally:
+                self._owner = None
+
+    async def acquire(self) -> None:
+        """Take the lock for a request without blocking the event loop."""
+        if self._lock.acquire(blocking=False):
+            return
+        # A thread of its own, so requests waiting here never starve the worker pool.
+        await to_thread.run_sync(self._lock.acquire, limiter=anyio.CapacityLimiter(1))
+
+    def release(self) -> None:
+        """Give back a request's lock (from any thread)."""
+        self._lock.release()
+
+
+@dataclass(slots=True)
+class _Scope:
+    """An open transaction that later `transaction()`/`reader()` calls in this context join."""
+
+    db: Database
+    session: Session
+    doomed: bool = False
+
+
+_active: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
+    "installo_transaction", default=None
+)
 
 
 class Database:
@@ -47,9 +109,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.after_commit: list[Callable[[Session], None]] = []
         event.listen(self._sessions, "after_commit", self._run_after_commit)
-        self._lock: contextlib.AbstractContextManager[Any] = (
-            threading.RLock() if self.is_sqlite else contextlib.nullcontext()
-        )
+        self._writer = _WriterLock() if self.is_sqlite else None
 
     def _create_engine(self, url: str) -> Engine:
         if self.in_memory:
@@ -67,6 +127,9 @@ class Database:
         for hook in self.after_commit:
             hook(session)
 
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        return self._writer.hold() if self._writer is not None else contextlib.nullcontext()
+
     def create_schema(self, *, upgrade: bool = True) -> SchemaStatus:
         """Bring the database to this sandbox's schema; answer where it stood before.
 
@@ -75,7 +138,7 @@ class Database:
         baseline revision that still lacks a column is refused, naming the column, rather than
         failing later with a 500.
         """
-        with self._lock:
+        with self._writing():
             before = prepare_schema(self.engine, upgrade=upgrade, where=self._where)
             if not before.empty:
                 self._check_columns()
@@ -100,21 +163,120 @@ class Database:
                 f"{', '.join(missing)}; start with a new --db file (or delete this one)"
             )
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work commits when the block ends without an exception."""
-        with self._lock, self._sessions.begin() as session:
-            yield session
+    def _joined(self) -> _Scope | None:
+        scope = _active.get()
+        return scope if scope is not None and scope.db is self else None
 
     @contextlib.contextmanager
-    def reader(self) -> Iterator[Session]:
-        """A session for reads; nothing it does is committed."""
-        with self._lock, self._sessions() as session:
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits when the block ends without an exception (inside a
+        request's transaction: joins it; an exception dooms the whole request's work)."""
+        scope = self._joined()
+        if scope is not None:
+            try:
+                yield scope.session
+            except BaseException:
+                scope.doomed = True
+                raise
+            return
+        with self._writing(), self._sessions.begin() as session:
+            token = _active.set(_Scope(self, session))
             try:
                 yield session
             finally:
+                _active.reset(token)
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed (inside a transaction: joins it,
+        so it reads what the transaction wrote)."""
+        scope = self._joined()
+        if scope is not None:
+            yield scope.session
+            return
+        lock = self._writing() if self.in_memory else contextlib.nullcontext()
+        with lock, self._sessions() as session:
+            token = _active.set(_Scope(self, session))
+            try:
+                yield session
+            finally:
+                _active.reset(token)
                 session.rollback()
+
+    def request_transaction(self) -> RequestTransaction:
+        """A transaction for one request's whole work (see `RequestTransaction`)."""
+        return RequestTransaction(self)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+class RequestTransaction:
+    """One request's transaction: every `transaction()` and `reader()` its code opens joins it,
+    so the idempotency claim, the work, the stored answer and the events commit together, and a
+    crash leaves nothing behind. On SQLite it holds the writer lock from `begin()` to `end()`.
+
+    Use from the request's coroutine: `await begin()`, run the work, `end()`, then `commit()` or
+    `rollback()` (which may run in a worker thread). An exception raised in a joined
+    `transaction()` block dooms the work, as that block's rollback would have.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._scope: _Scope | None = None
+        self._token: contextvars.Token[_Scope | None] | None = None
+        self._locked = False
+
+    @property
+    def session(self) -> Session:
+        """The request's session."""
+        assert self._scope is not None, "begin() first"
+        return self._scope.session
+
+    @property
+    def doomed(self) -> bool:
+        """Whether the work failed and must be rolled back."""
+        return self._scope is not None and self._scope.doomed
+
+    async def begin(self) -> None:
+        """Take the writer lock (waiting without holding a worker thread) and open the session."""
+        if self.db._writer is not None:
+            await self.db._writer.acquire()
+            self._locked = True
+        self._scope = _Scope(self.db, self.db._sessions())
+        self._token = _active.set(self._scope)
+
+    def end(self) -> None:
+        """Stop joining later `transaction()` calls in this context (call before committing)."""
+        if self._token is not None:
+            _active.reset(self._token)
+            self._token = None
+
+    def commit(self) -> None:
+        """Commit the request's work and release the lock."""
+        try:
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        """Forget the request's work and release the lock."""
+        try:
+            if self._scope is not None:
+                self._scope.session.rollback()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        scope, self._scope = self._scope, None
+        try:
+            if scope is not None:
+                scope.session.close()
+        finally:
+            if self._locked and self.db._writer is not None:
+                self._locked = False
+                self.db._writer.release()

@@ -1,0 +1,90 @@
+"""SQLite use: WAL on files, one writer with concurrent readers, one transaction per request."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import anyio
+from sqlalchemy import select, text
+
+from mock_server.storage import Database
+from mock_server.storage.models import IdempotencyRow
+
+
+def _clock(key: str, status: int) -> IdempotencyRow:
+    """A row in a table with no foreign key (only its key and status matter here)."""
+    return IdempotencyRow(
+        merchant_id="mer_test", key=key, created=datetime.now(UTC), method="POST", path="/v1/x",
+        fingerprint="f", request_body="{}", state="done", status_code=status, response_body="",
+    )  # fmt: skip
+
+
+def _offsets(db: Database) -> dict[str, int | None]:
+    with db.reader() as session:
+        return {r.key: r.status_code for r in session.scalars(select(IdempotencyRow))}
+
+
+def test_a_file_database_runs_in_wal_mode(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'wal.db'}")
+    db.create_schema()
+    with db.reader() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    db.dispose()
+
+
+def test_readers_of_a_file_database_do_not_wait_for_the_writer(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'readers.db'}")
+    db.create_schema()
+    with db.transaction() as session:
+        session.add(_clock("mer_committed", 1))
+    seen: list[dict[str, int]] = []
+    writing, read = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db.transaction() as session:
+            session.add(_clock("mer_pending", 2))
+            session.flush()
+            writing.set()
+            assert read.wait(timeout=30)  # hold the writer lock until the reader is done
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writing.wait(timeout=30)
+    seen.append(_offsets(db))  # would deadlock if readers took the writer's lock
+    read.set()
+    thread.join()
+    assert seen == [{"mer_committed": 1}]  # the last committed state, not the pending write
+    assert _offsets(db) == {"mer_committed": 1, "mer_pending": 2}
+    db.dispose()
+
+
+def test_a_request_transaction_joins_every_transaction_its_work_opens() -> None:
+    db = Database("sqlite://")
+    db.create_schema()
+
+    async def request(fail: bool) -> None:
+        tx = db.request_transaction()
+        await tx.begin()
+        with db.transaction() as session:
+            session.add(_clock("mer_a" if not fail else "mer_b", 1))
+        try:
+            with db.transaction() as session:
+                session.add(_clock("mer_c" if not fail else "mer_d", 2))
+                if fail:
+                    raise ValueError("the work failed")
+        except ValueError:
+            pass
+        with db.reader() as session:  # reads what the request wrote so far
+            assert session.get(IdempotencyRow, ("mer_test", "mer_a" if not fail else "mer_b"))
+        tx.end()
+        if tx.doomed:
+            tx.rollback()
+        else:
+            tx.commit()
+
+    anyio.run(request, False)
+    anyio.run(request, True)
+    assert _offsets(db) == {"mer_a": 1, "mer_c": 2}  # the failed request left nothing
+    db.dispose()
