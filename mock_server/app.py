@@ -33,6 +33,7 @@ from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
 from mock_server.services.definitions import load_stored_definitions
 from mock_server.services.dispatcher import WebhookDispatcher
+from mock_server.services.merchant_clock import register_merchant_work
 from mock_server.services.merchants import ensure_demo_merchant
 from mock_server.settings import Settings
 from mock_server.storage import Database
@@ -66,6 +67,7 @@ def build_sandbox(settings: Settings) -> Sandbox:
     db.after_commit.append(dispatcher.after_commit)
     sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
     load_stored_definitions(sandbox)
+    register_merchant_work(sandbox)
     ensure_demo_merchant(sandbox)
     dispatcher.wake()  # deliveries left pending by a previous run of a file database
     return sandbox

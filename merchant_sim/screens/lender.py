@@ -1,4 +1,5 @@
-"""The lender's desk: the manual review queue and the merchant onboarding queue."""
+"""The lender's desk: the manual review queue and the merchant onboarding queue (each
+application's status, review reasons and requirements still due)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,35 @@ _APPLICATIONS = (
     ("Moonlight Jewels LLC", "5944", 1, 90_000_000),
     ("QuickCash Electronics", "5732", 0, 250_000_000),
     ("Harbor Bikes Inc", "5940", 6, 4_000_000),
+    ("Crimson Ledger Exchange", "5732", 4, 2_000_000),  # on the sandbox's screening list
 )
+_ADDRESS = {"line1": "1 Harbor Way", "city": "Seattle", "region": "WA", "postal_code": "98101",
+            "country": "US"}  # fmt: skip
+
+
+def sample_application(index: int) -> dict[str, object]:
+    """The index-th sample application: complete (representative, owner, bank account), so
+    only the onboarding policy and the sanctions screen decide where it lands."""
+    name, mcc, years, volume = _APPLICATIONS[index % len(_APPLICATIONS)]
+    slug = name.split()[0].lower()
+    person = {"name": "Alex Morgan", "date_of_birth": "1983-04-09", "address": _ADDRESS}
+    return {
+        "legal_name": name,
+        "mcc": mcc,
+        "country": "US",
+        "currency": "USD",
+        "website": f"https://{slug}.example.com",
+        "years_in_business": years,
+        "expected_monthly_volume": volume,
+        "contact_email": f"owner@{slug}.example.com",
+        "tax_id": "12-3456789",
+        "address": _ADDRESS,
+        "representative": person,
+        "owners": [{**person, "ownership_percent": 100}],
+        "owners_provided": True,
+        "bank_account": {"account_holder_name": name, "routing_number": "110000000",
+                         "account_number": "000123456789"},
+    }  # fmt: skip
 
 
 class LenderScreen(SimScreen):
@@ -53,7 +82,9 @@ class LenderScreen(SimScreen):
     def on_mount(self) -> None:
         """Columns, then load."""
         self.query_one("#reviews", DataTable).add_columns("Review", "Checkout", "Reasons", "Status")
-        self.query_one("#onboarding", DataTable).add_columns("Merchant", "Name", "Status", "Why")
+        self.query_one("#onboarding", DataTable).add_columns(
+            "Merchant", "Name", "Status", "Why", "Due"
+        )
         self.show_onboarding()
 
     def on_screen_resume(self) -> None:
@@ -93,7 +124,8 @@ class LenderScreen(SimScreen):
         merchants = list(self.session.merchants.values())
         for merchant in merchants:
             why = ", ".join(merchant.review_reasons)
-            table.add_row(merchant.id, merchant.legal_name, str(merchant.status), why)
+            due = ", ".join(merchant.requirements.currently_due) or "-"
+            table.add_row(merchant.id, merchant.legal_name, str(merchant.status), why, due)
         if not merchants:
             self.query_one("#onboarding-notice", Static).update(
                 "[dim]Press o to send a merchant application through onboarding[/]"
@@ -105,18 +137,7 @@ class LenderScreen(SimScreen):
         if self.gateway is None:
             return
         # Cycle through the sample applications: risky ones first, so review has work.
-        name, mcc, years, volume = _APPLICATIONS[len(self.session.merchants) % len(_APPLICATIONS)]
-        slug = name.split()[0].lower()
-        application = {
-            "legal_name": name,
-            "mcc": mcc,
-            "country": "US",
-            "currency": "USD",
-            "website": f"https://{slug}.example",
-            "years_in_business": years,
-            "expected_monthly_volume": volume,
-            "contact_email": f"owner@{slug}.example",
-        }
+        application = sample_application(len(self.session.merchants))
         try:
             merchant = await self.gateway.apply_merchant(application)
         except APIError as exc:

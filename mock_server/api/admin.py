@@ -1,12 +1,12 @@
-"""`/v1/admin`: lender operations with the admin key: the review queue, onboarding review,
-policies (with dry runs) and loan process definitions."""
+"""`/v1/admin`: lender operations with the admin key: the review queue, the reviewer's desk for
+merchants, policies (with dry runs) and loan process definitions."""
 
 from __future__ import annotations
 
 import hmac
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from mock_server.api.admin_schemas import (
@@ -19,11 +19,12 @@ from mock_server.api.admin_schemas import (
     Workflow,
     WorkflowList,
 )
-from mock_server.api.bodies import MerchantDecision, ReviewApproval, ReviewDecision
+from mock_server.api.bodies import ReviewApproval, ReviewDecision
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
-from mock_server.api.schemas import Merchant
-from mock_server.services import definitions, dry_runs, merchants, reviews
+from mock_server.api.merchant_bodies import DeskAction
+from mock_server.api.schemas import Merchant, MerchantList
+from mock_server.services import definitions, dry_runs, merchant_desk, reviews
 from mock_server.services.errors import Unauthenticated
 
 __all__ = ["AdminDep", "router"]
@@ -65,7 +66,9 @@ def list_reviews(
 
 NoteBody = Annotated[ReviewDecision | None, Body()]
 ApprovalBody = Annotated[ReviewApproval | None, Body()]
-ReasonBody = Annotated[MerchantDecision | None, Body()]
+MerchantStatus = Literal[
+    "pending", "pending_review", "active", "restricted", "suspended", "rejected"
+]
 
 
 @router.post("/reviews/{review_id}/approve", operation_id="admin-reviews-approve")
@@ -89,24 +92,90 @@ def decline(
     return Review.model_validate(data)
 
 
+DeskBody = Annotated[DeskAction | None, Body()]
+
+
+@router.get("/merchants", operation_id="admin-merchants-list")
+def list_merchants(
+    sandbox: SandboxDep,
+    request_id: AdminDep,
+    page: PageDep,
+    status: MerchantStatus | None = None,
+    reason: Annotated[
+        str | None, Query(max_length=64, description="a review reason or requirement error code")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=100, description="search names and ids")] = None,
+) -> MerchantList:
+    """The reviewer's desk: merchants newest first, by status, reason and search."""
+    data, has_more = merchant_desk.list_merchants(
+        sandbox, page.limit, page.starting_after, status, reason, q
+    )
+    return MerchantList.model_validate({"data": data, "has_more": has_more})
+
+
+@router.get("/merchants/{merchant_id}", operation_id="admin-merchants-retrieve")
+def get_merchant(merchant_id: str, sandbox: SandboxDep, request_id: AdminDep) -> Merchant:
+    """One merchant with its application, requirements, screening matches and desk notes."""
+    return Merchant.model_validate(merchant_desk.get_merchant(sandbox, merchant_id))
+
+
+def _desk(
+    sandbox: SandboxDep,
+    merchant_id: str,
+    action: str,
+    body: DeskAction | None,
+    request_id: str | None,
+) -> Merchant:
+    note = (body.note or body.reason) if body else None
+    asked = (body.requirements or []) if body else []
+    data = merchant_desk.act_on_merchant(sandbox, merchant_id, action, note, request_id, asked)
+    return Merchant.model_validate(data)
+
+
 @router.post("/merchants/{merchant_id}/approve", operation_id="admin-merchants-approve")
 def approve_merchant(
-    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: ReasonBody = None
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: DeskBody = None
 ) -> Merchant:
-    """Activate a merchant waiting in onboarding review; the answer carries its key once."""
-    reason = body.reason if body else None
-    data = merchants.settle_application(sandbox, merchant_id, True, reason, request_id)
-    return Merchant.model_validate(data)
+    """Activate a merchant in review, accepting its review reasons; a first activation's answer
+    carries its secret key once."""
+    return _desk(sandbox, merchant_id, "approve", body, request_id)
 
 
 @router.post("/merchants/{merchant_id}/reject", operation_id="admin-merchants-reject")
 def reject_merchant(
-    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: ReasonBody = None
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: DeskBody = None
 ) -> Merchant:
-    """Reject a merchant waiting in onboarding review."""
-    reason = body.reason if body else None
-    data = merchants.settle_application(sandbox, merchant_id, False, reason, request_id)
-    return Merchant.model_validate(data)
+    """Reject a merchant pending, in review or restricted (its keys stop working)."""
+    return _desk(sandbox, merchant_id, "reject", body, request_id)
+
+
+@router.post(
+    "/merchants/{merchant_id}/request_information",
+    operation_id="admin-merchants-request-information",
+)
+def request_information(
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: DeskBody = None
+) -> Merchant:
+    """Ask for more information (`requirements` it names, with the `note`): they are currently
+    due until the merchant updates them."""
+    return _desk(sandbox, merchant_id, "request_information", body, request_id)
+
+
+@router.post("/merchants/{merchant_id}/suspend", operation_id="admin-merchants-suspend")
+def suspend_merchant(
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: DeskBody = None
+) -> Merchant:
+    """Suspend: new checkouts get a 403, existing loans go on being serviced."""
+    return _desk(sandbox, merchant_id, "suspend", body, request_id)
+
+
+@router.post("/merchants/{merchant_id}/reinstate", operation_id="admin-merchants-reinstate")
+def reinstate_merchant(
+    merchant_id: str, sandbox: SandboxDep, request_id: AdminDep, body: DeskBody = None
+) -> Merchant:
+    """Lift a suspension: the merchant is active again (or restricted if requirements are
+    due)."""
+    return _desk(sandbox, merchant_id, "reinstate", body, request_id)
 
 
 @router.get("/policies", operation_id="admin-policies-list")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from mock_server.api.merchant_bodies import ApplicationFields
 from mock_server.api.schemas import (
     Address,
     Amount,
@@ -27,7 +28,6 @@ __all__ = [
     "ConfirmRequest",
     "CustomerCreate",
     "MerchantApplication",
-    "MerchantDecision",
     "MerchantUpdate",
     "PaymentRequest",
     "PlanSpec",
@@ -106,8 +106,9 @@ class PlanSpec(StrictBody):
     currencies: list[CurrencyCode] | None = None
 
 
-class MerchantApplication(StrictBody):
-    """An application to join the network."""
+class MerchantApplication(ApplicationFields):
+    """An application to join the network: the business, and (ApplicationFields) its tax id,
+    address, representative, owners and payout bank account."""
 
     legal_name: Text
     mcc: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
@@ -168,9 +169,3 @@ class ReviewApproval(StrictBody):
 
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
     credit_limit: PositiveAmount | None = None
-
-
-class MerchantDecision(StrictBody):
-    """The optional reason for an onboarding decision."""
-
-    reason: Annotated[str, StringConstraints(max_length=200)] | None = None

@@ -13,7 +13,16 @@ from mock_server.api.errors import request_id_of
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.merchants import authenticate
 
-__all__ = ["CallerDep", "PageDep", "PageParams", "SandboxDep", "current_caller", "get_sandbox"]
+__all__ = [
+    "ApplicantDep",
+    "CallerDep",
+    "PageDep",
+    "PageParams",
+    "SandboxDep",
+    "current_applicant",
+    "current_caller",
+    "get_sandbox",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="A merchant's secret key: sk_test_...")
 
@@ -41,6 +50,23 @@ def current_caller(
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def current_applicant(
+    request: Request,
+    sandbox: SandboxDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The merchant whose secret or onboarding key authorizes this request (its own
+    application only)."""
+    del credentials  # declared for the OpenAPI security scheme; parsed once by the middleware
+    key = credentials_of(request.scope).token
+    with sandbox.db.reader() as session:
+        merchant = authenticate(session, key, onboarding=True)
+    return Caller(merchant=merchant, request_id=request_id_of(request))
+
+
+ApplicantDep = Annotated[Caller, Depends(current_applicant)]
 
 
 @dataclass(frozen=True, slots=True)

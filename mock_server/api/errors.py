@@ -17,6 +17,7 @@ from mock_server.services.errors import (
     Conflict,
     InvalidRequest,
     NotFound,
+    PermissionDenied,
     ServiceError,
     Unauthenticated,
 )
@@ -73,6 +74,7 @@ _SERVICE_ERRORS: Final[dict[type[ServiceError], tuple[int, ErrorType]]] = {
     InvalidRequest: (400, "invalid_request_error"),
     Conflict: (409, "invalid_request_error"),
     Unauthenticated: (401, "authentication_error"),
+    PermissionDenied: (403, "permission_error"),
     IdempotencyError: (409, "idempotency_error"),
 }
 

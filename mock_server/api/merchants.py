@@ -1,14 +1,17 @@
-"""`/v1/merchants`: apply to join (no key), read and change one's own settings."""
+"""`/v1/merchants`: apply to join (no key), read and change one's own settings, and update
+one's application until it verifies (with the onboarding key or the secret key)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
 from mock_server.api.bodies import MerchantApplication, MerchantUpdate
-from mock_server.api.deps import CallerDep, SandboxDep
+from mock_server.api.deps import ApplicantDep, CallerDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
+from mock_server.api.merchant_bodies import MerchantApplicationUpdate
 from mock_server.api.schemas import Merchant
-from mock_server.services import merchants
+from mock_server.services import merchants, onboarding
+from mock_server.services.clock import merchant_now
 
 __all__ = ["router"]
 
@@ -17,15 +20,32 @@ router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=ERROR_R
 
 @router.post("", operation_id="merchants-create", status_code=201)
 def apply(body: MerchantApplication, sandbox: SandboxDep, request: Request) -> Merchant:
-    """Apply to join: automated KYB answers active (with the secret key, once), review or no."""
-    data = merchants.apply_for_merchant(sandbox, body.model_dump(), request_id_of(request))
+    """Apply to join: the application is verified (requirements, tax id, bank account,
+    website, sanctions screen) and the KYB policy decides: `active` (with the secret key, once),
+    `pending` (requirements due) or `pending_review` (with an onboarding key that may update the
+    application), or `rejected`."""
+    application = body.model_dump(mode="json", exclude_none=True)
+    data = onboarding.apply_for_merchant(sandbox, application, request_id_of(request))
     return Merchant.model_validate(data)
 
 
 @router.get("/me", operation_id="merchants-retrieve-me")
-def retrieve_me(sandbox: SandboxDep, caller: CallerDep) -> Merchant:
-    """The caller's merchant settings."""
+def retrieve_me(sandbox: SandboxDep, caller: ApplicantDep) -> Merchant:
+    """The caller's merchant: settings, application, requirements and status."""
     return Merchant.model_validate(merchants.read_merchant(sandbox, caller))
+
+
+@router.patch("/me/application", operation_id="merchants-update-application")
+def update_application(
+    body: MerchantApplicationUpdate, sandbox: SandboxDep, caller: ApplicantDep
+) -> Merchant:
+    """Change the application (only the fields given) and verify it again; the answer carries
+    the secret key once if this change activated the merchant."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    with sandbox.db.reader() as session:
+        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+    data = onboarding.update_application(sandbox, caller, changes, now)
+    return Merchant.model_validate(data)
 
 
 @router.patch("/me", operation_id="merchants-update-me")

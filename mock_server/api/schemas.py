@@ -36,6 +36,7 @@ __all__ = [
     "LoanList",
     "Locale",
     "Merchant",
+    "MerchantList",
     "ObjectBase",
     "Offer",
     "Persona",
@@ -44,6 +45,7 @@ __all__ = [
     "Prequalification",
     "Promotion",
     "PromotionPlan",
+    "Requirements",
     "RuleFired",
     "SandboxClock",
     "ScheduleEntry",
@@ -303,11 +305,56 @@ class Loan(ObjectBase):
 # Merchants ------------------------------------------------------------------------------------
 
 
+class RequirementError(BaseModel):
+    """A failed check: which requirement, a machine code and the reason."""
+
+    requirement: str
+    code: str
+    reason: str
+
+
+class Requirements(BaseModel):
+    """What a merchant still owes: missing or failed fields (`currently_due`), that plus what is
+    being verified (`eventually_due`), checks still running, and errors with reasons."""
+
+    currently_due: list[str]
+    eventually_due: list[str]
+    pending_verification: list[str]
+    errors: list[RequirementError]
+
+
+class ScreeningMatch(BaseModel):
+    """A name that scored at least the threshold against a screening list entry."""
+
+    role: str
+    name_screened: str
+    matched_name: str
+    score: int
+    entry: dict[str, Any]
+
+
+class Screening(BaseModel):
+    """The sanctions screen of the business and every person."""
+
+    status: Literal["clear", "possible_match"]
+    matches: list[ScreeningMatch]
+
+
+class DeskNote(BaseModel):
+    """A reviewer's action on a merchant and its note."""
+
+    action: str
+    note: str | None
+    at: str
+
+
 class Merchant(ObjectBase):
-    """A merchant's settings; `secret_key` only in the answer to an application that activated."""
+    """A merchant: settings, application (tax id and account number masked), requirements and
+    screening; `secret_key` only in the answer that activated it, `onboarding_key` only in the
+    answer to an application still pending or in review."""
 
     object: Literal["merchant"] = "merchant"
-    status: Literal["active", "pending_review", "rejected", "suspended"]
+    status: Literal["pending", "pending_review", "active", "restricted", "suspended", "rejected"]
     legal_name: str
     display_name: str
     mcc: str
@@ -317,7 +364,22 @@ class Merchant(ObjectBase):
     workflow: str
     mdr_bps: int
     review_reasons: list[str]
+    requirements: Requirements
+    screening: Screening
+    charges_enabled: bool
+    payouts_enabled: bool
+    application: dict[str, Any]
+    notes: list[DeskNote] | None = None
     secret_key: str | None = None
+    onboarding_key: str | None = None
+
+
+class MerchantList(BaseModel):
+    """A page of merchants (the reviewer's desk)."""
+
+    object: Literal["list"] = "list"
+    data: list[Merchant]
+    has_more: bool
 
 
 # Events, prequalifications, promotions, personas ----------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from mock_server.domain.money import UnsupportedCurrency, to_usd_minor
+from mock_server.kyb import Verification, verify_application
 
 ONBOARDING_FACT_FIELDS: Final = frozenset(
     f"application.{name}"
@@ -22,11 +24,24 @@ ONBOARDING_FACT_FIELDS: Final = frozenset(
         "has_website",
         "email_domain_matches_website",
     )
+) | frozenset(
+    f"verification.{name}"
+    for name in (
+        "requirements_due",
+        "errors",
+        "sanctions_match",
+        "sanctions_score",
+        "website_status",
+        "owners_count",
+    )
 )
 
 
-def build_onboarding_facts(application: Mapping[str, Any]) -> dict[str, Any]:
-    """The `application.*` facts for a merchant application (already checked for types).
+def build_onboarding_facts(
+    application: Mapping[str, Any], verification: Verification | None = None
+) -> dict[str, Any]:
+    """The `application.*` and `verification.*` facts for a merchant application (already
+    checked for types); the verification is run here unless given (mock_server.kyb).
 
     `expected_monthly_volume` is in minor units of `currency`; the facts carry it in USD cents at
     the sandbox's fixed rates, or null when the currency cannot be converted (the policy declines
@@ -37,7 +52,10 @@ def build_onboarding_facts(application: Mapping[str, Any]) -> dict[str, Any]:
     website = website.strip() if isinstance(website, str) and website.strip() else None
     email = str(application.get("contact_email") or "").strip()
     host = _website_host(website) if website else None
+    if verification is None:
+        verification = verify_application(application, datetime.now(UTC).date())
     return {
+        "verification": dict(verification.facts),
         "application": {
             "legal_name": str(application["legal_name"]).strip(),
             "mcc": str(application["mcc"]).strip().zfill(4),
@@ -51,7 +69,7 @@ def build_onboarding_facts(application: Mapping[str, Any]) -> dict[str, Any]:
             "contact_email": email,
             "has_website": host is not None,
             "email_domain_matches_website": host is not None and _same_domain(email, host),
-        }
+        },
     }
 
 

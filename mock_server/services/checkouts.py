@@ -13,7 +13,7 @@ from mock_server.ids import new_id
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
-from mock_server.services.errors import Conflict, InvalidRequest, NotFound
+from mock_server.services.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object
 from mock_server.storage.models import CheckoutRow
@@ -70,8 +70,19 @@ def _offers(caller: Caller, amount: int, currency: str, now: datetime) -> list[d
     return [{"id": new_id("ofr"), **offer.to_dict()} for offer in priced]
 
 
+def refuse_if_suspended(caller: Caller) -> None:
+    """A suspended merchant opens no new checkouts (its loans go on being serviced)."""
+    if caller.merchant.status == "suspended":
+        raise PermissionDenied(
+            f"merchant {caller.merchant.id} is suspended: new checkouts are refused until the "
+            "lender reinstates it; existing loans are still serviced",
+            code="merchant_suspended",
+        )
+
+
 def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the cart and answer the checkout `open` with one offer per eligible plan."""
+    refuse_if_suspended(caller)
     _check_cart(body)
     amount, currency = int(body["amount"]), str(body["currency"])
     with sandbox.db.transaction() as session:

@@ -28,11 +28,13 @@ class MerchantAccount:
     mcc: str
     plans: tuple[Plan, ...]
     workflow: str
+    key_scope: str = "secret"  # "onboarding" keys may only read and update the application
 
     @classmethod
-    def from_row(cls, row: MerchantRow) -> MerchantAccount:
+    def from_row(cls, row: MerchantRow, key_scope: str = "secret") -> MerchantAccount:
         """Read the merchant's settings from its row."""
         return cls(
+            key_scope=key_scope,
             id=row.id,
             status=row.status,
             currency=row.currency,

@@ -4,12 +4,20 @@ ServiceError
  ├── NotFound          (404) no such object for this merchant
  ├── InvalidRequest    (400) input the domain refuses, naming the field
  ├── Conflict          (409) the object's state forbids the operation, with a code naming it
+ ├── PermissionDenied  (403) a valid key that may not do this (onboarding key, suspended merchant)
  └── Unauthenticated   (401) no valid key
 """
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "InvalidRequest", "NotFound", "ServiceError", "Unauthenticated"]
+__all__ = [
+    "Conflict",
+    "InvalidRequest",
+    "NotFound",
+    "PermissionDenied",
+    "ServiceError",
+    "Unauthenticated",
+]
 
 
 class ServiceError(Exception):
@@ -50,3 +58,9 @@ class Unauthenticated(ServiceError):
     """No key, or a key that belongs to no active merchant."""
 
     code = "invalid_api_key"
+
+
+class PermissionDenied(ServiceError):
+    """A valid key whose merchant may not do this now."""
+
+    code = "permission_denied"

@@ -1,9 +1,11 @@
-"""Merchants: the seeded demo merchant, key lookup, applications (KYB) and settings."""
+"""Merchants: the seeded demo merchant, keys and authentication, and settings.
+
+Applications and their verification live in services.onboarding; the reviewer's desk in
+services.merchant_desk."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -13,27 +15,33 @@ from sqlalchemy.orm import Session
 
 from mock_server.domain import DEFAULT_PLANS, PlanError, plan_from_dict
 from mock_server.ids import new_id
-from mock_server.rules import build_onboarding_facts
-from mock_server.services.clock import merchant_now, remember_offset
+from mock_server.services.clock import remember_offset
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
-from mock_server.services.errors import Conflict, InvalidRequest, NotFound, Unauthenticated
+from mock_server.services.errors import (
+    InvalidRequest,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
 from mock_server.services.events import record_event
 from mock_server.services.presenters import merchant_object
 from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
 
 __all__ = [
     "DEFAULT_MDR_BPS",
+    "DEMO_APPLICATION",
     "DEMO_MERCHANT_NAME",
+    "KEYED_STATUSES",
     "PROMOTION_FREE_MONTHS",
     "PROMOTION_MONTH_BPS",
-    "apply_for_merchant",
     "authenticate",
     "ensure_demo_merchant",
     "hash_key",
+    "locked_merchant",
     "merchant_id_for_key",
+    "new_merchant_row",
     "read_merchant",
     "required_mdr_bps",
-    "settle_application",
     "update_merchant",
 ]
 
@@ -45,7 +53,48 @@ PROMOTION_FREE_MONTHS = 6
 PROMOTION_MONTH_BPS = 40
 MAX_MDR_BPS = 2_000
 DEMO_MERCHANT_NAME = "Installo Demo Store"
-_STATUS_BY_OUTCOME = {"approve": "active", "review": "pending_review", "decline": "rejected"}
+# Statuses whose secret key works: restricted merchants sell (payouts pause), suspended ones
+# service their loans but open no new checkouts.
+KEYED_STATUSES = ("active", "restricted", "suspended")
+_PERSON_ADDRESS = {
+    "line1": "1 Demo Way",
+    "city": "Portland",
+    "region": "OR",
+    "postal_code": "97201",
+    "country": "US",
+}
+DEMO_APPLICATION: dict[str, Any] = {
+    "legal_name": DEMO_MERCHANT_NAME,
+    "mcc": "5732",
+    "country": "US",
+    "currency": "USD",
+    "website": "https://demo.installo.dev",
+    "years_in_business": 5,
+    "expected_monthly_volume": 50_000_000,
+    "contact_email": "owner@demo.installo.dev",
+    "tax_id": "12-3456789",
+    "address": _PERSON_ADDRESS,
+    "representative": {
+        "name": "Dana Demo",
+        "date_of_birth": "1980-01-15",
+        "address": _PERSON_ADDRESS,
+        "title": "CEO",
+    },
+    "owners": [
+        {
+            "name": "Dana Demo",
+            "date_of_birth": "1980-01-15",
+            "address": _PERSON_ADDRESS,
+            "ownership_percent": 100,
+        }
+    ],
+    "owners_provided": True,
+    "bank_account": {
+        "account_holder_name": DEMO_MERCHANT_NAME,
+        "routing_number": "110000000",
+        "account_number": "000123456789",
+    },
+}
 
 
 def hash_key(key: str) -> str:
@@ -53,7 +102,8 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _new_merchant(application: Mapping[str, Any], status: str, now: datetime) -> MerchantRow:
+def new_merchant_row(application: Mapping[str, Any], status: str, now: datetime) -> MerchantRow:
+    """A merchant row for an application, with the default plans and discount rate."""
     return MerchantRow(
         id=new_id("mer"),
         created=now,
@@ -67,11 +117,9 @@ def _new_merchant(application: Mapping[str, Any], status: str, now: datetime) ->
         mdr_bps=DEFAULT_MDR_BPS,
         review_reasons=[],
         application=dict(application),
+        requirements={},
+        verification={},
     )
-
-
-def _store_key(session: Session, merchant_id: str, key: str, now: datetime) -> None:
-    session.add(ApiKeyRow(key_hash=hash_key(key), merchant_id=merchant_id, created=now))
 
 
 def ensure_demo_merchant(sandbox: Sandbox) -> str:
@@ -82,21 +130,18 @@ def ensure_demo_merchant(sandbox: Sandbox) -> str:
         if existing is not None:
             return existing.merchant_id
         now = sandbox.wall()
-        application = {
-            "legal_name": DEMO_MERCHANT_NAME,
-            "mcc": "5732",
-            "country": "US",
-            "currency": "USD",
-            "website": "https://demo.installo.test",
-            "years_in_business": 5,
-            "expected_monthly_volume": 50_000_000,
-            "contact_email": "owner@demo.installo.test",
+        row = new_merchant_row(DEMO_APPLICATION, "active", now)
+        row.requirements = {
+            "currently_due": [],
+            "eventually_due": [],
+            "pending_verification": [],
+            "errors": [],
         }
-        row = _new_merchant(application, "active", now)
+        row.verification = {"activated_on": now.date().isoformat(), "tax_id": "verified"}
         session.add(row)
         session.flush()
         session.add(ClockRow(merchant_id=row.id, offset_seconds=0))
-        _store_key(session, row.id, key, now)
+        session.add(ApiKeyRow(key_hash=hash_key(key), merchant_id=row.id, created=now))
         return row.id
 
 
@@ -106,24 +151,46 @@ def merchant_id_for_key(session: Session, key: str) -> str | None:
     return row.merchant_id if row is not None else None
 
 
-def authenticate(session: Session, key: str | None) -> MerchantAccount:
-    """The active merchant holding this key; Unauthenticated otherwise."""
+def authenticate(session: Session, key: str | None, *, onboarding: bool = False) -> MerchantAccount:
+    """The merchant holding this key. A secret key works while the merchant is active,
+    restricted or suspended; an onboarding key (`rk_test_`) only where `onboarding` allows it
+    (the merchant's own application), 403 elsewhere. Unauthenticated otherwise."""
     if not key:
         raise Unauthenticated(
             "No API key provided: send 'Authorization: Bearer sk_test_...'",
             code="missing_api_key",
         )
     found = session.execute(
-        select(MerchantRow, ClockRow.offset_seconds)
+        select(MerchantRow, ApiKeyRow.scope, ClockRow.offset_seconds)
         .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
         .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
         .where(ApiKeyRow.key_hash == hash_key(key))
     ).first()  # the key, the merchant and its sandbox clock in one statement
-    row = found[0] if found is not None else None
-    if row is None or row.status != "active":
+    if found is None:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
-    remember_offset(session, row.id, found[1] if found is not None else None)
-    return MerchantAccount.from_row(row)
+    row, scope, offset = found
+    if scope == "onboarding":
+        if not onboarding:
+            raise PermissionDenied(
+                f"an onboarding key may only read and update the application "
+                f"(GET /v1/merchants/me, PATCH /v1/merchants/me/application); merchant "
+                f"{row.id} is {row.status} and gets its secret key when it is activated",
+                code="onboarding_key_scope",
+            )
+    elif row.status not in KEYED_STATUSES:
+        raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
+    remember_offset(session, row.id, offset)
+    return MerchantAccount.from_row(row, scope)
+
+
+def locked_merchant(session: Session, merchant_id: str) -> MerchantRow:
+    """The merchant's row, locked for an update (404 naming `id` when there is none)."""
+    row = session.scalars(
+        select(MerchantRow).where(MerchantRow.id == merchant_id).with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound("merchant", merchant_id, param="id")
+    return row
 
 
 def _merchant_row(session: Session, merchant_id: str) -> MerchantRow | None:
@@ -218,58 +285,3 @@ def _plans(raw: Sequence[Mapping[str, Any] | str]) -> list[dict[str, Any]]:
     if len(set(ids)) != len(ids):
         raise InvalidRequest("plan ids must be unique", param="plans")
     return out
-
-
-def apply_for_merchant(
-    sandbox: Sandbox, application: Mapping[str, Any], request_id: str | None = None
-) -> dict[str, Any]:
-    """Run automated KYB on an application; an active merchant gets its secret key once."""
-    decision = sandbox.onboarding_policy.evaluate(build_onboarding_facts(application))
-    status = _STATUS_BY_OUTCOME[decision.outcome]
-    now = sandbox.wall()
-    with sandbox.db.transaction() as session:
-        row = _new_merchant(application, status, now)
-        row.review_reasons = list(decision.reason_codes) if status != "active" else []
-        session.add(row)
-        session.flush()
-        session.add(ClockRow(merchant_id=row.id, offset_seconds=0))
-        obj = merchant_object(row)
-        account = MerchantAccount.from_row(row)
-        if status == "active":
-            key = f"sk_test_{secrets.token_urlsafe(24)}"
-            _store_key(session, row.id, key, now)
-            record_event(session, Caller(account, request_id), "merchant.activated", obj, now)
-            return {**obj, "secret_key": key}
-        return obj
-
-
-def settle_application(
-    sandbox: Sandbox, merchant_id: str, approve: bool, reason: str | None, request_id: str | None
-) -> dict[str, Any]:
-    """Onboarding review (admin): activate a pending merchant (its key shown once) or reject it."""
-    error: Conflict | None = None
-    with sandbox.db.transaction() as session:
-        row = session.scalars(
-            select(MerchantRow).where(MerchantRow.id == merchant_id).with_for_update()
-        ).first()
-        if row is None:
-            raise NotFound("merchant", merchant_id, param="id")
-        if row.status == "pending_review":
-            now = merchant_now(session, row.id, sandbox.wall)
-            caller = Caller(MerchantAccount.from_row(row), request_id)
-            if not approve:
-                row.status = "rejected"
-                row.review_reasons = [*row.review_reasons, *([reason] if reason else [])]
-                record_event(session, caller, "merchant.rejected", merchant_object(row), now)
-                return merchant_object(row)
-            row.status = "active"
-            key = f"sk_test_{secrets.token_urlsafe(24)}"
-            _store_key(session, row.id, key, now)
-            obj = merchant_object(row)
-            record_event(session, caller, "merchant.activated", obj, now)
-            return {**obj, "secret_key": key}
-        error = Conflict(
-            f"merchant {row.id} is {row.status}, not pending review",
-            code=f"merchant_already_{row.status}",
-        )
-    raise error

@@ -16,6 +16,7 @@ from mock_server.storage.models import (
 from mock_server.workflow import WorkflowInstance
 
 __all__ = [
+    "application_view",
     "checkout_object",
     "credit_report_object",
     "customer_object",
@@ -40,9 +41,12 @@ def _base(object_type: str, object_id: str, created: datetime) -> dict[str, Any]
     return {"id": object_id, "object": object_type, "created": iso(created), "livemode": False}
 
 
-def merchant_object(row: MerchantRow) -> dict[str, Any]:
-    """A merchant's settings (never its keys)."""
-    return {
+def merchant_object(row: MerchantRow, *, admin: bool = False) -> dict[str, Any]:
+    """A merchant's settings, application (tax id and account number masked), requirements and
+    screening (never its keys); the reviewer also sees the desk's notes."""
+    state = row.verification or {}
+    matches = list(state.get("screening") or [])
+    obj = {
         **_base("merchant", row.id, row.created),
         "status": row.status,
         "legal_name": row.legal_name,
@@ -54,8 +58,49 @@ def merchant_object(row: MerchantRow) -> dict[str, Any]:
         "workflow": row.workflow,
         "mdr_bps": row.mdr_bps,
         "review_reasons": list(row.review_reasons),
+        "requirements": _requirements(row.requirements),
+        "screening": {"status": "possible_match" if matches else "clear", "matches": matches},
+        "charges_enabled": row.status in ("active", "restricted"),
+        "payouts_enabled": row.status == "active",
+        "application": application_view(row.application),
         "secret_key": None,
     }
+    if admin:
+        obj["notes"] = list(state.get("notes") or [])
+    return obj
+
+
+def _requirements(stored: dict[str, Any] | None) -> dict[str, Any]:
+    stored = stored or {}
+    return {
+        name: list(stored.get(name) or [])
+        for name in ("currently_due", "eventually_due", "pending_verification", "errors")
+    }
+
+
+def _last4(value: object) -> str | None:
+    digits = "".join(ch for ch in str(value or "") if ch.isalnum())
+    return digits[-4:] if digits else None
+
+
+def application_view(application: dict[str, Any]) -> dict[str, Any]:
+    """The application as answers show it: tax id and bank account number reduced to last 4."""
+    view = {
+        k: v for k, v in application.items() if k not in ("tax_id", "bank_account", "contact_email")
+    }
+    view["contact_email"] = application.get("contact_email")
+    view["tax_id_last4"] = _last4(application.get("tax_id"))
+    account = application.get("bank_account")
+    view["bank_account"] = (
+        {
+            "account_holder_name": account.get("account_holder_name"),
+            "routing_number": account.get("routing_number"),
+            "last4": _last4(account.get("account_number") or account.get("iban")),
+        }
+        if isinstance(account, dict)
+        else None
+    )
+    return view
 
 
 def customer_object(row: CustomerRow) -> dict[str, Any]:

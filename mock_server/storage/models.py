@@ -82,6 +82,10 @@ class MerchantRow(Base):
     review_reasons: Mapped[list[Any]]
     display_name: Mapped[str | None] = mapped_column(String(200), default=None)
     application: Mapped[dict[str, Any]]
+    # What is due, failed or pending (kyb.Requirements.to_dict()) and the verification state:
+    # screening matches, tax id check, reviewer notes and requests, payout failures.
+    requirements: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    verification: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class ApiKeyRow(Base):
@@ -91,6 +95,9 @@ class ApiKeyRow(Base):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
     created: Mapped[datetime]
+    # "secret" (sk_test_: the whole API once active) or "onboarding" (rk_test_: only the
+    # merchant's own application until it verifies).
+    scope: Mapped[str] = mapped_column(String(12), default="secret")
 
 
 class ClockRow(Base):

@@ -10,6 +10,7 @@ import pytest
 
 from mock_server.domain import Loan, LoanStatus, get_plan
 from mock_server.services.servicing import service_loan
+from tests.merchant_applications import complete_application
 
 
 def captured_loan(amount: int = 90_000, plan: str = "monthly_3_0apr") -> Loan:
@@ -108,7 +109,9 @@ async def test_clock_is_per_merchant(
         "website": "https://litware-books.example.com", "years_in_business": 8,
         "expected_monthly_volume": 700_000, "contact_email": "desk@litware-books.example.com",
     }  # fmt: skip
-    key = (await anonymous.post("/v1/merchants", json=application)).json()["secret_key"]
+    key = (await anonymous.post("/v1/merchants", json=complete_application(application))).json()[
+        "secret_key"
+    ]
     mine = (await client.post("/v1/sandbox/clock/advance", json={"days": 30})).json()["now"]
     theirs = await anonymous.post(
         "/v1/sandbox/clock/advance", json={"days": 1}, headers={"Authorization": f"Bearer {key}"}

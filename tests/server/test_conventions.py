@@ -9,6 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.merchant_applications import complete_application
+
 ERROR_KEYS = {"type", "code", "message", "param", "request_id"}
 
 
@@ -143,7 +145,7 @@ async def _second_merchant(anonymous: httpx.AsyncClient) -> str:
         "expected_monthly_volume": 4_000_000,
         "contact_email": "owner@northwind-bikes.example.com",
     }
-    response = await anonymous.post("/v1/merchants", json=application)
+    response = await anonymous.post("/v1/merchants", json=complete_application(application))
     assert response.status_code == 201, response.text
     merchant = response.json()
     assert merchant["status"] == "active"

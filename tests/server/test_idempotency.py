@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from tests.merchant_applications import complete_application
+
 
 def keyed(key: str) -> dict[str, str]:
     return {"Idempotency-Key": key}
@@ -61,7 +63,9 @@ async def test_keys_are_scoped_per_merchant(
         "expected_monthly_volume": 2_000_000,
         "contact_email": "finance@contoso-outdoor.example.co.uk",
     }
-    other_key = (await anonymous.post("/v1/merchants", json=application)).json()["secret_key"]
+    other_key = (
+        await anonymous.post("/v1/merchants", json=complete_application(application))
+    ).json()["secret_key"]
     mine = await client.post("/v1/customers", json=kit.identity(), headers=keyed("same"))
     theirs = await anonymous.post(
         "/v1/customers",
@@ -157,8 +161,12 @@ async def test_merchant_applications_honour_keys_without_a_secret_key(
         "expected_monthly_volume": 1_500_000,
         "contact_email": "hello@tailspin-toys.example.com",
     }
-    first = await anonymous.post("/v1/merchants", json=application, headers=keyed("apply-1"))
-    again = await anonymous.post("/v1/merchants", json=application, headers=keyed("apply-1"))
+    first = await anonymous.post(
+        "/v1/merchants", json=complete_application(application), headers=keyed("apply-1")
+    )
+    again = await anonymous.post(
+        "/v1/merchants", json=complete_application(application), headers=keyed("apply-1")
+    )
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"

@@ -14,6 +14,7 @@ from mock_server.domain import Loan
 from mock_server.services.merchants import DEFAULT_MDR_BPS, PROMOTION_MONTH_BPS
 from mock_server.services.servicing import service_loan
 from mock_server.storage.models import LoanRow, WorkflowInstanceRow
+from tests.merchant_applications import complete_application
 
 ADMIN = {"Authorization": "Bearer admin_test_demo"}
 PILOT_RULE = {
@@ -294,7 +295,9 @@ THIN_APPLICATION = {
 async def test_activation_by_an_underwriter_emits_merchant_activated_once_with_the_key_once(
     anonymous: httpx.AsyncClient,
 ) -> None:
-    applied = (await anonymous.post("/v1/merchants", json=THIN_APPLICATION)).json()
+    applied = (
+        await anonymous.post("/v1/merchants", json=complete_application(THIN_APPLICATION))
+    ).json()
     assert applied["status"] == "pending_review"
     assert applied["review_reasons"] and applied["secret_key"] is None
     approved = (
@@ -302,7 +305,8 @@ async def test_activation_by_an_underwriter_emits_merchant_activated_once_with_t
     ).json()
     own = {"Authorization": f"Bearer {approved['secret_key']}"}
     events = (await anonymous.get("/v1/events", headers=own)).json()["data"]
-    assert [e["type"] for e in events] == ["merchant.activated"]
+    # newest first: in review on application, then activated by the underwriter
+    assert [e["type"] for e in events] == ["merchant.activated", "merchant.in_review"]
     assert events[0]["data"]["object"]["status"] == "active"
     assert "sk_test" not in str(events[0])  # the key is in no event
     me = (await anonymous.get("/v1/merchants/me", headers=own)).json()
@@ -317,7 +321,7 @@ async def test_a_merchant_active_at_once_has_its_activation_in_its_log(
         "legal_name": "Northwind Outfitters", "years_in_business": 7,
         "contact_email": "ops@northwind-outfitters.example.com", "mcc": "5941",
     }  # fmt: skip
-    applied = (await anonymous.post("/v1/merchants", json=application)).json()
+    applied = (await anonymous.post("/v1/merchants", json=complete_application(application))).json()
     assert applied["status"] == "active", applied["review_reasons"]
     own = {"Authorization": f"Bearer {applied['secret_key']}"}
     events = (await anonymous.get("/v1/events", headers=own)).json()["data"]

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from mock_server.__main__ import settings_from_args
+from tests.merchant_applications import complete_application
 
 APPLICATION = {
     "legal_name": "Fabrikam Home Goods Inc",
@@ -61,7 +62,9 @@ async def test_patch_me_refuses_bad_plans_and_workflows_by_field(
 async def test_application_in_a_restricted_category_is_rejected_without_a_key(
     anonymous: httpx.AsyncClient,
 ) -> None:
-    response = await anonymous.post("/v1/merchants", json={**APPLICATION, "mcc": "7995"})
+    response = await anonymous.post(
+        "/v1/merchants", json=complete_application(APPLICATION, mcc="7995")
+    )
     merchant = response.json()
     assert merchant["status"] == "rejected"
     assert merchant["secret_key"] is None
@@ -69,7 +72,9 @@ async def test_application_in_a_restricted_category_is_rejected_without_a_key(
 
 
 async def test_active_applicants_key_works(anonymous: httpx.AsyncClient) -> None:
-    key = (await anonymous.post("/v1/merchants", json=APPLICATION)).json()["secret_key"]
+    key = (await anonymous.post("/v1/merchants", json=complete_application(APPLICATION))).json()[
+        "secret_key"
+    ]
     me = await anonymous.get("/v1/merchants/me", headers={"Authorization": f"Bearer {key}"})
     assert me.json()["legal_name"] == APPLICATION["legal_name"]
 

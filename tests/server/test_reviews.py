@@ -10,6 +10,7 @@ import pytest
 
 from mock_server.services.clock import advance_clock
 from mock_server.services.context import Sandbox
+from tests.merchant_applications import complete_application
 
 ADMIN = {"Authorization": "Bearer admin_test_demo"}
 
@@ -105,7 +106,7 @@ NEW_SHOP = {
 async def test_onboarding_review_activates_a_pending_merchant_with_a_key(
     anonymous: httpx.AsyncClient,
 ) -> None:
-    applied = (await anonymous.post("/v1/merchants", json=NEW_SHOP)).json()
+    applied = (await anonymous.post("/v1/merchants", json=complete_application(NEW_SHOP))).json()
     assert (applied["status"], applied["secret_key"]) == ("pending_review", None)
     assert applied["review_reasons"]
     approved = await anonymous.post(
@@ -120,7 +121,7 @@ async def test_onboarding_review_activates_a_pending_merchant_with_a_key(
 
 
 async def test_onboarding_review_can_reject_with_a_reason(anonymous: httpx.AsyncClient) -> None:
-    applied = (await anonymous.post("/v1/merchants", json=NEW_SHOP)).json()
+    applied = (await anonymous.post("/v1/merchants", json=complete_application(NEW_SHOP))).json()
     rejected = await anonymous.post(
         f"/v1/admin/merchants/{applied['id']}/reject", json={"reason": "RISK"}, headers=ADMIN
     )

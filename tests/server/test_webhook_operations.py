@@ -19,6 +19,7 @@ import pytest
 
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import MAX_ATTEMPTS, WebhookDispatcher
+from tests.merchant_applications import complete_application
 
 
 class MovingClock:
@@ -130,7 +131,9 @@ async def test_another_merchants_endpoint_and_its_deliveries_are_404(
         "website": "https://fabrikam-outdoor.example.com", "years_in_business": 6,
         "expected_monthly_volume": 800_000, "contact_email": "ops@fabrikam-outdoor.example.com",
     }  # fmt: skip
-    key = (await anonymous.post("/v1/merchants", json=application)).json()["secret_key"]
+    key = (await anonymous.post("/v1/merchants", json=complete_application(application))).json()[
+        "secret_key"
+    ]
     other = {"Authorization": f"Bearer {key}"}
     for path in (endpoint["id"], f"{endpoint['id']}/deliveries"):
         response = await anonymous.get(f"/v1/webhook_endpoints/{path}", headers=other)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import MAX_ATTEMPTS, WebhookDispatcher
 from mock_server.storage.models import WebhookDeliveryRow
+from tests.merchant_applications import complete_application
 
 
 class Inbox:
@@ -165,7 +166,9 @@ async def test_another_merchants_endpoint_gets_nothing(
         "years_in_business": 4, "expected_monthly_volume": 900_000,
         "contact_email": "ops@woodgrove-garden.example.com",
     }  # fmt: skip
-    key = (await anonymous.post("/v1/merchants", json=application)).json()["secret_key"]
+    key = (await anonymous.post("/v1/merchants", json=complete_application(application))).json()[
+        "secret_key"
+    ]
     other = {"Authorization": f"Bearer {key}"}
     await anonymous.post(
         "/v1/webhook_endpoints", json={"url": "https://other.example.com/h"}, headers=other

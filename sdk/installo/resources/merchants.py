@@ -1,14 +1,21 @@
-"""`client.merchants`: apply to join, read and change one's own settings."""
+"""`client.merchants`: apply to join, update the application until it verifies, read and change
+one's own settings."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Unpack
+from typing import Any, Unpack
 
 from .._base_client import RequestSpec, compact
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..types.merchant import Merchant
-from ..types.params import PlanParam
+from ..types.merchant_params import (
+    ApplicationParams,
+    BankAccountParam,
+    OwnerParam,
+    RepresentativeParam,
+)
+from ..types.params import AddressParam, PlanParam
 
 __all__ = ["AsyncMerchants", "Merchants"]
 
@@ -22,6 +29,7 @@ def _apply(
     years_in_business: int,
     expected_monthly_volume: int,
     contact_email: str,
+    verification: dict[str, Any],
     options: RequestOptions,
 ) -> RequestSpec:
     body = compact(
@@ -33,8 +41,31 @@ def _apply(
         years_in_business=years_in_business,
         expected_monthly_volume=expected_monthly_volume,
         contact_email=contact_email,
+        **verification,
     )
     return RequestSpec("POST", "/v1/merchants", json=body, auth="none", **options)
+
+
+def _verification(
+    tax_id: str | None,
+    address: AddressParam | None,
+    representative: RepresentativeParam | None,
+    owners: Iterable[OwnerParam] | None,
+    owners_provided: bool | None,
+    bank_account: BankAccountParam | None,
+) -> dict[str, Any]:
+    return {
+        "tax_id": tax_id,
+        "address": dict(address) if address is not None else None,
+        "representative": dict(representative) if representative is not None else None,
+        "owners": [dict(o) for o in owners] if owners is not None else None,
+        "owners_provided": owners_provided,
+        "bank_account": dict(bank_account) if bank_account is not None else None,
+    }
+
+
+def _update_application(changes: ApplicationParams, options: RequestOptions) -> RequestSpec:
+    return RequestSpec("PATCH", "/v1/merchants/me/application", json=dict(changes), **options)
 
 
 def _update(
@@ -67,18 +98,36 @@ class Merchants(SyncAPIResource):
         expected_monthly_volume: int,
         contact_email: str,
         website: str | None = None,
+        tax_id: str | None = None,
+        address: AddressParam | None = None,
+        representative: RepresentativeParam | None = None,
+        owners: Iterable[OwnerParam] | None = None,
+        owners_provided: bool | None = None,
+        bank_account: BankAccountParam | None = None,
         **options: Unpack[RequestOptions],
     ) -> Merchant:
-        """Apply to join (no key needed); an active answer carries `secret_key`, once."""
+        """Apply to join (no key needed): an active answer carries `secret_key` once; one still
+        pending or in review carries `onboarding_key` (for `update_application`) and lists what
+        is missing in `requirements.currently_due`."""
+        verification = _verification(
+            tax_id, address, representative, owners, owners_provided, bank_account
+        )
         spec = _apply(
             legal_name, mcc, country, currency, website, years_in_business,
-            expected_monthly_volume, contact_email, options,
+            expected_monthly_volume, contact_email, verification, options,
         )  # fmt: skip
         return self._client._request(spec, Merchant)
 
     def me(self, **options: Unpack[RequestOptions]) -> Merchant:
-        """Read this merchant's settings."""
+        """Read this merchant's settings, application, requirements and status."""
         return self._client._request(RequestSpec("GET", "/v1/merchants/me", **options), Merchant)
+
+    def update_application(
+        self, changes: ApplicationParams, **options: Unpack[RequestOptions]
+    ) -> Merchant:
+        """Change application fields (with the onboarding or secret key) and verify again; the
+        answer carries `secret_key` once if this activated the merchant."""
+        return self._client._request(_update_application(changes, options), Merchant)
 
     def update(
         self,
@@ -108,19 +157,37 @@ class AsyncMerchants(AsyncAPIResource):
         expected_monthly_volume: int,
         contact_email: str,
         website: str | None = None,
+        tax_id: str | None = None,
+        address: AddressParam | None = None,
+        representative: RepresentativeParam | None = None,
+        owners: Iterable[OwnerParam] | None = None,
+        owners_provided: bool | None = None,
+        bank_account: BankAccountParam | None = None,
         **options: Unpack[RequestOptions],
     ) -> Merchant:
-        """Apply to join (no key needed); an active answer carries `secret_key`, once."""
+        """Apply to join (no key needed): an active answer carries `secret_key` once; one still
+        pending or in review carries `onboarding_key` (for `update_application`) and lists what
+        is missing in `requirements.currently_due`."""
+        verification = _verification(
+            tax_id, address, representative, owners, owners_provided, bank_account
+        )
         spec = _apply(
             legal_name, mcc, country, currency, website, years_in_business,
-            expected_monthly_volume, contact_email, options,
+            expected_monthly_volume, contact_email, verification, options,
         )  # fmt: skip
         return await self._client._request(spec, Merchant)
 
     async def me(self, **options: Unpack[RequestOptions]) -> Merchant:
-        """Read this merchant's settings."""
+        """Read this merchant's settings, application, requirements and status."""
         spec = RequestSpec("GET", "/v1/merchants/me", **options)
         return await self._client._request(spec, Merchant)
+
+    async def update_application(
+        self, changes: ApplicationParams, **options: Unpack[RequestOptions]
+    ) -> Merchant:
+        """Change application fields (with the onboarding or secret key) and verify again; the
+        answer carries `secret_key` once if this activated the merchant."""
+        return await self._client._request(_update_application(changes, options), Merchant)
 
     async def update(
         self,

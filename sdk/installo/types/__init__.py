@@ -24,7 +24,21 @@ from .credit_report import CreditReport, Inquiry, PullType, Tradeline, Tradeline
 from .customer import Customer
 from .event import Event, EventData, EventType
 from .loan import Loan, LoanStatus
-from .merchant import Merchant, MerchantStatus
+from .merchant import (
+    DeskNote,
+    Merchant,
+    MerchantStatus,
+    RequirementError,
+    Requirements,
+    Screening,
+    ScreeningMatch,
+)
+from .merchant_params import (
+    ApplicationParams,
+    BankAccountParam,
+    OwnerParam,
+    RepresentativeParam,
+)
 from .offer import Offer, OfferInterval
 from .params import AddressParam, CartItemParam, CustomerParam, PlanParam
 from .prequalification import Prequalification
@@ -42,6 +56,8 @@ from .webhook_endpoint import (
 __all__ = [
     "Address",
     "AddressParam",
+    "ApplicationParams",
+    "BankAccountParam",
     "CartItem",
     "CartItemParam",
     "Checkout",
@@ -56,6 +72,7 @@ __all__ = [
     "DecisionOutcome",
     "DeletedObject",
     "DeliveryAttempt",
+    "DeskNote",
     "DryRunChange",
     "DryRunResult",
     "Event",
@@ -69,6 +86,7 @@ __all__ = [
     "MerchantStatus",
     "Offer",
     "OfferInterval",
+    "OwnerParam",
     "Persona",
     "PlanParam",
     "Policy",
@@ -76,12 +94,17 @@ __all__ = [
     "Promotion",
     "PromotionPlan",
     "PullType",
+    "RepresentativeParam",
+    "RequirementError",
+    "Requirements",
     "Review",
     "ReviewApplication",
     "ReviewStatus",
     "RuleFired",
     "SandboxTagTrace",
     "ScheduleEntry",
+    "Screening",
+    "ScreeningMatch",
     "Tradeline",
     "TradelineType",
     "WebhookDelivery",

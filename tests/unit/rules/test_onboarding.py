@@ -35,7 +35,8 @@ def decide(**overrides: Any) -> Decision:
 
 def test_facts_cover_exactly_the_documented_fields() -> None:
     facts = build_onboarding_facts(application())
-    assert {f"application.{key}" for key in facts["application"]} == ONBOARDING_FACT_FIELDS
+    named = {f"{group}.{key}" for group in ("application", "verification") for key in facts[group]}
+    assert named == ONBOARDING_FACT_FIELDS
 
 
 def test_facts_normalize_codes_and_convert_volume_to_usd_cents() -> None:
@@ -155,3 +156,15 @@ def test_a_decline_outranks_reviews_and_every_fired_rule_is_recorded() -> None:
         "no_website",
         "kyb_passed",
     ]
+
+
+def test_a_sanctions_match_goes_to_review_with_its_reason() -> None:
+    decision = decide(legal_name="Islamic Revolutionary Guard Corps Trading")
+    assert decision.outcome == "review"
+    assert "SANCTIONS_POSSIBLE_MATCH" in decision.reason_codes
+
+
+def test_verification_facts_name_the_website_status_and_screening_score() -> None:
+    facts = build_onboarding_facts(application(website="https://shop.invalid"))["verification"]
+    assert facts["website_status"] == "reserved"
+    assert (facts["sanctions_match"], facts["sanctions_score"]) == (False, 0)
