@@ -86,6 +86,12 @@ class LoanScreen(SimScreen):
         if loan is not None:
             self.query_one(ScheduleTable).show_loan(loan)
 
+    def _event_log(self) -> EventLog | None:
+        """The screen's event log, or None once the screen is being torn down (a worker's
+        answer can arrive after its children are gone)."""
+        found = list(self.query(EventLog))
+        return found[0] if found else None
+
     @work(group="events")
     async def poll_events(self) -> None:
         """Fetch recent events into the log; a poll due while one is in flight is skipped
@@ -99,7 +105,9 @@ class LoanScreen(SimScreen):
             return
         finally:
             self.polling = False
-        log = self.query_one(EventLog)
+        log = self._event_log()
+        if log is None:  # the screen was torn down while the events were on their way
+            return
         log.add_events(events)
         receiver = self.sim.webhooks
         for delivery in receiver.drain() if receiver is not None else []:
@@ -223,14 +231,14 @@ class LoanScreen(SimScreen):
         except FeatureUnavailable as exc:
             self.clock_unavailable = True
             self.notify(str(exc), title="Clock", severity="warning")
-            self.query_one(EventLog).add_note(f"[yellow]{exc}[/]")
+            if log := self._event_log():
+                log.add_note(f"[yellow]{exc}[/]")
             return
         except APIError as exc:
             self.notify(exc.message, title="Clock failed", severity="error")
             return
-        self.query_one(EventLog).add_note(
-            f"[cyan]clock advanced {CLOCK_STEP_DAYS} days → {when}[/]"
-        )
+        if log := self._event_log():
+            log.add_note(f"[cyan]clock advanced {CLOCK_STEP_DAYS} days → {when}[/]")
         if self.session.loan is not None:
             loan_id = self.session.loan.id
             await self._run(lambda g: g.loan(loan_id), "Refresh", loan_id, write=False)
