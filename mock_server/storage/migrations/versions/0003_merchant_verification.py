@@ -21,24 +21,20 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Add merchants.requirements and merchants.verification (empty for existing merchants,
     which were active before verification existed) and api_keys.scope (existing keys are secret
-    keys)."""
-    with op.batch_alter_table("merchants", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("requirements", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
-        batch_op.add_column(
-            sa.Column("verification", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("scope", sa.String(length=12), nullable=False, server_default="secret")
-        )
+    keys). Plain ADD COLUMN (no table copy), so SQLite's foreign keys to merchants stay intact."""
+    empty = sa.text("'{}'")
+    op.add_column("merchants", sa.Column("requirements", sa.JSON(), nullable=False,
+                                         server_default=empty))  # fmt: skip
+    op.add_column("merchants", sa.Column("verification", sa.JSON(), nullable=False,
+                                         server_default=empty))  # fmt: skip
+    op.add_column(
+        "api_keys", sa.Column("scope", sa.String(length=12), nullable=False,
+                              server_default="secret")
+    )  # fmt: skip
 
 
 def downgrade() -> None:
     """Drop the columns again."""
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.drop_column("scope")
-    with op.batch_alter_table("merchants", schema=None) as batch_op:
-        batch_op.drop_column("verification")
-        batch_op.drop_column("requirements")
+    op.drop_column("api_keys", "scope")
+    op.drop_column("merchants", "verification")
+    op.drop_column("merchants", "requirements")
