@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 
 from mock_server.api import (
     admin,
+    balance,
     checkouts,
     customers,
     events,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         events,
         sandbox_controls,
         webhook_endpoints,
+        balance,
         admin,
     ):
         app.include_router(module.router)

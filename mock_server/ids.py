@@ -9,7 +9,21 @@ from typing import Final, Literal
 __all__ = ["Prefix", "new_id"]
 
 Prefix = Literal[
-    "mer", "cus", "chk", "loan", "evt", "whe", "rev", "pol", "wf", "req", "ofr", "cr", "pq"
+    "mer",
+    "cus",
+    "chk",
+    "loan",
+    "evt",
+    "whe",
+    "rev",
+    "pol",
+    "wf",
+    "req",
+    "ofr",
+    "cr",
+    "pq",
+    "po",
+    "txn",
 ]
 
 _ALPHABET: Final = string.ascii_letters + string.digits

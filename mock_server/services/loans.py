@@ -7,7 +7,7 @@ code), saves `Loan.to_dict()` and appends the event, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,7 +17,9 @@ from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
+from mock_server.services.merchants import locked_merchant
 from mock_server.services.presenters import loan_object
+from mock_server.services.settlement import record_capture, record_refund
 from mock_server.storage.models import LoanRow
 from mock_server.storage.repositories import LoanRepository
 
@@ -63,8 +65,10 @@ def _operate(
     loan_id: str,
     event_type: str,
     action: Callable[[Loan, date], object],
+    settle: Callable[[Session, LoanRow, Loan, datetime], None] | None = None,
 ) -> dict[str, Any]:
-    """Run `action` on the loan as of the merchant's sandbox date and log `event_type`."""
+    """Run `action` on the loan as of the merchant's sandbox date and log `event_type`; `settle`
+    moves the merchant's balance in the same transaction (services.settlement)."""
     refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = _load(session, caller, loan_id, for_update=True)
@@ -80,6 +84,8 @@ def _operate(
         else:
             obj = _save(row, loan)
             record_event(session, caller, event_type, obj, now)
+            if settle is not None:
+                settle(session, row, loan, now)
             status_event = _STATUS_EVENTS.get(loan.status)
             changed = loan.status is not before and before is not LoanStatus.AUTHORIZED
             if changed and status_event and event_type != status_event:
@@ -124,7 +130,19 @@ def capture_loan(
 ) -> dict[str, Any]:
     """Capture all or part of an authorization; the schedule starts today."""
     return _operate(
-        sandbox, caller, loan_id, "loan.captured", lambda loan, on: loan.capture(amount, on)
+        sandbox,
+        caller,
+        loan_id,
+        "loan.captured",
+        lambda loan, on: loan.capture(amount, on),
+        lambda session, row, loan, now: record_capture(
+            session,
+            locked_merchant(session, row.merchant_id),
+            row.id,
+            loan.captured_amount,
+            loan.currency,
+            now,
+        ),
     )
 
 
@@ -136,7 +154,14 @@ def void_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> dict[str, Any]:
 def refund_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> dict[str, Any]:
     """Refund part or all of a captured loan (re-amortizing what remains)."""
     return _operate(
-        sandbox, caller, loan_id, "loan.refunded", lambda loan, on: loan.refund(amount, on)
+        sandbox,
+        caller,
+        loan_id,
+        "loan.refunded",
+        lambda loan, on: loan.refund(amount, on),
+        lambda session, row, loan, now: record_refund(
+            session, row.merchant_id, row.id, amount, loan.currency, now
+        ),
     )
 
 

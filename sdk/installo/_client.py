@@ -24,6 +24,16 @@ from ._base_client import (
 from ._constants import DEFAULT_CONNECTION_LIMITS
 from .pagination import AsyncPage, AsyncPaginator, SyncPage
 from .resources.admin import Admin, AsyncAdmin
+from .resources.balance import (
+    AsyncBalanceResource,
+    AsyncBalanceTransactions,
+    AsyncPayouts,
+    AsyncSettlementReports,
+    BalanceResource,
+    BalanceTransactions,
+    Payouts,
+    SettlementReports,
+)
 from .resources.checkouts import AsyncCheckouts, Checkouts
 from .resources.customers import AsyncCustomers, Customers
 from .resources.events import AsyncEvents, Events
@@ -100,6 +110,26 @@ class Installo(BaseClient):
     def events(self) -> Events:
         """The merchant's event log."""
         return Events(self)
+
+    @cached_property
+    def balance(self) -> BalanceResource:
+        """What the merchant is owed: available and pending."""
+        return BalanceResource(self)
+
+    @cached_property
+    def balance_transactions(self) -> BalanceTransactions:
+        """Every movement of the balance, linked to its loan or payout."""
+        return BalanceTransactions(self)
+
+    @cached_property
+    def payouts(self) -> Payouts:
+        """Daily payouts to the merchant's bank account."""
+        return Payouts(self)
+
+    @cached_property
+    def settlement_reports(self) -> SettlementReports:
+        """Daily settlement reports (JSON or CSV)."""
+        return SettlementReports(self)
 
     @cached_property
     def webhook_endpoints(self) -> WebhookEndpoints:
@@ -250,6 +280,26 @@ class AsyncInstallo(BaseClient):
     def events(self) -> AsyncEvents:
         """The merchant's event log."""
         return AsyncEvents(self)
+
+    @cached_property
+    def balance(self) -> AsyncBalanceResource:
+        """What the merchant is owed: available and pending."""
+        return AsyncBalanceResource(self)
+
+    @cached_property
+    def balance_transactions(self) -> AsyncBalanceTransactions:
+        """Every movement of the balance, linked to its loan or payout."""
+        return AsyncBalanceTransactions(self)
+
+    @cached_property
+    def payouts(self) -> AsyncPayouts:
+        """Daily payouts to the merchant's bank account."""
+        return AsyncPayouts(self)
+
+    @cached_property
+    def settlement_reports(self) -> AsyncSettlementReports:
+        """Daily settlement reports (JSON or CSV)."""
+        return AsyncSettlementReports(self)
 
     @cached_property
     def webhook_endpoints(self) -> AsyncWebhookEndpoints:
