@@ -29,12 +29,14 @@ class MerchantAccount:
     plans: tuple[Plan, ...]
     workflow: str
     key_scope: str = "secret"  # "onboarding" keys may only read and update the application
+    mdr_bps: int = 0  # the discount rate captures are settled at
 
     @classmethod
     def from_row(cls, row: MerchantRow, key_scope: str = "secret") -> MerchantAccount:
         """Read the merchant's settings from its row."""
         return cls(
             key_scope=key_scope,
+            mdr_bps=row.mdr_bps,
             id=row.id,
             status=row.status,
             currency=row.currency,

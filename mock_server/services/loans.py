@@ -17,7 +17,6 @@ from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
-from mock_server.services.merchants import locked_merchant
 from mock_server.services.presenters import loan_object
 from mock_server.services.settlement import record_capture, record_refund
 from mock_server.storage.models import LoanRow
@@ -137,7 +136,8 @@ def capture_loan(
         lambda loan, on: loan.capture(amount, on),
         lambda session, row, loan, now: record_capture(
             session,
-            locked_merchant(session, row.merchant_id),
+            row.merchant_id,
+            caller.merchant.mdr_bps,
             row.id,
             loan.captured_amount,
             loan.currency,

@@ -84,13 +84,19 @@ def _add(
 
 
 def record_capture(
-    session: Session, merchant: MerchantRow, loan_id: str, amount: int, currency: str, now: datetime
+    session: Session,
+    merchant_id: str,
+    mdr_bps: int,
+    loan_id: str,
+    amount: int,
+    currency: str,
+    now: datetime,
 ) -> None:
     """Credit a capture less its discount fee, available after the settlement delay."""
-    fee = discount_fee(amount, merchant.mdr_bps)
+    fee = discount_fee(amount, mdr_bps)
     available_on = now.date() + timedelta(days=SETTLEMENT_DELAY_DAYS)
-    description = f"capture of {loan_id} less {merchant.mdr_bps} bps discount fee"
-    _add(session, merchant.id, "capture", amount, fee, currency, loan_id, now, available_on,
+    description = f"capture of {loan_id} less {mdr_bps} bps discount fee"
+    _add(session, merchant_id, "capture", amount, fee, currency, loan_id, now, available_on,
          description, loan_id=loan_id)  # fmt: skip
 
 

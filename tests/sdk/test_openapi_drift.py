@@ -20,6 +20,9 @@ from installo._models import BaseModel
 from installo.resources.customers import AsyncCustomers, Customers
 from installo.types import (
     Address,
+    Balance,
+    BalanceAmount,
+    BalanceTransaction,
     CartItem,
     Checkout,
     CheckoutWorkflow,
@@ -36,6 +39,7 @@ from installo.types import (
     Loan,
     Merchant,
     Offer,
+    Payout,
     Persona,
     PlanParam,
     Policy,
@@ -51,6 +55,8 @@ from installo.types import (
     ScheduleEntry,
     Screening,
     ScreeningMatch,
+    SettlementReport,
+    SettlementSummary,
     Tradeline,
     WebhookDelivery,
     WebhookEndpoint,
@@ -102,6 +108,12 @@ MODELS: dict[type[BaseModel], str] = {
     Screening: "Screening",
     ScreeningMatch: "ScreeningMatch",
     DeskNote: "DeskNote",
+    Balance: "Balance",
+    BalanceAmount: "BalanceAmount",
+    BalanceTransaction: "BalanceTransaction",
+    Payout: "Payout",
+    SettlementReport: "SettlementReport",
+    SettlementSummary: "SettlementSummary",
 }
 
 # SDK model -> the credit report field whose items it parses (untyped in the server's schema).
