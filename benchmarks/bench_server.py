@@ -1,12 +1,19 @@
 """Sandbox server throughput: healthz (the floor), checkout create and confirm on one uvicorn.
 
-    .venv/bin/python -m benchmarks.bench_server [--requests 300] [--concurrency 8] [--rounds 2]
+    .venv/bin/python -m benchmarks.bench_server [--requests 300] [--concurrency 1,8,32] [--rounds 2]
 
 Starts `mock-server` (in-memory database) on a free loopback port in a subprocess, then drives it
 with an httpx connection pool: `concurrency` workers share `requests` calls per endpoint. Each
 round measures the three endpoints back to back on the same server, so drift on a shared machine
 touches all of them alike; the best round per endpoint is reported. Prints requests per second,
-p50 and p99 latency, and each endpoint's ratio to the floor (how many healthz calls one costs).
+p50 and p99 latency, and each endpoint's rate as a share of the floor's, at each concurrency level
+(1, 8 and 32 by default).
+
+Profiling one request: run the server under py-spy (`pip install py-spy`;
+`py-spy record -o confirm.svg --subprocesses -- .venv/bin/mock-server`) while this benchmark
+drives it, or in-process with pyinstrument (`pip install pyinstrument`): wrap the requests of
+`benchmarks/bench_sim.py`'s floor in `pyinstrument.Profiler()`; `tests/server/
+test_statement_counts.py` counts the SQL statements of a create, a confirm and a capture.
 """
 
 from __future__ import annotations
@@ -157,52 +164,64 @@ async def one_round(
     return [health, create_result, confirm_result]
 
 
-async def run(requests: int, concurrency: int, rounds: int) -> None:
-    """Start the server, warm up, run the rounds and print the table."""
+async def run(requests: int, levels: list[int], rounds: int) -> None:
+    """Start the server once; at each concurrency level warm up, run the rounds, print."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = start_server(port)
     try:
         wait_until_up(base, process)
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with httpx.AsyncClient(base_url=base, headers=AUTH, limits=limits) as client:
-            page = await client.get("/v1/sandbox/personas", params={"tier": "prime", "limit": 100})
-            personas = page.json()["data"]
-            await one_round(client, personas, min(50, requests), concurrency, 10**6)  # warm-up
-            best: dict[str, Result] = {}
-            for index in range(rounds):
-                for result in await one_round(
-                    client, personas, requests, concurrency, index * requests
-                ):
-                    if result.name not in best or result.rps > best[result.name].rps:
-                        best[result.name] = result
-        report(list(best.values()), requests, concurrency, rounds)
+        offset = 0
+        for concurrency in levels:
+            limits = httpx.Limits(
+                max_connections=concurrency, max_keepalive_connections=concurrency
+            )
+            async with httpx.AsyncClient(
+                base_url=base, headers=AUTH, limits=limits, timeout=120
+            ) as client:
+                page = await client.get(
+                    "/v1/sandbox/personas", params={"tier": "prime", "limit": 100}
+                )
+                personas = page.json()["data"]
+                await one_round(client, personas, min(50, requests), concurrency, 10**6 + offset)
+                best: dict[str, Result] = {}
+                for _ in range(rounds):
+                    offset += requests
+                    for result in await one_round(client, personas, requests, concurrency, offset):
+                        if result.name not in best or result.rps > best[result.name].rps:
+                            best[result.name] = result
+            report(list(best.values()), requests, concurrency, rounds)
     finally:
         process.terminate()
         process.wait()
 
 
 def report(results: list[Result], requests: int, concurrency: int, rounds: int) -> None:
-    """Print rps, p50/p99 and the ratio to the floor."""
+    """Print rps, p50/p99 and each endpoint's share of the floor's rate."""
     floor = results[0]
     print(
         f"mock-server on uvicorn, in-memory SQLite: {requests} requests x {rounds} rounds, "
         f"{concurrency} concurrent (best round per endpoint)"
     )
-    print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cost vs healthz':>16}")
+    print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x healthz rate':>15}")
     for r in results:
-        ratio = floor.rps / r.rps
-        print(f"{r.name:34} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {ratio:15.1f}x")
+        print(
+            f"{r.name:34} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.rps / floor.rps:14.2f}x"
+        )
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--concurrency", default="1,8,32", help="comma-separated levels (default 1,8,32)"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
-    asyncio.run(run(args.requests, args.concurrency, args.rounds))
+    levels = [int(level) for level in args.concurrency.split(",")]
+    asyncio.run(run(args.requests, levels, args.rounds))
     return 0
 
 

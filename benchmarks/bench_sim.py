@@ -6,7 +6,8 @@ Runs the same shoppers twice against fresh embedded sandboxes with the same seed
 the simulator (scenario engine -> gateway -> SDK, with retries, idempotency keys and parsing), and
 once as a floor that sends the same three requests with a bare `httpx.AsyncClient` on the same
 kind of ASGI transport. It checks both paths reach the same outcomes, warms each up, then prints
-checkouts per second for both and the simulator's share of the floor.
+checkouts per second for both and the simulator's share of the floor; and, as the transport's own
+floor, three bare `GET /healthz` round trips per "checkout" on the same in-process transport.
 """
 
 from __future__ import annotations
@@ -114,6 +115,24 @@ async def run_floor(
     return count / elapsed, outcomes
 
 
+async def run_health_floor(count: int, seed: int, concurrency: int) -> float:
+    """The transport's floor: three bare `GET /healthz` round trips per "checkout" on the same
+    in-process transport; answers "checkouts" per second."""
+    transport = httpx.ASGITransport(app=build_sandbox_app(seed=seed))
+    gate = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.local") as http:
+
+        async def one() -> None:
+            async with gate:
+                for _ in range(3):
+                    (await http.get("/healthz")).raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(count)))
+        elapsed = time.perf_counter() - started
+    return count / elapsed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure both paths, check they agree, print throughput and the ratio."""
     parser = argparse.ArgumentParser(prog="bench_sim")
@@ -130,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     sim_rate, sim_outcomes = asyncio.run(run_sim(scenario, args.count, args.seed, args.concurrency))
     floor_rate, _ = asyncio.run(run_floor(scenario, args.count, args.seed, args.concurrency))
+    health_rate = asyncio.run(run_health_floor(args.count, args.seed, args.concurrency))
     print(
         f"{args.count} simulated checkouts (create, confirm, capture) in-process, "
         f"concurrency {args.concurrency}"
@@ -138,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  simulator (SDK)     {sim_rate:8.1f} checkouts/s")
     print(f"  floor (bare httpx)  {floor_rate:8.1f} checkouts/s")
     print(f"  simulator / floor   {sim_rate / floor_rate:8.2f}x")
+    print(f"  3x GET /healthz     {health_rate:8.1f} 'checkouts'/s (the transport's floor)")
+    print(f"  simulator / that    {sim_rate / health_rate:8.2f}x")
     return 0
 
 

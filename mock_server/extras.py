@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 __all__ = ["EXTRA_MODULES", "launch", "missing_extra_hint"]
 
-_SERVER = ("fastapi", "uvicorn", "sqlalchemy", "pydantic_settings", "yaml", "faker")
+_SERVER = ("fastapi", "uvicorn", "sqlalchemy", "pydantic_settings", "yaml", "faker", "orjson")
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "server": _SERVER,
     "sim": (*_SERVER, "textual", "rich"),

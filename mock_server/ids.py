@@ -32,4 +32,11 @@ _LENGTH: Final = 24
 
 def new_id(prefix: Prefix) -> str:
     """A fresh id such as `chk_3xAq...` (24 base62 characters, ~143 bits of randomness)."""
-    return prefix + "_" + "".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH))
+    # One 192-bit draw written in base 62 (the bias is below 2**-49): a clock advance makes
+    # thousands of ids, and one call to the OS per character cost more than the rest of them.
+    number = int.from_bytes(secrets.token_bytes(_LENGTH), "big")
+    digits = []
+    for _ in range(_LENGTH):
+        number, digit = divmod(number, 62)
+        digits.append(_ALPHABET[digit])
+    return prefix + "_" + "".join(digits)

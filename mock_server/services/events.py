@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.presenters import iso
-from mock_server.services.webhooks import enqueue_deliveries
+from mock_server.services.webhooks import enqueue_deliveries, enqueue_event
 from mock_server.storage.models import EventRow
 from mock_server.storage.repositories import EventRepository, Page
 
-__all__ = ["event_object", "get_event", "list_events", "record_event"]
+__all__ = ["event_object", "get_event", "list_events", "record_event", "record_events"]
 
 
 def record_event(
@@ -34,6 +36,31 @@ def record_event(
     session.add(row)
     enqueue_deliveries(session, row)
     return row
+
+
+def record_events(
+    session: Session, caller: Caller, items: Sequence[tuple[str, dict[str, Any], datetime]]
+) -> None:
+    """Append many events, each `(type, object after the change, when)`, in one statement
+    (bulk work such as a clock advance), with their webhook deliveries."""
+    if not items:
+        return
+    ids = [new_id("evt") for _ in items]
+    rows = [
+        {
+            "id": event_id,
+            "merchant_id": caller.merchant.id,
+            "created": at,
+            "type": type_,
+            "object_id": str(obj.get("id", "")),
+            "request_id": caller.request_id,
+            "data": {"object": obj},
+        }
+        for event_id, (type_, obj, at) in zip(ids, items, strict=True)
+    ]
+    session.execute(insert(EventRow), rows)
+    for event_id, (type_, _, _) in zip(ids, items, strict=True):
+        enqueue_event(session, caller.merchant.id, event_id, type_)
 
 
 def event_object(row: EventRow) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from mock_server.services.checkouts import expire_if_due
 from mock_server.services.clock import advance_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import InvalidRequest
-from mock_server.services.events import record_event
+from mock_server.services.events import record_events
 from mock_server.services.periodic import Occasion, agenda, event_time
 from mock_server.services.presenters import iso, loan_object
 from mock_server.services.reviews import list_reviews
@@ -237,6 +237,7 @@ class _LoanBook:
     accounts: list[_Account]
     counts: Counter[str]
     queue: list[tuple[date, int]] = field(default_factory=list)
+    pending: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -271,11 +272,13 @@ class _LoanBook:
             _, index = heapq.heappop(self.queue)
             self._service(self.accounts[index], on, target)
             self._schedule(index)
+        self.record()
 
     def service_all(self, target: datetime) -> None:
         """Service every loan through the target date and store it."""
         for account in self.accounts:
             self._service(account, target.date(), target)
+        self.record()
 
     def _service(self, account: _Account, on: date, target: datetime) -> None:
         row = account.row
@@ -283,14 +286,13 @@ class _LoanBook:
         account.through = on
         row.data, row.status = account.loan.to_dict(), account.loan.status.value
         for day, type_, snapshot in events:
-            record_event(
-                self.session,
-                self.caller,
-                type_,
-                loan_object(row, snapshot),
-                event_time(day, target),
-            )
+            self.pending.append((type_, loan_object(row, snapshot), event_time(day, target)))
             self.counts[type_] += 1
+
+    def record(self) -> None:
+        """Write the events of the loans serviced so far, in one statement."""
+        record_events(self.session, self.caller, self.pending)
+        self.pending.clear()
 
 
 def _behaviours(session: Session, sandbox: Sandbox, customer_ids: set[str]) -> dict[str, str]:

@@ -35,6 +35,7 @@ __all__ = [
     "enable_endpoint",
     "endpoint_object",
     "enqueue_deliveries",
+    "enqueue_event",
     "forget_endpoints",
     "get_endpoint",
     "list_deliveries",
@@ -246,15 +247,22 @@ def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[s
 
 def enqueue_deliveries(session: Session, event: EventRow, now: datetime | None = None) -> int:
     """Queue the event for each of the merchant's endpoints that wants it (same transaction)."""
+    return enqueue_event(session, event.merchant_id, event.id, event.type, now)
+
+
+def enqueue_event(
+    session: Session, merchant_id: str, event_id: str, type_: str, now: datetime | None = None
+) -> int:
+    """Queue one event, given by id and type, for each endpoint that wants it."""
     queued = 0
-    for endpoint_id, wanted in _subscriptions(session, event.merchant_id):
-        if ALL_EVENTS not in wanted and event.type not in wanted:
+    for endpoint_id, wanted in _subscriptions(session, merchant_id):
+        if ALL_EVENTS not in wanted and type_ not in wanted:
             continue
         session.add(
             WebhookDeliveryRow(
-                merchant_id=event.merchant_id,
+                merchant_id=merchant_id,
                 endpoint_id=endpoint_id,
-                event_id=event.id,
+                event_id=event_id,
                 status="pending",
                 next_attempt_at=now or utc_now(),
                 attempts=[],

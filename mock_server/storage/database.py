@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import orjson
 from anyio import to_thread
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -29,7 +31,16 @@ from sqlalchemy.pool import StaticPool
 from mock_server.storage.models import Base
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 
-__all__ = ["Database", "OutdatedSchema", "RequestTransaction"]
+__all__ = ["Database", "OutdatedSchema", "RequestTransaction", "json_text"]
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' text: orjson (several times faster), the standard library for what orjson
+    refuses (an int beyond 64 bits, say)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -114,13 +125,20 @@ class Database:
     def _create_engine(self, url: str) -> Engine:
         if self.in_memory:
             engine = create_engine(
-                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+                url,
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False},
+                json_serializer=json_text,
             )
         elif self.is_sqlite:
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                json_serializer=json_text,
+            )
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, json_serializer=json_text)
         return engine
 
     def _run_after_commit(self, session: Session) -> None:

@@ -42,3 +42,22 @@ def test_sdk_imports_and_works_with_server_and_test_libraries_blocked() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_importing_the_package_loads_neither_httpx_nor_pydantic_until_a_name_is_used() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        import installo
+        assert "httpx" not in sys.modules and "pydantic" not in sys.modules
+        from installo import NotFoundError, format_money
+        assert NotFoundError.__module__ == "installo._exceptions"
+        assert format_money(129900, "USD") == "$1,299.00"
+        assert installo.Installo.__name__ == "Installo" and "httpx" in sys.modules
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "ok", result.stderr

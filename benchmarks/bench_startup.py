@@ -1,0 +1,135 @@
+"""Cold start: the sandbox's first answer, the SDK import, the storefront's first paint.
+
+    .venv/bin/python -m benchmarks.bench_startup [--runs 5]
+
+Each is a fresh process, timed from spawn to the moment that matters, against the floor of
+`python -c pass` measured in the same run (so a loaded machine tilts both alike):
+
+- `mock-server`: spawn to the first 200 from `GET /healthz` (polled every 5 ms);
+- `import installo`: the whole `python -c "import installo"` process;
+- `merchant-sim`: spawn to the first frame of the storefront (Textual, headless; the embedded
+  sandbox starts in a worker after that frame, as in the terminal).
+
+Medians of `--runs` runs. To see where an import's time goes: `python -X importtime -c
+"import installo" 2>&1 | sort -t'|' -k2 -n | tail`; for the sandbox's start,
+`py-spy record -o start.svg -- .venv/bin/mock-server` (py-spy is in the dev extra's reach:
+`pip install py-spy`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+_PAINT_PROBE = """
+import sys, time
+from merchant_sim.app import MerchantSimApp
+from merchant_sim.connection import SandboxConnection
+
+async def first_frame(pilot):
+    print(time.time(), flush=True)
+    pilot.app.exit()
+
+MerchantSimApp(lambda: SandboxConnection.start_embedded(seed=0)).run(
+    headless=True, auto_pilot=first_frame
+)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def python_floor() -> float:
+    """Seconds for `python -c pass`."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - began
+
+
+def sdk_import() -> float:
+    """Seconds for `python -c "import installo"`."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import installo"], check=True)
+    return time.perf_counter() - began
+
+
+def server_first_answer() -> float:
+    """Seconds from spawning `mock-server` to its first 200 on /healthz."""
+    port = _free_port()
+    script = Path(sys.executable).with_name("mock-server")
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [str(script), "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(timeout=1) as client:
+            while True:
+                try:
+                    if client.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                        return time.perf_counter() - began
+                except httpx.TransportError:
+                    if process.poll() is not None:
+                        raise RuntimeError("mock-server exited during start-up") from None
+                    time.sleep(0.005)
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def sim_first_paint() -> float:
+    """Seconds from spawning the storefront to its first frame."""
+    began_wall = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", _PAINT_PROBE],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    return float(done.stdout.strip().splitlines()[-1]) - began_wall
+
+
+def median(measure: Callable[[], float], runs: int) -> float:
+    """The median of `runs` measurements (one warm-up run first, for the OS file cache)."""
+    measure()
+    return statistics.median(measure() for _ in range(runs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure each start against the interpreter's own and print both and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    floor = median(python_floor, args.runs)
+    print(f"python -c pass (floor)        {floor * 1000:7.0f} ms")
+    for name, measure, target in (
+        ("import installo", sdk_import, 0.150),
+        ("mock-server first answer", server_first_answer, 1.0),
+        ("merchant-sim first paint", sim_first_paint, 1.5),
+    ):
+        seconds = median(measure, args.runs)
+        extra = seconds - floor
+        print(
+            f"{name:<29} {seconds * 1000:7.0f} ms  (+{extra * 1000:.0f} ms over the floor, "
+            f"{seconds / floor:.1f}x; target {target * 1000:.0f} ms)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
