@@ -15,6 +15,7 @@ from installo.types.event import Event
 from installo.types.loan import Loan
 from installo.types.merchant import Merchant
 from installo.types.params import CartItemParam, CustomerParam
+from installo.types.portfolio import Portfolio
 from installo.types.sandbox import Persona
 
 from merchant_sim.cart import Cart
@@ -153,6 +154,12 @@ class Gateway:
             "The sandbox clock", lambda: self.client.sandbox.advance_clock(days=days)
         )
         return result.now.isoformat(timespec="minutes") if result.now else f"+{days} days"
+
+    async def portfolio(self, *, lender: bool = False) -> Portfolio:
+        """Portfolio analytics as of sandbox time: this merchant's, or the lender's (admin key)."""
+        if lender:
+            return await _feature("The lender's portfolio", self.client.admin.portfolio.retrieve)
+        return await _feature("Portfolio analytics", self.client.portfolio.retrieve)
 
     async def reviews(self, status: str | None = "pending") -> list[Review]:
         """The manual review queue."""

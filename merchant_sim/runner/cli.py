@@ -115,7 +115,7 @@ async def run_scenario(
     finally:
         await conn.aclose()
     results = check_expectations(run.stats, scenario.expect)
-    report = build_report(scenario, run.stats, results)
+    report = build_report(scenario, run.stats, results, run.portfolio)
     report["notes"] = run.notes
     report["faults_injected"] = dict(injector.injected) if injector else {}
     return run, report

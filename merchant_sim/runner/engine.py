@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from installo._exceptions import APIError, APIStatusError
 from installo.types.checkout import Checkout
 from installo.types.loan import Loan
+from installo.types.portfolio import Portfolio
 from installo.types.sandbox import Persona
 
 from merchant_sim.gateway import FeatureUnavailable, Gateway
@@ -60,6 +61,7 @@ class ScenarioRun:
         self.stats = RunStats(currency=scenario.store.currency)
         self.intents: dict[str, _Intent] = {}
         self.notes: list[str] = []
+        self.portfolio: Portfolio | None = None
         # References are unique to this run, so a rerun against the same sandbox never collides.
         self.reference_prefix = f"{scenario.name}-{self.seed}-{uuid.uuid4().hex[:8]}-"
 
@@ -82,7 +84,17 @@ class ScenarioRun:
         await self._advance_clock()
         await self._settle_loans(gate)
         await self._count_duplicate_checkouts()
+        await self._read_portfolio()
         return self.stats
+
+    async def _read_portfolio(self) -> None:
+        """The merchant's portfolio figures as of the sandbox time the run ended at."""
+        try:
+            self.portfolio = await self.gateway.portfolio()
+        except FeatureUnavailable as exc:
+            self.notes.append(str(exc))
+        except APIError as exc:
+            self.stats.errors[type(exc).__name__] += 1
 
     async def _count_duplicate_checkouts(self) -> None:
         """A retried create that opened a second checkout for one shopper is a double charge."""

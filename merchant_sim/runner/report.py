@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from installo.types.portfolio import Portfolio
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -16,15 +17,19 @@ from merchant_sim.money import format_money
 from merchant_sim.runner.schema import TIERS, Scenario
 from merchant_sim.runner.stats import ExpectationResult, RunStats, percentile
 
-__all__ = ["build_report", "print_summary", "write_json", "write_junit"]
+__all__ = ["build_report", "portfolio_tables", "print_summary", "write_json", "write_junit"]
 
 _OUTCOMES = ("approved", "declined", "in_review", "error")
 
 
 def build_report(
-    scenario: Scenario, stats: RunStats, results: Sequence[ExpectationResult]
+    scenario: Scenario,
+    stats: RunStats,
+    results: Sequence[ExpectationResult],
+    portfolio: Portfolio | None = None,
 ) -> dict[str, Any]:
-    """Everything about a run as JSON-ready data (money as minor-unit integers)."""
+    """Everything about a run as JSON-ready data (money as minor-unit integers), with the
+    merchant's portfolio figures as of the sandbox time the run ended at (when read)."""
     latencies = stats.latencies()
     tiers = [t for t in TIERS if stats.of_tier(t)]
     return {
@@ -48,6 +53,7 @@ def build_report(
         "decision_latency_ms": {
             f"p{p}": round(percentile(latencies, p), 2) for p in (50, 90, 95, 99)
         },
+        "portfolio": portfolio.model_dump(mode="json") if portfolio is not None else None,
         "expectations": [
             {
                 "name": r.expectation.label,
@@ -98,6 +104,31 @@ def _table(title: str, headers: Sequence[str]) -> Table:
     return table
 
 
+def portfolio_tables(portfolio: dict[str, Any]) -> list[Table]:
+    """One table per currency: the book, delinquency, losses, income and the funnel."""
+    tables = []
+    for section in portfolio["currencies"]:
+        code = str(section["currency"])
+        table = _table(f"Portfolio as of {portfolio['as_of']} ({code})", ["figure", "value"])
+        aging = {row["bucket"]: row["principal"] for row in section["aging"]}
+        losses, income, funnel = section["charge_offs"], section["income"], section["funnel"]
+        money_rows = (
+            ("outstanding principal", section["outstanding_principal"]),
+            ("30+ days past due", sum(aging[b] for b in ("30-59", "60-89", "90-119"))),
+            ("charged off", losses["principal"]),
+            ("recovered", losses["recovered"]),
+            ("interest income", income["interest"]),
+            ("fee income", income["fees"]),
+            ("discount revenue", section["discount_revenue"]),
+        )
+        for name, amount in money_rows:
+            table.add_row(name, format_money(int(amount), code))
+        stages = ("applications", "approved", "declined", "in_review", "captured", "paid_off")
+        table.add_row("funnel", " -> ".join(f"{funnel[s]} {s}" for s in stages))
+        tables.append(table)
+    return tables
+
+
 def print_summary(console: Console, report: dict[str, Any]) -> None:
     """Print the run's summary tables and expectation verdicts."""
     currency = str(report["currency"])
@@ -125,6 +156,8 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
     for key, value in report["decision_latency_ms"].items():
         latency.add_row(key, f"{value:.1f}")
     console.print(errors, latency)
+    if report.get("portfolio"):
+        console.print(*portfolio_tables(report["portfolio"]))
     verdicts = _table("Expectations", ["expectation", "value", "result"])
     for exp in report["expectations"]:
         mark = "[green]pass[/]" if exp["passed"] else f"[red]FAIL[/] {escape(exp['message'])}"

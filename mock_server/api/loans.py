@@ -76,5 +76,6 @@ def refund(loan_id: str, body: RefundRequest, sandbox: SandboxDep, caller: Calle
 
 @router.post("/{loan_id}/payments", operation_id="loans-pay")
 def pay(loan_id: str, body: PaymentRequest, sandbox: SandboxDep, caller: CallerDep) -> Loan:
-    """(sandbox) The customer pays now: fees, then interest, then principal."""
+    """(sandbox) The customer pays now: fees, then interest, then principal. On a charged-off
+    loan the payment is a recovery: it is collected and the loan stays charged off."""
     return Loan.model_validate(loans.pay_loan(sandbox, caller, loan_id, body.amount))

@@ -313,6 +313,30 @@ class Loan:
         installments fallen due read ``due``); refuses a date before its last activity."""
         self._advance(_as_date(on))
 
+    def recover(self, amount: int, on: date) -> PaymentAllocation:
+        """Collect money on a charged-off loan (a recovery); the loan stays charged off.
+
+        Installments are paid oldest first (fees, then interest, then principal), due or not,
+        since charge-off made the whole balance owed; more than is owed is refused
+        (``recovery_exceeds_balance``), and any other status refuses (``loan_not_charged_off``).
+        """
+        on = _as_date(on)
+        _positive(amount)
+        if self.status is not LoanStatus.CHARGED_OFF:
+            raise InvalidTransition(
+                "loan_not_charged_off", f"cannot recover: loan is {self.status.value}"
+            )
+        owed = sum(i.unpaid for i in self.installments)
+        if amount > owed:
+            raise InvalidTransition(
+                "recovery_exceeds_balance", f"recovery {amount} exceeds the amount owed {owed}"
+            )
+        self._advance(on)
+        fees, interest, principal = allocate([i for i in self.installments if i.unpaid], amount)
+        allocation = PaymentAllocation(amount, fees, interest, principal, 0)
+        self._record(on, "recovery", amount, allocation.describe())
+        return allocation
+
     def assess_late_fees(self, on: date) -> int:
         """Charge the policy's fee on each installment unpaid beyond grace; answer the total.
 

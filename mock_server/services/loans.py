@@ -166,11 +166,16 @@ def refund_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> 
 
 
 def pay_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> dict[str, Any]:
-    """(sandbox) The customer pays `amount` now: fees, then interest, then principal."""
+    """(sandbox) The customer pays `amount` now: fees, then interest, then principal; on a
+    charged-off loan the payment is a recovery (the loan stays charged off)."""
     return _operate(
         sandbox,
         caller,
         loan_id,
         "loan.payment_succeeded",
-        lambda loan, on: loan.apply_payment(amount, on),
+        lambda loan, on: (
+            loan.recover(amount, on)
+            if loan.status is LoanStatus.CHARGED_OFF
+            else loan.apply_payment(amount, on)
+        ),
     )

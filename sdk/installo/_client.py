@@ -39,6 +39,7 @@ from .resources.customers import AsyncCustomers, Customers
 from .resources.events import AsyncEvents, Events
 from .resources.loans import AsyncLoans, Loans
 from .resources.merchants import AsyncMerchants, Merchants
+from .resources.portfolio import AsyncPortfolioResource, PortfolioResource
 from .resources.prequalifications import AsyncPrequalifications, Prequalifications
 from .resources.promotions import AsyncPromotions, Promotions
 from .resources.sandbox import AsyncSandbox, Sandbox
@@ -145,6 +146,11 @@ class Installo(BaseClient):
     def sandbox(self) -> Sandbox:
         """Sandbox controls: personas and the clock."""
         return Sandbox(self)
+
+    @cached_property
+    def portfolio(self) -> PortfolioResource:
+        """Portfolio analytics of this merchant's loans."""
+        return PortfolioResource(self)
 
     @cached_property
     def admin(self) -> Admin:
@@ -315,6 +321,11 @@ class AsyncInstallo(BaseClient):
     def sandbox(self) -> AsyncSandbox:
         """Sandbox controls: personas and the clock."""
         return AsyncSandbox(self)
+
+    @cached_property
+    def portfolio(self) -> AsyncPortfolioResource:
+        """Portfolio analytics of this merchant's loans."""
+        return AsyncPortfolioResource(self)
 
     @cached_property
     def admin(self) -> AsyncAdmin:

@@ -64,6 +64,21 @@ from installo.types import (
     WorkflowStep,
 )
 from installo.types.loan import HistoryEntry
+from installo.types.portfolio import (
+    BucketTally,
+    ChargeOffs,
+    CurrencyPortfolio,
+    Funnel,
+    Income,
+    MerchantVolume,
+    MonthFigures,
+    Portfolio,
+    ReasonCount,
+    RollRate,
+    StatusTally,
+    Vintage,
+    VintagePoint,
+)
 from installo.types.sandbox import ClockAdvance
 from installo.types.shared import DeletedObject
 from pydantic import create_model
@@ -114,6 +129,19 @@ MODELS: dict[type[BaseModel], str] = {
     Payout: "Payout",
     SettlementReport: "SettlementReport",
     SettlementSummary: "SettlementSummary",
+    Portfolio: "Portfolio",
+    CurrencyPortfolio: "CurrencyPortfolio",
+    StatusTally: "StatusTally",
+    BucketTally: "BucketTally",
+    ChargeOffs: "ChargeOffs",
+    RollRate: "RollRate",
+    Vintage: "Vintage",
+    VintagePoint: "VintagePoint",
+    MonthFigures: "MonthFigures",
+    Funnel: "Funnel",
+    ReasonCount: "ReasonCount",
+    Income: "Income",
+    MerchantVolume: "MerchantVolume",
 }
 
 # SDK model -> the credit report field whose items it parses (untyped in the server's schema).

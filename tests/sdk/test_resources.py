@@ -34,6 +34,7 @@ from installo.types import (
     Merchant,
     Persona,
     Policy,
+    Portfolio,
     Prequalification,
     Promotion,
     Review,
@@ -50,6 +51,7 @@ WORKFLOW = {"id": "wf_standard", "object": "workflow", "version": 1, "steps": []
 PERSONA = {"tier": "prime", "locale": "en_US", "email": "p@example.com", "name": "Pat"}
 PREQUAL = {"id": "pq_1", "object": "prequalification", "currency": "USD", "max_amount": 500000}
 PROMO = {"amount": 129900, "currency": "USD", "lowest_installment_amount": 10825, "plans": []}
+PORTFOLIO = {"object": "portfolio", "as_of": "2026-03-01", "currencies": []}
 REPORT = {
     "id": "cr_1",
     "object": "credit_report",
@@ -256,6 +258,10 @@ CASES = [
     Case("admin.merchants.reject", lambda c: c.admin.merchants.reject("mer_2", reason="risk"),
          "POST", "/v1/admin/merchants/mer_2/reject", MERCHANT, Merchant,
          body={"reason": "risk"}, admin=True),
+    Case("portfolio.retrieve", lambda c: c.portfolio.retrieve(),
+         "GET", "/v1/portfolio", PORTFOLIO, Portfolio),
+    Case("admin.portfolio.retrieve", lambda c: c.admin.portfolio.retrieve(),
+         "GET", "/v1/admin/portfolio", PORTFOLIO, Portfolio, admin=True),
 ]  # fmt: skip
 
 
@@ -283,7 +289,7 @@ def _check_answer(case: Case, result: Any, page_type: type) -> None:
 
 def test_cases_cover_every_public_method() -> None:
     covered = {case.name.split("(")[0] for case in CASES}
-    assert len(covered) == 44
+    assert len(covered) == 46
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

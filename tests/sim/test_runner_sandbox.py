@@ -60,3 +60,20 @@ def test_shipped_scenario_passes(
     assert code == EXIT_OK
     assert data["double_charges"] == 0
     assert sum(sum(t.values()) for t in data["outcomes_by_tier"].values()) == data["customers"]
+
+
+def test_the_report_carries_the_portfolio_at_the_end_of_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL.replace("max: 0.0", "min: 0.0") + "clock: [{days: 45}]\n")
+    report = tmp_path / "r.json"
+    assert main(["run", str(path), "--no-progress", "--report", str(report)]) == EXIT_OK
+    out = capsys.readouterr().out
+    data = json.loads(report.read_text())
+    (usd,) = data["portfolio"]["currencies"]
+    assert usd["funnel"]["applications"] == data["customers"] == 12
+    assert usd["funnel"]["approved"] == data["outcomes_by_tier"]["prime"]["approved"]
+    assert usd["merchants"][0]["captured"] == data["money"]["captured"] > 0
+    assert usd["income"]["interest"] + usd["funnel"]["paid_off"] > 0
+    assert f"Portfolio as of {data['portfolio']['as_of']} (USD)" in out

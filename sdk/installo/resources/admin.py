@@ -11,6 +11,7 @@ from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
 from ..types.admin import DryRunResult, Policy, Review, Workflow
 from ..types.merchant import Merchant
+from .portfolio import AdminPortfolio, AsyncAdminPortfolio
 
 __all__ = ["Admin", "AsyncAdmin", "DryRunSource"]
 
@@ -198,6 +199,11 @@ class Admin(SyncAPIResource):
         """Onboarding review."""
         return AdminMerchants(self._client)
 
+    @cached_property
+    def portfolio(self) -> AdminPortfolio:
+        """Portfolio analytics across every merchant."""
+        return AdminPortfolio(self._client)
+
 
 class AsyncAdminPolicies(AsyncAPIResource):
     """Credit and onboarding policies."""
@@ -335,3 +341,8 @@ class AsyncAdmin(AsyncAPIResource):
     def merchants(self) -> AsyncAdminMerchants:
         """Onboarding review."""
         return AsyncAdminMerchants(self._client)
+
+    @cached_property
+    def portfolio(self) -> AsyncAdminPortfolio:
+        """Portfolio analytics across every merchant."""
+        return AsyncAdminPortfolio(self._client)

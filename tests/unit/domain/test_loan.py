@@ -425,3 +425,40 @@ def test_late_fee_policy_round_trips_and_refuses_float_fees() -> None:
     data = policy.to_dict() | {"fee_amounts": {"USD": 9.5}}
     with pytest.raises(ValueError, match="USD must be an int"):
         LateFeePolicy.from_dict(data)
+
+
+# Recoveries after charge-off ---------------------------------------------------------------
+
+
+def charged_off() -> Loan:
+    loan = captured()
+    loan.mark_delinquency(loan.installments[0].due_date + timedelta(days=120))
+    assert loan.status is LoanStatus.CHARGED_OFF
+    return loan
+
+
+def test_a_recovery_collects_oldest_first_and_the_loan_stays_charged_off() -> None:
+    loan = charged_off()
+    first = loan.installments[0]
+    owed_interest = first.unpaid_interest
+    allocation = loan.recover(owed_interest + 100, loan.today + timedelta(days=5))
+    assert (allocation.interest, allocation.principal) == (owed_interest, 100)
+    assert first.paid_principal == 100
+    assert status_of(loan) is LoanStatus.CHARGED_OFF
+    assert loan.history[-1].kind == "recovery"
+
+
+def test_a_recovery_above_what_is_owed_is_refused() -> None:
+    loan = charged_off()
+    owed = sum(i.unpaid for i in loan.installments)
+    with pytest.raises(InvalidTransition) as info:
+        loan.recover(owed + 1, loan.today)
+    assert codes(info) == "recovery_exceeds_balance"
+    loan.recover(owed, loan.today)
+    assert sum(i.unpaid for i in loan.installments) == 0
+
+
+def test_only_a_charged_off_loan_takes_a_recovery() -> None:
+    with pytest.raises(InvalidTransition) as info:
+        captured().recover(100, CAPTURE)
+    assert codes(info) == "loan_not_charged_off"

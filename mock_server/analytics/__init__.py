@@ -1,0 +1,56 @@
+"""Portfolio analytics over domain objects: pure Python, no I/O, no framework."""
+
+from mock_server.analytics.figures import (
+    Application,
+    BookedLoan,
+    BucketTally,
+    ChargeOffs,
+    CurrencyPortfolio,
+    Funnel,
+    Income,
+    MerchantTerms,
+    MerchantVolume,
+    MonthFigures,
+    Portfolio,
+    ReasonCount,
+    RollRate,
+    StatusTally,
+    Vintage,
+    VintagePoint,
+)
+from mock_server.analytics.portfolio import build_portfolio, discount_fee
+from mock_server.analytics.timeline import (
+    BUCKETS,
+    LoanState,
+    LoanTimeline,
+    ReplayMismatch,
+    bucket_for,
+    days_past_due,
+)
+
+__all__ = [
+    "BUCKETS",
+    "Application",
+    "BookedLoan",
+    "BucketTally",
+    "ChargeOffs",
+    "CurrencyPortfolio",
+    "Funnel",
+    "Income",
+    "LoanState",
+    "LoanTimeline",
+    "MerchantTerms",
+    "MerchantVolume",
+    "MonthFigures",
+    "Portfolio",
+    "ReasonCount",
+    "ReplayMismatch",
+    "RollRate",
+    "StatusTally",
+    "Vintage",
+    "VintagePoint",
+    "bucket_for",
+    "build_portfolio",
+    "days_past_due",
+    "discount_fee",
+]
