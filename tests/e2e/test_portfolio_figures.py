@@ -306,7 +306,7 @@ def test_charge_offs_and_recoveries(run: Run, section: Json) -> None:
     charged = [i for i, d in run.final.items() if d["status"] == "charged_off"]
     principal = sum(charge_off_principal(run, i) for i in charged)
     recovered = sum(amount for amount, _ in run.recovered.values())
-    assert len(run.recovered) == 3
+    assert len(run.recovered) == min(3, len(charged)) > 0
     assert section["charge_offs"] == {
         "count": len(charged),
         "principal": principal,
