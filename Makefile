@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench demo server scenarios clean
+.PHONY: run test lint typecheck unit bench demo server server-pg scenarios clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need python3.11 (or python3 >= 3.11) on PATH"; exit 1; }
@@ -24,6 +24,10 @@ demo: $(STAMP)
 server: $(STAMP)
 	$(BIN)/mock-server
 
+# A sandbox with 2 worker processes on a throwaway local PostgreSQL (removed when it stops).
+server-pg: $(STAMP)
+	$(BIN)/python -m mock_server.local_postgres --workers 2
+
 scenarios: $(STAMP)
 	for f in merchant_sim/scenarios/*.yaml; do $(BIN)/merchant-sim run $$f || exit 1; done
 
@@ -34,8 +38,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy sdk/installo mock_server merchant_sim benchmarks
 
+# The whole suite on in-memory SQLite, then the server suite again on a PostgreSQL cluster the
+# tests start themselves (tests/conftest.py), so both backends stay green.
 unit: $(STAMP)
 	$(BIN)/pytest
+	$(BIN)/pytest tests/server --db=postgresql
 
 test: lint typecheck unit
 

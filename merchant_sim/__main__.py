@@ -15,7 +15,8 @@ def _tui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="merchant-sim",
         description="Instant-installment storefront against the lending sandbox. "
-        "Use 'merchant-sim run SCENARIO.yaml' for the headless scenario runner.",
+        "Use 'merchant-sim run SCENARIO.yaml' for the headless scenario runner, and "
+        "'merchant-sim load SCENARIO.yaml' for distributed load on Locust.",
     )
     parser.add_argument("--api-url", help="sandbox URL; without it an embedded sandbox starts")
     parser.add_argument("--api-key", default=DEMO_API_KEY, help="merchant secret key")
@@ -50,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from merchant_sim.runner.cli import run_cli
 
         return run_cli(args[1:])
+    if args and args[0] == "load":
+        from merchant_sim.load.cli import load_cli
+
+        return load_cli(args[1:])
     return run_tui(args)
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import socket
 import sys
 from collections.abc import Sequence
 
 import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from uvicorn.supervisors import Multiprocess
 
 from mock_server.app import build_sandbox, create_app
 from mock_server.db_cli import run_db_command
@@ -32,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", choices=["critical", "error", "warning", "info", "debug"], default=None
     )
     parser.add_argument("--rate-limit", type=int, help="requests per second per key (0: off)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="sandbox processes sharing one PostgreSQL database (default 1; SQLite: 1 only)",
+    )
     parser.add_argument(
         "--chaos",
         "--chaos-rate",
@@ -65,10 +75,11 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
 
 
 def _banner(settings: Settings, port: int) -> str:
-    where = "in memory" if settings.db == IN_MEMORY_DB else settings.db
+    where = "in memory" if settings.db == IN_MEMORY_DB else _safe_url(settings.db)
     base = f"http://{settings.host}:{port}"
+    processes = f", {settings.workers} workers" if settings.workers > 1 else ""
     return (
-        f"Installo lending sandbox on {base} (database {where}, seed {settings.seed})\n"
+        f"Installo lending sandbox on {base} (database {where}{processes}, seed {settings.seed})\n"
         f"  docs:     {base}/docs\n"
         f"  try:      curl -H 'Authorization: Bearer {settings.demo_secret_key}' "
         f"{base}/v1/merchants/me\n"
@@ -76,31 +87,73 @@ def _banner(settings: Settings, port: int) -> str:
     )
 
 
+def _safe_url(url: str) -> str:
+    """The database URL with any password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _settings_or_problem(arguments: Sequence[str]) -> Settings | str:
+    try:
+        return settings_from_args(arguments)
+    except ValidationError as exc:
+        return "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the sandbox and serve until interrupted (or run a `db` verb)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["db"]:
         return run_db_command(arguments[1:])
-    settings = settings_from_args(arguments)
+    settings = _settings_or_problem(arguments)
+    if isinstance(settings, str):
+        print(f"mock-server: {settings}", file=sys.stderr)
+        return 2
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     try:
-        sandbox = build_sandbox(settings)
+        sandbox = build_sandbox(settings)  # schema and demo merchant, once, before any worker
     except OutdatedSchema as exc:
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
-    app = create_app(sandbox=sandbox)
+    if settings.workers > 1:
+        sandbox.close()
+        return _serve_workers(settings)
     config = uvicorn.Config(
-        app,
+        create_app(sandbox=sandbox),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,  # ours carries the request id and never a key
     )
-    server = uvicorn.Server(config)
-    print(_banner(settings, settings.port), flush=True)
-    server.run()
+    sock = _listening(config, settings)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def _listening(config: uvicorn.Config, settings: Settings) -> socket.socket:
+    """Bind and listen before saying where: a client that read the banner can connect at once
+    (its connection waits in the backlog until the server accepts), even with `--port 0`."""
+    sock = config.bind_socket()
+    sock.listen(config.backlog)
+    print(_banner(settings, sock.getsockname()[1]), flush=True)
+    return sock
+
+
+def _serve_workers(settings: Settings) -> int:
+    """Serve with `settings.workers` processes on one socket (uvicorn's supervisor)."""
+    os.environ.update(settings.as_environment())  # each process builds its app from these
+    config = uvicorn.Config(
+        "mock_server.app:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+    sock = _listening(config, settings)
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 

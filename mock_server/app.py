@@ -30,6 +30,7 @@ from mock_server.api.docs_policy import DocsPolicyMiddleware
 from mock_server.api.errors import install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
+from mock_server.api.process_header import ProcessHeaderMiddleware
 from mock_server.api.rate_limit import RateLimitMiddleware
 from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
@@ -41,7 +42,7 @@ from mock_server.settings import Settings
 from mock_server.storage import Database
 from mock_server.workflow import SHIPPED_DEFINITIONS, load_shipped_definition
 
-__all__ = ["build_sandbox", "create_app"]
+__all__ = ["app_from_environment", "build_sandbox", "create_app"]
 
 API_VERSION = "0.1.0"
 
@@ -127,6 +128,13 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         chaos_rate=sandbox.settings.chaos_rate,
         seed=sandbox.settings.seed,  # the same seed, the same requests struck
     )
-    app.add_middleware(RateLimitMiddleware, rate=sandbox.settings.rate_limit)
+    # With --workers N each process holds rate_limit / N per key (see Settings).
+    app.add_middleware(RateLimitMiddleware, rate=sandbox.settings.rate_limit_per_process)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(ProcessHeaderMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app one `--workers` process serves, its settings read from INSTALLO_* variables."""
+    return create_app(Settings())

@@ -5,11 +5,14 @@ port, as an unprivileged user (initdb refuses root: as root it runs them as the 
 with trust authentication on 127.0.0.1 only and fsync off (the data is thrown away). It needs the
 PostgreSQL server binaries (`initdb`, `pg_ctl`) on PATH or under /usr/lib/postgresql/*/bin.
 
-`python -m mock_server.local_postgres` starts one and prints its URL until interrupted.
+`python -m mock_server.local_postgres` starts one and prints its URL until interrupted;
+`python -m mock_server.local_postgres --workers 2` serves a sandbox with two workers on it
+(`make server-pg`), and removes the cluster when the sandbox stops.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import pwd
@@ -142,19 +145,40 @@ class LocalPostgres:
         self.stop()
 
 
-def main() -> int:
-    """Start a cluster, print its URL, and stop it on Ctrl-C or SIGTERM."""
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+def _serve(cluster: LocalPostgres, workers: int, extra: list[str]) -> int:
+    """`mock-server --workers N` on a new database of the cluster, until it exits."""
+    url = cluster.create_database("sandbox")
+    command = [sys.executable, "-m", "mock_server", "--db", url, "--workers", str(workers), *extra]
+    server = subprocess.Popen(command)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start a cluster and print its URL, or (`--workers N`) serve a sandbox on it; stop on
+    Ctrl-C or SIGTERM. Arguments after `--` go to mock-server."""
+    parser = argparse.ArgumentParser(prog="python -m mock_server.local_postgres")
+    parser.add_argument("--workers", type=int, help="serve mock-server with N workers on it")
+    args, extra = parser.parse_known_args(argv)
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         with LocalPostgres() as cluster:
+            if args.workers:
+                return _serve(cluster, args.workers, [a for a in extra if a != "--"])
             print(cluster.url(), flush=True)
             with contextlib.suppress(KeyboardInterrupt):
-                stopped.wait()
+                threading.Event().wait()
     except PostgresUnavailable as exc:
         print(f"local PostgreSQL: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _terminated(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops it as Ctrl-C does: the cluster is removed
 
 
 if __name__ == "__main__":

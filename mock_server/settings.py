@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["IN_MEMORY_DB", "LogLevel", "Settings", "WebhookMode"]
@@ -38,6 +39,37 @@ class Settings(BaseSettings):
         default="normal", description="duplicate or reorder deliveries to test receivers"
     )
     webhook_worker: bool = Field(default=True, description="deliver webhooks in the background")
+    workers: int = Field(
+        default=1, ge=1, le=64, description="sandbox processes serving one PostgreSQL database"
+    )
     upgrade_on_start: bool = Field(
         default=True, description="upgrade an older database's schema at start (False: refuse)"
     )
+
+    @model_validator(mode="after")
+    def _workers_fit(self) -> Settings:
+        if self.workers > 1 and self.db.startswith("sqlite"):
+            raise ValueError(
+                f"--workers {self.workers} needs PostgreSQL (--db postgresql+psycopg://...): "
+                "SQLite allows one writer, so the embedded database runs in one process"
+            )
+        if self.workers > 1 and self.rate_limit % self.workers:
+            raise ValueError(
+                f"--rate-limit {self.rate_limit} does not share evenly over {self.workers} "
+                f"workers (each process allows rate-limit / workers); use a multiple of "
+                f"{self.workers}"
+            )
+        return self
+
+    @property
+    def rate_limit_per_process(self) -> int:
+        """This process's share of the rate limit: the processes' shares add up to it."""
+        return self.rate_limit // self.workers
+
+    def as_environment(self) -> dict[str, str]:
+        """These settings as INSTALLO_* variables (how `--workers` processes receive them)."""
+        values = self.model_dump()
+        return {
+            f"INSTALLO_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+            for name, value in values.items()
+        }

@@ -17,10 +17,12 @@ from merchant_sim.connection import DEMO_ADMIN_KEY, DEMO_API_KEY, SandboxConnect
 from merchant_sim.gateway import Gateway
 from merchant_sim.runner.engine import ScenarioRun, ScenarioRunError
 from merchant_sim.runner.faults import FaultInjector
+from merchant_sim.runner.html_report import write_html
 from merchant_sim.runner.loader import ScenarioError, load_scenario
 from merchant_sim.runner.report import build_report, print_summary, write_json, write_junit
 from merchant_sim.runner.schema import Scenario
 from merchant_sim.runner.stats import CheckoutRecord, check_expectations
+from merchant_sim.runner.timeseries import write_series_csv
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "run_cli", "run_scenario"]
 
@@ -38,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--concurrency", type=int, help="checkouts in flight at once")
     parser.add_argument("--report", type=Path, help="write the JSON report here")
     parser.add_argument("--junit", type=Path, help="write a JUnit XML file here")
+    parser.add_argument(
+        "--series-csv", type=Path, help="write the per-interval time series as CSV here"
+    )
+    parser.add_argument("--html", type=Path, help="write an HTML report with charts here")
     parser.add_argument("--api-url", help="sandbox URL; without it an embedded sandbox starts")
     parser.add_argument("--api-key", default=DEMO_API_KEY)
     parser.add_argument("--admin-key", default=DEMO_ADMIN_KEY)
@@ -155,6 +161,10 @@ def run_cli(argv: Sequence[str]) -> int:
         write_json(args.report, report)
     if args.junit:
         write_junit(args.junit, scenario, check_expectations(run.stats, scenario.expect))
+    if args.series_csv:
+        write_series_csv(args.series_csv, report["time_series"])
+    if args.html:
+        write_html(args.html, report)
     if not report["passed"]:
         for exp in report["expectations"]:
             if not exp["passed"]:

@@ -160,18 +160,20 @@ class ScenarioRun:
                 checkout.offers, self.scenario.traffic.offer_choice, shopper.rolls[_OFFER]
             )
             if offer is None:
-                record.outcome = "no_offer"
+                record.outcome, record.at = "no_offer", time.time()
                 return record
             started = time.perf_counter()
             decided = await self.gateway.confirm(
                 checkout.id, offer.id, device_id=self._device(shopper, persona)
             )
             record.decision_latency_ms = (time.perf_counter() - started) * 1000
+            record.at = time.time()
             self._note_decision(record, decided)
             if decided.loan:
                 record.loan_id = decided.loan
                 await self._after_approval(shopper, decided.loan, offer.amount_financed)
         except APIError as exc:
+            record.at = record.at or time.time()
             return self._fail(record, exc)
         return record
 

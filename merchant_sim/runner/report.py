@@ -16,6 +16,7 @@ from rich.table import Table
 from merchant_sim.money import format_money
 from merchant_sim.runner.schema import TIERS, Scenario
 from merchant_sim.runner.stats import ExpectationResult, RunStats, percentile
+from merchant_sim.runner.timeseries import auto_interval, time_series
 
 __all__ = ["build_report", "portfolio_tables", "print_summary", "write_json", "write_junit"]
 
@@ -32,6 +33,7 @@ def build_report(
     merchant's portfolio figures as of the sandbox time the run ended at (when read)."""
     latencies = stats.latencies()
     tiers = [t for t in TIERS if stats.of_tier(t)]
+    interval = auto_interval(stats.records)
     return {
         "scenario": scenario.name,
         "seed": scenario.seed,
@@ -54,6 +56,8 @@ def build_report(
             f"p{p}": round(percentile(latencies, p), 2) for p in (50, 90, 95, 99)
         },
         "portfolio": portfolio.model_dump(mode="json") if portfolio is not None else None,
+        "time_series_interval_s": interval,
+        "time_series": time_series(stats.records, interval),
         "expectations": [
             {
                 "name": r.expectation.label,

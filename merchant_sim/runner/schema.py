@@ -239,6 +239,26 @@ class Expectation(_Strict):
         return not (self.max is not None and value > self.max)
 
 
+class Load(_Strict):
+    """The shape of `merchant-sim load` (Locust): users, ramp-up, arrival rate, duration.
+
+    `users` shoppers run at once, started evenly over `ramp_up_s` seconds (Locust's spawn rate is
+    users / ramp_up_s); together they start `arrival_rate` journeys a second (each user paces
+    itself to arrival_rate / users), or as many as they can when it is not set; the run lasts
+    `duration_s` seconds, then in-flight journeys finish and the expectations are judged.
+    """
+
+    users: int = Field(default=10, ge=1, le=100_000)
+    ramp_up_s: float = Field(default=0.0, ge=0, le=86_400)
+    arrival_rate: float | None = Field(default=None, gt=0, le=100_000)
+    duration_s: float = Field(default=60.0, gt=0, le=7 * 86_400)
+
+    @property
+    def spawn_rate(self) -> float:
+        """Users started a second (all at once when there is no ramp-up)."""
+        return self.users / self.ramp_up_s if self.ramp_up_s > 0 else float(self.users)
+
+
 class Scenario(_Strict):
     """A whole scenario: run it and its expectations decide the exit code."""
 
@@ -254,3 +274,4 @@ class Scenario(_Strict):
     clock: list[ClockStep] = Field(default_factory=list)
     faults: list[Fault] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
+    load: Load = Field(default_factory=Load)

@@ -46,6 +46,7 @@ class CheckoutRecord:
     loan_id: str | None = None
     error: str | None = None
     checkout_id: str | None = None
+    at: float | None = None  # when the journey's decision came back (seconds since the epoch)
 
 
 @dataclass

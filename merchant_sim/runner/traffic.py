@@ -12,7 +12,7 @@ from installo.types.offer import Offer
 from merchant_sim.cart import Cart, Product
 from merchant_sim.runner.schema import Scenario
 
-__all__ = ["Shopper", "choose_offer", "plan_shoppers", "weighted"]
+__all__ = ["Shopper", "choose_offer", "draw_shopper", "plan_shoppers", "weighted"]
 
 K = TypeVar("K")
 
@@ -45,16 +45,18 @@ class Shopper:
 def plan_shoppers(scenario: Scenario, customers: int, seed: int) -> list[Shopper]:
     """Draw every shopper up front, so the same seed gives the same traffic at any concurrency."""
     rng = random.Random(f"traffic:{seed}")
+    return [draw_shopper(scenario, rng, index) for index in range(customers)]
+
+
+def draw_shopper(scenario: Scenario, rng: random.Random, index: int) -> Shopper:
+    """One shopper drawn from `rng`: tier, locale, cart and the rolls for later choices."""
     catalog = [Product(p.sku, p.name, p.price) for p in scenario.store.catalog]
-    shoppers = []
-    for index in range(customers):
-        tier = weighted(rng, scenario.traffic.tiers)
-        locale = weighted(rng, scenario.traffic.locales)
-        size = weighted(rng, scenario.traffic.cart_size)
-        products = tuple(rng.choice(catalog) for _ in range(size))
-        rolls = tuple(rng.random() for _ in range(8))
-        shoppers.append(Shopper(index, tier, locale, products, rolls))
-    return shoppers
+    tier = weighted(rng, scenario.traffic.tiers)
+    locale = weighted(rng, scenario.traffic.locales)
+    size = weighted(rng, scenario.traffic.cart_size)
+    products = tuple(rng.choice(catalog) for _ in range(size))
+    rolls = tuple(rng.random() for _ in range(8))
+    return Shopper(index, tier, locale, products, rolls)
 
 
 def choose_offer(offers: Sequence[Offer], choice: str, roll: float) -> Offer | None:

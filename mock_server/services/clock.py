@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mock_server.storage.models import ClockRow
 
-__all__ = ["WallClock", "advance_clock", "merchant_now", "remember_offset", "utc_now"]
+__all__ = ["WallClock", "advance_clock", "hold_clock", "merchant_now", "remember_offset", "utc_now"]
 
 WallClock = Callable[[], datetime]
 
@@ -35,6 +36,25 @@ def merchant_now(session: Session, merchant_id: str, wall: WallClock = utc_now) 
         row = session.get(ClockRow, merchant_id)
         offset = offsets[merchant_id] = row.offset_seconds if row is not None else 0
     return wall() + timedelta(seconds=offset)
+
+
+_CLOCK_LOCKS = 0x1C10C  # namespace of the per-merchant advisory locks
+
+
+def hold_clock(session: Session, merchant_id: str) -> None:
+    """Hold the merchant's clock until the transaction ends, so advances never interleave.
+
+    On PostgreSQL this is an advisory lock, shared by every sandbox process on the database
+    (`--workers N`); on SQLite the database's one writer already serializes them.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:merchant))"),
+            {"space": _CLOCK_LOCKS, "merchant": merchant_id},
+        )
+    # What this session read before the lock may predate another process's advance: read again.
+    session.info.get(_OFFSETS, {}).pop(merchant_id, None)
+    session.get(ClockRow, merchant_id, populate_existing=True)
 
 
 def advance_clock(session: Session, merchant_id: str, delta: timedelta) -> None:

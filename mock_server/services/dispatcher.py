@@ -5,6 +5,11 @@ A daemon thread runs only while deliveries are pending: a commit that queued del
 when the sandbox is closed (`stop()`). HTTP calls happen outside any transaction, so a slow
 receiver never holds the database.
 
+Several sandbox processes (`--workers N` on PostgreSQL) each run a worker; a delivery is leased
+before it is attempted: the due rows are claimed with `SELECT ... FOR UPDATE SKIP LOCKED` and
+given a `lease_expires_at` in that short transaction, so each attempt is made by exactly one
+process, and a process that dies mid-attempt only delays the delivery until the lease runs out.
+
 Retry schedule: up to `MAX_ATTEMPTS` (6) attempts, the n-th retry `2**(n-1)` seconds after the
 previous attempt (1, 2, 4, 8, 16 s). A delivery that fails every attempt disables its endpoint:
 the endpoint's other pending deliveries are canceled and a `webhook_endpoint.disabled` event says
@@ -26,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mock_server.services.clock import WallClock, merchant_now, utc_now
@@ -44,6 +49,7 @@ MAX_ATTEMPTS: Final = 6
 MAX_BACKOFF: Final = timedelta(seconds=60)
 BATCH: Final = 20
 MAX_FAILURES: Final = 5  # consecutive database errors before the worker stops
+LEASE_MARGIN: Final = timedelta(seconds=30)
 
 
 def sign(payload: bytes, secret: str, timestamp: int) -> str:
@@ -176,11 +182,15 @@ class WebhookDispatcher:
             self._thread = None
 
     def _seconds_to_next(self) -> float | None:
+        """Seconds until the next pending delivery is due and not leased by another process."""
+        delivery = WebhookDeliveryRow
+        ready_at = case(
+            (delivery.lease_expires_at > delivery.next_attempt_at, delivery.lease_expires_at),
+            else_=delivery.next_attempt_at,
+        )
         with self.db.reader() as session:
-            earliest = session.scalar(
-                select(func.min(WebhookDeliveryRow.next_attempt_at)).where(
-                    WebhookDeliveryRow.status == "pending"
-                )
+            earliest: datetime | None = session.scalar(
+                select(func.min(ready_at)).where(delivery.status == "pending")
             )
         if earliest is None:
             return None
@@ -190,30 +200,57 @@ class WebhookDispatcher:
         """Attempt every delivery that is due now; answer how many were attempted."""
         jobs = self._due_jobs()
         ordered = list(reversed(jobs)) if self.mode == "reorder" else jobs
-        for job in ordered:
+        for done, job in enumerate(ordered):
             if self._stopped:
+                self._release([j.seq for j in ordered[done:]])
                 break
             if self.mode == "duplicate":
                 self._post(job)  # an extra copy: receivers must handle each event once
             self._attempt(job)
         return len(jobs)
 
+    def _release(self, seqs: list[int]) -> None:
+        """Give back leases this process will not use (it is stopping)."""
+        with self.db.transaction() as session:
+            session.execute(
+                update(WebhookDeliveryRow)
+                .where(WebhookDeliveryRow.seq.in_(seqs))
+                .values(lease_expires_at=None)
+            )
+
     def _due_jobs(self) -> list[_Job]:
-        with self.db.reader() as session:
-            query = (
-                select(WebhookDeliveryRow, WebhookEndpointRow, EventRow)
-                .join(WebhookEndpointRow, WebhookEndpointRow.id == WebhookDeliveryRow.endpoint_id)
-                .join(EventRow, EventRow.id == WebhookDeliveryRow.event_id)
+        """Lease the deliveries due now that no process holds, and answer them as jobs."""
+        now = self.wall()
+        delivery = WebhookDeliveryRow
+        with self.db.transaction() as session:
+            claim = (
+                select(delivery.seq)
                 .where(
-                    WebhookDeliveryRow.status == "pending",
-                    WebhookDeliveryRow.next_attempt_at <= self.wall(),
+                    delivery.status == "pending",
+                    delivery.next_attempt_at <= now,
+                    or_(delivery.lease_expires_at.is_(None), delivery.lease_expires_at <= now),
                 )
-                .order_by(WebhookDeliveryRow.seq)
+                .order_by(delivery.seq)
                 .limit(BATCH)
+                .with_for_update(skip_locked=True)
+            )
+            seqs = list(session.scalars(claim))
+            if not seqs:
+                return []
+            lease = timedelta(seconds=self._timeout * BATCH) + LEASE_MARGIN
+            session.execute(
+                update(delivery).where(delivery.seq.in_(seqs)).values(lease_expires_at=now + lease)
+            )
+            query = (
+                select(delivery, WebhookEndpointRow, EventRow)
+                .join(WebhookEndpointRow, WebhookEndpointRow.id == delivery.endpoint_id)
+                .join(EventRow, EventRow.id == delivery.event_id)
+                .where(delivery.seq.in_(seqs))
+                .order_by(delivery.seq)
             )
             return [
-                _Job(delivery.seq, endpoint.url, endpoint.secret, _payload(event), event.id)
-                for delivery, endpoint, event in session.execute(query)
+                _Job(row.seq, endpoint.url, endpoint.secret, _payload(event), event.id)
+                for row, endpoint, event in session.execute(query)
             ]
 
     def _post(self, job: _Job) -> tuple[int | None, str | None, int]:
@@ -247,6 +284,7 @@ class WebhookDispatcher:
                 "at": iso(at), "status_code": status, "error": error, "latency_ms": latency_ms
             }  # fmt: skip
             delivery.attempts = [*delivery.attempts, attempt]
+            delivery.lease_expires_at = None  # attempted: the next one is anyone's once due
             if status is not None and 200 <= status < 300:
                 delivery.status = "succeeded"
             elif len(delivery.attempts) >= MAX_ATTEMPTS:

@@ -110,7 +110,10 @@ def list_reviews(
 ) -> tuple[list[dict[str, Any]], bool]:
     """The queue across merchants, oldest first (overdue reviews are timed out first)."""
     with sandbox.db.transaction() as session:
-        overdue = session.scalars(select(ReviewRow).where(ReviewRow.status == "pending")).all()
+        # Each pending review's timer is fired by one process: rows another holds are skipped.
+        overdue = session.scalars(
+            select(ReviewRow).where(ReviewRow.status == "pending").with_for_update(skip_locked=True)
+        ).all()
         for row in overdue:
             _work(session, sandbox, row, None, None)
         query = select(ReviewRow).order_by(ReviewRow.seq).limit(limit + 1)

@@ -37,7 +37,7 @@ from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.checkouts import expire_if_due
-from mock_server.services.clock import advance_clock, merchant_now
+from mock_server.services.clock import advance_clock, hold_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.events import record_events
@@ -186,6 +186,7 @@ def _target(before: datetime, days: int | None, to: date | None) -> datetime:
 def advance(sandbox: Sandbox, caller: Caller, days: int | None, to: date | None) -> dict[str, Any]:
     """Move the merchant's sandbox time forward and let everything due happen."""
     with sandbox.db.transaction() as session:
+        hold_clock(session, caller.merchant.id)  # one advance at a time, across processes
         before = merchant_now(session, caller.merchant.id, sandbox.wall)
         target = _target(before, days, to)
         advance_clock(session, caller.merchant.id, target - before)
@@ -248,6 +249,7 @@ class _LoanBook:
             select(LoanRow)
             .where(LoanRow.merchant_id == caller.merchant.id, LoanRow.status.in_(_OPEN))
             .order_by(LoanRow.seq)
+            .with_for_update()  # a payment or refund in another process waits for the advance
         ).all()
         behaviours = _behaviours(session, sandbox, {row.customer_id for row in rows})
         accounts = [

@@ -1,0 +1,118 @@
+"""Delivery leases: with several sandbox processes on one database, each attempt is made by one.
+
+Two dispatchers over the same database stand for two processes (on PostgreSQL with `--db
+postgresql` the claim is `FOR UPDATE SKIP LOCKED`); a lease is taken in the claiming transaction
+and cleared when the attempt is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from mock_server.services.context import Sandbox
+from mock_server.services.dispatcher import WebhookDispatcher
+from mock_server.storage.models import WebhookDeliveryRow
+
+
+class Clock:
+    """A wall clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _process(sandbox: Sandbox, seen: list[str], clock: Clock, status: int = 200) -> Any:
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content)["id"])
+        return httpx.Response(status)
+
+    return WebhookDispatcher(
+        sandbox.db, wall=clock, transport=httpx.MockTransport(answer), background=False
+    )
+
+
+async def _events(client: httpx.AsyncClient, kit: Any, count: int) -> None:
+    created = await client.post(
+        "/v1/webhook_endpoints", json={"url": "https://shop.example.com/hooks"}
+    )
+    assert created.status_code == 201
+    for n in range(count):
+        await client.post("/v1/customers", json=kit.identity(f"lease{n}@example.com"))
+
+
+def _deliveries(sandbox: Sandbox) -> list[WebhookDeliveryRow]:
+    with sandbox.db.reader() as session:
+        rows = list(session.scalars(select(WebhookDeliveryRow).order_by(WebhookDeliveryRow.seq)))
+        for row in rows:
+            session.expunge(row)
+        return rows
+
+
+async def test_a_leased_delivery_is_not_attempted_by_another_process(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await _events(client, kit, 3)
+    clock, first_seen, second_seen = Clock(), [], []
+    first = _process(sandbox, first_seen, clock)
+    second = _process(sandbox, second_seen, clock)
+    jobs = first._due_jobs()  # the first process leases all three, then is slow to post
+    assert len(jobs) == 3
+    assert second.deliver_due() == 0
+    assert all(d.lease_expires_at is not None for d in _deliveries(sandbox))
+    for job in jobs:
+        first._attempt(job)
+    assert second.deliver_due() == 0  # delivered: nothing left for anyone
+    assert sorted(first_seen) == sorted(d.event_id for d in _deliveries(sandbox))
+    assert second_seen == []
+    assert all(d.lease_expires_at is None for d in _deliveries(sandbox))
+
+
+async def test_a_retry_is_due_to_whichever_process_comes_first_once(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await _events(client, kit, 1)
+    clock, first_seen, second_seen = Clock(), [], []
+    failing = _process(sandbox, first_seen, clock, status=503)
+    assert failing.deliver_due() == 1
+    other = _process(sandbox, second_seen, clock)
+    assert other.deliver_due() == 0  # the retry is not due for a second
+    clock.now += timedelta(seconds=1)
+    assert other.deliver_due() == 1
+    assert failing.deliver_due() == 0
+    (delivery,) = _deliveries(sandbox)
+    assert [a["status_code"] for a in delivery.attempts] == [503, 200]
+    assert delivery.status == "succeeded"
+
+
+async def test_a_lease_left_by_a_dead_process_expires(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await _events(client, kit, 1)
+    clock, dead_seen, seen = Clock(), [], []
+    assert len(_process(sandbox, dead_seen, clock)._due_jobs()) == 1  # leased, never attempted
+    survivor = _process(sandbox, seen, clock)
+    assert survivor.deliver_due() == 0
+    clock.now += timedelta(minutes=5)
+    assert survivor.deliver_due() == 1
+    assert dead_seen == [] and len(seen) == 1
+
+
+async def test_a_stopping_process_gives_back_the_leases_it_will_not_use(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await _events(client, kit, 2)
+    clock, seen = Clock(), []
+    stopping = _process(sandbox, seen, clock)
+    stopping.stop()
+    assert stopping.deliver_due() == 2  # claimed, then released at once: stopped before posting
+    assert seen == []
+    assert all(d.lease_expires_at is None for d in _deliveries(sandbox))
+    assert _process(sandbox, seen, clock).deliver_due() == 2

@@ -1,0 +1,100 @@
+"""`merchant-sim load` on Locust: one master and two worker processes run a shipped scenario's
+shoppers against a real sandbox; the master judges the aggregate and says so in its exit code.
+
+A violated expectation (in a single Locust process) exits 1. Each Locust process is a separate
+`merchant-sim load` command, as a QA team would start them on several machines.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mock_server.local_postgres import free_port
+
+SCENARIOS = Path(__file__).parents[2] / "merchant_sim" / "scenarios"
+USERS = 4
+SECONDS = "4"
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`mock-server` on a SQLite file on a free loopback port."""
+    folder = tmp_path_factory.mktemp("load-sandbox")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--db", f"sqlite:///{folder / 'sandbox.db'}",
+         "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.readline()  # the banner: printed once the socket listens
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=60)
+    process.stdout.close()
+
+
+def _load(*args: str) -> list[str]:
+    return [sys.executable, "-m", "merchant_sim", "load", *args]
+
+
+def _bounded_scenario(tmp_path: Path, extra: list[dict[str, object]] | None = None) -> Path:
+    """holiday_rush as shipped, with an extra expectation when asked."""
+    data = yaml.safe_load((SCENARIOS / "holiday_rush.yaml").read_text())
+    data["expect"] = [e for e in data["expect"] if e["metric"] != "loans_paid_off"] + (extra or [])
+    path = tmp_path / "holiday_rush.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_a_master_and_two_workers_judge_the_aggregate(sandbox: str, tmp_path: Path) -> None:
+    scenario = _bounded_scenario(tmp_path)
+    port = str(free_port())
+    report, stats = tmp_path / "report.json", tmp_path / "locust"
+    master = subprocess.Popen(
+        _load(str(scenario), "--host", sandbox, "--master", "--expect-workers", "2",
+              "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
+              "-u", str(USERS), "-r", str(USERS), "--duration", SECONDS,
+              "--report", str(report), "--csv", str(stats), "--html", str(tmp_path / "l.html")),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    workers = [
+        subprocess.Popen(
+            _load(str(scenario), "--worker", "--master-host", "127.0.0.1", "--master-port", port),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    out, _ = master.communicate(timeout=300)
+    for worker in workers:
+        worker.wait(timeout=60)
+    assert master.returncode == 0, out
+    data = json.loads(report.read_text())
+    assert data["passed"] is True
+    assert len(data["processes"]) == 2  # both workers answered
+    assert sum(data["processes"].values()) == data["customers"] > 0
+    assert sum(row["checkouts"] for row in data["time_series"]) == data["customers"]
+    with (tmp_path / "locust_stats.csv").open() as handle:
+        names = {row["Name"] for row in csv.DictReader(handle)}
+    assert {"/v1/checkouts", "/v1/checkouts/{id}/confirm", "Aggregated"} <= names
+    assert "<html" in (tmp_path / "l.html").read_text().lower()
+
+
+def test_a_violated_expectation_exits_nonzero(sandbox: str, tmp_path: Path) -> None:
+    impossible = [{"metric": "checkouts", "max": 0, "name": "no shopper at all"}]
+    scenario = _bounded_scenario(tmp_path, impossible)
+    result = subprocess.run(
+        _load(str(scenario), "--host", sandbox, "-u", "2", "-r", "2", "--duration", "2"),
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "expectation failed: no shopper at all" in result.stderr
