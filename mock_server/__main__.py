@@ -111,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    if settings.log_level != "debug":  # Alembic says "Context impl ..." at INFO on every start
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         sandbox = build_sandbox(settings)  # schema and demo merchant, once, before any worker
     except OutdatedSchema as exc:

@@ -13,6 +13,7 @@ INSTALLO_LOAD_SCENARIO. Workers shop; the master (or the only process) keeps tim
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any
@@ -59,6 +60,8 @@ def _options(parser: Any, **_: Any) -> None:
 
 @events.init.add_listener
 def _wire(environment: Environment, **_: Any) -> None:
+    for chatty in ("httpx", "installo"):  # Locust logs at INFO; a line per request drowns it out
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     run = _run_of(environment)
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
