@@ -21,6 +21,8 @@ from mock_server.storage.schema import OutdatedSchema
 
 __all__ = ["build_parser", "main", "settings_from_args"]
 
+WORKER_HEALTHCHECK_S = 60
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line (every flag also has an INSTALLO_* environment variable)."""
@@ -153,6 +155,10 @@ def _serve_workers(settings: Settings) -> int:
         workers=settings.workers,
         log_level=settings.log_level,
         access_log=False,
+        # The supervisor restarts a worker that does not answer its ping in time; a worker still
+        # importing on a busy machine is slow, not hung (5 s, uvicorn's default, restarts it
+        # over and over there).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
     )
     sock = _listening(config, settings)
     Multiprocess(config, sockets=[sock]).run()
