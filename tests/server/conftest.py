@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from mock_server.app import create_app
+from mock_server.local_postgres import LocalPostgres
 from mock_server.services.context import Sandbox
 from mock_server.settings import Settings
 
@@ -99,14 +100,22 @@ AppFactory = Callable[..., FastAPI]
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[AppFactory]:
+def make_app(database_url: str, request: pytest.FixtureRequest) -> Iterator[AppFactory]:
     """Build sandbox apps for a test (on the suite's database unless `db=` says otherwise); each
-    is closed (its webhook worker stopped) afterwards."""
+    is closed (its webhook worker stopped) afterwards. As each in-memory SQLite app has a
+    database of its own, so on PostgreSQL a second app of a test gets a new, empty database."""
     made: list[FastAPI] = []
+
+    def own_database(settings: Settings) -> Settings:
+        shares = settings.db == database_url and not database_url.startswith("sqlite")
+        if not shares or not any(a.state.sandbox.settings.db == database_url for a in made):
+            return settings
+        cluster: LocalPostgres = request.getfixturevalue("local_postgres")
+        return settings.model_copy(update={"db": cluster.create_database()})
 
     def build(settings: Settings | None = None, **overrides: Any) -> FastAPI:
         overrides.setdefault("db", database_url)
-        app = create_app(settings or Settings(**overrides))
+        app = create_app(own_database(settings or Settings(**overrides)))
         made.append(app)
         return app
 
