@@ -129,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=settings.port,
         log_level=settings.log_level,
         access_log=False,  # ours carries the request id and never a key
+        # Live event streams (`installo listen`) never end by themselves: at shutdown they get
+        # this long to finish before they are cut, so the server always stops.
+        timeout_graceful_shutdown=5,
     )
     sock = _listening(config, settings)
     uvicorn.Server(config).run(sockets=[sock])

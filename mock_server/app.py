@@ -23,7 +23,10 @@ from mock_server.api import (
     portfolio,
     prequalifications,
     promotions,
+    request_logs,
     sandbox_controls,
+    sandbox_data,
+    test_clocks,
     webhook_endpoints,
 )
 from mock_server.api.docs_policy import DocsPolicyMiddleware
@@ -69,6 +72,7 @@ def build_sandbox(settings: Settings) -> Sandbox:
     )
     db.after_commit.append(dispatcher.after_commit)
     sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
+    db.after_commit.append(sandbox.event_bus.after_commit)  # wakes live event streams
     load_stored_definitions(sandbox)
     register_merchant_work(sandbox)
     ensure_demo_merchant(sandbox)
@@ -118,8 +122,12 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         webhook_endpoints,
         balance,
         admin,
+        test_clocks,
+        sandbox_data,
+        request_logs,
     ):
         app.include_router(module.router)
+    app.include_router(sandbox_data.admin_router)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     app.add_middleware(DocsPolicyMiddleware, paths=frozenset({"/docs", "/redoc"}))
     # Outside idempotency, so an answer dropped after commit replays on retry.
@@ -130,7 +138,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     )
     # With --workers N each process holds rate_limit / N per key (see Settings).
     app.add_middleware(RateLimitMiddleware, rate=sandbox.settings.rate_limit_per_process)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, request_log=sandbox.request_log)
     app.add_middleware(ProcessHeaderMiddleware)
     return app
 

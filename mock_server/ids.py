@@ -24,6 +24,7 @@ Prefix = Literal[
     "pq",
     "po",
     "txn",
+    "clock",
 ]
 
 _ALPHABET: Final = string.ascii_letters + string.digits

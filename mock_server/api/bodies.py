@@ -50,6 +50,9 @@ class CustomerCreate(StrictBody):
     locale: Locale = "en_US"
     address: Address
     device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+    test_clock: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None, description="attach the customer (and its loans) to this test clock"
+    )
 
 
 class CheckoutCreate(StrictBody):

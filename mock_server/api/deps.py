@@ -46,6 +46,7 @@ def current_caller(
     key = credentials_of(request.scope).token
     with sandbox.db.reader() as session:
         merchant = authenticate(session, key)
+    request.state.merchant_id = merchant.id  # for the merchant's request log
     return Caller(merchant=merchant, request_id=request_id_of(request))
 
 

@@ -1,15 +1,19 @@
-"""`/v1/events`: the merchant's event log."""
+"""`/v1/events`: the merchant's event log, and its live stream."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterable
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import Event, EventList
-from mock_server.services import events
+from mock_server.services import event_stream, events
 
 __all__ = ["router"]
 
@@ -26,6 +30,45 @@ def list_(
     """The merchant's events, newest first."""
     data, has_more = events.list_events(sandbox, caller, page.limit, page.starting_after, type)
     return EventList.model_validate({"data": data, "has_more": has_more})
+
+
+def stream_position(
+    sandbox: SandboxDep,
+    caller: CallerDep,
+    last_event_id: Annotated[
+        str | None,
+        Header(alias="Last-Event-ID", max_length=64, description="resume after this event"),
+    ] = None,
+) -> int:
+    """Where the stream starts: after the client's last event, else after the newest."""
+    return event_stream.stream_start(sandbox, caller, last_event_id)
+
+
+@router.get("/stream", operation_id="events-stream", response_class=EventSourceResponse)
+async def stream(
+    request: Request,
+    sandbox: SandboxDep,
+    caller: CallerDep,
+    position: Annotated[int, Depends(stream_position)],
+    types: Annotated[
+        str | None, Query(max_length=2000, description="comma-separated event types (all if unset)")
+    ] = None,
+) -> AsyncIterable[ServerSentEvent]:
+    """The merchant's events as they happen, as server-sent events (`id` the event id, `event`
+    its type, `data` the event as webhooks deliver it); what `installo listen` reads. Send
+    `Last-Event-ID` to resume after an event; a comment line keeps an idle stream open."""
+    wanted = [t.strip() for t in (types or "").split(",") if t.strip()]
+    bus = sandbox.event_bus
+    while not await request.is_disconnected():
+        seen = bus.generation
+        found, position, caught_up = await to_thread.run_sync(
+            event_stream.events_after, sandbox, caller, position, wanted
+        )
+        for event in found:
+            payload = json.dumps(event, separators=(",", ":"))
+            yield ServerSentEvent(id=event["id"], event=event["type"], raw_data=payload)
+        if caught_up:
+            await event_stream.wait_for_events(bus, seen, request.is_disconnected)
 
 
 @router.get("/{event_id}", operation_id="events-retrieve")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from anyio import to_thread
@@ -25,9 +25,11 @@ from mock_server.ids import new_id
 from mock_server.services import idempotency
 from mock_server.services.context import Sandbox
 from mock_server.services.merchants import merchant_id_for_key
+from mock_server.services.presenters import iso
+from mock_server.services.request_log import RequestLog, RequestLogEntry
 from mock_server.storage.database import RequestTransaction
 
-__all__ = ["IdempotencyMiddleware", "RequestContextMiddleware"]
+__all__ = ["MERCHANT_STATE", "IdempotencyMiddleware", "RequestContextMiddleware"]
 
 access_log = logging.getLogger("mock_server.access")
 error_log = logging.getLogger("mock_server.errors")
@@ -53,11 +55,17 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-class RequestContextMiddleware:
-    """Give each request a `req_` id (state and `Request-Id` header), log it, catch crashes."""
+# The authenticated merchant, put in the request's state by whoever checks the key.
+MERCHANT_STATE = "merchant_id"
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class RequestContextMiddleware:
+    """Give each request a `req_` id (state and `Request-Id` header), log it, catch crashes;
+    with a `request_log`, record each request of an authenticated merchant there."""
+
+    def __init__(self, app: ASGIApp, request_log: RequestLog | None = None) -> None:
         self.app = app
+        self.request_log = request_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request with its id; answer 500 in the error shape if the app crashes."""
@@ -112,6 +120,22 @@ class RequestContextMiddleware:
                 elapsed_ms,
                 request_id,
             )
+            self._record(scope, request_id, status, elapsed_ms)
+
+    def _record(self, scope: Scope, request_id: str, status: int, elapsed_ms: float) -> None:
+        merchant_id = scope.get("state", {}).get(MERCHANT_STATE)
+        if self.request_log is None or merchant_id is None:
+            return
+        entry = RequestLogEntry(
+            request_id=request_id,
+            method=scope["method"],
+            path=scope["path"],
+            status=status,
+            idempotency_key=_header(scope, b"idempotency-key"),
+            created=iso(datetime.now(UTC)),
+            duration_ms=round(elapsed_ms),
+        )
+        self.request_log.record(merchant_id, entry)
 
 
 # Methods whose work runs in one transaction per request.
@@ -147,6 +171,8 @@ class IdempotencyMiddleware:
             return
         body, replay_receive = await _read_body(receive)
         merchant_id = await self._merchant_for(scope)
+        if merchant_id is not None:  # a replay never reaches the route: log it for the merchant
+            scope.setdefault("state", {})[MERCHANT_STATE] = merchant_id
         if merchant_id is None and scope["path"] in PUBLIC_POSTS:
             merchant_id = PUBLIC_SCOPE
         if merchant_id is None:  # no valid key: the route answers 401

@@ -185,6 +185,7 @@ class Customer(ObjectBase):
     sandbox_tag_note: str | None = Field(
         default=None, description="(sandbox) why a `+suffix` in the email is not a tag"
     )
+    test_clock: str | None = Field(description="the test clock it is attached to, if any")
 
 
 class CreditReport(BaseModel):
@@ -441,6 +442,9 @@ class Persona(BaseModel):
     national_id_last4: str
     locale: str
     device_id: str | None
+    behaviour: str = Field(
+        description="how autopay treats this person's loans: on_time, late, partial or default"
+    )
 
 
 class WebhookEndpoint(ObjectBase):

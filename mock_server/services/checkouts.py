@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from mock_server.domain import Offer, make_offer
 from mock_server.ids import new_id
-from mock_server.services.clock import merchant_now
+from mock_server.services.clock import find_test_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object
-from mock_server.storage.models import CheckoutRow
+from mock_server.storage.models import CheckoutRow, CustomerRow
 from mock_server.storage.repositories import CheckoutRepository
 
 __all__ = [
@@ -80,19 +80,29 @@ def refuse_if_suspended(caller: Caller) -> None:
         )
 
 
+def _known_customer(session: Session, caller: Caller, customer: Any) -> CustomerRow | None:
+    """The existing customer a checkout names, or None for an inline one (whose test clock,
+    if it names one, must exist)."""
+    if isinstance(customer, str):
+        return get_customer_row(session, caller, customer, "customer")
+    clock = customer.get("test_clock")
+    if clock is not None and find_test_clock(session, caller.merchant.id, clock) is None:
+        raise NotFound("test_clock", str(clock), param="customer.test_clock")
+    return None
+
+
 def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the cart and answer the checkout `open` with one offer per eligible plan."""
     refuse_if_suspended(caller)
     _check_cart(body)
     amount, currency = int(body["amount"]), str(body["currency"])
     with sandbox.db.transaction() as session:
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
-        offers = _offers(caller, amount, currency, now)
         customer = body["customer"]
-        if isinstance(customer, str):
-            customer_id = get_customer_row(session, caller, customer, "customer").id
-        else:
-            customer_id = add_customer(session, caller, customer, now).id
+        known = _known_customer(session, caller, customer)
+        test_clock = known.test_clock_id if known is not None else customer.get("test_clock")
+        now = merchant_now(session, caller.merchant.id, sandbox.wall, test_clock)
+        offers = _offers(caller, amount, currency, now)
+        customer_id = known.id if known else add_customer(session, caller, customer, now).id
         row = CheckoutRow(
             id=new_id("chk"),
             merchant_id=caller.merchant.id,
@@ -104,6 +114,7 @@ def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -
             loan_id=None,
             workflow_instance_id=None,
             expires_at=now + timedelta(hours=sandbox.settings.checkout_ttl_hours),
+            test_clock_id=test_clock,
             data={
                 "items": [dict(i) for i in body["items"]],
                 "shipping_amount": body["shipping_amount"],
@@ -156,7 +167,8 @@ def get_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str
     """One checkout (an open one past its time is expired first)."""
     with sandbox.db.transaction() as session:
         row = load_checkout(session, caller, checkout_id)
-        expire_if_due(session, caller, row, merchant_now(session, caller.merchant.id, sandbox.wall))
+        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
+        expire_if_due(session, caller, row, now)
         return checkout_object(row)
 
 
@@ -177,7 +189,7 @@ def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[
     error: Conflict | None = None
     with sandbox.db.transaction() as session:
         row = load_checkout(session, caller, checkout_id, for_update=True)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
         expire_if_due(session, caller, row, now)
         if row.status == "open":
             row.status = "canceled"

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from mock_server.storage.models import ClockRow
+from mock_server.storage.models import ClockRow, TestClockRow
 
-__all__ = ["WallClock", "advance_clock", "hold_clock", "merchant_now", "remember_offset", "utc_now"]
+__all__ = [
+    "WallClock",
+    "advance_clock",
+    "find_test_clock",
+    "hold_clock",
+    "merchant_now",
+    "remember_offset",
+    "utc_now",
+]
 
 WallClock = Callable[[], datetime]
 
@@ -28,8 +36,28 @@ def remember_offset(session: Session, merchant_id: str, offset: int | None) -> N
     session.info.setdefault(_OFFSETS, {})[merchant_id] = offset or 0
 
 
-def merchant_now(session: Session, merchant_id: str, wall: WallClock = utc_now) -> datetime:
-    """The merchant's sandbox time."""
+def find_test_clock(
+    session: Session, merchant_id: str, clock_id: str, *, for_update: bool = False
+) -> TestClockRow | None:
+    """The merchant's test clock with this id, if there is one."""
+    query = select(TestClockRow).where(
+        TestClockRow.id == clock_id, TestClockRow.merchant_id == merchant_id
+    )
+    return session.scalars(query.with_for_update() if for_update else query).first()
+
+
+def merchant_now(
+    session: Session, merchant_id: str, wall: WallClock = utc_now, test_clock: str | None = None
+) -> datetime:
+    """The merchant's sandbox time; for an object attached to a test clock, that clock's time."""
+    if test_clock is not None:
+        frozen = session.scalar(
+            select(TestClockRow.frozen_time).where(
+                TestClockRow.id == test_clock, TestClockRow.merchant_id == merchant_id
+            )
+        )
+        if frozen is not None:
+            return frozen
     offsets: dict[str, int] = session.info.setdefault(_OFFSETS, {})
     offset = offsets.get(merchant_id)
     if offset is None:

@@ -92,7 +92,7 @@ def confirm_checkout(
     error: Conflict | None = None
     with sandbox.db.transaction() as session:
         row = load_checkout(session, caller, checkout_id, for_update=True)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
         expire_if_due(session, caller, row, now)
         if row.status == "open":
             return _run(session, sandbox, caller, row, offer_id, device_id, now)
@@ -133,6 +133,7 @@ class Authorizer:
             created=at,
             status=loan.status.value,
             data=loan.to_dict(),
+            test_clock_id=row.test_clock_id,
         )
         self.session.add(loan_row)
         self.loans.append(loan_row)

@@ -8,7 +8,9 @@ from typing import Protocol
 from mock_server.domain import Plan, plan_from_dict
 from mock_server.rules import Policy, load_shipped_policy
 from mock_server.services.clock import WallClock, utc_now
+from mock_server.services.event_bus import EventBus
 from mock_server.services.periodic import PeriodicWork
+from mock_server.services.request_log import RequestLog
 from mock_server.settings import Settings
 from mock_server.storage import Database
 from mock_server.storage.models import MerchantRow
@@ -92,6 +94,8 @@ class Sandbox:
     dispatcher: Dispatcher | None = None
     workflow_versions: dict[tuple[str, int], WorkflowDefinition] = field(default_factory=dict)
     periodic: list[PeriodicWork] = field(default_factory=list)  # the clock's seam (`periodic`)
+    request_log: RequestLog = field(default_factory=RequestLog)
+    event_bus: EventBus = field(default_factory=EventBus)
 
     def __post_init__(self) -> None:
         for definition in self.workflows.values():

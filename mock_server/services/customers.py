@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
-from mock_server.services.clock import merchant_now
+from mock_server.services.clock import find_test_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
@@ -31,12 +31,15 @@ def add_customer(
     session: Session, caller: Caller, identity: Mapping[str, Any], now: datetime
 ) -> CustomerRow:
     """Store a new customer (inside the caller's transaction) and log `customer.created`."""
+    data = dict(identity)
+    test_clock = data.pop("test_clock", None)
     row = CustomerRow(
         id=new_id("cus"),
         merchant_id=caller.merchant.id,
         created=now,
         email=str(identity["email"]),
-        data=dict(identity),
+        data=data,
+        test_clock_id=test_clock,
     )
     CustomerRepository(session, caller.merchant.id).add(row)
     record_event(session, caller, "customer.created", customer_object(row), now)
@@ -54,9 +57,15 @@ def get_customer_row(session: Session, caller: Caller, customer_id: str, param: 
 def create_customer(
     sandbox: Sandbox, caller: Caller, identity: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Create a customer from an identity."""
+    """Create a customer from an identity (attached to the test clock it names, if any)."""
+    test_clock = identity.get("test_clock")
     with sandbox.db.transaction() as session:
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        if (
+            test_clock is not None
+            and find_test_clock(session, caller.merchant.id, test_clock) is None
+        ):
+            raise NotFound("test_clock", str(test_clock), param="test_clock")
+        now = merchant_now(session, caller.merchant.id, sandbox.wall, test_clock)
         return customer_object(add_customer(session, caller, identity, now))
 
 

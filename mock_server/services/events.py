@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from mock_server.ids import new_id
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
+from mock_server.services.event_bus import EVENTS_RECORDED
 from mock_server.services.presenters import iso
 from mock_server.services.webhooks import enqueue_deliveries, enqueue_event
 from mock_server.storage.models import EventRow
@@ -35,6 +36,7 @@ def record_event(
     )
     session.add(row)
     enqueue_deliveries(session, row)
+    session.info[EVENTS_RECORDED] = True
     return row
 
 

@@ -53,7 +53,7 @@ def _expire_if_due(
     if loan.status is not LoanStatus.AUTHORIZED or today < loan.authorization_expires_at:
         return False
     loan.expire(today)
-    now = merchant_now(session, caller.merchant.id, sandbox.wall)
+    now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
     record_event(session, caller, "loan.expired", _save(row, loan), now)
     return True
 
@@ -71,7 +71,7 @@ def _operate(
     refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = _load(session, caller, loan_id, for_update=True)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
         today = now.date()
         loan = Loan.from_dict(row.data)
         _expire_if_due(session, caller, row, loan, today, sandbox)  # committed even if refused
@@ -98,7 +98,7 @@ def get_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> dict[str, Any]:
     with sandbox.db.transaction() as session:
         row = _load(session, caller, loan_id)
         loan = Loan.from_dict(row.data)
-        today = merchant_now(session, caller.merchant.id, sandbox.wall).date()
+        today = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id).date()
         _expire_if_due(session, caller, row, loan, today, sandbox)
         return loan_object(row)
 

@@ -49,6 +49,7 @@ def _persona_object(index: int, persona: Persona) -> dict[str, Any]:
         "national_id_last4": data["national_id_last4"],
         "locale": data["locale"],
         "device_id": data.get("device_id"),
+        "behaviour": data["behaviour"],
     }
 
 

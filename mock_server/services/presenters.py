@@ -116,6 +116,7 @@ def customer_object(row: CustomerRow) -> dict[str, Any]:
         "national_id_last4": data["national_id_last4"],
         "locale": data["locale"],
         **sandbox_tag_fields(str(data["email"])),
+        "test_clock": row.test_clock_id,
     }
 
 

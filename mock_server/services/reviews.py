@@ -192,7 +192,7 @@ def _work(
     ).one()
     instance = WorkflowInstance.from_dict(stored.data)
     definition = sandbox.workflow_version(instance.definition_id, instance.definition_version)
-    now = merchant_now(session, caller.merchant.id, sandbox.wall)
+    now = merchant_now(session, caller.merchant.id, sandbox.wall, checkout.test_clock_id)
     authorizer = Authorizer(
         session, caller, checkout, selected_plan(caller, checkout, checkout.data["selected_offer"])
     )

@@ -52,6 +52,8 @@ __all__ = [
     "MAX_ADVANCE_DAYS",
     "LoanEvent",
     "advance",
+    "advance_target",
+    "expire_checkouts",
     "next_key_date",
     "run_until",
     "service_loan",
@@ -163,7 +165,8 @@ def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[Loa
     return walk.events
 
 
-def _target(before: datetime, days: int | None, to: date | None) -> datetime:
+def advance_target(before: datetime, days: int | None, to: date | None) -> datetime:
+    """Where an advance by `days` or `to` a date lands from `before` (checked)."""
     if (days is None) == (to is None):
         raise InvalidRequest("give exactly one of days or to", param="days")
     if days is not None:
@@ -188,30 +191,53 @@ def advance(sandbox: Sandbox, caller: Caller, days: int | None, to: date | None)
     with sandbox.db.transaction() as session:
         hold_clock(session, caller.merchant.id)  # one advance at a time, across processes
         before = merchant_now(session, caller.merchant.id, sandbox.wall)
-        target = _target(before, days, to)
+        target = advance_target(before, days, to)
         advance_clock(session, caller.merchant.id, target - before)
         counts = run_until(session, sandbox, caller, before.date(), target)
-        for checkout in session.scalars(
-            select(CheckoutRow).where(
-                CheckoutRow.merchant_id == caller.merchant.id, CheckoutRow.status == "open"
-            )
-        ):
-            expire_if_due(session, caller, checkout, target)
+        expire_checkouts(session, caller, target)
     list_reviews(sandbox, 1, None, "pending")  # fires overdue reviews' timers
     return {"object": "sandbox_clock", "now": iso(target), "events": dict(counts)}
 
 
+def expire_checkouts(
+    session: Session, caller: Caller, target: datetime, test_clock: str | None = None
+) -> None:
+    """Expire the open checkouts on one clock (the merchant's, or a test clock's) due by
+    `target`."""
+    for checkout in session.scalars(
+        select(CheckoutRow).where(
+            CheckoutRow.merchant_id == caller.merchant.id,
+            CheckoutRow.status == "open",
+            _on_clock(CheckoutRow.test_clock_id, test_clock),
+        )
+    ):
+        expire_if_due(session, caller, checkout, target)
+
+
+def _on_clock(column: Any, test_clock: str | None) -> Any:
+    """Rows on this test clock, or (None) the rows no test clock holds."""
+    return column.is_(None) if test_clock is None else column == test_clock
+
+
 def run_until(
-    session: Session, sandbox: Sandbox, caller: Caller, start: date, target: datetime
+    session: Session,
+    sandbox: Sandbox,
+    caller: Caller,
+    start: date,
+    target: datetime,
+    test_clock: str | None = None,
 ) -> Counter[str]:
     """Service the merchant's open loans from sandbox date `start` to `target`, jumping from key
     date to key date, and run the registered periodic work (`sandbox.periodic`, see
     `services.periodic`) on each of its dates once the loans stand as of that date's close.
-    Answer how many events of each type were recorded."""
+    With `test_clock`, only that clock's loans are serviced and no periodic work runs (it is
+    the merchant's, on the merchant's clock). Answer how many events of each type were
+    recorded."""
     counts: Counter[str] = Counter()
     cache_endpoints(session)  # thousands of events, one endpoint lookup
-    book = _LoanBook.load(session, sandbox, caller, start, counts)
-    for on, works in agenda(sandbox.periodic, start, target.date()):
+    book = _LoanBook.load(session, sandbox, caller, start, counts, test_clock)
+    periodic = sandbox.periodic if test_clock is None else []
+    for on, works in agenda(periodic, start, target.date()):
         book.service_due(on, target)
         for work in works:
             work.run(Occasion(session, sandbox, caller, on, target, counts))
@@ -242,12 +268,22 @@ class _LoanBook:
 
     @classmethod
     def load(
-        cls, session: Session, sandbox: Sandbox, caller: Caller, start: date, counts: Counter[str]
+        cls,
+        session: Session,
+        sandbox: Sandbox,
+        caller: Caller,
+        start: date,
+        counts: Counter[str],
+        test_clock: str | None = None,
     ) -> _LoanBook:
-        """Read the open loans and each customer's repayment behaviour."""
+        """Read the open loans on one clock and each customer's repayment behaviour."""
         rows = session.scalars(
             select(LoanRow)
-            .where(LoanRow.merchant_id == caller.merchant.id, LoanRow.status.in_(_OPEN))
+            .where(
+                LoanRow.merchant_id == caller.merchant.id,
+                LoanRow.status.in_(_OPEN),
+                _on_clock(LoanRow.test_clock_id, test_clock),
+            )
             .order_by(LoanRow.seq)
             .with_for_update()  # a payment or refund in another process waits for the advance
         ).all()
@@ -257,7 +293,7 @@ class _LoanBook:
             for row in rows
         ]
         book = cls(session, caller, accounts, counts)
-        if sandbox.periodic:  # only needed to stop between dates
+        if sandbox.periodic and test_clock is None:  # only needed to stop between dates
             for index in range(len(accounts)):
                 book._schedule(index)
         return book

@@ -29,6 +29,8 @@ __all__ = [
     "MerchantRow",
     "PayoutRow",
     "ReviewRow",
+    "SnapshotRow",
+    "TestClockRow",
     "UtcDateTime",
     "VelocityRow",
     "WebhookDeliveryRow",
@@ -120,6 +122,7 @@ class CustomerRow(Base):
     created: Mapped[datetime]
     email: Mapped[str] = mapped_column(String(320))
     data: Mapped[dict[str, Any]]
+    test_clock_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
 
 
 class CreditReportRow(Base):
@@ -151,6 +154,7 @@ class CheckoutRow(Base):
     workflow_instance_id: Mapped[str | None] = mapped_column(String(40))
     expires_at: Mapped[datetime]
     data: Mapped[dict[str, Any]]
+    test_clock_id: Mapped[str | None] = mapped_column(String(40), default=None)
 
     __table_args__ = (Index("ix_checkouts_merchant_seq", "merchant_id", "seq"),)
 
@@ -167,6 +171,7 @@ class LoanRow(Base):
     created: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict[str, Any]]
+    test_clock_id: Mapped[str | None] = mapped_column(String(40), default=None)
 
     __table_args__ = (Index("ix_loans_merchant_seq", "merchant_id", "seq"),)
 
@@ -348,3 +353,30 @@ class PayoutRow(Base):
     fails_with: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (Index("ix_payouts_merchant_seq", "merchant_id", "seq"),)
+
+
+class TestClockRow(Base):
+    """A test clock: frozen sandbox time for the customers (and their checkouts and loans)
+    attached to it; it moves only when advanced."""
+
+    __tablename__ = "test_clocks"
+    __test__ = False  # a table, not a pytest class
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40), index=True)
+    created: Mapped[datetime]
+    name: Mapped[str | None] = mapped_column(String(200))
+    frozen_time: Mapped[datetime]
+
+
+class SnapshotRow(Base):
+    """A named copy of one merchant's sandbox data (`data`: table name -> rows as JSON)."""
+
+    __tablename__ = "sandbox_snapshots"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (Index("ix_snapshots_merchant_name", "merchant_id", "name", unique=True),)

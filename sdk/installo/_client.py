@@ -42,7 +42,9 @@ from .resources.merchants import AsyncMerchants, Merchants
 from .resources.portfolio import AsyncPortfolioResource, PortfolioResource
 from .resources.prequalifications import AsyncPrequalifications, Prequalifications
 from .resources.promotions import AsyncPromotions, Promotions
+from .resources.request_logs import AsyncRequestLogs, RequestLogs
 from .resources.sandbox import AsyncSandbox, Sandbox
+from .resources.test_clocks import AsyncTestClocks, TestClocks
 from .resources.webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 __all__ = ["AsyncInstallo", "Installo"]
@@ -151,6 +153,16 @@ class Installo(BaseClient):
     def portfolio(self) -> PortfolioResource:
         """Portfolio analytics of this merchant's loans."""
         return PortfolioResource(self)
+
+    @cached_property
+    def test_clocks(self) -> TestClocks:
+        """Test clocks: frozen time of their own for the customers and loans attached."""
+        return TestClocks(self)
+
+    @cached_property
+    def request_logs(self) -> RequestLogs:
+        """The merchant's recent API requests as the sandbox logged them."""
+        return RequestLogs(self)
 
     @cached_property
     def admin(self) -> Admin:
@@ -326,6 +338,16 @@ class AsyncInstallo(BaseClient):
     def portfolio(self) -> AsyncPortfolioResource:
         """Portfolio analytics of this merchant's loans."""
         return AsyncPortfolioResource(self)
+
+    @cached_property
+    def test_clocks(self) -> AsyncTestClocks:
+        """Test clocks: frozen time of their own for the customers and loans attached."""
+        return AsyncTestClocks(self)
+
+    @cached_property
+    def request_logs(self) -> AsyncRequestLogs:
+        """The merchant's recent API requests as the sandbox logged them."""
+        return AsyncRequestLogs(self)
 
     @cached_property
     def admin(self) -> AsyncAdmin:

@@ -19,8 +19,10 @@ def _iso_date(day: str | date) -> str:
     return day.isoformat() if isinstance(day, date) else day
 
 
-def _create(identity: CustomerParam, options: RequestOptions) -> RequestSpec:
-    body = compact(**identity)
+def _create(
+    identity: CustomerParam, options: RequestOptions, test_clock: str | None = None
+) -> RequestSpec:
+    body = compact(**identity, test_clock=test_clock)
     body["address"] = dict(identity["address"])
     return RequestSpec("POST", "/v1/customers", json=body, **options)
 
@@ -52,9 +54,11 @@ class Customers(SyncAPIResource):
         national_id_last4: str,
         locale: str | None = None,
         device_id: str | None = None,
+        test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
-        """Create a customer; `date_of_birth` is a date or `YYYY-MM-DD`; all but locale required."""
+        """Create a customer; `date_of_birth` is a date or `YYYY-MM-DD`; all but locale required.
+        `test_clock` attaches the customer (and its checkouts and loans) to a test clock."""
         identity = CustomerParam(
             email=email,
             name=name,
@@ -67,7 +71,7 @@ class Customers(SyncAPIResource):
             identity["locale"] = locale
         if device_id is not None:
             identity["device_id"] = device_id
-        spec = _create(identity, options)
+        spec = _create(identity, options, test_clock)
         return self._client._request(spec, Customer)
 
     def retrieve(self, customer_id: str, **options: Unpack[RequestOptions]) -> Customer:
@@ -103,9 +107,11 @@ class AsyncCustomers(AsyncAPIResource):
         national_id_last4: str,
         locale: str | None = None,
         device_id: str | None = None,
+        test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
-        """Create a customer; `date_of_birth` is a date or `YYYY-MM-DD`; all but locale required."""
+        """Create a customer; `date_of_birth` is a date or `YYYY-MM-DD`; all but locale required.
+        `test_clock` attaches the customer (and its checkouts and loans) to a test clock."""
         identity = CustomerParam(
             email=email,
             name=name,
@@ -118,7 +124,7 @@ class AsyncCustomers(AsyncAPIResource):
             identity["locale"] = locale
         if device_id is not None:
             identity["device_id"] = device_id
-        spec = _create(identity, options)
+        spec = _create(identity, options, test_clock)
         return await self._client._request(spec, Customer)
 
     async def retrieve(self, customer_id: str, **options: Unpack[RequestOptions]) -> Customer:

@@ -1,13 +1,14 @@
-"""`client.sandbox`: seeded personas and the merchant's sandbox clock."""
+"""`client.sandbox`: seeded personas, the merchant's sandbox clock, reset and snapshots."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Unpack
 
-from .._base_client import RequestSpec, compact
+from .._base_client import RequestSpec, compact, path
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
+from ..types.developer import SandboxReset, SandboxSnapshot
 from ..types.sandbox import ClockAdvance, Persona
 
 __all__ = ["AsyncSandbox", "Sandbox"]
@@ -25,6 +26,18 @@ def _advance(days: int | None, to: date | str | None, options: RequestOptions) -
         raise ValueError("give exactly one of days= or to=")
     body = compact(days=days, to=to.isoformat() if isinstance(to, date) else to)
     return RequestSpec("POST", "/v1/sandbox/clock/advance", json=body, **options)
+
+
+def _reset(confirm: str, options: RequestOptions) -> RequestSpec:
+    return RequestSpec("POST", "/v1/sandbox/reset", json={"confirm": confirm}, **options)
+
+
+def _snapshot(name: str, options: RequestOptions) -> RequestSpec:
+    return RequestSpec("POST", "/v1/sandbox/snapshots", json={"name": name}, **options)
+
+
+def _restore(name: str, options: RequestOptions) -> RequestSpec:
+    return RequestSpec("POST", path("/v1/sandbox/snapshots/{}/restore", name), **options)
 
 
 class Sandbox(SyncAPIResource):
@@ -51,6 +64,19 @@ class Sandbox(SyncAPIResource):
         """Move this merchant's sandbox time forward by `days` or to a date."""
         return self._client._request(_advance(days, to, options), ClockAdvance)
 
+    def reset(self, *, confirm: str, **options: Unpack[RequestOptions]) -> SandboxReset:
+        """Delete this merchant's sandbox data (customers, checkouts, loans, events, test
+        clocks); `confirm` must be the merchant's id. Keys, settings and endpoints stay."""
+        return self._client._request(_reset(confirm, options), SandboxReset)
+
+    def snapshot(self, name: str, **options: Unpack[RequestOptions]) -> SandboxSnapshot:
+        """Copy this merchant's sandbox data under `name` (replacing a snapshot of that name)."""
+        return self._client._request(_snapshot(name, options), SandboxSnapshot)
+
+    def restore(self, name: str, **options: Unpack[RequestOptions]) -> SandboxSnapshot:
+        """Replace this merchant's sandbox data with the snapshot `name`."""
+        return self._client._request(_restore(name, options), SandboxSnapshot)
+
 
 class AsyncSandbox(AsyncAPIResource):
     """Sandbox controls of the async client."""
@@ -75,3 +101,16 @@ class AsyncSandbox(AsyncAPIResource):
     ) -> ClockAdvance:
         """Move this merchant's sandbox time forward by `days` or to a date."""
         return await self._client._request(_advance(days, to, options), ClockAdvance)
+
+    async def reset(self, *, confirm: str, **options: Unpack[RequestOptions]) -> SandboxReset:
+        """Delete this merchant's sandbox data (customers, checkouts, loans, events, test
+        clocks); `confirm` must be the merchant's id. Keys, settings and endpoints stay."""
+        return await self._client._request(_reset(confirm, options), SandboxReset)
+
+    async def snapshot(self, name: str, **options: Unpack[RequestOptions]) -> SandboxSnapshot:
+        """Copy this merchant's sandbox data under `name` (replacing a snapshot of that name)."""
+        return await self._client._request(_snapshot(name, options), SandboxSnapshot)
+
+    async def restore(self, name: str, **options: Unpack[RequestOptions]) -> SandboxSnapshot:
+        """Replace this merchant's sandbox data with the snapshot `name`."""
+        return await self._client._request(_restore(name, options), SandboxSnapshot)

@@ -32,6 +32,7 @@ from .checkout import (
 )
 from .credit_report import CreditReport, Inquiry, PullType, Tradeline, TradelineType
 from .customer import Customer
+from .developer import RequestLog, SandboxReset, SandboxSnapshot, TestClock
 from .event import Event, EventData, EventType
 from .loan import Loan, LoanStatus
 from .merchant import (
@@ -135,6 +136,7 @@ __all__ = [
     "PullType",
     "ReasonCount",
     "RepresentativeParam",
+    "RequestLog",
     "RequirementError",
     "Requirements",
     "Review",
@@ -142,6 +144,8 @@ __all__ = [
     "ReviewStatus",
     "RollRate",
     "RuleFired",
+    "SandboxReset",
+    "SandboxSnapshot",
     "SandboxTagTrace",
     "ScheduleEntry",
     "Screening",
@@ -149,6 +153,7 @@ __all__ = [
     "SettlementReport",
     "SettlementSummary",
     "StatusTally",
+    "TestClock",
     "Tradeline",
     "TradelineType",
     "Vintage",

@@ -24,3 +24,5 @@ class Customer(InstalloObject):
     """(sandbox) The magic email tag recognized (`approve`, `decline`, ...), or None."""
     sandbox_tag_note: str | None = None
     """(sandbox) Why a `+suffix` in the email is not a tag, when it is not one."""
+    test_clock: str | None = None
+    """The test clock the customer (and its loans) is attached to, if any."""

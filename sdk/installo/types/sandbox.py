@@ -29,6 +29,8 @@ class Persona(BaseModel):
     national_id_last4: str | None = None
     locale: str | None = None
     device_id: str | None = None
+    behaviour: str | None = None
+    """How autopay treats this person's loans: on_time, late, partial or default."""
 
     def as_customer(self) -> CustomerParam:
         """The persona as an inline customer body for `checkouts.create(customer=...)`."""

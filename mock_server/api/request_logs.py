@@ -1,0 +1,22 @@
+"""`/v1/request_logs`: the merchant's recent API requests (what `installo logs tail` shows)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mock_server.api.deps import CallerDep, PageDep, SandboxDep
+from mock_server.api.developer_schemas import RequestLogList
+from mock_server.api.errors import ERROR_RESPONSES
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"], responses=ERROR_RESPONSES)
+
+
+@router.get("", operation_id="request-logs-list")
+def list_(sandbox: SandboxDep, caller: CallerDep, page: PageDep) -> RequestLogList:
+    """This merchant's recent requests, newest first: method, path (no query string), status,
+    request id, idempotency key, time and duration. Kept in memory by the sandbox process (the
+    newest 1,000 per merchant); never a header, a body or a key."""
+    data, has_more = sandbox.request_log.page(caller.merchant.id, page.limit, page.starting_after)
+    return RequestLogList.model_validate({"data": data, "has_more": has_more})
