@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterable
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -44,7 +44,22 @@ def stream_position(
     return event_stream.stream_start(sandbox, caller, last_event_id)
 
 
-@router.get("/stream", operation_id="events-stream", response_class=EventSourceResponse)
+# The stream's refusals are JSON like every other error (not server-sent events).
+_JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": answer["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+    }
+    for code, answer in ERROR_RESPONSES.items()
+}
+
+
+@router.get(
+    "/stream",
+    operation_id="events-stream",
+    response_class=EventSourceResponse,
+    responses=_JSON_ERRORS,
+)
 async def stream(
     request: Request,
     sandbox: SandboxDep,

@@ -7,7 +7,9 @@ copies it (as JSON, in the database, so every sandbox process sharing the databa
 restore replaces the data with the copy. Work queues are not state: pending webhook deliveries
 and stored idempotency answers are dropped by reset and restore and never copied, and a request
 still in flight (the reset itself) keeps its idempotency claim. Tables are found from the schema,
-so a table added later is covered without a change here.
+so a table added later is covered without a change here. The fraud engine's velocity signals
+are keyed by application (the checkout), not by merchant: those of the merchant's checkouts go
+and come back with them, so a restored dataset meets the same velocity counts again.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from mock_server.services.presenters import iso
 from mock_server.storage.models import (
     ApiKeyRow,
     Base,
+    CheckoutRow,
     IdempotencyRow,
     MerchantRow,
     SnapshotRow,
     UtcDateTime,
+    VelocityRow,
     WebhookDeliveryRow,
     WebhookEndpointRow,
 )
@@ -54,8 +58,15 @@ def merchant_caller(sandbox: Sandbox, merchant_id: str) -> Caller:
         return Caller(MerchantAccount.from_row(row))
 
 
+def _velocity(merchant_id: str) -> Any:
+    """The velocity signals of the merchant's applications."""
+    checkouts = select(CheckoutRow.id).where(CheckoutRow.merchant_id == merchant_id)
+    return VelocityRow.application_id.in_(checkouts.scalar_subquery())
+
+
 def _clear(session: Session, merchant_id: str) -> dict[str, int]:
     deleted: dict[str, int] = {}
+    session.execute(delete(VelocityRow).where(_velocity(merchant_id)))
     for table in reversed(merchant_tables()):
         statement = delete(table).where(table.c.merchant_id == merchant_id)
         if table.name == IdempotencyRow.__tablename__:
@@ -119,6 +130,16 @@ def _snapshot_object(row: SnapshotRow) -> dict[str, Any]:
     }
 
 
+def _copied(merchant_id: str) -> list[tuple[Table, Any]]:
+    """What a snapshot copies: each table with the condition picking the merchant's rows."""
+    tables: list[tuple[Table, Any]] = [
+        (table, table.c.merchant_id == merchant_id)
+        for table in merchant_tables()
+        if table.name not in NOT_COPIED
+    ]
+    return [*tables, (Base.metadata.tables[VelocityRow.__tablename__], _velocity(merchant_id))]
+
+
 def snapshot(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
     """Copy the merchant's sandbox data under `name` (replacing a snapshot of that name)."""
     merchant_id = caller.merchant.id
@@ -126,12 +147,9 @@ def snapshot(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
         data = {
             table.name: [
                 {key: _dump(value) for key, value in row.items()}
-                for row in session.execute(
-                    select(table).where(table.c.merchant_id == merchant_id)
-                ).mappings()
+                for row in session.execute(select(table).where(condition)).mappings()
             ]
-            for table in merchant_tables()
-            if table.name not in NOT_COPIED
+            for table, condition in _copied(merchant_id)
         }
         session.execute(
             delete(SnapshotRow).where(
@@ -155,7 +173,7 @@ def restore(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
         if row is None:
             raise NotFound("sandbox_snapshot", name, param="name")
         _clear(session, merchant_id)
-        for table in merchant_tables():
+        for table, _ in _copied(merchant_id):
             rows = [_load(table, r) for r in row.data.get(table.name, [])]
             if rows:
                 session.execute(insert(table), rows)

@@ -60,5 +60,5 @@ def test_no_public_name_is_left_out_of_all() -> None:
     public = {
         name for name in vars(installo) if not name.startswith("_") and name not in {"annotations"}
     }
-    submodules = {"pagination", "resources", "testing", "checkout_flow"}
+    submodules = {"pagination", "resources", "testing", "checkout_flow", "cli"}
     assert public - set(installo.__all__) <= submodules

@@ -210,3 +210,19 @@ async def test_restoring_an_unknown_snapshot_is_not_found(client: httpx.AsyncCli
 async def test_snapshot_names_are_checked(client: httpx.AsyncClient) -> None:
     response = await client.post("/v1/sandbox/snapshots", json={"name": "../etc"})
     assert (response.status_code, response.json()["error"]["param"]) == (422, "name")
+
+
+async def test_a_reset_forgets_the_fraud_velocity_of_the_applications_it_deletes(
+    client: httpx.AsyncClient, kit: Any
+) -> None:
+    me = await merchant_id(client)
+    decisions = []
+    for n in range(2):  # two people (no magic tag) sharing a phone: a velocity signal
+        identity = kit.identity(f"velocity.{n}@example.com")
+        checkout = (await client.post("/v1/checkouts", json=kit.cart(customer=identity))).json()
+        offer = checkout["offers"][0]["id"]
+        path = f"/v1/checkouts/{checkout['id']}/confirm"
+        decided = (await client.post(path, json={"offer": offer, "consent": True})).json()
+        decisions.append((decided["status"], decided["decision"]["reason_codes"]))
+        assert (await client.post("/v1/sandbox/reset", json={"confirm": me})).status_code == 200
+    assert decisions[1] == decisions[0]  # the deleted first application shares nothing now
