@@ -1,7 +1,7 @@
 """Test clocks (customers, checkouts and loans point at theirs) and named sandbox snapshots.
 
-Revision ID: 0003_test_clocks_snapshots
-Revises: 0002_delivery_lease
+Revision ID: 0004_test_clocks_snapshots
+Revises: 0003_merchant_verification
 Create Date: 2026-12-02 01:57:59.535671
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_test_clocks_snapshots"
-down_revision: str | Sequence[str] | None = "0002_delivery_lease"
+revision: str = "0004_test_clocks_snapshots"
+down_revision: str | Sequence[str] | None = "0003_merchant_verification"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
