@@ -369,7 +369,9 @@ class Merchant(ObjectBase):
     screening: Screening
     charges_enabled: bool
     payouts_enabled: bool
-    application: dict[str, Any]
+    # A title of its own: client generators name this inline object after it, and
+    # "MerchantApplication" is already the request body's name.
+    application: dict[str, Any] = Field(title="Submitted Application")
     notes: list[DeskNote] | None = None
     secret_key: str | None = None
     onboarding_key: str | None = None

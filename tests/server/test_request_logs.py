@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from mock_server.services.request_log import RequestLog, RequestLogEntry
+from tests.merchant_applications import complete_application
 
 
 async def test_each_request_is_logged_with_its_request_id_and_idempotency_key(
@@ -55,7 +56,9 @@ async def test_another_merchant_sees_none_of_my_requests(
         "website": "https://litware-books.example.com", "years_in_business": 8,
         "expected_monthly_volume": 700_000, "contact_email": "desk@litware-books.example.com",
     }  # fmt: skip
-    key = (await anonymous.post("/v1/merchants", json=application)).json()["secret_key"]
+    key = (await anonymous.post("/v1/merchants", json=complete_application(application))).json()[
+        "secret_key"
+    ]
     theirs = await anonymous.get("/v1/request_logs", headers={"Authorization": f"Bearer {key}"})
     assert theirs.json()["data"] == []
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from tests.merchant_applications import complete_application
+
 Json = dict[str, Any]
 APPLICATION = {
     "legal_name": "Litware Books", "mcc": "5942", "country": "US", "currency": "USD",
@@ -120,7 +122,9 @@ async def test_another_merchants_clock_is_not_found(
     client: httpx.AsyncClient, anonymous: httpx.AsyncClient
 ) -> None:
     mine = await clock(client, "mine")
-    other_key = (await anonymous.post("/v1/merchants", json=APPLICATION)).json()["secret_key"]
+    other_key = (
+        await anonymous.post("/v1/merchants", json=complete_application(APPLICATION))
+    ).json()["secret_key"]
     other = {"Authorization": f"Bearer {other_key}"}
     response = await anonymous.get(f"/v1/test_clocks/{mine['id']}", headers=other)
     assert response.status_code == 404

@@ -38,6 +38,7 @@ class CustomerParam(TypedDict):
     address: AddressParam
     locale: NotRequired[str]
     device_id: NotRequired[str]
+    test_clock: NotRequired[str]  # attach the customer (and its loans) to this test clock
 
 
 class PlanParam(TypedDict):
