@@ -1,7 +1,7 @@
 """Test clocks (customers, checkouts and loans point at theirs) and named sandbox snapshots.
 
-Revision ID: 0004_test_clocks_snapshots
-Revises: 0003_merchant_verification
+Revision ID: 0005_test_clocks_snapshots
+Revises: 0004_settlement
 Create Date: 2026-12-02 01:57:59.535671
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_test_clocks_snapshots"
-down_revision: str | Sequence[str] | None = "0003_merchant_verification"
+revision: str = "0005_test_clocks_snapshots"
+down_revision: str | Sequence[str] | None = "0004_settlement"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
