@@ -57,10 +57,11 @@ def list_reviews(
     request_id: AdminDep,
     page: PageDep,
     status: Literal["pending", "approved", "declined", "expired"] | None = None,
+    queue: Annotated[str | None, Query(max_length=64)] = None,
 ) -> ReviewList:
     """The manual review queue across merchants, oldest first, each with the application, a
-    credit file summary, the score and the rules that fired."""
-    data, has_more = reviews.list_reviews(sandbox, page.limit, page.starting_after, status)
+    credit file summary, the score and the rules that fired; `queue` picks one named queue."""
+    data, has_more = reviews.list_reviews(sandbox, page.limit, page.starting_after, status, queue)
     return ReviewList.model_validate({"data": data, "has_more": has_more})
 
 

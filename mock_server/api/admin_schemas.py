@@ -127,6 +127,7 @@ class Review(ObjectBase):
     status: Literal["pending", "approved", "declined", "expired"]
     checkout: str
     merchant: str
+    queue: str = Field(description="the review queue the workflow's manual_review step names")
     reason_codes: list[str]
     deadline: datetime | None
     decided_at: datetime | None

@@ -88,6 +88,7 @@ class Loan:
     as_of: date | None = None
     late_fee_policy: LateFeePolicy = DEFAULT_LATE_FEE_POLICY
     history: list[HistoryEntry] = field(default_factory=list)
+    authorization_days: int = AUTHORIZATION_DAYS
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -103,8 +104,10 @@ class Loan:
         *,
         id: str = "",
         late_fee_policy: LateFeePolicy = DEFAULT_LATE_FEE_POLICY,
+        authorization_days: int = AUTHORIZATION_DAYS,
     ) -> Loan:
-        """A new authorized loan; its schedule is a preview until capture re-computes it."""
+        """A new authorized loan (valid `authorization_days` days); its schedule is a preview
+        until capture re-computes it."""
         on = _as_date(on)
         lines = build_installments(
             _positive(amount), plan.apr_bps, plan.term_count, plan.interval, on
@@ -120,6 +123,7 @@ class Loan:
             installments=[LoanInstallment.from_installment(i) for i in lines],
             id=id,
             late_fee_policy=late_fee_policy,
+            authorization_days=authorization_days,
         )
         loan._record(on, "authorized", amount, f"plan {plan.id}")
         return loan
@@ -134,7 +138,7 @@ class Loan:
     @property
     def authorization_expires_at(self) -> date:
         """The date on which an uncaptured authorization expires."""
-        return self.authorized_on + timedelta(days=AUTHORIZATION_DAYS)
+        return self.authorized_on + timedelta(days=self.authorization_days)
 
     @property
     def principal_balance(self) -> int:
@@ -209,7 +213,8 @@ class Loan:
         self._record(when, "voided", self.authorized_amount)
 
     def expire(self, now: date) -> None:
-        """Expire an authorization not captured within ``AUTHORIZATION_DAYS`` (30) days."""
+        """Expire an authorization not captured within its ``authorization_days`` (30 unless the
+        loan process says otherwise)."""
         on = _as_date(now)
         if self.status is not LoanStatus.AUTHORIZED:
             raise refusal(self.status, "expire")
@@ -396,6 +401,7 @@ class Loan:
             "authorized_amount": self.authorized_amount,
             "authorized_on": self.authorized_on.isoformat(),
             "authorization_expires_at": self.authorization_expires_at.isoformat(),
+            "authorization_days": self.authorization_days,
             "captured_amount": self.captured_amount,
             "captured_on": self.captured_on.isoformat() if self.captured_on else None,
             "refunded_amount": self.refunded_amount,
@@ -432,6 +438,9 @@ class Loan:
                 LoanInstallment.from_dict(mapping_field(d)) for d in list_field(data["schedule"])
             ],
             history=[HistoryEntry.from_dict(mapping_field(d)) for d in list_field(data["history"])],
+            authorization_days=int_field(data, "authorization_days")
+            if "authorization_days" in data
+            else AUTHORIZATION_DAYS,
         )
 
     # Internals ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
-from mock_server.services.underwriting import Application, Underwriter
+from mock_server.services.underwriting import Application, ProcessSettings, Underwriter
 from mock_server.storage.models import (
     CheckoutRow,
     CustomerRow,
@@ -31,7 +31,7 @@ from mock_server.storage.models import (
     ReviewRow,
     WorkflowInstanceRow,
 )
-from mock_server.workflow import WorkflowInstance, start
+from mock_server.workflow import WorkflowDefinition, WorkflowInstance, start
 
 __all__ = [
     "Authorizer",
@@ -122,9 +122,16 @@ class Authorizer:
     plan: Plan
     loans: list[LoanRow] = field(default_factory=list)
 
-    def __call__(self, at: datetime) -> str:
+    def __call__(self, at: datetime, authorization_days: int) -> str:
         row = self.checkout
-        loan = Loan.authorize(self.plan, row.amount, row.currency, at.date(), id=new_id("loan"))
+        loan = Loan.authorize(
+            self.plan,
+            row.amount,
+            row.currency,
+            at.date(),
+            id=new_id("loan"),
+            authorization_days=authorization_days,
+        )
         loan_row = LoanRow(
             id=loan.id,
             merchant_id=self.caller.merchant.id,
@@ -147,23 +154,32 @@ def underwriter_for(
     caller: Caller,
     row: CheckoutRow,
     authorizer: Authorizer,
+    definition: WorkflowDefinition,
     device_id: str | None = None,
 ) -> Underwriter:
-    """The step handlers for this checkout's application."""
+    """The step handlers for this checkout's application, with the settings of the loan
+    process it runs (`definition`): its decision step's policy, pull type, fraud window, ..."""
     customer = session.scalars(select(CustomerRow).where(CustomerRow.id == row.customer_id)).one()
+    settings = ProcessSettings.of(definition)
     return Underwriter(
         session,
         _application(row, customer, caller, device_id),
-        sandbox.credit_policy,
+        sandbox.policy(settings.policy),
         sandbox.settings.seed,
         authorizer,
+        settings,
     )
 
 
 def open_review(
-    session: Session, caller: Caller, row: CheckoutRow, instance: WorkflowInstance, now: datetime
+    session: Session,
+    caller: Caller,
+    row: CheckoutRow,
+    instance: WorkflowInstance,
+    now: datetime,
+    queue: str = "default",
 ) -> ReviewRow:
-    """Queue the waiting application for an underwriter."""
+    """Queue the waiting application for an underwriter in the named review queue."""
     decision = row.data.get("decision") or {}
     review = ReviewRow(
         id=new_id("rev"),
@@ -172,6 +188,7 @@ def open_review(
         workflow_instance_id=instance.id,
         created=now,
         status="pending",
+        queue=queue,
         reason_codes=list(decision.get("reason_codes", [])),
         deadline=instance.deadline,
         decided_at=None,
@@ -190,9 +207,10 @@ def _run(
     now: datetime,
 ) -> dict[str, Any]:
     authorizer = Authorizer(session, caller, row, selected_plan(caller, row, offer_id))
-    underwriter = underwriter_for(session, sandbox, caller, row, authorizer, device_id)
+    definition = sandbox.workflow(caller.merchant.workflow)
+    underwriter = underwriter_for(session, sandbox, caller, row, authorizer, definition, device_id)
     instance = start(
-        sandbox.workflow(caller.merchant.workflow),
+        definition,
         row.id,
         underwriter.handlers(),
         now,
@@ -220,7 +238,7 @@ def _run(
         "workflow": workflow_object(instance),
     }
     if instance.status == "waiting":
-        open_review(session, caller, row, instance, now)
+        open_review(session, caller, row, instance, now, underwriter.settings.review_queue)
     obj = checkout_object(row)
     record_event(session, caller, f"checkout.{row.status}", obj, now)
     for loan_row in authorizer.loans:

@@ -147,9 +147,27 @@ def put_workflow(sandbox: Sandbox, public_id: str, body: Mapping[str, Any]) -> d
         definition = load_definition(data)
     except WorkflowError as exc:
         raise InvalidRequest(str(exc), code="workflow_invalid", param="steps") from exc
+    _check_policies(sandbox, definition)
     _store(sandbox, "workflow", name, definition.version, dict(definition.to_dict()))
     _install_workflow(sandbox, definition)
     return workflow_object(definition)
+
+
+def _check_policies(sandbox: Sandbox, definition: WorkflowDefinition) -> None:
+    """Each decision step's `policy` names a live credit policy (400 naming step and key)."""
+    for step in definition.steps:
+        name = step.params.get("policy") if step.type == "decision" else None
+        if not isinstance(name, str):
+            continue
+        policy = _current_policy(sandbox, _name(name, "pol_"))
+        if policy is None or policy.kind != "credit":
+            what = "no such policy" if policy is None else f"a {policy.kind} policy"
+            raise InvalidRequest(
+                f"step {step.id!r}: param 'policy' names {name!r}: {what} "
+                "(upload a credit policy first with PUT /v1/admin/policies/{id})",
+                code="workflow_invalid",
+                param=f"steps.{step.id}.params.policy",
+            )
 
 
 def _store(sandbox: Sandbox, kind: str, name: str, version: int, data: dict[str, Any]) -> None:

@@ -53,6 +53,7 @@ def review_object(row: ReviewRow, session: Session | None = None) -> dict[str, A
         "status": row.status,
         "checkout": row.checkout_id,
         "merchant": row.merchant_id,
+        "queue": row.queue,
         "reason_codes": list(row.reason_codes),
         "deadline": iso(row.deadline) if row.deadline else None,
         "decided_at": iso(row.decided_at) if row.decided_at else None,
@@ -106,7 +107,11 @@ def _detail(session: Session, row: ReviewRow) -> dict[str, Any]:
 
 
 def list_reviews(
-    sandbox: Sandbox, limit: int, starting_after: str | None, status: str | None
+    sandbox: Sandbox,
+    limit: int,
+    starting_after: str | None,
+    status: str | None,
+    queue: str | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """The queue across merchants, oldest first (overdue reviews are timed out first)."""
     with sandbox.db.transaction() as session:
@@ -119,6 +124,8 @@ def list_reviews(
         query = select(ReviewRow).order_by(ReviewRow.seq).limit(limit + 1)
         if status:
             query = query.where(ReviewRow.status == status)
+        if queue:
+            query = query.where(ReviewRow.queue == queue)
         if starting_after is not None:
             cursor = session.scalars(
                 select(ReviewRow).where(ReviewRow.id == starting_after)
@@ -196,7 +203,9 @@ def _work(
     authorizer = Authorizer(
         session, caller, checkout, selected_plan(caller, checkout, checkout.data["selected_offer"])
     )
-    handlers = underwriter_for(session, sandbox, caller, checkout, authorizer).handlers()
+    handlers = underwriter_for(
+        session, sandbox, caller, checkout, authorizer, definition
+    ).handlers()
     if fire_timers(instance, definition, handlers, now):
         reason, status = "REVIEW_SLA_EXPIRED", "expired"
     elif outcome is None:

@@ -11,25 +11,40 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from mock_server.domain.loan import AUTHORIZATION_DAYS
 from mock_server.ids import new_id
 from mock_server.risk.assessment import Assessment, assess_application
-from mock_server.risk.fraud import VELOCITY_ATTRIBUTES, ApplicationRecord, VelocityAttribute
+from mock_server.risk.credit import PullType
+from mock_server.risk.fraud import (
+    DEFAULT_WINDOW,
+    VELOCITY_ATTRIBUTES,
+    ApplicationRecord,
+    VelocityAttribute,
+)
 from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
 from mock_server.risk.tags import tag_trace
 from mock_server.rules import Decision, Outcome, Policy
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
-from mock_server.workflow import JSON, StepContext, StepHandler, StepResult
+from mock_server.workflow import (
+    JSON,
+    StepContext,
+    StepHandler,
+    StepResult,
+    WorkflowDefinition,
+)
 
 __all__ = [
     "ADULT_AGE",
+    "DEFAULT_CREDIT_POLICY",
     "Application",
+    "ProcessSettings",
     "SqlVelocityStore",
     "Underwriter",
     "decision_object",
@@ -37,6 +52,7 @@ __all__ = [
 ]
 
 ADULT_AGE: Final = 18
+DEFAULT_CREDIT_POLICY: Final = "consumer_credit"
 # Fraud flags that end an application at the fraud screen rather than at the policy.
 FRAUD_FLAGS: Final = frozenset({"IDENTITY_MISMATCH"})
 DEVICE_RING_SIZE: Final = 3
@@ -125,6 +141,34 @@ def timed(handler: StepHandler) -> StepHandler:
     return run
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessSettings:
+    """The step settings of a loan process that the underwriter honours (defaults when unset)."""
+
+    policy: str = DEFAULT_CREDIT_POLICY  # decision.policy
+    pull_type: PullType = "hard"  # credit_report.pull_type
+    fraud_window: timedelta = DEFAULT_WINDOW  # fraud_screen.window_hours
+    authorization_days: int = AUTHORIZATION_DAYS  # authorization.expires_days
+    review_queue: str = "default"  # manual_review.queue
+
+    @classmethod
+    def of(cls, definition: WorkflowDefinition) -> ProcessSettings:
+        """The settings a definition's steps give (the first step of each type decides)."""
+        found: dict[str, Any] = {}
+        readers: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
+            ("decision", "policy"): ("policy", lambda name: str(name).removeprefix("pol_")),
+            ("credit_report", "pull_type"): ("pull_type", str),
+            ("fraud_screen", "window_hours"): ("fraud_window", lambda h: timedelta(hours=h)),
+            ("authorization", "expires_days"): ("authorization_days", int),
+            ("manual_review", "queue"): ("review_queue", str),
+        }
+        for step in definition.steps:
+            for (step_type, param), (name, convert) in readers.items():
+                if step.type == step_type and param in step.params and name not in found:
+                    found[name] = convert(step.params[param])
+        return cls(**found)
+
+
 @dataclass(slots=True)
 class Application:
     """One credit application: who, for what, where."""
@@ -148,7 +192,8 @@ class Underwriter:
     application: Application
     policy: Policy
     seed: int
-    authorize: Callable[[datetime], str]
+    authorize: Callable[[datetime, int], str]
+    settings: ProcessSettings = field(default_factory=ProcessSettings)
     assessment: Assessment | None = None
     decision: Decision | None = None
     reports: list[str] = field(default_factory=list)
@@ -179,6 +224,8 @@ class Underwriter:
                 store=SqlVelocityStore(self.session, app.id),
                 now=now,
                 device_id=app.device_id,
+                pull_type=self.settings.pull_type,
+                window=self.settings.fraud_window,
             )
             self._store_report(self.assessment, now)
             self.session.add(
@@ -213,7 +260,8 @@ class Underwriter:
         return StepResult("pass", {"age": age})
 
     def credit_report(self, context: StepContext) -> StepResult:
-        """Hard-pull the bureau file (stored on the customer)."""
+        """Pull the bureau file, hard unless the step says `pull_type: soft` (stored on the
+        customer)."""
         report = self.assess(context.now).report
         summary: dict[str, JSON] = {"bureau_score": report.bureau_score, "frozen": report.frozen}
         if report.frozen:
@@ -248,7 +296,7 @@ class Underwriter:
 
     def authorization(self, context: StepContext) -> StepResult:
         """Authorize the loan for the merchant to capture."""
-        loan_id = self.authorize(context.now)
+        loan_id = self.authorize(context.now, self.settings.authorization_days)
         return StepResult("authorized", {"loan": loan_id}, updates={"loan": loan_id})
 
     def final_decision(self, outcome: Outcome, step_reason: str | None) -> Decision:

@@ -133,10 +133,14 @@ class AdminReviews(SyncAPIResource):
     """The manual review queue."""
 
     def list(
-        self, *, status: str | None = None, **options: Unpack[RequestOptions]
+        self,
+        *,
+        status: str | None = None,
+        queue: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPage[Review]:
-        """List reviews, optionally by status."""
-        spec = _get("/v1/admin/reviews", compact(status=status), options)
+        """List reviews, optionally by status and by queue (`manual_review.queue`)."""
+        spec = _get("/v1/admin/reviews", compact(status=status, queue=queue), options)
         return self._client._request_page(spec, Review)
 
     def approve(
@@ -275,10 +279,14 @@ class AsyncAdminReviews(AsyncAPIResource):
     """The manual review queue."""
 
     def list(
-        self, *, status: str | None = None, **options: Unpack[RequestOptions]
+        self,
+        *,
+        status: str | None = None,
+        queue: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Review]:
-        """List reviews, optionally by status."""
-        spec = _get("/v1/admin/reviews", compact(status=status), options)
+        """List reviews, optionally by status and by queue (`manual_review.queue`)."""
+        spec = _get("/v1/admin/reviews", compact(status=status, queue=queue), options)
         return self._client._paginator(spec, Review)
 
     async def approve(

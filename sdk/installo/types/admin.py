@@ -115,6 +115,7 @@ class Review(InstalloObject):
     status: ReviewStatus
     checkout: str | None = None
     merchant: str | None = None
+    queue: str | None = None
     reason_codes: list[str] = Field(default_factory=list)
     deadline: datetime | None = None
     decided_at: datetime | None = None
