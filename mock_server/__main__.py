@@ -28,8 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line (every flag also has an INSTALLO_* environment variable)."""
     parser = argparse.ArgumentParser(
         prog="mock-server",
-        description="Installo lending sandbox. `mock-server db upgrade|current|revision` manages "
-        "the database's schema migrations.",
+        description="Installo lending sandbox: the lending API (docs/api.md) with sandbox controls "
+        "(docs/sandbox.md). `mock-server db upgrade|current|revision` manages the database's "
+        "schema migrations.",
     )
     parser.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8787; 0 picks a free one)")

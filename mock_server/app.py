@@ -33,6 +33,7 @@ from mock_server.api.docs_policy import DocsPolicyMiddleware
 from mock_server.api.errors import install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
+from mock_server.api.openapi import API_DESCRIPTION, document_api
 from mock_server.api.process_header import ProcessHeaderMiddleware
 from mock_server.api.rate_limit import RateLimitMiddleware
 from mock_server.api.schemas import Health
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         lifespan=lifespan,
         title="Installo lending sandbox",
         version=API_VERSION,
-        description="The lending API of DESIGN.md: merchants, customers, checkouts, loans, events.",
+        description=API_DESCRIPTION,
     )
     app.state.sandbox = sandbox
     install_error_handlers(app)
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     ):
         app.include_router(module.router)
     app.include_router(sandbox_data.admin_router)
+    document_api(app)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     app.add_middleware(DocsPolicyMiddleware, paths=frozenset({"/docs", "/redoc"}))
     # Outside idempotency, so an answer dropped after commit replays on retry.

@@ -1,4 +1,4 @@
-"""Request bodies and response models, field names exactly as DESIGN.md "Object shapes".
+"""Request bodies and response models, field names exactly as docs/api.md describes them.
 
 Request bodies forbid unknown fields (a 4xx naming them); money is a strict int in minor units.
 """

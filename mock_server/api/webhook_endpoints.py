@@ -61,5 +61,5 @@ def enable(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> WebhookE
 
 @router.delete("/{endpoint_id}", operation_id="webhook-endpoints-delete")
 def delete(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> DeletedObject:
-    """Unsubscribe."""
+    """Unsubscribe: delete the endpoint; no more deliveries go to it."""
     return DeletedObject.model_validate(webhooks.delete_endpoint(sandbox, caller, endpoint_id))

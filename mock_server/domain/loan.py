@@ -1,6 +1,6 @@
 """The loan aggregate: authorization, capture, void, expiry, refunds, repayments, delinquency.
 
-States (DESIGN.md)::
+States (docs/api.md, "Loan")::
 
     authorized --capture--> active --(everything paid)--> paid_off
       |--void--> voided       |  ^ cure (payment or refund)

@@ -200,7 +200,7 @@ class Offer:
     schedule: tuple[Installment, ...]
 
     def to_dict(self) -> dict[str, object]:
-        """The offer in the wire shape of DESIGN.md (without the server-assigned id)."""
+        """The offer in the wire shape of docs/api.md (without the server-assigned id)."""
         d = self.disclosure
         return {
             "plan": self.plan.id,

@@ -1,4 +1,4 @@
-"""Rows to the API's object shapes (DESIGN.md "Object shapes")."""
+"""Rows to the API's object shapes (docs/api.md "Objects and their states")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """End to end through the SDK against the real sandbox: in-process (sync and async) and a socket.
 
 Walks approve, decline, review (worked by the admin queue), capture and refund, with the magic
-email tags of DESIGN.md forcing each path through the real engines.
+email tags (docs/sandbox.md) forcing each path through the real engines.
 """
 
 from __future__ import annotations
