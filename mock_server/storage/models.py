@@ -246,7 +246,7 @@ class ReviewRow(Base):
     workflow_instance_id: Mapped[str] = mapped_column(String(40))
     created: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))
-    queue: Mapped[str] = mapped_column(String(64), default="default")
+    queue: Mapped[str] = mapped_column(String(64), default="default", server_default="default")
     reason_codes: Mapped[list[Any]]
     deadline: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
