@@ -28,8 +28,14 @@ server: $(STAMP)
 server-pg: $(STAMP)
 	$(BIN)/python -m mock_server.local_postgres --workers 2
 
+# Runs every scenario (a failure does not stop the others) and ends with one summary line.
 scenarios: $(STAMP)
-	for f in merchant_sim/scenarios/*.yaml; do $(BIN)/merchant-sim run $$f || exit 1; done
+	@passed=0; failed=""; \
+	for f in merchant_sim/scenarios/*.yaml; do \
+		if $(BIN)/merchant-sim run $$f; then passed=$$((passed + 1)); else failed="$$failed $$f"; fi; \
+	done; \
+	if [ -z "$$failed" ]; then echo "scenarios: $$passed passed, 0 failed"; \
+	else echo "scenarios: $$passed passed, failed:$$failed"; exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,14 +10,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from merchant_sim.runner.schema import Scenario
+from merchant_sim.runner.schema import OFFER_CHOICES, Scenario
+from mock_server.domain import DEFAULT_PLANS
 
 __all__ = ["ScenarioError", "ScenarioIssue", "load_scenario", "parse_scenario"]
 
 
 @dataclass(frozen=True)
 class ScenarioIssue:
-    """One problem in a scenario file, at a 1-based line."""
+    """One problem in a scenario file, at a 1-based line (0: the file as a whole)."""
 
     line: int
     path: str
@@ -37,7 +38,8 @@ class ScenarioError(ValueError):
         out = []
         for issue in self.issues:
             where = f"{issue.path}: " if issue.path else ""
-            out.append(f"{self.source}:{issue.line}: {where}{issue.message}")
+            at = f"{self.source}:{issue.line}:" if issue.line > 0 else f"{self.source}:"
+            out.append(f"{at} {where}{issue.message}")
         return out
 
 
@@ -91,7 +93,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     """Parse and validate scenario YAML text; raises ``ScenarioError`` naming each bad line."""
     root, data = _compose(text, source)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         issues = []
         for err in exc.errors(include_url=False):
@@ -100,6 +102,43 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
             issues.append(ScenarioIssue(_node_line(root, loc), _dotted(loc), message))
         issues.sort(key=lambda issue: issue.line)
         raise ScenarioError(source, issues) from None
+    problems = cross_checks(scenario)
+    if problems:
+        issues = [ScenarioIssue(_node_line(root, loc), _dotted(loc), msg) for loc, msg in problems]
+        raise ScenarioError(source, issues)
+    return scenario
+
+
+def cross_checks(scenario: Scenario) -> list[tuple[list[int | str], str]]:
+    """What each field alone cannot tell: plans the sandbox really offers, and expectations on
+    tiers the traffic never sends (which could only fail with "got 0")."""
+    known = [plan.id for plan in DEFAULT_PLANS]
+    offered = scenario.store.plans or known
+    problems: list[tuple[list[int | str], str]] = []
+    for index, plan in enumerate(scenario.store.plans or []):
+        if plan not in known:
+            problems.append(
+                (["store", "plans", index], f"no plan {plan!r}; plans are {', '.join(known)}")
+            )
+    choice = scenario.traffic.offer_choice
+    if choice not in OFFER_CHOICES and choice not in offered:
+        problems.append(
+            (
+                ["traffic", "offer_choice"],
+                f"no offered plan {choice!r}; offered: {', '.join(offered)}",
+            )
+        )
+    sent = {tier for tier, weight in scenario.traffic.tiers.items() if weight > 0}
+    for index, expectation in enumerate(scenario.expect):
+        if expectation.tier is not None and expectation.tier not in sent:
+            problems.append(
+                (
+                    ["expect", index, "tier"],
+                    f"the traffic sends no {expectation.tier} shoppers "
+                    f"(traffic.tiers: {', '.join(sorted(sent))})",
+                )
+            )
+    return problems
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -60,10 +60,11 @@ def build_report(
         "time_series": time_series(stats.records, interval),
         "expectations": [
             {
-                "name": r.expectation.label,
+                "name": r.expectation.label_in(r.currency),
                 "metric": r.expectation.metric,
                 "tier": r.expectation.tier,
                 "value": r.value,
+                "shown": r.shown,
                 "passed": r.passed,
                 "message": r.message,
             }
@@ -93,7 +94,7 @@ def write_junit(path: str | Path, scenario: Scenario, results: Sequence[Expectat
         )
         if not result.passed:
             failure = ElementTree.SubElement(case, "failure", message=result.message)
-            failure.text = f"{result.expectation.metric} = {result.value:g}"
+            failure.text = f"{result.expectation.metric} = {result.shown}"
     root = ElementTree.Element("testsuites")
     root.append(suite)
     tree = ElementTree.ElementTree(root)
@@ -165,7 +166,7 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
     verdicts = _table("Expectations", ["expectation", "value", "result"])
     for exp in report["expectations"]:
         mark = "[green]pass[/]" if exp["passed"] else f"[red]FAIL[/] {escape(exp['message'])}"
-        verdicts.add_row(escape(exp["name"]), f"{exp['value']:g}", mark)
+        verdicts.add_row(escape(exp["name"]), escape(str(exp["shown"])), mark)
     console.print(verdicts)
     console.print(
         f"{report['customers']} checkouts in {report['elapsed_seconds']:.2f}s "

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from merchant_sim.money import format_money
+
 TIERS: tuple[str, ...] = (
     "prime",
     "near_prime",
@@ -219,16 +221,23 @@ class Expectation(_Strict):
     @property
     def label(self) -> str:
         """A short human name: the given one, or the metric, tier and bounds."""
+        return self.label_in(None)
+
+    def label_in(self, currency: str | None) -> str:
+        """The label with money bounds shown as money in `currency`."""
         if self.name:
             return self.name
         parts = [self.metric + (f"[{self.tier}]" if self.tier else "")]
-        if self.equals is not None:
-            parts.append(f"== {self.equals:g}")
-        if self.min is not None:
-            parts.append(f">= {self.min:g}")
-        if self.max is not None:
-            parts.append(f"<= {self.max:g}")
+        for sign, bound in (("==", self.equals), (">=", self.min), ("<=", self.max)):
+            if bound is not None:
+                parts.append(f"{sign} {self.show(bound, currency)}")
         return " ".join(parts)
+
+    def show(self, value: float, currency: str | None) -> str:
+        """A value of this metric as text: an amount as money (`$39,021.00`), else a number."""
+        if self.metric.startswith("amount_") and currency is not None:
+            return format_money(int(value), currency)
+        return f"{value:g}"
 
     def holds(self, value: float) -> bool:
         """Whether ``value`` satisfies every bound."""

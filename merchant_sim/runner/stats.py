@@ -137,13 +137,19 @@ class ExpectationResult:
     expectation: Expectation
     value: float
     passed: bool
+    currency: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The value as text (money as money)."""
+        return self.expectation.show(self.value, self.currency)
 
     @property
     def message(self) -> str:
         """``ok`` or what was expected against what was seen."""
         if self.passed:
             return "ok"
-        return f"expected {self.expectation.label}, got {self.value:g}"
+        return f"expected {self.expectation.label_in(self.currency)}, got {self.shown}"
 
 
 def check_expectations(
@@ -153,5 +159,5 @@ def check_expectations(
     results = []
     for exp in expectations:
         value = stats.metric(exp.metric, exp.tier)
-        results.append(ExpectationResult(exp, value, exp.holds(value)))
+        results.append(ExpectationResult(exp, value, exp.holds(value), stats.currency))
     return results

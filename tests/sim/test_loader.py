@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from merchant_sim.runner.loader import ScenarioError, load_scenario, parse_scenario
+from mock_server.domain import DEFAULT_PLANS
+
+PLAN_IDS = ", ".join(plan.id for plan in DEFAULT_PLANS)
 
 GOOD = """\
 name: tiny
@@ -129,3 +132,41 @@ def test_readme_example_scenario_is_valid() -> None:
     assert scenario.name == "holiday-rush"
     assert scenario.faults[1].via == "sandbox"
     assert scenario.expect[0].max == 0.95
+
+
+def test_a_missing_file_is_named_without_a_line_number(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexist.yaml"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(missing)
+    (line,) = info.value.lines()
+    assert line.startswith(f"{missing}: cannot read")
+    assert f"{missing}:0" not in line
+
+
+def test_an_offer_choice_that_is_no_plan_is_refused_with_its_line() -> None:
+    text = GOOD.replace(
+        "  cart_size: {1: 1, 2: 1}\n", "  cart_size: {1: 1, 2: 1}\n  offer_choice: monthly_48\n"
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "s.yaml")
+    (line,) = info.value.lines()
+    assert line.startswith("s.yaml:13: traffic.offer_choice: no offered plan 'monthly_48'")
+    assert "monthly_12" in line
+    assert parse_scenario(text.replace("monthly_48", "monthly_12")).traffic.offer_choice
+
+
+def test_a_store_plan_the_sandbox_does_not_have_is_refused() -> None:
+    text = GOOD.replace("  tax_bps: 800\n", "  tax_bps: 800\n  plans: [pay_in_4, monthly_48]\n")
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "s.yaml")
+    assert info.value.lines() == [
+        f"s.yaml:8: store.plans[1]: no plan 'monthly_48'; plans are {PLAN_IDS}"
+    ]
+
+
+def test_an_expectation_on_a_tier_without_traffic_is_refused() -> None:
+    text = GOOD.replace("tier: prime", "tier: subprime")
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "s.yaml")
+    (line,) = info.value.lines()
+    assert line.startswith("s.yaml:15: expect[0].tier: the traffic sends no subprime shoppers")

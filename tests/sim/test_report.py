@@ -109,3 +109,15 @@ def test_summary_prints_money_and_verdict() -> None:
     assert "FAILED" in text
     assert "HIGH_UTILIZATION" in text
     assert "approval_rate[prime] >= 0.6" in text
+
+
+def test_money_expectations_read_as_money_in_messages_and_the_summary() -> None:
+    scenario = parse_scenario(SCENARIO + "  - {metric: amount_captured, min: 3902100}\n")
+    stats = _stats()
+    result = check_expectations(stats, scenario.expect)[-1]
+    assert result.message == "expected amount_captured >= $39,021.00, got $20.00"
+    console = Console(record=True, width=120)
+    print_summary(console, build_report(scenario, stats, [result]))
+    text = console.export_text()
+    assert "$39,021.00" in text and "$20.00" in text
+    assert "e+06" not in text
