@@ -1,7 +1,7 @@
 """Reviews are filed in the queue their workflow's manual_review step names.
 
-Revision ID: 0003_review_queue
-Revises: 0002_delivery_lease
+Revision ID: 0005_review_queue
+Revises: 0004_settlement
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_review_queue"
-down_revision: str | Sequence[str] | None = "0002_delivery_lease"
+revision: str = "0005_review_queue"
+down_revision: str | Sequence[str] | None = "0004_settlement"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
