@@ -11,6 +11,7 @@ import pytest
 
 from mock_server.services.clock import advance_clock
 from mock_server.services.context import Sandbox
+from tests.merchant_applications import complete_application
 
 ADMIN = {"Authorization": "Bearer admin_test_demo"}
 Json = dict[str, Any]
@@ -88,7 +89,7 @@ async def test_two_merchants_on_two_policies_side_by_side(
 ) -> None:
     await client.put("/v1/admin/policies/pol_decline_all", json=DECLINE_ALL, headers=ADMIN)
     workflow = await _standard_with(client, "closed", "decision", policy="pol_decline_all")
-    second = (await anonymous.post("/v1/merchants", json=APPLICATION)).json()
+    second = (await anonymous.post("/v1/merchants", json=complete_application(APPLICATION))).json()
     theirs = {"headers": {"Authorization": f"Bearer {second['secret_key']}"}}
     await _use(anonymous, workflow, theirs["headers"])
     policies = (await client.get("/v1/admin/policies", headers=ADMIN)).json()["data"]
