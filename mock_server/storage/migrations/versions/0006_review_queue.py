@@ -1,7 +1,7 @@
 """Reviews are filed in the queue their workflow's manual_review step names.
 
-Revision ID: 0005_review_queue
-Revises: 0004_settlement
+Revision ID: 0006_review_queue
+Revises: 0005_test_clocks_snapshots
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_review_queue"
-down_revision: str | Sequence[str] | None = "0004_settlement"
+revision: str = "0006_review_queue"
+down_revision: str | Sequence[str] | None = "0005_test_clocks_snapshots"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
