@@ -224,11 +224,8 @@ async def test_clock_events_reach_the_endpoints_that_want_them(
 ) -> None:
     loan = await approved_loan(amount=90_000, plan="monthly_3_0apr")
     await client.post(f"/v1/loans/{loan['id']}/capture", json={})
-    await subscribe(
-        client,
-        "https://shop.example.com/hooks",
-        enabled_events=["loan.payment_succeeded", "loan.paid_off"],
-    )
+    wanted = {"loan.payment_succeeded", "loan.paid_off"}
+    await subscribe(client, "https://shop.example.com/hooks", enabled_events=sorted(wanted))
     advanced = (await client.post("/v1/sandbox/clock/advance", json={"days": 100})).json()
     sent: list[str] = []
 
@@ -240,5 +237,8 @@ async def test_clock_events_reach_the_endpoints_that_want_them(
         sandbox.db, transport=httpx.MockTransport(inbox), background=False, wall=MovingClock()
     )
     worker.deliver_due()
-    assert sorted(sent) == sorted(t for t, n in advanced["events"].items() for _ in range(n))
+    # The advance also pays the merchant out (payout.*): those stay away from this endpoint.
+    assert set(advanced["events"]) - wanted
+    expected = [t for t, n in advanced["events"].items() if t in wanted for _ in range(n)]
+    assert sorted(sent) == sorted(expected)
     assert sent.count("loan.payment_succeeded") == 3

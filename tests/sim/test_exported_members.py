@@ -7,6 +7,18 @@ import merchant_sim.runner as runner
 
 def test_runner_all_matches_its_public_names() -> None:
     public = {name for name in vars(runner) if not name.startswith("_")}
-    modules = {"cli", "engine", "faults", "loader", "report", "schema", "stats", "traffic"}
+    modules = {
+        "cli",
+        "engine",
+        "faults",
+        "html_report",
+        "loader",
+        "report",
+        "schema",
+        "stats",
+        "svg_chart",
+        "timeseries",
+        "traffic",
+    }
     assert set(runner.__all__) == public - modules
     assert len(runner.__all__) == len(set(runner.__all__))
