@@ -111,19 +111,21 @@ def record_refund(
 def balance_amounts(session: Session, merchant_id: str, today: date) -> dict[str, dict[str, int]]:
     """Per currency: `available` (net available on or before today, less payouts) and
     `pending` (net not yet available)."""
+    # Grouped by the plain date and split in Python: PostgreSQL refuses a GROUP BY on
+    # `available_on <= :today` when the select list binds its own copy of `today`.
     rows = session.execute(
         select(
             BalanceTransactionRow.currency,
-            BalanceTransactionRow.available_on <= today,
+            BalanceTransactionRow.available_on,
             func.sum(BalanceTransactionRow.net),
         )
         .where(BalanceTransactionRow.merchant_id == merchant_id)
-        .group_by(BalanceTransactionRow.currency, BalanceTransactionRow.available_on <= today)
+        .group_by(BalanceTransactionRow.currency, BalanceTransactionRow.available_on)
     ).all()
     out: dict[str, dict[str, int]] = {}
-    for currency, available, total in rows:
+    for currency, available_on, total in rows:
         sums = out.setdefault(str(currency), {"available": 0, "pending": 0})
-        sums["available" if available else "pending"] += int(total or 0)
+        sums["available" if available_on <= today else "pending"] += int(total or 0)
     return out
 
 
