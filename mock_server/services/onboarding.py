@@ -181,6 +181,19 @@ def apply_for_merchant(
         return {**obj, "onboarding_key": issue_key(session, row, "onboarding", now)}
 
 
+# Application fields every merchant keeps on file: a change may replace them, never clear them.
+_REQUIRED_ON_FILE = (
+    "legal_name",
+    "mcc",
+    "country",
+    "currency",
+    "website",
+    "years_in_business",
+    "expected_monthly_volume",
+    "contact_email",
+)
+
+
 def update_application(
     sandbox: Sandbox, caller: Caller, changes: Mapping[str, Any], now: datetime
 ) -> dict[str, Any]:
@@ -192,6 +205,12 @@ def update_application(
             raise Conflict(
                 f"merchant {row.id} is {row.status}: its application can no longer change",
                 code=f"merchant_{row.status}",
+            )
+        cleared = [name for name in _REQUIRED_ON_FILE if name in changes and changes[name] is None]
+        if cleared:
+            raise InvalidRequest(
+                f"{', '.join(cleared)} cannot be null: leave a field out to keep its value",
+                param=cleared[0],
             )
         activated = bool(row.verification.get("activated_on"))
         for name in ("country", "currency"):

@@ -179,3 +179,20 @@ async def test_the_magic_tax_id_fails_a_day_later_and_restricts(
     await anonymous.post("/v1/sandbox/clock/advance", json={"days": 1}, headers=secret)
     me = (await anonymous.get("/v1/merchants/me", headers=secret)).json()
     assert (me["status"], me["requirements"]["eventually_due"]) == ("active", [])
+
+
+async def test_a_change_that_clears_a_required_field_is_refused_and_changes_nothing(
+    anonymous: httpx.AsyncClient,
+) -> None:
+    pending = await apply(anonymous, {**SHOP, "tax_id": "12-3456789"})
+    key = bearer(pending["onboarding_key"])
+    refused = await anonymous.patch(
+        "/v1/merchants/me/application",
+        json={"website": "https://shop.example.com", "expected_monthly_volume": None},
+        headers=key,
+    )
+    error = refused.json()["error"]
+    assert (refused.status_code, error["param"]) == (400, "expected_monthly_volume")
+    after = (await anonymous.get("/v1/merchants/me", headers=key)).json()
+    assert after["status"] == pending["status"]
+    assert after["requirements"] == pending["requirements"]
