@@ -258,6 +258,31 @@ CASES = [
     Case("admin.merchants.reject", lambda c: c.admin.merchants.reject("mer_2", reason="risk"),
          "POST", "/v1/admin/merchants/mer_2/reject", MERCHANT, Merchant,
          body={"reason": "risk"}, admin=True),
+    Case("admin.merchants.list",
+         lambda c: c.admin.merchants.list(
+             status="pending_review", reason="SANCTIONS_POSSIBLE_MATCH", search="acme", limit=5),
+         "GET", "/v1/admin/merchants", list_object([MERCHANT]), Merchant,
+         params={"status": "pending_review", "reason": "SANCTIONS_POSSIBLE_MATCH", "q": "acme",
+                 "limit": "5"}, admin=True, is_list=True),
+    Case("admin.merchants.retrieve", lambda c: c.admin.merchants.retrieve("mer_2"),
+         "GET", "/v1/admin/merchants/mer_2", MERCHANT, Merchant, admin=True),
+    Case("admin.merchants.approve(note)",
+         lambda c: c.admin.merchants.approve("mer_2", note="documents checked"),
+         "POST", "/v1/admin/merchants/mer_2/approve", MERCHANT, Merchant,
+         body={"note": "documents checked"}, admin=True),
+    Case("admin.merchants.request_information",
+         lambda c: c.admin.merchants.request_information(
+             "mer_2", requirements=["website", "tax_id"], note="send the catalogue"),
+         "POST", "/v1/admin/merchants/mer_2/request_information", MERCHANT, Merchant,
+         body={"requirements": ["website", "tax_id"], "note": "send the catalogue"},
+         admin=True),
+    Case("admin.merchants.suspend",
+         lambda c: c.admin.merchants.suspend("mer_2", note="chargeback spike"),
+         "POST", "/v1/admin/merchants/mer_2/suspend", MERCHANT, Merchant,
+         body={"note": "chargeback spike"}, admin=True),
+    Case("admin.merchants.reinstate", lambda c: c.admin.merchants.reinstate("mer_2"),
+         "POST", "/v1/admin/merchants/mer_2/reinstate", MERCHANT, Merchant, body={},
+         admin=True),
     Case("portfolio.retrieve", lambda c: c.portfolio.retrieve(),
          "GET", "/v1/portfolio", PORTFOLIO, Portfolio),
     Case("admin.portfolio.retrieve", lambda c: c.admin.portfolio.retrieve(),
@@ -289,7 +314,7 @@ def _check_answer(case: Case, result: Any, page_type: type) -> None:
 
 def test_cases_cover_every_public_method() -> None:
     covered = {case.name.split("(")[0] for case in CASES}
-    assert len(covered) == 46
+    assert len(covered) == 51
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

@@ -10,7 +10,7 @@ from .._base_client import RequestSpec, compact, path
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
 from ..types.admin import DryRunResult, Policy, Review, Workflow
-from ..types.merchant import Merchant
+from .merchant_desk import AdminMerchants, AsyncAdminMerchants
 from .portfolio import AdminPortfolio, AsyncAdminPortfolio
 
 __all__ = ["Admin", "AsyncAdmin", "DryRunSource"]
@@ -56,13 +56,6 @@ def _review_action(
 ) -> RequestSpec:
     url = path("/v1/admin/reviews/{}/" + action, review_id)
     return _send("POST", url, compact(note=note, credit_limit=credit_limit), options)
-
-
-def _merchant_action(
-    merchant_id: str, action: str, reason: str | None, options: RequestOptions
-) -> RequestSpec:
-    url = path("/v1/admin/merchants/{}/" + action, merchant_id)
-    return _send("POST", url, compact(reason=reason), options)
 
 
 class AdminPolicies(SyncAPIResource):
@@ -162,24 +155,6 @@ class AdminReviews(SyncAPIResource):
         return self._client._request(_review_action(review_id, "decline", note, options), Review)
 
 
-class AdminMerchants(SyncAPIResource):
-    """Onboarding review."""
-
-    def approve(
-        self, merchant_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Merchant:
-        """Activate a merchant waiting in onboarding review."""
-        spec = _merchant_action(merchant_id, "approve", reason, options)
-        return self._client._request(spec, Merchant)
-
-    def reject(
-        self, merchant_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Merchant:
-        """Reject a merchant's application."""
-        spec = _merchant_action(merchant_id, "reject", reason, options)
-        return self._client._request(spec, Merchant)
-
-
 class Admin(SyncAPIResource):
     """Lender operations of the sync client."""
 
@@ -200,7 +175,7 @@ class Admin(SyncAPIResource):
 
     @cached_property
     def merchants(self) -> AdminMerchants:
-        """Onboarding review."""
+        """The reviewer's desk for merchant applications."""
         return AdminMerchants(self._client)
 
     @cached_property
@@ -309,24 +284,6 @@ class AsyncAdminReviews(AsyncAPIResource):
         return await self._client._request(spec, Review)
 
 
-class AsyncAdminMerchants(AsyncAPIResource):
-    """Onboarding review."""
-
-    async def approve(
-        self, merchant_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Merchant:
-        """Activate a merchant waiting in onboarding review."""
-        spec = _merchant_action(merchant_id, "approve", reason, options)
-        return await self._client._request(spec, Merchant)
-
-    async def reject(
-        self, merchant_id: str, *, reason: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Merchant:
-        """Reject a merchant's application."""
-        spec = _merchant_action(merchant_id, "reject", reason, options)
-        return await self._client._request(spec, Merchant)
-
-
 class AsyncAdmin(AsyncAPIResource):
     """Lender operations of the async client."""
 
@@ -347,7 +304,7 @@ class AsyncAdmin(AsyncAPIResource):
 
     @cached_property
     def merchants(self) -> AsyncAdminMerchants:
-        """Onboarding review."""
+        """The reviewer's desk for merchant applications."""
         return AsyncAdminMerchants(self._client)
 
     @cached_property
