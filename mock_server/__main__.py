@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         const=False,
         help="refuse a database with an older schema instead of upgrading it at start",
     )
+    parser.add_argument(
+        "--public-url",
+        help="base URL of hosted page links (QR codes, SMS) when shoppers reach the sandbox "
+        "through another address (default: the URL the API was called on)",
+    )
     parser.add_argument("--demo-key", dest="demo_secret_key", help="the demo merchant's key")
     parser.add_argument("--admin-key", dest="admin_key", help="the admin key")
     return parser

@@ -18,8 +18,10 @@ from mock_server.api import (
     checkouts,
     customers,
     events,
+    hosted_page,
     loans,
     merchants,
+    point_of_sale,
     portfolio,
     prequalifications,
     promotions,
@@ -126,6 +128,8 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         test_clocks,
         sandbox_data,
         request_logs,
+        point_of_sale,
+        hosted_page,
     ):
         app.include_router(module.router)
     app.include_router(sandbox_data.admin_router)

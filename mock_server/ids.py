@@ -25,6 +25,9 @@ Prefix = Literal[
     "po",
     "txn",
     "clock",
+    "vcard",
+    "auth",
+    "sms",
 ]
 
 _ALPHABET: Final = string.ascii_letters + string.digits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -45,6 +46,19 @@ class Settings(BaseSettings):
     upgrade_on_start: bool = Field(
         default=True, description="upgrade an older database's schema at start (False: refuse)"
     )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+(:[0-9]+)?(/[^\s]*)?$",
+        description="base URL of the hosted application page links (checkout next_action, QR "
+        "codes, SMS); default: the URL the API was called on",
+    )
+    card_key: str = Field(
+        default_factory=lambda: secrets.token_hex(32),
+        min_length=16,
+        repr=False,
+        description="key virtual card numbers and CVCs are derived and digested with (default: "
+        "random per start; set it to keep a file database's unused cards chargeable)",
+    )
 
     @model_validator(mode="after")
     def _workers_fit(self) -> Settings:
@@ -69,7 +83,8 @@ class Settings(BaseSettings):
     def as_environment(self) -> dict[str, str]:
         """These settings as INSTALLO_* variables (how `--workers` processes receive them)."""
         values = self.model_dump()
-        return {
+        return {  # an unset optional setting (None) stays unset: its default is None
             f"INSTALLO_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
             for name, value in values.items()
+            if value is not None
         }

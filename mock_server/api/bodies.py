@@ -17,6 +17,7 @@ from mock_server.api.schemas import (
     Email,
     Locale,
     PositiveAmount,
+    RedirectUrls,
     StrictBody,
     Text,
 )
@@ -37,6 +38,9 @@ __all__ = [
     "ReviewDecision",
     "WebhookEndpointCreate",
 ]
+
+
+StoreRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
 
 
 class CustomerCreate(StrictBody):
@@ -67,6 +71,14 @@ class CheckoutCreate(StrictBody):
     merchant_reference: Annotated[str, StringConstraints(max_length=200)] | None = None
     metadata: dict[Annotated[str, StringConstraints(max_length=40)], str] | None = Field(
         default=None, max_length=50
+    )
+    channel: Literal["online", "in_store"] = Field(
+        default="online", description="online (a redirect to the hosted page) or in_store"
+    )
+    store_id: StoreRef | None = Field(default=None, description="in store: the store")
+    terminal_id: StoreRef | None = Field(default=None, description="in store: the terminal")
+    redirect_urls: RedirectUrls | None = Field(
+        default=None, description="online: where the hosted page sends the shopper back"
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
@@ -20,9 +20,14 @@ CheckoutStatus = Literal["open", "approved", "declined", "in_review", "expired",
 
 
 @router.post("", operation_id="checkouts-create", status_code=201)
-def create(body: CheckoutCreate, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
-    """Validate the cart and answer the checkout with one offer per eligible plan."""
-    data = checkouts.create_checkout(sandbox, caller, body.model_dump(mode="json"))
+def create(
+    body: CheckoutCreate, request: Request, sandbox: SandboxDep, caller: CallerDep
+) -> Checkout:
+    """Validate the cart and answer the checkout with one offer per eligible plan and the
+    hosted page the customer applies on (`next_action`)."""
+    data = checkouts.create_checkout(
+        sandbox, caller, body.model_dump(mode="json"), str(request.base_url)
+    )
     return Checkout.model_validate(data)
 
 

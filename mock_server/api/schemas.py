@@ -37,6 +37,7 @@ __all__ = [
     "Locale",
     "Merchant",
     "MerchantList",
+    "NextAction",
     "ObjectBase",
     "Offer",
     "Persona",
@@ -45,12 +46,14 @@ __all__ = [
     "Prequalification",
     "Promotion",
     "PromotionPlan",
+    "RedirectUrls",
     "Requirements",
     "RuleFired",
     "SandboxClock",
     "ScheduleEntry",
     "StrictBody",
     "Text",
+    "Url",
     "WebhookDelivery",
     "WebhookDeliveryList",
     "WebhookEndpoint",
@@ -234,6 +237,28 @@ class CheckoutWorkflow(BaseModel):
     steps: list[WorkflowStep]
 
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
+
+
+class RedirectUrls(StrictBody):
+    """Where the hosted page sends an online shopper back: `success_url` after an approval (or
+    a review), `cancel_url` after a decline or when they give up (default: `success_url`)."""
+
+    success_url: Url
+    cancel_url: Url | None = None
+
+
+class NextAction(BaseModel):
+    """What the merchant does next with an open checkout: redirect the shopper to the hosted
+    page (online), or show its QR code and short code (in store)."""
+
+    type: Literal["redirect_to_url", "display_qr_code"]
+    url: str
+    short_code: str | None = None
+    qr_png_url: str | None = None
+    qr_svg_url: str | None = None
+
+
 class Checkout(ObjectBase):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -253,6 +278,14 @@ class Checkout(ObjectBase):
     workflow: CheckoutWorkflow | None = None
     loan: str | None
     expires_at: datetime
+    channel: Literal["online", "in_store"] = "online"
+    store_id: str | None = None
+    terminal_id: str | None = None
+    redirect_urls: RedirectUrls | None = None
+    short_code: str | None = None
+    next_action: NextAction | None = None
+    merchant_authorized: bool = False
+    virtual_card: str | None = None
 
 
 # Loans ----------------------------------------------------------------------------------------

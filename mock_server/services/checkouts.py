@@ -15,6 +15,7 @@ from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
+from mock_server.services.hosted_pages import open_hosted_page
 from mock_server.services.presenters import checkout_object
 from mock_server.storage.models import CheckoutRow, CustomerRow
 from mock_server.storage.repositories import CheckoutRepository
@@ -70,6 +71,14 @@ def _offers(caller: Caller, amount: int, currency: str, now: datetime) -> list[d
     return [{"id": new_id("ofr"), **offer.to_dict()} for offer in priced]
 
 
+def _page_base(sandbox: Sandbox, called_on: str) -> str:
+    """Where hosted page links point: the `public_url` setting, else the URL the API was
+    called on, else the address the sandbox listens on."""
+    settings = sandbox.settings
+    base = settings.public_url or called_on or f"http://{settings.host}:{settings.port}"
+    return base.rstrip("/")
+
+
 def refuse_if_suspended(caller: Caller) -> None:
     """A suspended merchant opens no new checkouts (its loans go on being serviced)."""
     if caller.merchant.status == "suspended":
@@ -91,10 +100,37 @@ def _known_customer(session: Session, caller: Caller, customer: Any) -> Customer
     return None
 
 
-def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate the cart and answer the checkout `open` with one offer per eligible plan."""
+def _check_channel(body: Mapping[str, Any]) -> None:
+    """In store needs `store_id` and `terminal_id`; online takes neither (and in store takes no
+    `redirect_urls`: the shopper stays on their phone). Every bad field is named at once."""
+    in_store = body.get("channel") == "in_store"
+    if in_store:
+        bad = [(f, "is required for an in_store checkout") for f in ("store_id", "terminal_id")]
+        bad = [(f, why) for f, why in bad if not body.get(f)]
+        if body.get("redirect_urls") is not None:
+            bad.append(("redirect_urls", "is for online checkouts (in store, nothing redirects)"))
+    else:
+        bad = [
+            (f, "is for in_store checkouts only")
+            for f in ("store_id", "terminal_id")
+            if body.get(f) is not None
+        ]
+    if bad:
+        raise InvalidRequest(
+            "; ".join(f"{field} {why}" for field, why in bad),
+            code="parameter_invalid_for_channel",
+            param=bad[0][0],
+        )
+
+
+def create_checkout(
+    sandbox: Sandbox, caller: Caller, body: Mapping[str, Any], page_base: str = ""
+) -> dict[str, Any]:
+    """Validate the cart and answer the checkout `open` with one offer per eligible plan, and
+    the hosted application page the customer applies on (`page_base`: its base URL)."""
     refuse_if_suspended(caller)
     _check_cart(body)
+    _check_channel(body)
     amount, currency = int(body["amount"]), str(body["currency"])
     with sandbox.db.transaction() as session:
         customer = body["customer"]
@@ -124,9 +160,14 @@ def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -
                 "offers": offers,
                 "selected_offer": None,
                 "decision": None,
+                "channel": body.get("channel") or "online",
+                "store_id": body.get("store_id"),
+                "terminal_id": body.get("terminal_id"),
+                "redirect_urls": body.get("redirect_urls"),
             },
         )
         CheckoutRepository(session, caller.merchant.id).add(row)
+        open_hosted_page(session, row, _page_base(sandbox, page_base))
         obj = checkout_object(row)
         record_event(session, caller, "checkout.created", obj, now)
         return obj

@@ -24,6 +24,7 @@ from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
 from mock_server.services.underwriting import Application, ProcessSettings, Underwriter
+from mock_server.services.virtual_cards import issue_virtual_card, virtual_card_object
 from mock_server.storage.models import (
     CheckoutRow,
     CustomerRow,
@@ -114,12 +115,14 @@ def selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
 
 @dataclass(slots=True)
 class Authorizer:
-    """The authorization step's effect: an `authorized` loan for the checkout."""
+    """The authorization step's effect: an `authorized` loan for the checkout (and, in store,
+    the single-use virtual card the terminal charges, derived with `card_key`)."""
 
     session: Session
     caller: Caller
     checkout: CheckoutRow
     plan: Plan
+    card_key: str = ""
     loans: list[LoanRow] = field(default_factory=list)
 
     def __call__(self, at: datetime, authorization_days: int) -> str:
@@ -145,6 +148,11 @@ class Authorizer:
         self.session.add(loan_row)
         self.loans.append(loan_row)
         row.loan_id = loan.id
+        if row.data.get("channel") == "in_store":
+            card = issue_virtual_card(self.session, self.card_key, row, loan_row, at)
+            record_event(
+                self.session, self.caller, "virtual_card.issued", virtual_card_object(card), at
+            )
         return loan.id
 
 
@@ -206,7 +214,9 @@ def _run(
     device_id: str | None,
     now: datetime,
 ) -> dict[str, Any]:
-    authorizer = Authorizer(session, caller, row, selected_plan(caller, row, offer_id))
+    authorizer = Authorizer(
+        session, caller, row, selected_plan(caller, row, offer_id), sandbox.settings.card_key
+    )
     definition = sandbox.workflow(caller.merchant.workflow)
     underwriter = underwriter_for(session, sandbox, caller, row, authorizer, definition, device_id)
     instance = start(

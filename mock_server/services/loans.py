@@ -10,16 +10,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mock_server.domain import InvalidTransition, Loan, LoanStatus
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
-from mock_server.services.errors import NotFound
+from mock_server.services.errors import Conflict, NotFound
 from mock_server.services.events import record_event
 from mock_server.services.presenters import loan_object
 from mock_server.services.settlement import record_capture, record_refund
-from mock_server.storage.models import LoanRow
+from mock_server.storage.models import CheckoutRow, LoanRow
 from mock_server.storage.repositories import LoanRepository
 
 __all__ = ["capture_loan", "get_loan", "list_loans", "pay_loan", "refund_loan", "void_loan"]
@@ -71,6 +72,8 @@ def _operate(
     refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = _load(session, caller, loan_id, for_update=True)
+        if event_type == "loan.captured":
+            require_merchant_authorized(session, row)
         now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
         today = now.date()
         loan = Loan.from_dict(row.data)
@@ -91,6 +94,20 @@ def _operate(
                 record_event(session, caller, status_event, obj, now)
             return obj
     raise refused
+
+
+def require_merchant_authorized(session: Session, row: LoanRow) -> None:
+    """A loan the shopper applied for on the online hosted page is captured only after the
+    merchant redeemed the token the page handed back (POST /v1/checkouts/{id}/authorize)."""
+    checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
+    data = checkout.data
+    online = data.get("channel", "online") == "online"
+    if online and data.get("confirmed_on_page") and not data.get("merchant_authorized"):
+        raise Conflict(
+            f"checkout {checkout.id} was approved on the hosted page: authorize it with the "
+            "token the page handed back (POST /v1/checkouts/{id}/authorize) before capturing",
+            code="checkout_not_authorized",
+        )
 
 
 def get_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> dict[str, Any]:

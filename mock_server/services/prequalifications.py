@@ -20,7 +20,7 @@ from mock_server.services.errors import InvalidRequest
 from mock_server.services.presenters import iso
 from mock_server.storage.models import CreditReportRow, CustomerRow
 
-__all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify"]
+__all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify", "soft_pull"]
 
 # The amount a prequalification is assessed for when the merchant names none: $1,000.
 DEFAULT_PREQUALIFY_USD = 100_000
@@ -42,7 +42,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
             row = get_customer_row(session, caller, customer, "customer")
         else:
             row = add_customer(session, caller, customer, now)
-        assessment = _soft_pull(sandbox, caller, row, amount, currency, now)
+        assessment = soft_pull(sandbox, caller, row, amount, currency, now)
         session.add(
             CreditReportRow(
                 id=new_id("cr"),
@@ -67,9 +67,10 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
     }
 
 
-def _soft_pull(
+def soft_pull(
     sandbox: Sandbox, caller: Caller, row: CustomerRow, amount: int, currency: str, now: datetime
 ) -> Assessment:
+    """Assess the customer on a soft pull (no velocity recorded, nothing on the file)."""
     return assess_application(
         sandbox.settings.seed,
         Identity.from_dict(row.data),

@@ -145,6 +145,36 @@ def checkout_object(row: CheckoutRow) -> dict[str, Any]:
         "workflow": data.get("workflow"),
         "loan": row.loan_id,
         "expires_at": iso(row.expires_at),
+        **_point_of_sale(row),
+    }
+
+
+def _point_of_sale(row: CheckoutRow) -> dict[str, Any]:
+    """The channel's fields: where the customer applies (`next_action`, while open), the
+    in-store short code and, once approved in store, the virtual card."""
+    data = row.data
+    page = data.get("hosted_page") or {}
+    channel = data.get("channel") or "online"
+    next_action: dict[str, Any] | None = None
+    if row.status == "open" and page:
+        next_action = {"type": "redirect_to_url", "url": page["url"]}
+        if channel == "in_store":
+            next_action = {
+                "type": "display_qr_code",
+                "url": page["url"],
+                "short_code": page["short_code"],
+                "qr_png_url": f"/v1/checkouts/{row.id}/qr.png",
+                "qr_svg_url": f"/v1/checkouts/{row.id}/qr.svg",
+            }
+    return {
+        "channel": channel,
+        "store_id": data.get("store_id"),
+        "terminal_id": data.get("terminal_id"),
+        "redirect_urls": data.get("redirect_urls"),
+        "short_code": page.get("short_code"),
+        "next_action": next_action,
+        "merchant_authorized": bool(data.get("merchant_authorized")),
+        "virtual_card": data.get("virtual_card"),
     }
 
 

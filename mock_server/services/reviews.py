@@ -201,7 +201,11 @@ def _work(
     definition = sandbox.workflow_version(instance.definition_id, instance.definition_version)
     now = merchant_now(session, caller.merchant.id, sandbox.wall, checkout.test_clock_id)
     authorizer = Authorizer(
-        session, caller, checkout, selected_plan(caller, checkout, checkout.data["selected_offer"])
+        session,
+        caller,
+        checkout,
+        selected_plan(caller, checkout, checkout.data["selected_offer"]),
+        sandbox.settings.card_key,
     )
     handlers = underwriter_for(
         session, sandbox, caller, checkout, authorizer, definition

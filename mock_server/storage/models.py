@@ -18,21 +18,25 @@ __all__ = [
     "ApplicationFactsRow",
     "BalanceTransactionRow",
     "Base",
+    "CardAuthorizationRow",
     "CheckoutRow",
     "ClockRow",
     "CreditReportRow",
     "CustomerRow",
     "DefinitionRow",
     "EventRow",
+    "HostedPageRow",
     "IdempotencyRow",
     "LoanRow",
     "MerchantRow",
     "PayoutRow",
     "ReviewRow",
+    "SmsMessageRow",
     "SnapshotRow",
     "TestClockRow",
     "UtcDateTime",
     "VelocityRow",
+    "VirtualCardRow",
     "WebhookDeliveryRow",
     "WebhookEndpointRow",
     "WorkflowInstanceRow",
@@ -381,3 +385,71 @@ class SnapshotRow(Base):
     data: Mapped[dict[str, Any]]
 
     __table_args__ = (Index("ix_snapshots_merchant_name", "merchant_id", "name", unique=True),)
+
+
+class HostedPageRow(Base):
+    """The customer's hosted application page of one checkout: its URL token, the in-store
+    short code, the step reached, and (a sha256 only) the one-time token handed back."""
+
+    __tablename__ = "hosted_pages"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    checkout_id: Mapped[str] = mapped_column(String(40), unique=True)
+    short_code: Mapped[str | None] = mapped_column(String(16), unique=True, default=None)
+    created: Mapped[datetime]
+    step: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]]
+
+
+class VirtualCardRow(Base):
+    """A single-use virtual card an in-store approval issues. The number and CVC are never
+    stored: only their sha256 digests (the number's finds the card on the simulated network)."""
+
+    __tablename__ = "virtual_cards"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40), index=True)
+    checkout_id: Mapped[str] = mapped_column(String(40), unique=True)
+    loan_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    number_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    last4: Mapped[str] = mapped_column(String(4))
+    exp_month: Mapped[int]
+    exp_year: Mapped[int]
+    expires_at: Mapped[datetime]
+    cvc_digest: Mapped[str] = mapped_column(String(64))
+    amount_limit: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    authorization_id: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class CardAuthorizationRow(Base):
+    """One authorization request on the simulated card network, approved or declined."""
+
+    __tablename__ = "card_authorizations"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40), index=True)
+    card_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    created: Mapped[datetime]
+    approved: Mapped[bool]
+    response_code: Mapped[str] = mapped_column(String(4))
+    data: Mapped[dict[str, Any]]
+
+
+class SmsMessageRow(Base):
+    """A text message the sandbox 'sent' (the simulated SMS outbox)."""
+
+    __tablename__ = "sms_messages"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    checkout_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    to: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_sms_messages_merchant_seq", "merchant_id", "seq"),)

@@ -39,6 +39,7 @@ from .resources.customers import AsyncCustomers, Customers
 from .resources.events import AsyncEvents, Events
 from .resources.loans import AsyncLoans, Loans
 from .resources.merchants import AsyncMerchants, Merchants
+from .resources.point_of_sale import AsyncCardNetwork, AsyncVirtualCards, CardNetwork, VirtualCards
 from .resources.portfolio import AsyncPortfolioResource, PortfolioResource
 from .resources.prequalifications import AsyncPrequalifications, Prequalifications
 from .resources.promotions import AsyncPromotions, Promotions
@@ -163,6 +164,16 @@ class Installo(BaseClient):
     def request_logs(self) -> RequestLogs:
         """The merchant's recent API requests as the sandbox logged them."""
         return RequestLogs(self)
+
+    @cached_property
+    def virtual_cards(self) -> VirtualCards:
+        """Single-use cards in-store approvals issue."""
+        return VirtualCards(self)
+
+    @cached_property
+    def card_network(self) -> CardNetwork:
+        """(sandbox) The simulated card network a terminal charges virtual cards through."""
+        return CardNetwork(self)
 
     @cached_property
     def admin(self) -> Admin:
@@ -348,6 +359,16 @@ class AsyncInstallo(BaseClient):
     def request_logs(self) -> AsyncRequestLogs:
         """The merchant's recent API requests as the sandbox logged them."""
         return AsyncRequestLogs(self)
+
+    @cached_property
+    def virtual_cards(self) -> AsyncVirtualCards:
+        """Single-use cards in-store approvals issue."""
+        return AsyncVirtualCards(self)
+
+    @cached_property
+    def card_network(self) -> AsyncCardNetwork:
+        """(sandbox) The simulated card network a terminal charges virtual cards through."""
+        return AsyncCardNetwork(self)
 
     @cached_property
     def admin(self) -> AsyncAdmin:

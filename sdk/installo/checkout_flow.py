@@ -11,6 +11,17 @@
         case Declined(reason_codes=codes): ...
         case PendingReview(): ...             # wait for the checkout.approved/declined webhook
 
+In store (or online through the hosted page), the customer applies on the lender's page:
+
+    session = flow.start(cart, customer="cus_123", channel="in_store",
+                         store_id="store-1", terminal_id="lane-3")
+    show(session.short_code, client.checkouts.qr_png(session.checkout.id))
+    outcome = flow.wait_for_shopper(session.checkout.id)    # webhooks say it sooner
+    if isinstance(outcome, Approved):
+        flow.pay_with_virtual_card(outcome)                 # the terminal's card charge
+    # online: redirect to session.page_url; back on your success URL,
+    # flow.complete_online(checkout_id, token) redeems the token the page handed back.
+
 A decline is an outcome, not an exception; API failures still raise the SDK's errors.
 """
 
@@ -28,7 +39,8 @@ from .types.checkout import Checkout, CheckoutStatus
 from .types.event import Event
 from .types.loan import Loan
 from .types.offer import Offer, OfferInterval
-from .types.params import CartItemParam, CustomerParam
+from .types.params import CartItemParam, CustomerParam, RedirectUrlsParam
+from .types.point_of_sale import CardAuthorization
 
 if TYPE_CHECKING:
     from ._client import AsyncInstallo, Installo
@@ -44,6 +56,7 @@ __all__ = [
     "Declined",
     "PendingReview",
     "PresentedOffer",
+    "SaleChannel",
     "outcome_of",
     "present_offer",
 ]
@@ -125,6 +138,17 @@ class CheckoutSession:
 
     checkout: Checkout
     offers: tuple[PresentedOffer, ...]
+
+    @property
+    def page_url(self) -> str | None:
+        """The hosted page the customer applies on (redirect to it, or show it as a QR code)."""
+        action = self.checkout.next_action
+        return action.url if action is not None else None
+
+    @property
+    def short_code(self) -> str | None:
+        """In store: the code a shopper can type at `<sandbox>/pay` instead of scanning."""
+        return self.checkout.short_code
 
 
 @dataclass(frozen=True)
@@ -213,6 +237,31 @@ def _options(idempotency_key: str | None) -> RequestOptions:
     return {"idempotency_key": idempotency_key} if idempotency_key else {}
 
 
+@dataclass(frozen=True)
+class SaleChannel:
+    """Where the customer applies: `online` (the hosted page redirects back to
+    `redirect_urls`) or `in_store` (a QR code on the terminal `terminal_id` of `store_id`)."""
+
+    channel: str | None = None
+    store_id: str | None = None
+    terminal_id: str | None = None
+    redirect_urls: RedirectUrlsParam | None = None
+
+
+def _deciding(outcome: CheckoutOutcome) -> bool:
+    """Still waiting: the shopper has not finished the page, or a reviewer has not decided."""
+    return isinstance(outcome, PendingReview) or (
+        isinstance(outcome, Closed) and outcome.status == CheckoutStatus.OPEN
+    )
+
+
+def _card_of(outcome: Approved) -> str:
+    card = outcome.checkout.virtual_card
+    if card is None:
+        raise ValueError(f"checkout {outcome.checkout.id} has no virtual card (not in store)")
+    return card
+
+
 def _session(checkout: Checkout) -> CheckoutSession:
     offers = tuple(present_offer(offer, checkout.currency) for offer in checkout.offers)
     return CheckoutSession(checkout=checkout, offers=offers)
@@ -239,13 +288,17 @@ class CheckoutFlow:
         customer: str | CustomerParam,
         merchant_reference: str | None = None,
         idempotency_key: str | None = None,
+        where: SaleChannel | None = None,
     ) -> CheckoutSession:
-        """Create the checkout for a cart and answer its offers, formatted for display."""
-        cart = _checked(cart)
+        """Create the checkout for a cart (online unless `where` says in store) and answer
+        its offers, formatted for display, and its hosted page."""
+        cart, where = _checked(cart), where or SaleChannel()
         checkout = self._client.checkouts.create(
             items=cart.items, amount=cart.total, currency=cart.currency, customer=customer,
             shipping_amount=cart.shipping_amount, tax_amount=cart.tax_amount,
-            merchant_reference=merchant_reference, **_options(idempotency_key),
+            merchant_reference=merchant_reference, channel=where.channel,
+            store_id=where.store_id, terminal_id=where.terminal_id,
+            redirect_urls=where.redirect_urls, **_options(idempotency_key),
         )  # fmt: skip
         return _session(checkout)
 
@@ -276,6 +329,29 @@ class CheckoutFlow:
         key = f"capture-{loan_id}-{shipment_id}" if shipment_id else None
         return self._client.loans.capture(loan_id, amount=amount, **_options(key))
 
+    def wait_for_shopper(self, checkout_id: str) -> CheckoutOutcome:
+        """Poll with backoff while the shopper is on the hosted page or a reviewer decides."""
+        outcome: CheckoutOutcome = outcome_of(self._client.checkouts.retrieve(checkout_id))
+        for delay in self._poll.delays():
+            if not _deciding(outcome):
+                break
+            self._sleep(delay)
+            outcome = outcome_of(self._client.checkouts.retrieve(checkout_id))
+        return outcome
+
+    def complete_online(self, checkout_id: str, token: str) -> CheckoutOutcome:
+        """Redeem the token the hosted page sent the shopper back with; answer the outcome."""
+        return outcome_of(self._client.checkouts.authorize(checkout_id, token=token))
+
+    def pay_with_virtual_card(
+        self, outcome: Approved, *, amount: int | None = None
+    ) -> CardAuthorization:
+        """In store: charge the approval's single-use card as the terminal (the whole amount
+        unless told); the first approved charge captures the loan. Retries are idempotent."""
+        card = self._client.virtual_cards.retrieve(_card_of(outcome))
+        key = f"charge-{card.id}-{amount if amount is not None else card.amount_limit}"
+        return self._client.card_network.charge(card, amount=amount, idempotency_key=key)
+
 
 class AsyncCheckoutFlow:
     """The checkout path over the async client."""
@@ -298,13 +374,17 @@ class AsyncCheckoutFlow:
         customer: str | CustomerParam,
         merchant_reference: str | None = None,
         idempotency_key: str | None = None,
+        where: SaleChannel | None = None,
     ) -> CheckoutSession:
-        """Create the checkout for a cart and answer its offers, formatted for display."""
-        cart = _checked(cart)
+        """Create the checkout for a cart (online unless `where` says in store) and answer
+        its offers, formatted for display, and its hosted page."""
+        cart, where = _checked(cart), where or SaleChannel()
         checkout = await self._client.checkouts.create(
             items=cart.items, amount=cart.total, currency=cart.currency, customer=customer,
             shipping_amount=cart.shipping_amount, tax_amount=cart.tax_amount,
-            merchant_reference=merchant_reference, **_options(idempotency_key),
+            merchant_reference=merchant_reference, channel=where.channel,
+            store_id=where.store_id, terminal_id=where.terminal_id,
+            redirect_urls=where.redirect_urls, **_options(idempotency_key),
         )  # fmt: skip
         return _session(checkout)
 
@@ -336,3 +416,26 @@ class AsyncCheckoutFlow:
         """Capture (all, or `amount` for a partial shipment); one shipment captures once."""
         key = f"capture-{loan_id}-{shipment_id}" if shipment_id else None
         return await self._client.loans.capture(loan_id, amount=amount, **_options(key))
+
+    async def wait_for_shopper(self, checkout_id: str) -> CheckoutOutcome:
+        """Poll with backoff while the shopper is on the hosted page or a reviewer decides."""
+        outcome: CheckoutOutcome = outcome_of(await self._client.checkouts.retrieve(checkout_id))
+        for delay in self._poll.delays():
+            if not _deciding(outcome):
+                break
+            await self._sleep(delay)
+            outcome = outcome_of(await self._client.checkouts.retrieve(checkout_id))
+        return outcome
+
+    async def complete_online(self, checkout_id: str, token: str) -> CheckoutOutcome:
+        """Redeem the token the hosted page sent the shopper back with; answer the outcome."""
+        return outcome_of(await self._client.checkouts.authorize(checkout_id, token=token))
+
+    async def pay_with_virtual_card(
+        self, outcome: Approved, *, amount: int | None = None
+    ) -> CardAuthorization:
+        """In store: charge the approval's single-use card as the terminal (the whole amount
+        unless told); the first approved charge captures the loan. Retries are idempotent."""
+        card = await self._client.virtual_cards.retrieve(_card_of(outcome))
+        key = f"charge-{card.id}-{amount if amount is not None else card.amount_limit}"
+        return await self._client.card_network.charge(card, amount=amount, idempotency_key=key)

@@ -20,8 +20,11 @@ from mock_server.app import create_app
 from mock_server.settings import Settings
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
+# The in-store QR codes are images: the generator is told to read them as bytes.
 CONFIG = (
     "package_name_override: sandbox_client\nproject_name_override: sandbox-client\npost_hooks: []\n"
+    "content_type_overrides:\n  image/png: application/octet-stream\n"
+    "  image/svg+xml: application/octet-stream\n"
 )
 
 

@@ -1,15 +1,18 @@
-"""`client.checkouts`: create, retrieve, list, confirm, cancel."""
+"""`client.checkouts`: create (online or in store), retrieve, list, confirm, cancel; the hosted
+page's token (authorize), the in-store QR code and SMS link."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Unpack
 
 from .._base_client import RequestSpec, compact, path
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
 from ..types.checkout import Checkout
-from ..types.params import CartItemParam, CustomerParam
+from ..types.params import CartItemParam, CustomerParam, RedirectUrlsParam
+from ..types.point_of_sale import SmsMessage
 
 __all__ = ["AsyncCheckouts", "Checkouts"]
 
@@ -23,6 +26,7 @@ def _create(
     tax_amount: int,
     merchant_reference: str | None,
     metadata: Mapping[str, str] | None,
+    channel: ChannelParam,
     options: RequestOptions,
 ) -> RequestSpec:
     body = compact(
@@ -34,8 +38,39 @@ def _create(
         tax_amount=tax_amount,
         merchant_reference=merchant_reference,
         metadata=dict(metadata) if metadata is not None else None,
+        channel=channel.channel,
+        store_id=channel.store_id,
+        terminal_id=channel.terminal_id,
+        redirect_urls=dict(channel.redirect_urls) if channel.redirect_urls else None,
     )
     return RequestSpec("POST", "/v1/checkouts", json=body, **options)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelParam:
+    """Where the customer applies: online (optional redirect URLs) or in store (store and
+    terminal ids)."""
+
+    channel: str | None = None
+    store_id: str | None = None
+    terminal_id: str | None = None
+    redirect_urls: RedirectUrlsParam | None = None
+
+
+def _authorize(checkout_id: str, token: str, options: RequestOptions) -> RequestSpec:
+    url = path("/v1/checkouts/{}/authorize", checkout_id)
+    return RequestSpec("POST", url, json={"token": token}, **options)
+
+
+def _qr(checkout_id: str, kind: str, scale: int | None, options: RequestOptions) -> RequestSpec:
+    params = compact(scale=scale) if kind == "png" else None
+    url = path("/v1/checkouts/{}/qr." + kind, checkout_id)
+    return RequestSpec("GET", url, params=params, **options)
+
+
+def _sms(checkout_id: str, phone: str | None, options: RequestOptions) -> RequestSpec:
+    url = path("/v1/checkouts/{}/sms", checkout_id)
+    return RequestSpec("POST", url, json=compact(phone=phone), **options)
 
 
 def _list(
@@ -66,12 +101,18 @@ class Checkouts(SyncAPIResource):
         tax_amount: int = 0,
         merchant_reference: str | None = None,
         metadata: Mapping[str, str] | None = None,
+        channel: str | None = None,
+        store_id: str | None = None,
+        terminal_id: str | None = None,
+        redirect_urls: RedirectUrlsParam | None = None,
         **options: Unpack[RequestOptions],
     ) -> Checkout:
-        """Create a checkout; the answer carries its offers."""
+        """Create a checkout; the answer carries its offers and `next_action` (the hosted page:
+        a redirect online; a QR code and short code with `channel="in_store"`)."""
+        where = ChannelParam(channel, store_id, terminal_id, redirect_urls)
         spec = _create(
             items, amount, currency, customer, shipping_amount, tax_amount,
-            merchant_reference, metadata, options,
+            merchant_reference, metadata, where, options,
         )  # fmt: skip
         return self._client._request(spec, Checkout)
 
@@ -110,6 +151,28 @@ class Checkouts(SyncAPIResource):
         spec = RequestSpec("POST", path("/v1/checkouts/{}/cancel", checkout_id), **options)
         return self._client._request(spec, Checkout)
 
+    def authorize(
+        self, checkout_id: str, *, token: str, **options: Unpack[RequestOptions]
+    ) -> Checkout:
+        """Redeem the one-time token the hosted page sent the shopper back with."""
+        return self._client._request(_authorize(checkout_id, token, options), Checkout)
+
+    def qr_png(
+        self, checkout_id: str, *, scale: int | None = None, **options: Unpack[RequestOptions]
+    ) -> bytes:
+        """The in-store QR code of the hosted page as PNG bytes."""
+        return self._client._send(_qr(checkout_id, "png", scale, options)).content
+
+    def qr_svg(self, checkout_id: str, **options: Unpack[RequestOptions]) -> str:
+        """The in-store QR code of the hosted page as SVG text."""
+        return self._client._send(_qr(checkout_id, "svg", None, options)).text
+
+    def send_sms(
+        self, checkout_id: str, *, phone: str | None = None, **options: Unpack[RequestOptions]
+    ) -> SmsMessage:
+        """Text the hosted page link (to `phone`, default the customer's) - sandbox outbox."""
+        return self._client._request(_sms(checkout_id, phone, options), SmsMessage)
+
 
 class AsyncCheckouts(AsyncAPIResource):
     """Checkouts of the async client."""
@@ -125,12 +188,18 @@ class AsyncCheckouts(AsyncAPIResource):
         tax_amount: int = 0,
         merchant_reference: str | None = None,
         metadata: Mapping[str, str] | None = None,
+        channel: str | None = None,
+        store_id: str | None = None,
+        terminal_id: str | None = None,
+        redirect_urls: RedirectUrlsParam | None = None,
         **options: Unpack[RequestOptions],
     ) -> Checkout:
-        """Create a checkout; the answer carries its offers."""
+        """Create a checkout; the answer carries its offers and `next_action` (the hosted page:
+        a redirect online; a QR code and short code with `channel="in_store"`)."""
+        where = ChannelParam(channel, store_id, terminal_id, redirect_urls)
         spec = _create(
             items, amount, currency, customer, shipping_amount, tax_amount,
-            merchant_reference, metadata, options,
+            merchant_reference, metadata, where, options,
         )  # fmt: skip
         return await self._client._request(spec, Checkout)
 
@@ -168,3 +237,25 @@ class AsyncCheckouts(AsyncAPIResource):
         """Cancel an open checkout."""
         spec = RequestSpec("POST", path("/v1/checkouts/{}/cancel", checkout_id), **options)
         return await self._client._request(spec, Checkout)
+
+    async def authorize(
+        self, checkout_id: str, *, token: str, **options: Unpack[RequestOptions]
+    ) -> Checkout:
+        """Redeem the one-time token the hosted page sent the shopper back with."""
+        return await self._client._request(_authorize(checkout_id, token, options), Checkout)
+
+    async def qr_png(
+        self, checkout_id: str, *, scale: int | None = None, **options: Unpack[RequestOptions]
+    ) -> bytes:
+        """The in-store QR code of the hosted page as PNG bytes."""
+        return (await self._client._send(_qr(checkout_id, "png", scale, options))).content
+
+    async def qr_svg(self, checkout_id: str, **options: Unpack[RequestOptions]) -> str:
+        """The in-store QR code of the hosted page as SVG text."""
+        return (await self._client._send(_qr(checkout_id, "svg", None, options))).text
+
+    async def send_sms(
+        self, checkout_id: str, *, phone: str | None = None, **options: Unpack[RequestOptions]
+    ) -> SmsMessage:
+        """Text the hosted page link (to `phone`, default the customer's) - sandbox outbox."""
+        return await self._client._request(_sms(checkout_id, phone, options), SmsMessage)

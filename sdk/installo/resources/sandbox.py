@@ -9,6 +9,7 @@ from .._base_client import RequestSpec, compact, path
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
 from ..types.developer import SandboxReset, SandboxSnapshot
+from ..types.point_of_sale import SmsMessage
 from ..types.sandbox import ClockAdvance, Persona
 
 __all__ = ["AsyncSandbox", "Sandbox"]
@@ -26,6 +27,13 @@ def _advance(days: int | None, to: date | str | None, options: RequestOptions) -
         raise ValueError("give exactly one of days= or to=")
     body = compact(days=days, to=to.isoformat() if isinstance(to, date) else to)
     return RequestSpec("POST", "/v1/sandbox/clock/advance", json=body, **options)
+
+
+def _sms(
+    checkout: str | None, limit: int | None, starting_after: str | None, options: RequestOptions
+) -> RequestSpec:
+    params = compact(checkout=checkout, limit=limit, starting_after=starting_after)
+    return RequestSpec("GET", "/v1/sandbox/sms", params=params, **options)
 
 
 def _reset(confirm: str, options: RequestOptions) -> RequestSpec:
@@ -64,6 +72,19 @@ class Sandbox(SyncAPIResource):
         """Move this merchant's sandbox time forward by `days` or to a date."""
         return self._client._request(_advance(days, to, options), ClockAdvance)
 
+    def sms(
+        self,
+        *,
+        checkout: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SyncPage[SmsMessage]:
+        """The simulated SMS outbox (the hosted page links texted to shoppers), newest first."""
+        return self._client._request_page(
+            _sms(checkout, limit, starting_after, options), SmsMessage
+        )
+
     def reset(self, *, confirm: str, **options: Unpack[RequestOptions]) -> SandboxReset:
         """Delete this merchant's sandbox data (customers, checkouts, loans, events, test
         clocks); `confirm` must be the merchant's id. Keys, settings and endpoints stay."""
@@ -101,6 +122,17 @@ class AsyncSandbox(AsyncAPIResource):
     ) -> ClockAdvance:
         """Move this merchant's sandbox time forward by `days` or to a date."""
         return await self._client._request(_advance(days, to, options), ClockAdvance)
+
+    def sms(
+        self,
+        *,
+        checkout: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncPaginator[SmsMessage]:
+        """The simulated SMS outbox: await for the first page, or `async for` over it."""
+        return self._client._paginator(_sms(checkout, limit, starting_after, options), SmsMessage)
 
     async def reset(self, *, confirm: str, **options: Unpack[RequestOptions]) -> SandboxReset:
         """Delete this merchant's sandbox data (customers, checkouts, loans, events, test

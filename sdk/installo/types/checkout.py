@@ -11,11 +11,14 @@ from .offer import Offer
 from .shared import CartItem
 
 __all__ = [
+    "Channel",
     "Checkout",
     "CheckoutStatus",
     "CheckoutWorkflow",
     "Decision",
     "DecisionOutcome",
+    "NextAction",
+    "RedirectUrls",
     "RuleFired",
     "SandboxTagTrace",
     "WorkflowStep",
@@ -91,6 +94,31 @@ class CheckoutWorkflow(BaseModel):
     steps: list[WorkflowStep] = Field(default_factory=list)
 
 
+class Channel(OpenEnum):
+    """Where the customer applies: redirected online, or on their phone in a store."""
+
+    ONLINE = "online"
+    IN_STORE = "in_store"
+
+
+class RedirectUrls(BaseModel):
+    """Where the hosted page sends an online shopper back (`cancel_url` after a decline)."""
+
+    success_url: str
+    cancel_url: str | None = None
+
+
+class NextAction(BaseModel):
+    """What to do with an open checkout: redirect the shopper to `url` (online), or show its
+    QR code and short code (in store: `qr_png_url`, `qr_svg_url`)."""
+
+    type: str
+    url: str
+    short_code: str | None = None
+    qr_png_url: str | None = None
+    qr_svg_url: str | None = None
+
+
 class Checkout(InstalloObject):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -109,3 +137,11 @@ class Checkout(InstalloObject):
     loan: str | None = None
     expires_at: datetime | None = None
     metadata: dict[str, str] | None = None
+    channel: Channel = Channel.ONLINE
+    store_id: str | None = None
+    terminal_id: str | None = None
+    redirect_urls: RedirectUrls | None = None
+    short_code: str | None = None
+    next_action: NextAction | None = None
+    merchant_authorized: bool = False
+    virtual_card: str | None = None

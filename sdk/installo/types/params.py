@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
-__all__ = ["AddressParam", "CartItemParam", "CustomerParam", "PlanParam"]
+__all__ = ["AddressParam", "CartItemParam", "CustomerParam", "PlanParam", "RedirectUrlsParam"]
 
 
 class CartItemParam(TypedDict):
@@ -51,3 +51,10 @@ class PlanParam(TypedDict):
     min_amount: NotRequired[dict[str, int]]
     max_amount: NotRequired[dict[str, int]]
     currencies: NotRequired[list[str]]
+
+
+class RedirectUrlsParam(TypedDict):
+    """Where the hosted page sends an online shopper back (`cancel_url`: after a decline)."""
+
+    success_url: str
+    cancel_url: NotRequired[str]
