@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench demo server server-pg scenarios clean
+.PHONY: run test lint typecheck unit bench demo server server-pg scenarios clean browser-deps
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need python3.11 (or python3 >= 3.11) on PATH"; exit 1; }
@@ -44,9 +44,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy sdk/installo mock_server merchant_sim benchmarks
 
+# The browser tests (tests/browser) drive Debian's chromium through chromium-driver: installed
+# here when missing (as root, or through sudo), nothing done when both are on PATH.
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	else \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		echo "installing chromium and chromium-driver for the browser tests"; \
+		$$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium chromium-driver; \
+	fi
+
 # The whole suite on in-memory SQLite, then the server suite again on a PostgreSQL cluster the
 # tests start themselves (tests/conftest.py), so both backends stay green.
-unit: $(STAMP)
+unit: $(STAMP) browser-deps
 	$(BIN)/pytest
 	$(BIN)/pytest tests/server --db=postgresql
 
