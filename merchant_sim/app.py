@@ -19,6 +19,7 @@ from merchant_sim.gateway import FeatureUnavailable, Gateway
 from merchant_sim.identity import Identity
 from merchant_sim.messages import CheckoutDecided, SandboxFailed, SandboxReady
 from merchant_sim.screens.dashboard import DashboardScreen
+from merchant_sim.screens.in_store import InStoreScreen
 from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
 from merchant_sim.screens.store import StoreScreen
@@ -42,12 +43,15 @@ class MerchantSimApp(App[None]):
         "loan": LoanScreen,
         "lender": LenderScreen,
         "dashboard": DashboardScreen,
+        "in_store": InStoreScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "switch_mode('store')", "Store"),
         Binding("f2", "switch_mode('loan')", "Loan"),
         Binding("f3", "switch_mode('lender')", "Lender"),
         Binding("f4", "switch_mode('dashboard')", "Dashboard"),
+        # Out of the footer (it lists F1-F5); in the palette and docs/point-of-sale.md.
+        Binding("f6", "switch_mode('in_store')", "In store", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 

@@ -18,6 +18,12 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Loan", "Open the current loan", "", "switch_mode('loan')"),
     ("Lender desk", "Open the review and onboarding queues", "", "switch_mode('lender')"),
     ("Dashboard", "Open the live dashboard", "", "switch_mode('dashboard')"),
+    (
+        "In store",
+        "Open the store's terminal beside the shopper's phone",
+        "",
+        "switch_mode('in_store')",
+    ),
     ("Add to cart", "Add the highlighted product", "store", "add"),
     ("Remove from cart", "Take one of the highlighted product out", "store", "remove"),
     ("Empty cart", "Remove everything from the cart", "store", "empty_cart"),
@@ -37,6 +43,20 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Back", "Leave checkout for the store", "screen", "back"),
     ("Refresh", "Read the current screen's objects again", "screen", "reload"),
     ("Demo tour", "Play the scripted tour", "", "demo"),
+    ("In-store sale", "Show the QR code of a new in-store sale (F6)", "in_store", "new_sale"),
+    (
+        "Phone: next step",
+        "The shopper's phone does the hosted page's next step",
+        "in_store",
+        "phone_step",
+    ),
+    ("Charge virtual card", "The terminal charges the approval's card", "in_store", "charge"),
+    (
+        "Text the link",
+        "SMS the hosted page link to the shopper (sandbox outbox)",
+        "in_store",
+        "text_link",
+    ),
 )
 
 

@@ -38,6 +38,8 @@ class SandboxConnection:
     client: AsyncInstallo
     label: str
     embedded: bool
+    #: How a simulated phone reaches the hosted page (the in-process app when embedded).
+    page_transport: httpx.AsyncBaseTransport | None = None
 
     @classmethod
     def start_embedded(
@@ -61,7 +63,8 @@ class SandboxConnection:
             transport=transport,
             max_retries=max_retries,
         )
-        return cls(client, f"embedded sandbox (seed {seed}, demo merchant)", embedded=True)
+        label = f"embedded sandbox (seed {seed}, demo merchant)"
+        return cls(client, label, embedded=True, page_transport=httpx.ASGITransport(app=app))
 
     @classmethod
     def connect(

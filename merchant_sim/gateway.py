@@ -15,6 +15,7 @@ from installo.types.event import Event
 from installo.types.loan import Loan
 from installo.types.merchant import Merchant
 from installo.types.params import CartItemParam, CustomerParam
+from installo.types.point_of_sale import CardAuthorization, VirtualCard
 from installo.types.portfolio import Portfolio
 from installo.types.sandbox import Persona
 
@@ -75,6 +76,31 @@ class Gateway:
             merchant_reference=reference,
             **extra,
         )
+
+    async def create_in_store_checkout(
+        self, cart: Cart, customer: Identity, *, store_id: str, terminal_id: str
+    ) -> Checkout:
+        """Open an in-store checkout: the answer carries the page URL, QR code and short code."""
+        return await self.client.checkouts.create(
+            items=cast(list[CartItemParam], cart.items_payload()),
+            amount=cart.total,
+            currency=cart.currency,
+            customer=cast(CustomerParam, customer.customer_body()),
+            shipping_amount=cart.shipping,
+            tax_amount=cart.tax,
+            channel="in_store",
+            store_id=store_id,
+            terminal_id=terminal_id,
+        )
+
+    async def virtual_card(self, card_id: str) -> VirtualCard:
+        """The single-use card an in-store approval issued."""
+        return await self.client.virtual_cards.retrieve(card_id)
+
+    async def charge_card(self, card: VirtualCard) -> CardAuthorization:
+        """The terminal charges the card (its whole limit) through the card network."""
+        key = f"terminal-charge-{card.id}"
+        return await self.client.card_network.charge(card, idempotency_key=key)
 
     async def checkout_references(self, prefix: str) -> list[str]:
         """The merchant references, starting with `prefix`, of every checkout on this merchant."""

@@ -9,6 +9,7 @@ from merchant_sim.app import MerchantSimApp
 from merchant_sim.commands import ACTIONS, SimCommands
 from merchant_sim.connection import SandboxConnection
 from merchant_sim.screens.checkout import CheckoutScreen
+from merchant_sim.screens.in_store import InStoreScreen
 from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
 from merchant_sim.screens.store import StoreScreen
@@ -21,6 +22,7 @@ from merchant_sim.screens.store import StoreScreen
         (LoanScreen, {"loan", "screen"}),
         (LenderScreen, {"lender", "screen"}),
         (CheckoutScreen, {"screen"}),
+        (InStoreScreen, {"in_store"}),
         (MerchantSimApp, {""}),
     ],
 )
