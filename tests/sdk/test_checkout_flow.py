@@ -178,3 +178,37 @@ async def test_async_flow_walks_review_to_decline(sleeps: SleepRecorder) -> None
             outcome = await flow.confirm(session.checkout.id, session.offers[0].offer.id)
             assert isinstance(outcome, Declined)
             assert sleeps.delays == []
+
+
+def test_wait_for_shopper_polls_while_the_page_is_open_then_answers(
+    sleeps: SleepRecorder,
+) -> None:
+    import httpx
+    import respx
+
+    answers = [
+        checkout_object(id="chk_pos", status="open", channel="in_store"),
+        checkout_object(id="chk_pos", status="in_review", channel="in_store"),
+        checkout_object(
+            id="chk_pos", status="approved", loan="loan_1", virtual_card="vcard_1",
+            channel="in_store",
+        ),
+    ]  # fmt: skip
+    with (
+        respx.mock(base_url=BASE_URL) as api,
+        Installo(api_key=API_KEY, base_url=BASE_URL) as client,
+    ):
+        api.get("/v1/checkouts/chk_pos").mock(
+            side_effect=[httpx.Response(200, json=body) for body in answers]
+        )
+        flow = CheckoutFlow(client, poll=PollPolicy(initial_delay=1, max_delay=3), sleep=sleeps)
+        outcome = flow.wait_for_shopper("chk_pos")
+    assert isinstance(outcome, Approved) and outcome.checkout.virtual_card == "vcard_1"
+    assert sleeps.delays == [1, 2]
+
+
+def test_paying_with_the_virtual_card_needs_an_in_store_approval() -> None:
+    with Installo(api_key=API_KEY, base_url=BASE_URL) as client:
+        online = Approved(checkout=Checkout.model_validate(checkout_object()), loan_id="loan_1")
+        with pytest.raises(ValueError, match="no virtual card"):
+            CheckoutFlow(client).pay_with_virtual_card(online)
