@@ -1,4 +1,5 @@
-"""The scripted demo tour: approval, decline, a review by hand, a refund, a clock jump to payoff."""
+"""The scripted demo tour: approval, decline, a review by hand, a refund, a clock jump to payoff,
+and a sale in store."""
 
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ class DemoTour:
             await self.checkout_as("subprime", "decline", "A declined application explains itself")
             await self.review_by_hand()
             await self.refund_and_payoff()
+            await self.in_store()
             self.say(
                 "That's the tour. The app is yours: F1 store, F2 loan, F3 lender, F4 dashboard"
             )
@@ -83,6 +85,13 @@ class DemoTour:
             self.app.notify("Demo stopped", timeout=2)
         finally:
             self.app.demo_tour = None
+
+    async def in_store(self) -> None:
+        """The in-store act (merchant_sim/in_store_tour.py): QR code, phone, virtual card."""
+        from merchant_sim.in_store_tour import IN_STORE_CAPTION, in_store_act
+
+        self.say(IN_STORE_CAPTION)
+        await in_store_act(self)
 
     def _identity(self, tier: str, tag: str | None) -> Identity:
         personas = [p for p in self.app.session.personas if p.tier == tier]

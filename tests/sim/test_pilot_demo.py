@@ -5,6 +5,7 @@ from __future__ import annotations
 from merchant_sim.app import MerchantSimApp
 from merchant_sim.connection import SandboxConnection
 from merchant_sim.demo import DemoTour
+from merchant_sim.screens.in_store import InStoreScreen
 
 
 def _embedded() -> SandboxConnection:
@@ -27,6 +28,8 @@ async def test_demo_tour_plays_approval_decline_review_and_refund() -> None:
         assert app.session.loan is not None
         assert app.session.loan.refunded_amount == app.session.loan.captured_amount // 4
         assert str(app.session.loan.status) in {"paid_off", "active", "refunded"}
+        assert isinstance(app.screen, InStoreScreen) and app.screen.card is not None
+        assert app.screen.last_result.startswith("[green]00")  # the in-store act's charge
         assert app.demo_tour is None
 
 
