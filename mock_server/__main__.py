@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import socket
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from uvicorn.supervisors import Multiprocess
 
 from mock_server.app import build_sandbox, create_app
 from mock_server.db_cli import run_db_command
+from mock_server.serving import server_config
 from mock_server.settings import IN_MEMORY_DB, Settings
 from mock_server.storage.schema import OutdatedSchema
 
@@ -38,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, help="seed for the persona generator (default 0)")
     parser.add_argument(
         "--log-level", choices=["critical", "error", "warning", "info", "debug"], default=None
+    )
+    parser.add_argument(
+        "--max-body", type=int, metavar="BYTES", help="largest request body (default 1048576)"
     )
     parser.add_argument("--rate-limit", type=int, help="requests per second per key (0: off)")
     parser.add_argument(
@@ -70,8 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL of hosted page links (QR codes, SMS) when shoppers reach the sandbox "
         "through another address (default: the URL the API was called on)",
     )
+    parser.add_argument(
+        "--webhook-allow-private",
+        action="store_true",
+        default=None,
+        help="let webhook URLs reach private and loopback addresses (loopback is allowed "
+        "anyway while the sandbox listens on loopback)",
+    )
     parser.add_argument("--demo-key", dest="demo_secret_key", help="the demo merchant's key")
     parser.add_argument("--admin-key", dest="admin_key", help="the admin key")
+    parser.add_argument(
+        "--secrets-key",
+        dest="secrets_key",
+        help="key sealing secrets at rest (default: a key file beside a SQLite database)",
+    )
     return parser
 
 
@@ -83,15 +100,22 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
 
 
 def _banner(settings: Settings, port: int) -> str:
+    """The start-up lines; a key appears only while it is the public demo default."""
     where = "in memory" if settings.db == IN_MEMORY_DB else _safe_url(settings.db)
     base = f"http://{settings.host}:{port}"
     processes = f", {settings.workers} workers" if settings.workers > 1 else ""
+    defaults = Settings.model_fields
+    demo_key = settings.demo_secret_key
+    if demo_key != defaults["demo_secret_key"].default:
+        demo_key = "<the --demo-key you set>"
+    admin = settings.admin_key
+    if admin != defaults["admin_key"].default:
+        admin = "<the --admin-key you set>"
     return (
         f"Installo lending sandbox on {base} (database {where}{processes}, seed {settings.seed})\n"
         f"  docs:     {base}/docs\n"
-        f"  try:      curl -H 'Authorization: Bearer {settings.demo_secret_key}' "
-        f"{base}/v1/merchants/me\n"
-        f"  admin:    Authorization: Bearer {settings.admin_key}"
+        f"  try:      curl -H 'Authorization: Bearer {demo_key}' {base}/v1/merchants/me\n"
+        f"  admin:    Authorization: Bearer {admin}"
     )
 
 
@@ -121,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if settings.log_level != "debug":  # Alembic says "Context impl ..." at INFO on every start
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = _shared_secrets_key(settings)
     try:
         sandbox = build_sandbox(settings)  # schema and demo merchant, once, before any worker
     except OutdatedSchema as exc:
@@ -129,12 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.workers > 1:
         sandbox.close()
         return _serve_workers(settings)
-    config = uvicorn.Config(
+    config = server_config(
         create_app(sandbox=sandbox),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=False,  # ours carries the request id and never a key
+        settings,
         # Live event streams (`installo listen`) never end by themselves: at shutdown they get
         # this long to finish before they are cut, so the server always stops.
         timeout_graceful_shutdown=5,
@@ -142,6 +164,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     sock = _listening(config, settings)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def _shared_secrets_key(settings: Settings) -> Settings:
+    """With `--workers` and no `--secrets-key`, one key for this run that every process seals
+    and opens with (each would otherwise make its own and not open the others' secrets)."""
+    if settings.workers == 1 or settings.secrets_key:
+        return settings
+    logging.getLogger("mock_server").warning(
+        "no --secrets-key: secrets are sealed with a key for this run only (set "
+        "INSTALLO_SECRETS_KEY so webhook secrets and stored answers open after a restart)"
+    )
+    return settings.model_copy(update={"secrets_key": secrets.token_urlsafe(32)})
 
 
 def _listening(config: uvicorn.Config, settings: Settings) -> socket.socket:
@@ -156,14 +190,11 @@ def _listening(config: uvicorn.Config, settings: Settings) -> socket.socket:
 def _serve_workers(settings: Settings) -> int:
     """Serve with `settings.workers` processes on one socket (uvicorn's supervisor)."""
     os.environ.update(settings.as_environment())  # each process builds its app from these
-    config = uvicorn.Config(
+    config = server_config(
         "mock_server.app:app_from_environment",
+        settings,
         factory=True,
-        host=settings.host,
-        port=settings.port,
         workers=settings.workers,
-        log_level=settings.log_level,
-        access_log=False,
         # The supervisor restarts a worker that does not answer its ping in time; a worker still
         # importing on a busy machine is slow, not hung (5 s, uvicorn's default, restarts it
         # over and over there).

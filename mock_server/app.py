@@ -34,6 +34,7 @@ from mock_server.api import (
 from mock_server.api.docs_policy import DocsPolicyMiddleware
 from mock_server.api.errors import install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
+from mock_server.api.limits import RequestLimitsMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
 from mock_server.api.openapi import API_DESCRIPTION, document_api
 from mock_server.api.process_header import ProcessHeaderMiddleware
@@ -44,8 +45,11 @@ from mock_server.services.definitions import load_stored_definitions
 from mock_server.services.dispatcher import WebhookDispatcher
 from mock_server.services.merchant_clock import register_merchant_work
 from mock_server.services.merchants import ensure_demo_merchant
+from mock_server.services.outbound import OutboundPolicy, is_loopback_host
+from mock_server.serving import quiet_injected_resets
 from mock_server.settings import Settings
 from mock_server.storage import Database
+from mock_server.storage.sealing import Sealer, sealing_key
 from mock_server.workflow import SHIPPED_DEFINITIONS, load_shipped_definition
 
 __all__ = ["app_from_environment", "build_sandbox", "create_app"]
@@ -63,18 +67,24 @@ async def healthz() -> Health:
 
 def build_sandbox(settings: Settings) -> Sandbox:
     """Storage, engines and the seeded demo merchant for these settings."""
-    db = Database(settings.db)
+    db = Database(settings.db, Sealer(sealing_key(settings.db, settings.secrets_key)))
     try:
         db.create_schema(upgrade=settings.upgrade_on_start)
     except BaseException:
         db.dispose()  # refused: hold no connection to a database this sandbox will not serve
         raise
     workflows = {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
+    outbound = OutboundPolicy(
+        allow_private=settings.webhook_allow_private,
+        allow_loopback=is_loopback_host(settings.host),  # a merchant's app on the same machine
+    )
     dispatcher = WebhookDispatcher(
-        db, background=settings.webhook_worker, mode=settings.webhook_mode
+        db, background=settings.webhook_worker, mode=settings.webhook_mode, policy=outbound
     )
     db.after_commit.append(dispatcher.after_commit)
-    sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
+    sandbox = Sandbox(
+        settings=settings, db=db, workflows=workflows, dispatcher=dispatcher, outbound=outbound
+    )
     db.after_commit.append(sandbox.event_bus.after_commit)  # wakes live event streams
     load_stored_definitions(sandbox)
     register_merchant_work(sandbox)
@@ -142,8 +152,11 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         chaos_rate=sandbox.settings.chaos_rate,
         seed=sandbox.settings.seed,  # the same seed, the same requests struck
     )
-    # With --workers N each process holds rate_limit / N per key (see Settings).
-    app.add_middleware(RateLimitMiddleware, rate=sandbox.settings.rate_limit_per_process)
+    # With --workers N each process holds rate_limit / N per merchant or address (see Settings).
+    app.add_middleware(
+        RateLimitMiddleware, rate=sandbox.settings.rate_limit_per_process, sandbox=sandbox
+    )
+    app.add_middleware(RequestLimitsMiddleware, max_body=sandbox.settings.max_body)
     app.add_middleware(RequestContextMiddleware, request_log=sandbox.request_log)
     app.add_middleware(ProcessHeaderMiddleware)
     return app
@@ -151,4 +164,5 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
 
 def app_from_environment() -> FastAPI:
     """The app one `--workers` process serves, its settings read from INSTALLO_* variables."""
+    quiet_injected_resets()  # this process's loggers are fresh
     return create_app(Settings())

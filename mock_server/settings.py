@@ -29,15 +29,33 @@ class Settings(BaseSettings):
     log_level: LogLevel = "info"
     demo_secret_key: str = Field(default="sk_test_demo", min_length=8)
     admin_key: str = Field(default="admin_test_demo", min_length=8)
+    secrets_key: str | None = Field(
+        default=None,
+        description="seals webhook secrets and stored answers at rest; default: a key file "
+        "beside a SQLite database, a key for this run otherwise (shared by --workers)",
+    )
     default_workflow: str = "standard"
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     checkout_ttl_hours: int = Field(default=24, ge=1)
-    rate_limit: int = Field(default=0, ge=0, description="requests per second per key; 0 is off")
+    max_body: int = Field(
+        default=1024 * 1024, ge=1024, description="largest request body in bytes (413 above)"
+    )
+    rate_limit: int = Field(
+        default=0,
+        ge=0,
+        description="requests per second per merchant (per client address without a valid "
+        "key); 0 is off",
+    )
     chaos_rate: float = Field(
         default=0.0, ge=0.0, le=1.0, description="share of /v1 requests answered 503 at random"
     )
     webhook_mode: WebhookMode = Field(
         default="normal", description="duplicate or reorder deliveries to test receivers"
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="let webhooks reach private and loopback addresses (loopback is allowed "
+        "anyway while the sandbox listens on loopback)",
     )
     webhook_worker: bool = Field(default=True, description="deliver webhooks in the background")
     workers: int = Field(
@@ -81,10 +99,10 @@ class Settings(BaseSettings):
         return self.rate_limit // self.workers
 
     def as_environment(self) -> dict[str, str]:
-        """These settings as INSTALLO_* variables (how `--workers` processes receive them)."""
-        values = self.model_dump()
-        return {  # an unset optional setting (None) stays unset: its default is None
+        """These settings as INSTALLO_* variables (how `--workers` processes receive them);
+        a setting left unset (None) is left out."""
+        values = self.model_dump(exclude_none=True)
+        return {
             f"INSTALLO_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
             for name, value in values.items()
-            if value is not None
         }

@@ -123,8 +123,13 @@ class CheckoutScreen(SimScreen):
             steps.show(shown)
             await asyncio.sleep(STEP_REVEAL_SECONDS)
         steps.show(final)
-        await self.show_decision(checkout)
-        self.sim.post_message(CheckoutDecided(checkout, latency_ms, identity.tier, identity.locale))
+        decided = CheckoutDecided(checkout, latency_ms, identity.tier, identity.locale)
+        try:
+            await self.show_decision(checkout)
+        finally:
+            # Whoever sees this checkout decided (the demo tour) may leave the screen while the
+            # credit report loads, which cancels this worker: the decision is reported anyway.
+            self.sim.post_message(decided)
 
     async def show_decision(self, checkout: Checkout) -> None:
         """Fill the decision and credit report panels."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints
 
 from mock_server.api.merchant_bodies import ApplicationFields
 from mock_server.api.schemas import (
+    PRINTABLE,
     Address,
     Amount,
     CartItem,
@@ -16,8 +17,10 @@ from mock_server.api.schemas import (
     CurrencyCode,
     Email,
     Locale,
+    Metadata,
     PositiveAmount,
     RedirectUrls,
+    ShortText,
     StrictBody,
     Text,
 )
@@ -53,7 +56,7 @@ class CustomerCreate(StrictBody):
     national_id_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     locale: Locale = "en_US"
     address: Address
-    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+    device_id: Annotated[str, StringConstraints(max_length=100, pattern=PRINTABLE)] | None = None
     test_clock: Annotated[str, StringConstraints(max_length=40)] | None = Field(
         default=None, description="attach the customer (and its loans) to this test clock"
     )
@@ -68,10 +71,8 @@ class CheckoutCreate(StrictBody):
     amount: PositiveAmount
     currency: CurrencyCode
     customer: Annotated[str, StringConstraints(min_length=1, max_length=64)] | CustomerCreate
-    merchant_reference: Annotated[str, StringConstraints(max_length=200)] | None = None
-    metadata: dict[Annotated[str, StringConstraints(max_length=40)], str] | None = Field(
-        default=None, max_length=50
-    )
+    merchant_reference: ShortText | None = None
+    metadata: Metadata | None = None
     channel: Literal["online", "in_store"] = Field(
         default="online", description="online (a redirect to the hosted page) or in_store"
     )
@@ -86,8 +87,8 @@ class ConfirmRequest(StrictBody):
     """The customer's choice of offer and consent."""
 
     offer: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    consent: bool
-    device_id: Annotated[str, StringConstraints(max_length=100)] | None = None
+    consent: StrictBool  # JSON true or false only: "yes", 1 or "on" is not consent
+    device_id: Annotated[str, StringConstraints(max_length=100, pattern=PRINTABLE)] | None = None
 
 
 class CaptureRequest(StrictBody):
@@ -100,7 +101,7 @@ class RefundRequest(StrictBody):
     """Refund part or all of a captured loan."""
 
     amount: PositiveAmount
-    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+    reason: ShortText | None = None
 
 
 class PaymentRequest(StrictBody):
@@ -129,7 +130,7 @@ class MerchantApplication(ApplicationFields):
     mcc: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
     country: CountryCode
     currency: CurrencyCode
-    website: Annotated[str, StringConstraints(max_length=200)] | None = None
+    website: ShortText | None = None
     years_in_business: Annotated[int, Field(strict=True, ge=0, le=500)]
     expected_monthly_volume: Amount
     contact_email: Email
@@ -142,7 +143,12 @@ class MerchantUpdate(StrictBody):
     plans: Annotated[list[str | PlanSpec], Field(min_length=1, max_length=20)] | None = None
     workflow: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     display_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE
+            ),
+        ]
         | None
     ) = None
     mdr_bps: Annotated[int, Field(strict=True, ge=0, le=10_000)] | None = None

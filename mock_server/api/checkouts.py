@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.links import CHECKOUT_CREATED, CHECKOUT_DECIDED
 from mock_server.api.schemas import Checkout, CheckoutList
 from mock_server.services import checkouts, confirmation
 
@@ -19,7 +20,12 @@ router = APIRouter(prefix="/v1/checkouts", tags=["checkouts"], responses=ERROR_R
 CheckoutStatus = Literal["open", "approved", "declined", "in_review", "expired", "canceled"]
 
 
-@router.post("", operation_id="checkouts-create", status_code=201)
+@router.post(
+    "",
+    operation_id="checkouts-create",
+    status_code=201,
+    responses={201: {"description": "The checkout", "links": CHECKOUT_CREATED}},
+)
 def create(
     body: CheckoutCreate, request: Request, sandbox: SandboxDep, caller: CallerDep
 ) -> Checkout:
@@ -51,7 +57,11 @@ def retrieve(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checko
     return Checkout.model_validate(checkouts.get_checkout(sandbox, caller, checkout_id))
 
 
-@router.post("/{checkout_id}/confirm", operation_id="checkouts-confirm")
+@router.post(
+    "/{checkout_id}/confirm",
+    operation_id="checkouts-confirm",
+    responses={200: {"description": "The decided checkout", "links": CHECKOUT_DECIDED}},
+)
 def confirm(
     checkout_id: str, body: ConfirmRequest, sandbox: SandboxDep, caller: CallerDep
 ) -> Checkout:

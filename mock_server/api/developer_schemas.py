@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from mock_server.api.schemas import ListObject
+from mock_server.api.schemas import PRINTABLE, ListObject
 
 __all__ = [
     "RequestLog",
@@ -51,7 +51,7 @@ class TestClockCreateBody(BaseModel):
 
     __test__ = False
     model_config = _STRICT
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200, pattern=PRINTABLE)
     frozen_time: AwareDatetime | None = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from fastapi import FastAPI, Request
@@ -26,6 +27,7 @@ from mock_server.services.idempotency import IdempotencyError
 __all__ = [
     "ERROR_RESPONSES",
     "ErrorBody",
+    "ErrorDetail",
     "ErrorEnvelope",
     "ErrorType",
     "error_bytes",
@@ -47,14 +49,24 @@ ErrorType = Literal[
 ]
 
 
+class ErrorDetail(BaseModel):
+    """One bad parameter of a request that has several."""
+
+    param: str
+    code: str
+    message: str
+
+
 class ErrorBody(BaseModel):
-    """What went wrong, for a program (`type`, `code`, `param`) and for a person (`message`)."""
+    """What went wrong, for a program (`type`, `code`, `param`) and for a person (`message`);
+    a validation error lists every bad parameter in `errors` (`param` is the first)."""
 
     type: ErrorType
     code: str
     message: str
     param: str | None = None
     request_id: str | None = None
+    errors: list[ErrorDetail] | None = None
 
 
 class ErrorEnvelope(BaseModel):
@@ -97,12 +109,21 @@ def error_bytes(
     message: str,
     param: str | None,
     request_id: str | None,
+    errors: list[ErrorDetail] | None = None,
 ) -> bytes:
     """The JSON body of an error answer."""
     body = ErrorEnvelope(
-        error=ErrorBody(type=type_, code=code, message=message, param=param, request_id=request_id)
+        error=ErrorBody(
+            type=type_,
+            code=code,
+            message=message,
+            param=param,
+            request_id=request_id,
+            errors=errors,
+        )
     )
-    return body.model_dump_json().encode()
+    skip = {"error": {"errors"}} if errors is None else None  # a list only when there is one
+    return body.model_dump_json(exclude=skip).encode()
 
 
 def error_response(
@@ -113,9 +134,11 @@ def error_response(
     message: str,
     param: str | None = None,
     headers: dict[str, str] | None = None,
+    errors: list[ErrorDetail] | None = None,
 ) -> JSONResponse:
     """An error answer in the one shape."""
-    content = json.loads(error_bytes(status, type_, code, message, param, request_id_of(request)))
+    raw = error_bytes(status, type_, code, message, param, request_id_of(request), errors)
+    content = json.loads(raw)
     return JSONResponse(content, status_code=status, headers=headers)
 
 
@@ -131,28 +154,56 @@ def _transition_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 409, "invalid_request_error", exc.code, exc.message)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
+def _field_name(loc: tuple[Any, ...], kind: str = "") -> str:
     parts = [str(p) for p in loc]
+    if kind == "json_invalid":
+        return "body"  # the position inside the text is in the message
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
     return ".".join(parts) or "body"
 
 
+def _detail(error: Mapping[str, Any]) -> ErrorDetail:
+    """One pydantic error as `{param, code, message}`."""
+    kind = str(error.get("type", ""))
+    param = _field_name(tuple(error.get("loc", ())), kind)
+    if kind == "extra_forbidden":
+        return ErrorDetail(param=param, code="parameter_unknown", message=f"unknown: {param}")
+    if kind == "missing":
+        return ErrorDetail(param=param, code="parameter_missing", message=f"missing: {param}")
+    if kind == "json_invalid":
+        where = error.get("ctx", {}).get("error", "")
+        message = f"body is not valid JSON{f' ({where})' if where else ''}"
+        return ErrorDetail(param="body", code="body_invalid", message=message)
+    msg = str(error.get("msg", "invalid value"))
+    return ErrorDetail(param=param, code="parameter_invalid", message=f"{param}: {msg}")
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request", "type": ""}
-    param = _field_name(tuple(first.get("loc", ())))
-    if first.get("type") == "extra_forbidden":
-        extras = [_field_name(tuple(e["loc"])) for e in errors if e["type"] == "extra_forbidden"]
-        message = f"Received unknown parameter(s): {', '.join(extras)}"
-        code = "parameter_unknown"
-    elif first.get("type") == "missing":
-        message, code = f"Missing required parameter: {param}", "parameter_missing"
+    details = [_detail(e) for e in exc.errors()] or [
+        ErrorDetail(param="body", code="parameter_invalid", message="invalid request")
+    ]
+    first = details[0]
+    if len(details) == 1:
+        message = _single_message(first)
+    elif all(d.code == "parameter_unknown" for d in details):
+        message = f"Received unknown parameter(s): {', '.join(d.param for d in details)}"
     else:
-        message = f"Invalid {param}: {first.get('msg', 'invalid value')}"
-        code = "parameter_invalid"
-    return error_response(request, 422, "invalid_request_error", code, message, param)
+        message = f"{len(details)} invalid parameters: " + "; ".join(d.message for d in details)
+    return error_response(
+        request, 422, "invalid_request_error", first.code, message, first.param, None, details
+    )
+
+
+def _single_message(detail: ErrorDetail) -> str:
+    if detail.code == "parameter_unknown":
+        return f"Received unknown parameter(s): {detail.param}"
+    if detail.code == "parameter_missing":
+        return f"Missing required parameter: {detail.param}"
+    if detail.code == "body_invalid":
+        return detail.message[0].upper() + detail.message[1:]
+    return f"Invalid {detail.message}"
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -22,6 +22,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.api.errors import error_bytes
+from mock_server.logs import escape_controls
 
 __all__ = ["FaultInjectionMiddleware", "FaultSpec", "SimulatedConnectionReset", "parse_faults"]
 
@@ -127,8 +128,10 @@ class FaultInjectionMiddleware:
             )  # fmt: skip
             await _answer(send, 400, body, [])
             return
-        log.info("injecting %s into %s %s request_id=%s", raw, scope["method"], scope["path"],
-                 request_id)  # fmt: skip
+        if not (spec.reset or spec.reset_after_commit):  # a reset is logged in its access line
+            log.info("injecting %s into %s %s request_id=%s", escape_controls(raw),
+                     escape_controls(scope["method"]), escape_controls(scope["path"]),
+                     request_id)  # fmt: skip
         if spec.latency_ms:
             await anyio.sleep(spec.latency_ms / 1000)
         if spec.status is not None:

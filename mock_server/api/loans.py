@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query
 from mock_server.api.bodies import CaptureRequest, PaymentRequest, RefundRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
+from mock_server.api.links import LOAN_CAPTURED
 from mock_server.api.schemas import Loan, LoanList
 from mock_server.services import loans
 
@@ -50,7 +51,11 @@ def retrieve(loan_id: str, sandbox: SandboxDep, caller: CallerDep) -> Loan:
     return Loan.model_validate(loans.get_loan(sandbox, caller, loan_id))
 
 
-@router.post("/{loan_id}/capture", operation_id="loans-capture")
+@router.post(
+    "/{loan_id}/capture",
+    operation_id="loans-capture",
+    responses={200: {"description": "The captured loan", "links": LOAN_CAPTURED}},
+)
 def capture(
     loan_id: str,
     sandbox: SandboxDep,

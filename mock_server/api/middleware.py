@@ -22,6 +22,7 @@ from mock_server.api.auth import credentials_of
 from mock_server.api.errors import error_bytes
 from mock_server.api.faults import SimulatedConnectionReset
 from mock_server.ids import new_id
+from mock_server.logs import escape_controls
 from mock_server.services import idempotency
 from mock_server.services.context import Sandbox
 from mock_server.services.merchants import merchant_id_for_key
@@ -39,7 +40,6 @@ _REPLAYED = [(b"idempotent-replayed", b"true")]
 
 # POSTs that need no key (merchant applications) keep their idempotency keys in a shared scope.
 PUBLIC_POSTS = frozenset({"/v1/merchants"})
-PUBLIC_SCOPE = "public"
 
 
 async def _send_json(send: Send, status: int, body: bytes, extra: list[Any] | None = None) -> None:
@@ -93,10 +93,14 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except SimulatedConnectionReset:
+            status = 0  # the access log line says the connection was dropped
             raise  # the server aborts the connection, as asked
         except Exception:
             error_log.exception(
-                "unhandled error in %s %s request_id=%s", scope["method"], scope["path"], request_id
+                "unhandled error in %s %s request_id=%s",
+                escape_controls(scope["method"]),
+                escape_controls(scope["path"]),
+                request_id,
             )
             if response_started:
                 raise
@@ -113,10 +117,10 @@ class RequestContextMiddleware:
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             access_log.info(
-                "%s %s %d %.1fms request_id=%s",
-                scope["method"],
-                scope["path"],
-                status,
+                "%s %s %s %.1fms request_id=%s",
+                escape_controls(scope["method"]),
+                escape_controls(scope["path"]),
+                status or "reset",
                 elapsed_ms,
                 request_id,
             )
@@ -174,13 +178,19 @@ class IdempotencyMiddleware:
         if merchant_id is not None:  # a replay never reaches the route: log it for the merchant
             scope.setdefault("state", {})[MERCHANT_STATE] = merchant_id
         if merchant_id is None and scope["path"] in PUBLIC_POSTS:
-            merchant_id = PUBLIC_SCOPE
+            merchant_id = self._anonymous_scope(scope)
         if merchant_id is None:  # no valid key: the route answers 401
             await self.app(scope, replay_receive, send)
             return
         try:
             claim = idempotency.Claim.of(
-                merchant_id, key, scope["method"], scope["path"], body, self.sandbox.wall()
+                merchant_id,
+                key,
+                scope["method"],
+                scope["path"],
+                body,
+                self.sandbox.wall(),
+                self.sandbox.db.sealer,
             )
             if (merchant_id, key) in self._in_flight:
                 raise idempotency.in_progress_error
@@ -246,10 +256,8 @@ class IdempotencyMiddleware:
     ) -> idempotency.Replay | None:
         """Commit the work with its answer (or roll it back); None, or the replay of another
         process's answer when it committed the same key first."""
-        if status >= 500 or tx.doomed:
+        if status >= 400 or tx.doomed:  # a refused request stores nothing, not even its key
             tx.rollback()
-            if claim is not None and status < 500:
-                idempotency.store_answer_alone(self.sandbox.db, claim, status, body)
             return None
         if claim is not None:
             idempotency.store_answer(tx.session, claim, status, body)
@@ -261,6 +269,12 @@ class IdempotencyMiddleware:
             with self.sandbox.db.reader() as session:
                 return idempotency.find_replay(session, claim, self._ttl)
         return None
+
+    def _anonymous_scope(self, scope: Scope) -> str:
+        """The idempotency scope of an anonymous caller: a digest of its address."""
+        client = scope.get("client") or ("unknown", 0)
+        digest = self.sandbox.db.sealer.digest(f"anonymous {client[0]}")
+        return idempotency.ANONYMOUS_SCOPE_PREFIX + digest[:32]
 
     async def _merchant_for(self, scope: Scope) -> str | None:
         credentials = credentials_of(scope)

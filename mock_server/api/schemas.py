@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from mock_server.domain.regions import is_country
 
 _Date = date
 
 __all__ = [
+    "PRINTABLE",
     "Address",
     "Amount",
     "CartItem",
@@ -38,6 +41,7 @@ __all__ = [
     "Merchant",
     "MerchantList",
     "NextAction",
+    "Metadata",
     "ObjectBase",
     "Offer",
     "Persona",
@@ -51,6 +55,7 @@ __all__ = [
     "RuleFired",
     "SandboxClock",
     "ScheduleEntry",
+    "ShortText",
     "StrictBody",
     "Text",
     "Url",
@@ -66,8 +71,28 @@ PositiveAmount = Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT)]
 CurrencyCode = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True, strip_whitespace=True)
 ]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+def _country(code: str) -> str:
+    if not is_country(code):
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+CountryCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z]{2}$", to_upper=True), AfterValidator(_country)
+]
+# Printable text: no control characters (NUL, newlines, escapes) in names and addresses.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True, pattern=PRINTABLE),
+]
+ShortText = Annotated[str, StringConstraints(max_length=200, pattern=PRINTABLE)]
+# Metadata like the payment APIs merchants know: 50 keys, key 40 characters, value 500.
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=PRINTABLE)]
+MetadataValue = Annotated[str, StringConstraints(max_length=500)]
+Metadata = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=50)]
 Email = Annotated[
     str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254, to_lower=True)
 ]
@@ -93,10 +118,10 @@ class Address(StrictBody):
     """A postal address; `country` is ISO 3166 alpha-2."""
 
     line1: Text
-    line2: Annotated[str, StringConstraints(max_length=200)] | None = None
+    line2: ShortText | None = None
     city: Text
-    region: Annotated[str, StringConstraints(max_length=100)] | None = None
-    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    region: Annotated[str, StringConstraints(max_length=100, pattern=PRINTABLE)] | None = None
+    postal_code: Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=PRINTABLE)]
     country: CountryCode
 
 

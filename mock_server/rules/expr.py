@@ -13,6 +13,11 @@ Grammar, loosest binding first::
     primary    := INT | STRING | "true" | "false" | "null" | "[" [expr ("," expr)*] "]"
                 | "(" expr ")" | FUNCTION "(" [expr ("," expr)*] ")" | NAME ("." NAME)*
 
+Every size is bounded, so a hostile policy
+is a clear error at its position rather than a crash: an expression is at most `MAX_SOURCE`
+characters, `MAX_OPERATORS` operators and `MAX_DEPTH` levels of nesting, and an integer literal
+at most `MAX_INT_DIGITS` digits.
+
 Binary operators are parsed by precedence climbing. The parser only builds a tree of the node
 classes below; nothing here or in the compiler ever hands text to `eval` or `exec`, and there is
 no attribute access, subscripting or call of anything but the five built-in functions.
@@ -49,6 +54,10 @@ _PRECEDENCE: Final[dict[str, int]] = {
     "//": 6,
     "%": 6,
 }
+MAX_SOURCE: Final = 4_000
+MAX_OPERATORS: Final = 200
+MAX_DEPTH: Final = 32
+MAX_INT_DIGITS: Final = 18
 _NOT_PRECEDENCE: Final = 3
 _UNARY_MINUS_PRECEDENCE: Final = 7
 _SYMBOLS: Final = ("==", "!=", "<=", ">=", "//", "<", ">", "+", "-", "*", "/", "%")
@@ -118,6 +127,8 @@ def _read_int(source: str, i: int, tokens: list[Token]) -> int:
     if j < n and (source[j].isalpha() or source[j] == "_"):
         raise _error(f"invalid number {source[i : j + 1]!r}", i)
     text = source[i:j]
+    if sum(c.isdigit() for c in text) > MAX_INT_DIGITS:
+        raise _error(f"integer literal longer than {MAX_INT_DIGITS} digits", i)
     tokens.append(Token("int", text, i, int(text.replace("_", ""))))
     return j
 
@@ -207,6 +218,8 @@ def parse(source: str, *, fields: Set[str] | None = None) -> Node:
     """Parse an expression into a syntax tree; with `fields`, every field path must be in it."""
     if not source.strip():
         raise ExpressionError("empty expression", 1)
+    if len(source) > MAX_SOURCE:
+        raise _error(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
     return _Parser(source, fields).parse()
 
 
@@ -215,6 +228,8 @@ class _Parser:
         self.tokens = tokenize(source)
         self.pos = 0
         self.fields = fields
+        self.depth = 0
+        self.operators = 0
 
     def parse(self) -> Node:
         node = self.expression(1)
@@ -250,12 +265,23 @@ class _Parser:
         return None
 
     def expression(self, min_precedence: int) -> Node:
-        left = self.prefix(min_precedence)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _error(f"expression nested deeper than {MAX_DEPTH} levels", self.peek().start)
+        try:
+            return self._climb(self.prefix(min_precedence), min_precedence)
+        finally:
+            self.depth -= 1
+
+    def _climb(self, left: Node, min_precedence: int) -> Node:
         while (op := self.binary_operator()) is not None:
             precedence = _PRECEDENCE[op]
             if precedence < min_precedence:
                 break
             op_token = self.advance()
+            self.operators += 1
+            if self.operators > MAX_OPERATORS:
+                raise _error(f"more than {MAX_OPERATORS} operators", op_token.start)
             if op == "not in":
                 self.advance()
             right = self.expression(precedence + 1)

@@ -138,7 +138,11 @@ def create_checkout(
         test_clock = known.test_clock_id if known is not None else customer.get("test_clock")
         now = merchant_now(session, caller.merchant.id, sandbox.wall, test_clock)
         offers = _offers(caller, amount, currency, now)
-        customer_id = known.id if known else add_customer(session, caller, customer, now).id
+        customer_id = (
+            known.id
+            if known
+            else add_customer(session, caller, customer, now, param="customer.date_of_birth").id
+        )
         row = CheckoutRow(
             id=new_id("chk"),
             merchant_id=caller.merchant.id,

@@ -9,6 +9,7 @@ from mock_server.domain import Plan, plan_from_dict
 from mock_server.rules import Policy, load_shipped_policy
 from mock_server.services.clock import WallClock, utc_now
 from mock_server.services.event_bus import EventBus
+from mock_server.services.outbound import OutboundPolicy
 from mock_server.services.periodic import PeriodicWork
 from mock_server.services.request_log import RequestLog
 from mock_server.settings import Settings
@@ -96,6 +97,7 @@ class Sandbox:
     periodic: list[PeriodicWork] = field(default_factory=list)  # the clock's seam (`periodic`)
     request_log: RequestLog = field(default_factory=RequestLog)
     event_bus: EventBus = field(default_factory=EventBus)
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
 
     def __post_init__(self) -> None:
         for definition in self.workflows.values():

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
+from mock_server.risk.identity import age_on
 from mock_server.services.clock import find_test_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
-from mock_server.services.errors import NotFound
+from mock_server.services.errors import InvalidRequest, NotFound
 from mock_server.services.events import record_event
 from mock_server.services.presenters import credit_report_object, customer_object
 from mock_server.storage.models import CustomerRow
 from mock_server.storage.repositories import CreditReportRepository, CustomerRepository
 
 __all__ = [
+    "ADULT_AGE",
+    "OLDEST_AGE",
     "add_customer",
+    "check_date_of_birth",
     "create_customer",
     "get_customer",
     "get_customer_row",
@@ -27,10 +31,35 @@ __all__ = [
 ]
 
 
+ADULT_AGE: Final = 18
+OLDEST_AGE: Final = 120
+
+
+def check_date_of_birth(identity: Mapping[str, Any], now: datetime, param: str) -> None:
+    """Refuse a date of birth outside 18-120 years before the sandbox's time (400 on `param`)."""
+    born = identity.get("date_of_birth")
+    if not isinstance(born, date):
+        born = date.fromisoformat(str(born))
+    age = age_on(born, now.date())
+    if not ADULT_AGE <= age <= OLDEST_AGE:
+        raise InvalidRequest(
+            f"date_of_birth {born.isoformat()} makes the customer {age} years old on "
+            f"{now.date().isoformat()} (sandbox time); customers are {ADULT_AGE} to "
+            f"{OLDEST_AGE} years old",
+            param=param,
+        )
+
+
 def add_customer(
-    session: Session, caller: Caller, identity: Mapping[str, Any], now: datetime
+    session: Session,
+    caller: Caller,
+    identity: Mapping[str, Any],
+    now: datetime,
+    *,
+    param: str = "date_of_birth",
 ) -> CustomerRow:
     """Store a new customer (inside the caller's transaction) and log `customer.created`."""
+    check_date_of_birth(identity, now, param)
     data = dict(identity)
     test_clock = data.pop("test_clock", None)
     row = CustomerRow(

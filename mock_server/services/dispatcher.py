@@ -10,6 +10,15 @@ before it is attempted: the due rows are claimed with `SELECT ... FOR UPDATE SKI
 given a `lease_expires_at` in that short transaction, so each attempt is made by exactly one
 process, and a process that dies mid-attempt only delays the delivery until the lease runs out.
 
+Endpoints are isolated: the worker hands each endpoint's due deliveries (in order) to a pool of
+sender threads, at most one batch per endpoint at a time, and never waits for them; a slow or
+hanging endpoint holds only its own sender, so other endpoints' events go out at once. A process
+leases only what its free senders can start now (never for an endpoint it is already serving),
+so no lease waits in a queue behind a hanging endpoint.
+Before each attempt the URL's host is resolved and checked against the outbound policy
+(`services.outbound`); a refused address is recorded as "blocked by policy" without connecting.
+Redirects are never followed (a 3xx counts as a failed attempt).
+
 Retry schedule: up to `MAX_ATTEMPTS` (6) attempts, the n-th retry `2**(n-1)` seconds after the
 previous attempt (1, 2, 4, 8, 16 s). A delivery that fails every attempt disables its endpoint:
 the endpoint's other pending deliveries are canceled and a `webhook_endpoint.disabled` event says
@@ -26,7 +35,9 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -36,10 +47,12 @@ from sqlalchemy.orm import Session
 
 from mock_server.services.clock import WallClock, merchant_now, utc_now
 from mock_server.services.events import event_object, record_event
+from mock_server.services.outbound import OutboundPolicy
 from mock_server.services.presenters import iso
 from mock_server.services.webhooks import PENDING_FLAG, disable_endpoint
 from mock_server.storage import Database
 from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
+from mock_server.storage.sealing import UnsealError
 
 __all__ = ["MAX_ATTEMPTS", "WebhookDispatcher", "sign", "standard_headers"]
 
@@ -49,6 +62,7 @@ MAX_ATTEMPTS: Final = 6
 MAX_BACKOFF: Final = timedelta(seconds=60)
 BATCH: Final = 20
 MAX_FAILURES: Final = 5  # consecutive database errors before the worker stops
+SENDERS: Final = 16  # endpoints served at once by one process
 LEASE_MARGIN: Final = timedelta(seconds=30)
 
 
@@ -84,6 +98,7 @@ def standard_headers(
 @dataclass(frozen=True, slots=True)
 class _Job:
     seq: int
+    endpoint_id: str
     url: str
     secret: str
     payload: bytes
@@ -102,13 +117,17 @@ class WebhookDispatcher:
         background: bool = True,
         timeout: float = 5.0,
         mode: str = "normal",
+        policy: OutboundPolicy | None = None,
     ) -> None:
         self.db = db
         self.mode = mode
+        self.policy = policy or OutboundPolicy()
+        self._busy: set[str] = set()  # endpoints with a batch in a sender thread
+        self._senders: ThreadPoolExecutor | None = None
         self.wall = wall
         self.background = background
         self._transport, self._timeout = transport, timeout
-        self._http = httpx.Client(transport=transport, timeout=timeout)
+        self._http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -141,6 +160,10 @@ class WebhookDispatcher:
             self._wake.set()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+        with self._lock:
+            senders, self._senders = self._senders, None
+        if senders is not None:
+            senders.shutdown(wait=True)  # in-flight attempts finish; queued batches give back
         self._http.close()
 
     def start(self) -> None:
@@ -148,7 +171,9 @@ class WebhookDispatcher:
         with self._lock:
             if self._stopped:
                 self._stopped = False
-                self._http = httpx.Client(transport=self._transport, timeout=self._timeout)
+                self._http = httpx.Client(
+                    transport=self._transport, timeout=self._timeout, follow_redirects=False
+                )
         self.wake()
 
     @property
@@ -161,28 +186,32 @@ class WebhookDispatcher:
         failures = 0
         while not self._stopped:
             try:
-                if self.deliver_due():
+                if self._hand_out(self._due_jobs()):
                     failures = 0
                     continue
-                wait = self._seconds_to_next()
+                wait_for = self._seconds_to_next()
                 failures = 0
             except Exception:  # never die silently: log, pause, retry; stop if it persists
                 failures += 1
                 log.exception("webhook dispatcher failed (%d in a row)", failures)
-                wait = None if failures >= MAX_FAILURES else 1.0
+                wait_for = None if failures >= MAX_FAILURES else 1.0
             with self._lock:
                 if self._stopped:
                     break
-                if wait is None and (failures >= MAX_FAILURES or not self._wake.is_set()):
+                idle = wait_for is None and not self._busy
+                if idle and (failures >= MAX_FAILURES or not self._wake.is_set()):
                     self._thread = None  # the next commit that queues a delivery restarts it
                     return
                 self._wake.clear()
-            self._wake.wait(timeout=min(wait if wait is not None else 1.0, 1.0))
+            self._wake.wait(timeout=min(wait_for if wait_for is not None else 1.0, 1.0))
         with self._lock:
             self._thread = None
 
     def _seconds_to_next(self) -> float | None:
-        """Seconds until the next pending delivery is due and not leased by another process."""
+        """Seconds until the next pending delivery is due, not leased by another process and
+        not for an endpoint this process is serving."""
+        with self._lock:
+            busy = list(self._busy)
         delivery = WebhookDeliveryRow
         ready_at = case(
             (delivery.lease_expires_at > delivery.next_attempt_at, delivery.lease_expires_at),
@@ -190,51 +219,93 @@ class WebhookDispatcher:
         )
         with self.db.reader() as session:
             earliest: datetime | None = session.scalar(
-                select(func.min(ready_at)).where(delivery.status == "pending")
+                select(func.min(ready_at)).where(
+                    delivery.status == "pending", delivery.endpoint_id.not_in(busy)
+                )
             )
         if earliest is None:
             return None
         return max(0.0, (earliest - self.wall()).total_seconds())
 
     def deliver_due(self) -> int:
-        """Attempt every delivery that is due now; answer how many were attempted."""
+        """Attempt every delivery that is due now (endpoints side by side, each endpoint's in
+        order) and wait for them; answer how many were attempted."""
         jobs = self._due_jobs()
-        ordered = list(reversed(jobs)) if self.mode == "reorder" else jobs
-        for done, job in enumerate(ordered):
-            if self._stopped:
-                self._release([j.seq for j in ordered[done:]])
-                break
-            if self.mode == "duplicate":
-                self._post(job)  # an extra copy: receivers must handle each event once
-            self._attempt(job)
+        wait(self._hand_out(jobs))
         return len(jobs)
 
+    def _hand_out(self, jobs: Sequence[_Job]) -> list[Future[None]]:
+        """Give each idle endpoint's due jobs to a sender thread; answer the batches started.
+        Jobs it cannot start (stopping, or their endpoint already served) give back their
+        leases at once."""
+        batches: dict[str, list[_Job]] = {}
+        for job in reversed(jobs) if self.mode == "reorder" else jobs:
+            batches.setdefault(job.endpoint_id, []).append(job)
+        started: list[Future[None]] = []
+        unused: list[int] = []
+        with self._lock:
+            if self._senders is None and not self._stopped:
+                self._senders = ThreadPoolExecutor(SENDERS, thread_name_prefix="installo-sender")
+            for endpoint_id, batch in batches.items():
+                if self._stopped or self._senders is None or endpoint_id in self._busy:
+                    unused.extend(job.seq for job in batch)
+                    continue
+                self._busy.add(endpoint_id)
+                started.append(self._senders.submit(self._send_batch, endpoint_id, batch))
+        self._release(unused)
+        return started
+
+    def _send_batch(self, endpoint_id: str, batch: Sequence[_Job]) -> None:
+        done = 0
+        try:
+            for job in batch:
+                if self._stopped:
+                    break
+                self._attempt(job)
+                done += 1
+        except Exception:
+            log.exception("webhook delivery to endpoint %s failed", endpoint_id)
+        finally:
+            self._release([job.seq for job in batch[done:]])
+            with self._lock:
+                self._busy.discard(endpoint_id)
+            self.wake()  # its next deliveries may be due
+
     def _release(self, seqs: list[int]) -> None:
-        """Give back leases this process will not use (it is stopping)."""
+        """Give back leases this process will not use (stopping, or no sender free)."""
+        if not seqs:
+            return
         with self.db.transaction() as session:
             session.execute(
                 update(WebhookDeliveryRow)
-                .where(WebhookDeliveryRow.seq.in_(seqs))
+                .where(WebhookDeliveryRow.seq.in_(seqs), WebhookDeliveryRow.status == "pending")
                 .values(lease_expires_at=None)
             )
 
     def _due_jobs(self) -> list[_Job]:
-        """Lease the deliveries due now that no process holds, and answer them as jobs."""
+        """Lease the deliveries due now that no process holds, for endpoints this process can
+        start serving now, and answer them as jobs (each endpoint's in order)."""
+        with self._lock:
+            busy = set(self._busy)
+        if len(busy) >= SENDERS:
+            return []
         now = self.wall()
         delivery = WebhookDeliveryRow
         with self.db.transaction() as session:
             claim = (
-                select(delivery.seq)
+                select(delivery.seq, delivery.endpoint_id)
                 .where(
                     delivery.status == "pending",
                     delivery.next_attempt_at <= now,
                     or_(delivery.lease_expires_at.is_(None), delivery.lease_expires_at <= now),
+                    delivery.endpoint_id.not_in(busy),
                 )
                 .order_by(delivery.seq)
                 .limit(BATCH)
                 .with_for_update(skip_locked=True)
             )
-            seqs = list(session.scalars(claim))
+            due = [(seq, endpoint_id) for seq, endpoint_id in session.execute(claim)]
+            seqs = _fitting(due, SENDERS - len(busy))
             if not seqs:
                 return []
             lease = timedelta(seconds=self._timeout * BATCH) + LEASE_MARGIN
@@ -249,7 +320,7 @@ class WebhookDispatcher:
                 .order_by(delivery.seq)
             )
             return [
-                _Job(row.seq, endpoint.url, endpoint.secret, _payload(event), event.id)
+                _Job(row.seq, endpoint.id, endpoint.url, endpoint.secret, _payload(event), event.id)
                 for row, endpoint, event in session.execute(query)
             ]
 
@@ -270,6 +341,20 @@ class WebhookDispatcher:
 
     def _attempt(self, job: _Job) -> None:
         started = self.wall()
+        refused = self.policy.check_delivery(job.url)
+        if refused is not None:
+            log.warning("webhook delivery %d blocked by policy: %s", job.seq, refused)
+            self._record(job.seq, started, None, f"blocked by policy: {refused}", 0)
+            return
+        try:
+            job = replace(job, secret=self.db.sealer.open(job.secret))
+        except UnsealError:
+            log.error("webhook delivery %d: the endpoint's secret does not open", job.seq)
+            failure = "the endpoint's signing secret does not open with this sandbox's secrets key"
+            self._record(job.seq, started, None, failure, 0)
+            return
+        if self.mode == "duplicate":
+            self._post(job)  # an extra copy: receivers must handle each event once
         status, error, latency_ms = self._post(job)
         self._record(job.seq, started, status, error, latency_ms)
 
@@ -307,6 +392,18 @@ class WebhookDispatcher:
         caller, obj = found
         now = merchant_now(session, caller.merchant.id, self.wall)
         record_event(session, caller, "webhook_endpoint.disabled", obj, now)
+
+
+def _fitting(due: Iterable[tuple[int, str]], endpoints: int) -> list[int]:
+    """The due deliveries (in order) of the first `endpoints` endpoints among them."""
+    chosen: set[str] = set()
+    seqs: list[int] = []
+    for seq, endpoint_id in due:
+        if endpoint_id not in chosen and len(chosen) >= endpoints:
+            continue
+        chosen.add(endpoint_id)
+        seqs.append(seq)
+    return seqs
 
 
 def _elapsed_ms(started: float) -> int:

@@ -39,7 +39,12 @@ class NotFound(ServiceError):
     code = "resource_missing"
 
     def __init__(self, kind: str, object_id: str, *, param: str | None = None) -> None:
-        super().__init__(f"No such {kind}: '{object_id}'", param=param)
+        shown = (
+            object_id
+            if len(object_id) <= 64
+            else f"{object_id[:24]}... ({len(object_id)} characters)"
+        )
+        super().__init__(f"No such {kind}: '{shown}'", param=param)
 
 
 class InvalidRequest(ServiceError):

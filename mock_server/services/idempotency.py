@@ -10,7 +10,6 @@ body is `idempotency_key_reused`, naming the parameters that differ.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from mock_server.services.errors import ServiceError
 from mock_server.storage import Database
 from mock_server.storage.models import IdempotencyRow
+from mock_server.storage.sealing import Sealer
 
 __all__ = [
     "Claim",
@@ -71,6 +71,20 @@ in_progress_error = IdempotencyError(
 )
 
 
+# Scopes shared by anonymous callers (merchant applications, one per address) start with this.
+ANONYMOUS_SCOPE_PREFIX = "pub_"
+
+
+def _param_digests(sealer: Sealer, parsed: Any, canonical: str) -> dict[str, str]:
+    """What is kept of a request: a keyed digest per top-level parameter (or of the body)."""
+    if not isinstance(parsed, dict):
+        return {"": sealer.digest(canonical)}
+    return {
+        str(name): sealer.digest(json.dumps(value, sort_keys=True, separators=(",", ":")))
+        for name, value in parsed.items()
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One keyed request: who, which key, what it asked, and when."""
@@ -82,10 +96,18 @@ class Claim:
     canonical: str
     parsed: Any
     now: datetime
+    sealer: Sealer
 
     @classmethod
     def of(
-        cls, merchant_id: str, key: str, method: str, path: str, body: bytes, now: datetime
+        cls,
+        merchant_id: str,
+        key: str,
+        method: str,
+        path: str,
+        body: bytes,
+        now: datetime,
+        sealer: Sealer,
     ) -> Claim:
         """The claim for a request (IdempotencyError for a key too long)."""
         if len(key) > MAX_KEY_LENGTH:
@@ -95,13 +117,17 @@ class Claim:
                 param="Idempotency-Key",
             )
         canonical, parsed = _canonical(body)
-        return cls(merchant_id, key, method, path, canonical, parsed, now)
+        return cls(merchant_id, key, method, path, canonical, parsed, now, sealer)
 
     @property
     def fingerprint(self) -> str:
-        """What makes two requests the same request."""
-        text = f"{self.method} {self.path}\n{self.canonical}"
-        return hashlib.sha256(text.encode()).hexdigest()
+        """What makes two requests the same request (a keyed digest: nothing to guess back)."""
+        return self.sealer.digest(f"{self.method} {self.path}\n{self.canonical}")
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """What is stored of the request: a keyed digest per parameter."""
+        return _param_digests(self.sealer, self.parsed, self.canonical)
 
 
 def find_replay(session: Session, claim: Claim, ttl: timedelta) -> Replay | None:
@@ -118,19 +144,22 @@ def find_replay(session: Session, claim: Claim, ttl: timedelta) -> Replay | None
         raise _reused(row, claim)
     if row.state != "done" or row.status_code is None:
         raise in_progress_error
-    return Replay(row.status_code, (row.response_body or "").encode())
+    return Replay(row.status_code, claim.sealer.open(row.response_body or "").encode())
 
 
 def _reused(row: IdempotencyRow, claim: Claim) -> IdempotencyError:
     if (row.method, row.path) != (claim.method, claim.path):
         names = ["path"]
         where = f"it was first used for {row.method} {row.path}"
+    elif row.merchant_id.startswith(ANONYMOUS_SCOPE_PREFIX):
+        names = ["body"]  # the first request may be someone else's: name none of its fields
+        where = "the body differs from the first request's"
     else:
         try:
             first = json.loads(row.request_body)
         except ValueError:
             first = None
-        names = differing_params(first, claim.parsed) or ["body"]
+        names = differing_params(first, claim.digests) or ["body"]
         where = f"these parameters differ from the first request: {', '.join(names)}"
     return IdempotencyError(
         f"Keys for idempotent requests can only be used with the same parameters; {where}",
@@ -149,10 +178,10 @@ def store_answer(session: Session, claim: Claim, status_code: int, body: bytes) 
             method=claim.method,
             path=claim.path,
             fingerprint=claim.fingerprint,
-            request_body=claim.canonical,
+            request_body=json.dumps(claim.digests, sort_keys=True),
             state="done",
             status_code=status_code,
-            response_body=body.decode("utf-8", "replace"),
+            response_body=claim.sealer.seal(body.decode("utf-8", "replace")),
         )
     )
 

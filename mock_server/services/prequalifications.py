@@ -41,7 +41,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
         if isinstance(customer, str):
             row = get_customer_row(session, caller, customer, "customer")
         else:
-            row = add_customer(session, caller, customer, now)
+            row = add_customer(session, caller, customer, now, param="customer.date_of_birth")
         assessment = soft_pull(sandbox, caller, row, amount, currency, now)
         session.add(
             CreditReportRow(

@@ -48,8 +48,9 @@ PENDING_FLAG = "webhook_deliveries_pending"
 ENDPOINT_CACHE = "webhook_endpoint_cache"
 
 
-def endpoint_object(row: WebhookEndpointRow, *, with_secret: bool = False) -> dict[str, Any]:
-    """An endpoint in the API's shape; the secret only in the answer that creates it."""
+def endpoint_object(row: WebhookEndpointRow, *, secret: str | None = None) -> dict[str, Any]:
+    """An endpoint in the API's shape; the secret only in the answer that creates it (the row
+    holds it sealed)."""
     return {
         "id": row.id,
         "object": "webhook_endpoint",
@@ -59,7 +60,7 @@ def endpoint_object(row: WebhookEndpointRow, *, with_secret: bool = False) -> di
         "enabled_events": list(row.enabled_events),
         "status": row.status,
         "disabled_reason": row.disabled_reason,
-        "secret": row.secret if with_secret else None,
+        "secret": secret,
     }
 
 
@@ -90,11 +91,20 @@ def create_endpoint(
     sandbox: Sandbox, caller: Caller, url: str, enabled_events: Sequence[str] | None
 ) -> dict[str, Any]:
     """Subscribe a URL to the merchant's events (all of them unless told)."""
+    refused = sandbox.outbound.check_registration(url)
+    if refused is not None:
+        raise InvalidRequest(
+            f"url is refused by the sandbox's outbound policy: {refused}",
+            code="url_blocked",
+            param="url",
+        )
     events = list(dict.fromkeys(enabled_events or [ALL_EVENTS]))
     if ALL_EVENTS in events and len(events) > 1:
         raise InvalidRequest(
             "enabled_events is either ['*'] or a list of event types", param="enabled_events"
         )
+    # Standard Webhooks secrets are base64 after the prefix (their libraries decode it).
+    secret = f"whsec_{base64.b64encode(secrets.token_bytes(24)).decode()}"
     with sandbox.db.transaction() as session:
         forget_endpoints(session)
         row = WebhookEndpointRow(
@@ -104,11 +114,10 @@ def create_endpoint(
             url=url,
             enabled_events=events,
             status="enabled",
-            # Standard Webhooks secrets are base64 after the prefix (their libraries decode it).
-            secret=f"whsec_{base64.b64encode(secrets.token_bytes(24)).decode()}",
+            secret=sandbox.db.sealer.seal(secret),
         )
         session.add(row)
-        return endpoint_object(row, with_secret=True)
+        return endpoint_object(row, secret=secret)
 
 
 def _own_endpoint(session: Session, caller: Caller, endpoint_id: str) -> WebhookEndpointRow:
@@ -143,7 +152,7 @@ def list_deliveries(
         )
         if starting_after is not None:
             seq = starting_after.removeprefix("whd_")
-            if not seq.isdigit():
+            if not seq.isdigit() or len(seq) > 18:  # no real delivery has a larger number
                 raise NotFound("webhook_delivery", starting_after, param="starting_after")
             query = query.where(WebhookDeliveryRow.seq < int(seq))
         rows = list(session.scalars(query))

@@ -30,6 +30,7 @@ from sqlalchemy.pool import StaticPool
 
 from mock_server.storage.models import Base
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
+from mock_server.storage.sealing import Sealer
 
 __all__ = ["Database", "OutdatedSchema", "RequestTransaction", "json_text"]
 
@@ -109,9 +110,11 @@ class Database:
     """An engine and its sessions; `transaction()` commits on success, rolls back on error.
 
     `after_commit` hooks run after each commit (e.g. to wake the webhook dispatcher).
+    `sealer` seals the secrets it stores (a per-process key unless one is given).
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, sealer: Sealer | None = None) -> None:
+        self.sealer = sealer or Sealer()
         parsed = make_url(url)
         self.url = parsed
         self.is_sqlite = parsed.get_backend_name() == "sqlite"

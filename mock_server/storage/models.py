@@ -257,7 +257,7 @@ class ReviewRow(Base):
 
 
 class WebhookEndpointRow(Base):
-    """A merchant's webhook subscription; the signing secret is kept to sign deliveries."""
+    """A merchant's webhook subscription; the signing secret is kept sealed to sign deliveries."""
 
     __tablename__ = "webhook_endpoints"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -267,7 +267,7 @@ class WebhookEndpointRow(Base):
     url: Mapped[str] = mapped_column(String(2048))
     enabled_events: Mapped[list[Any]]
     status: Mapped[str] = mapped_column(String(20))
-    secret: Mapped[str] = mapped_column(String(80))
+    secret: Mapped[str] = mapped_column(Text)  # sealed (storage.sealing)
     disabled_reason: Mapped[str | None] = mapped_column(String(200), default=None)
 
 

@@ -17,7 +17,11 @@ ERROR_KEYS = {"type", "code", "message", "param", "request_id"}
 def assert_error(response: httpx.Response, status: int, type_: str, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     error: dict[str, Any] = response.json()["error"]
-    assert set(error) == ERROR_KEYS
+    # A validation error also lists every bad parameter as `errors: [{param, code, message}]`.
+    expected = ERROR_KEYS | {"errors"} if status == 422 else ERROR_KEYS
+    assert set(error) == expected
+    if status == 422:
+        assert error["errors"][0]["param"] == error["param"]
     assert (error["type"], error["code"]) == (type_, code)
     assert error["request_id"] == response.headers["Request-Id"]
     return error

@@ -6,7 +6,9 @@ import asyncio
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
+from mock_server.storage.models import IdempotencyRow
 from tests.merchant_applications import complete_application
 
 
@@ -76,13 +78,18 @@ async def test_keys_are_scoped_per_merchant(
     assert mine.json()["id"] != theirs.json()["id"]
 
 
-async def test_errors_are_replayed_too(client: httpx.AsyncClient, kit: Any) -> None:
+async def test_errors_are_not_stored_so_a_corrected_retry_runs(
+    client: httpx.AsyncClient, kit: Any, sandbox: Any
+) -> None:
     body = kit.cart(currency="XXX")
     first = await client.post("/v1/checkouts", json=body, headers=keyed("bad"))
     again = await client.post("/v1/checkouts", json=body, headers=keyed("bad"))
     assert first.status_code == again.status_code == 400
-    assert again.json() == first.json()
-    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in again.headers  # refused again, not replayed
+    with sandbox.db.reader() as session:
+        assert session.scalar(select(func.count()).select_from(IdempotencyRow)) == 0
+    fixed = await client.post("/v1/checkouts", json=kit.cart(), headers=keyed("bad"))
+    assert fixed.status_code == 201
 
 
 async def test_confirm_retried_with_its_key_replays_and_without_is_409(

@@ -15,7 +15,7 @@ import httpx
 from sqlalchemy import select
 
 from mock_server.services.context import Sandbox
-from mock_server.services.dispatcher import WebhookDispatcher
+from mock_server.services.dispatcher import SENDERS, WebhookDispatcher
 from mock_server.storage.models import WebhookDeliveryRow
 
 
@@ -116,3 +116,30 @@ async def test_a_stopping_process_gives_back_the_leases_it_will_not_use(
     assert seen == []
     assert all(d.lease_expires_at is None for d in _deliveries(sandbox))
     assert _process(sandbox, seen, clock).deliver_due() == 2
+
+
+async def test_a_process_leases_nothing_for_an_endpoint_it_is_already_serving(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await _events(client, kit, 0)
+    hanging = await client.post("/v1/webhook_endpoints", json={"url": "https://slow.example.com/h"})
+    for n in range(2):
+        await client.post("/v1/customers", json=kit.identity(f"busy{n}@example.com"))
+    clock, seen = Clock(), []
+    serving, other = _process(sandbox, seen, clock), _process(sandbox, seen, clock)
+    serving._busy.add(hanging.json()["id"])  # a sender of this process hangs on it
+    leased = serving._due_jobs()
+    assert len(leased) == 2 and all(j.endpoint_id != hanging.json()["id"] for j in leased)
+    taken = other._due_jobs()  # the other process serves the hanging endpoint's events
+    assert [j.endpoint_id for j in taken] == [hanging.json()["id"]] * 2
+
+
+async def test_a_process_with_every_sender_busy_leases_nothing(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    await _events(client, kit, 1)
+    clock, seen = Clock(), []
+    full = _process(sandbox, seen, clock)
+    full._busy.update(f"we_busy{n}" for n in range(SENDERS))
+    assert full._due_jobs() == []
+    assert all(d.lease_expires_at is None for d in _deliveries(sandbox))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from mock_server.__main__ import main
+from mock_server.__main__ import _shared_secrets_key, main
 from mock_server.app import app_from_environment
 from mock_server.settings import Settings
+from mock_server.storage.sealing import Sealer, sealing_key
 
 PG = "postgresql+psycopg://sandbox@127.0.0.1:5432/sandbox"
 
@@ -47,3 +48,17 @@ def test_worker_processes_read_the_same_settings_from_the_environment(
         assert app.state.sandbox.settings == given
     finally:
         app.state.sandbox.close()
+
+
+def test_worker_processes_share_one_secrets_key_when_none_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _shared_secrets_key(Settings(db=PG, workers=2, secrets_key="mine")).secrets_key == "mine"
+    assert _shared_secrets_key(Settings(db=PG)).secrets_key is None  # one process: its own key
+    supervisor = _shared_secrets_key(Settings(db=PG, workers=2))
+    assert supervisor.secrets_key
+    for name, value in supervisor.as_environment().items():
+        monkeypatch.setenv(name, value)
+    worker = Settings()
+    sealed = Sealer(sealing_key(PG, supervisor.secrets_key)).seal("whsec_abc")
+    assert Sealer(sealing_key(PG, worker.secrets_key)).open(sealed) == "whsec_abc"

@@ -1,0 +1,114 @@
+"""Where webhooks may go: the outbound policy, checked at registration and again at delivery.
+
+Always refused: link-local addresses (cloud metadata services at 169.254.169.254 among them),
+other metadata addresses, the unspecified address, multicast, broadcast and reserved ranges.
+Private and loopback addresses are refused unless the operator allows them
+(`--webhook-allow-private`); loopback is allowed by default when the sandbox itself listens on
+loopback, since a merchant's app on the same machine is the main use. An IPv4 address in any
+spelling (`2130706433`, `0x7f.1`, `127.1`) or mapped into IPv6 counts as that address.
+
+At registration a URL whose host is an address (or `localhost`) is checked as written; names
+are resolved at delivery, and every address they resolve to is checked before connecting.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import httpx
+
+__all__ = ["OutboundPolicy", "Resolver", "is_loopback_host", "resolve"]
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[str]]
+
+_METADATA: Final = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
+_SHARED: Final = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: private in effect
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (the system resolver); [] when it does not resolve."""
+    try:
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+def _literal(host: str) -> IPAddress | None:
+    """The address a host names by itself (any IPv4 spelling inet_aton accepts), or None."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether the sandbox listening on `host` listens on loopback only."""
+    if host == "localhost":
+        return True
+    address = _literal(host)
+    return address is not None and address.is_loopback
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundPolicy:
+    """Which addresses webhook deliveries may reach."""
+
+    allow_private: bool = False
+    allow_loopback: bool = False
+    resolver: Resolver = resolve
+
+    def refusal(self, address: IPAddress) -> str | None:
+        """Why this address is refused, or None when deliveries may reach it."""
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if address in _METADATA:
+            return f"{address} is a cloud metadata address"
+        if address.is_unspecified or address.is_multicast or address.is_link_local:
+            return f"{address} is an unspecified, multicast or link-local address"
+        if address.is_loopback:
+            allowed = self.allow_loopback or self.allow_private
+            return None if allowed else f"{address} is a loopback address"
+        if address.is_private or address in _SHARED:
+            if address.is_reserved or str(address) == "255.255.255.255":
+                return f"{address} is a reserved address"
+            return None if self.allow_private else f"{address} is a private address"
+        if address.is_reserved:
+            return f"{address} is a reserved address"
+        return None
+
+    def check_registration(self, url: str) -> str | None:
+        """Why a URL may not be registered (its host as written), or None."""
+        try:
+            host = httpx.URL(url).host
+        except (httpx.InvalidURL, ValueError):
+            return "it is not a valid http(s) URL"
+        if host == "localhost" or host.endswith(".localhost"):
+            return self.refusal(ipaddress.ip_address("127.0.0.1"))
+        address = _literal(host)
+        return self.refusal(address) if address is not None else None
+
+    def check_delivery(self, url: str) -> str | None:
+        """Why a delivery to `url` is refused after resolving its host now, or None."""
+        literal = self.check_registration(url)
+        if literal is not None:
+            return literal
+        parsed = httpx.URL(url)
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        for found in self.resolver(parsed.host, port):
+            address = _literal(found)
+            reason = self.refusal(address) if address is not None else None
+            if reason is not None:
+                return f"{parsed.host} resolves to {reason}"
+        return None
