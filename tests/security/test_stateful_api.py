@@ -26,6 +26,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from mock_server.app import create_app
+from mock_server.services import sandbox_data
+from mock_server.services.context import Sandbox
+from mock_server.services.merchants import merchant_id_for_key
+from mock_server.services.sandbox_data import merchant_caller
 from mock_server.settings import Settings
 from tests.server.conftest import cart, identity
 
@@ -44,8 +48,10 @@ CHECKS = [
     response_schema_conformance,
 ]
 CALLS: Counter[str] = Counter()
-_amounts = itertools.cycle([80_000, 120_000, 250_000, 450_000])
-_shoppers = itertools.count(1)
+AMOUNTS = (80_000, 120_000, 250_000, 450_000)
+SANDBOX: Sandbox = APP.state.sandbox
+with SANDBOX.db.reader() as _session:
+    DEMO = merchant_caller(SANDBOX, str(merchant_id_for_key(_session, "sk_test_demo")))
 
 
 Workflow = SCHEMA.as_state_machine()
@@ -59,7 +65,18 @@ class CheckoutToRefund(Workflow):  # type: ignore[misc,valid-type]
     it reads `device_id` as a reference to a resource nothing produces, so it never starts at
     `POST /v1/checkouts`. Each sequence therefore opens with one real checkout, fed into the
     same bundle the `checkouts-create` links read from.
+
+    Each sequence starts from an empty sandbox with the same shoppers and amounts: hypothesis
+    replays a sequence's choices to explore around it, and an answer that depended on the
+    sequences before (a shopper seen already, another amount) would change which links are
+    open and fail the run as inconsistent data generation.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        sandbox_data.reset(SANDBOX, DEMO, DEMO.merchant.id)
+        self.amounts = itertools.cycle(AMOUNTS)
+        self.shoppers = itertools.count(1)
 
     @initialize(target=CREATED)
     def open_a_checkout(self) -> StepOutput:
@@ -73,10 +90,10 @@ class CheckoutToRefund(Workflow):  # type: ignore[misc,valid-type]
     def before_call(self, case: Any) -> None:
         case.headers = {**(case.headers or {}), **AUTH}
         if case.operation.label == "POST /v1/checkouts":
-            n = next(_shoppers)  # a new person each time: no velocity check sends it to review
+            n = next(self.shoppers)  # a new person each time: no velocity check sends it to review
             shopper = identity(email=f"shopper{n}+approve@example.com", phone=f"+1 415 555 {n:04d}")
             shopper["address"] = {**shopper["address"], "line1": f"{n} Market St"}
-            case.body = cart(next(_amounts), customer=shopper)
+            case.body = cart(next(self.amounts), customer=shopper)
         elif case.operation.label == "POST /v1/loans/{loan_id}/capture":
             case.body = None  # capture all; random amounts are the body fuzz's job
         elif case.operation.label == "POST /v1/loans/{loan_id}/refunds":
