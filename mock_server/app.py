@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
@@ -46,6 +47,7 @@ from mock_server.services.dispatcher import WebhookDispatcher
 from mock_server.services.merchant_clock import register_merchant_work
 from mock_server.services.merchants import ensure_demo_merchant
 from mock_server.services.outbound import OutboundPolicy, is_loopback_host
+from mock_server.services.purge import IdempotencyPurge
 from mock_server.serving import quiet_injected_resets
 from mock_server.settings import Settings
 from mock_server.storage import Database
@@ -86,10 +88,17 @@ def build_sandbox(settings: Settings) -> Sandbox:
         settings=settings, db=db, workflows=workflows, dispatcher=dispatcher, outbound=outbound
     )
     db.after_commit.append(sandbox.event_bus.after_commit)  # wakes live event streams
+    sandbox.purge = IdempotencyPurge(
+        db,
+        every=settings.idempotency_purge_seconds,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        wall=lambda: sandbox.wall(),  # read at each pass: a test may move the sandbox's clock
+    )
     load_stored_definitions(sandbox)
     register_merchant_work(sandbox)
     ensure_demo_merchant(sandbox)
     dispatcher.wake()  # deliveries left pending by a previous run of a file database
+    sandbox.purge.start()
     return sandbox
 
 
@@ -105,9 +114,13 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if sandbox.dispatcher is not None:
             sandbox.dispatcher.start()  # after a previous shutdown stopped it
+        if sandbox.purge is not None:
+            sandbox.purge.start()
         yield  # start-up work is done above, so in-process use needs no lifespan
         if sandbox.dispatcher is not None:
             sandbox.dispatcher.stop()  # no worker outlives the server
+        if sandbox.purge is not None:
+            sandbox.purge.stop()
         if not sandbox.db.in_memory:  # an in-memory database lives as long as its connection
             sandbox.db.dispose()  # pooled connections reopen on demand if the app serves again
 

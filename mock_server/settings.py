@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     )
     default_workflow: str = "standard"
     idempotency_ttl_hours: int = Field(default=24, ge=1)
+    idempotency_purge_seconds: int = Field(
+        default=600,
+        ge=0,
+        description="how often expired idempotency keys are deleted (0: never on a schedule; "
+        "an expired key is still replaced when it is reused)",
+    )
     checkout_ttl_hours: int = Field(default=24, ge=1)
     max_body: int = Field(
         default=1024 * 1024, ge=1024, description="largest request body in bytes (413 above)"

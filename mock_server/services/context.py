@@ -83,6 +83,18 @@ class Dispatcher(Protocol):
         ...
 
 
+class Background(Protocol):
+    """A schedule running beside the server (see services.purge)."""
+
+    def start(self) -> None:
+        """Run in the background (again after a stop)."""
+        ...
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop running."""
+        ...
+
+
 @dataclass(slots=True)
 class Sandbox:
     """The running sandbox: storage, settings, the lender's engines and the wall clock."""
@@ -98,6 +110,7 @@ class Sandbox:
     request_log: RequestLog = field(default_factory=RequestLog)
     event_bus: EventBus = field(default_factory=EventBus)
     outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
+    purge: Background | None = None  # expired idempotency keys, on a schedule
 
     def __post_init__(self) -> None:
         for definition in self.workflows.values():
@@ -107,6 +120,8 @@ class Sandbox:
         """Stop background workers and close pooled connections (the sandbox is done)."""
         if self.dispatcher is not None:
             self.dispatcher.stop()
+        if self.purge is not None:
+            self.purge.stop()
         self.db.dispose()
 
     def policy(self, name: str) -> Policy:
