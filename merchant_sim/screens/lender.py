@@ -98,6 +98,10 @@ class LenderScreen(SimScreen):
     @work(exclusive=True, group="reviews")
     async def load_reviews(self) -> None:
         """Fetch pending reviews."""
+        await self._show_reviews()
+
+    async def _show_reviews(self) -> None:
+        """Fetch pending reviews and redraw the queue (inside a worker of the reviews group)."""
         if self.gateway is None:
             return
         notice = self.query_one("#reviews-notice", Static)
@@ -176,7 +180,9 @@ class LenderScreen(SimScreen):
         if checkout is not None:
             self.sim.post_message(CheckoutDecided(checkout, 0.0, "", ""))
             self.notify(f"{checkout.id} is now {checkout.status}")
-        self.load_reviews()
+        # Reload in this worker: starting `load_reviews` (same exclusive group) from here would
+        # cancel this very worker as it ends, and whoever waits for it sees it cancelled.
+        await self._show_reviews()
 
     @work(exclusive=True, group="onboarding")
     async def settle_merchant(self, merchant: Merchant, approve: bool) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
+from textual.worker import WorkerState
 
 from merchant_sim.app import MerchantSimApp
 from merchant_sim.connection import SandboxConnection
@@ -99,6 +100,21 @@ async def test_review_is_worked_by_hand_in_the_lender_view(svg_text: SvgText) ->
         record = next(r for r in app.session.stats.records if r.checkout_id == checkout_id)
         assert record.outcome == "approved"
         assert record.tier == "prime"
+
+
+async def test_settling_a_review_ends_its_worker_in_success_not_cancelled() -> None:
+    app = MerchantSimApp(_embedded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await _checkout_as(app, pilot, "review")
+        await pilot.press("f3")
+        await _settle(pilot)
+        lender = app.screen
+        assert isinstance(lender, LenderScreen) and lender.reviews
+        settling = lender.settle_review(lender.reviews[0], True)
+        await settling.wait()  # WorkerCancelled when the queue's reload cancelled its settler
+        assert settling.state is WorkerState.SUCCESS
+        assert lender.reviews == []  # the queue was reloaded after the settle
 
 
 async def test_loan_capture_pay_refund_and_clock(svg_text: SvgText) -> None:
