@@ -1,7 +1,7 @@
 """Webhook signing secrets are stored sealed (storage.sealing), longer than the plain secret.
 
-Revision ID: 0007_sealed_webhook_secrets
-Revises: 0006_review_queue
+Revision ID: 0008_sealed_webhook_secrets
+Revises: 0007_point_of_sale
 Create Date: 2026-12-02 02:10:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_sealed_webhook_secrets"
-down_revision: str | Sequence[str] | None = "0006_review_queue"
+revision: str = "0008_sealed_webhook_secrets"
+down_revision: str | Sequence[str] | None = "0007_point_of_sale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
