@@ -12,6 +12,7 @@ from installo.types.checkout import Checkout
 from installo.types.credit_report import CreditReport
 from installo.types.customer import Customer
 from installo.types.event import Event
+from installo.types.furnishing import FurnishingFile
 from installo.types.loan import Loan
 from installo.types.merchant import Merchant
 from installo.types.params import CartItemParam, CustomerParam
@@ -194,6 +195,15 @@ class Gateway:
             return [r async for r in self.client.admin.reviews.list(status=status)]
 
         return await _feature("The manual review queue", fetch)
+
+    async def latest_furnishing_file(self) -> FurnishingFile | None:
+        """The newest month-end credit reporting file, if any was written."""
+
+        async def fetch() -> FurnishingFile | None:
+            page = await self.client.admin.furnishing_files.list(limit=1)  # the first page only
+            return page.data[0] if page.data else None
+
+        return await _feature("Credit furnishing", fetch)
 
     async def settle_review(self, review_id: str, approve: bool) -> Review:
         """Approve or decline one review."""

@@ -20,6 +20,7 @@ from mock_server.api import (
     customers,
     events,
     hosted_page,
+    furnishing,
     loans,
     merchants,
     point_of_sale,
@@ -44,6 +45,7 @@ from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
 from mock_server.services.definitions import load_stored_definitions
 from mock_server.services.dispatcher import WebhookDispatcher
+from mock_server.services.furnishing import FURNISHING
 from mock_server.services.merchant_clock import register_merchant_work
 from mock_server.services.merchants import ensure_demo_merchant
 from mock_server.services.outbound import OutboundPolicy, is_loopback_host
@@ -94,6 +96,7 @@ def build_sandbox(settings: Settings) -> Sandbox:
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         wall=lambda: sandbox.wall(),  # read at each pass: a test may move the sandbox's clock
     )
+    sandbox.periodic.append(FURNISHING)  # month-end Metro 2 files (services.furnishing)
     load_stored_definitions(sandbox)
     register_merchant_work(sandbox)
     ensure_demo_merchant(sandbox)
@@ -153,6 +156,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         request_logs,
         point_of_sale,
         hosted_page,
+        furnishing,
     ):
         app.include_router(module.router)
     app.include_router(sandbox_data.admin_router)

@@ -28,6 +28,8 @@ Prefix = Literal[
     "vcard",
     "auth",
     "sms",
+    "ff",
+    "dsp",
 ]
 
 _ALPHABET: Final = string.ascii_letters + string.digits

@@ -181,6 +181,7 @@ class ScenarioRun:
     def _note_decision(record: CheckoutRecord, checkout: Checkout) -> None:
         record.outcome = str(checkout.status)
         if checkout.decision is not None:
+            record.score = checkout.decision.score
             record.reason_codes = list(checkout.decision.reason_codes)
             record.rules_fired = [r.rule_id for r in checkout.decision.rules_fired]
 
@@ -217,6 +218,16 @@ class ScenarioRun:
                     self.stats.errors[type(exc).__name__] += 1
                     return
 
+    def _note_furnishing(self, loan: Loan, applied_score: int | None) -> None:
+        """Count the loan's last Metro 2 status and how far the customer's score moved since
+        the application."""
+        reported = loan.last_furnished
+        if reported is None:
+            return
+        self.stats.furnished[reported.account_status] += 1
+        if applied_score is not None:
+            self.stats.score_changes.append(reported.score_after - applied_score)
+
     async def _settle_loans(self, gate: asyncio.Semaphore) -> None:
         """Read every loan once more for final states, money totals and double charges."""
         loan_ids = sorted({r.loan_id for r in self.stats.records if r.loan_id})
@@ -231,7 +242,9 @@ class ScenarioRun:
 
         loans = await asyncio.gather(*(read(i) for i in loan_ids))
         money = self.stats.money
+        scores = {r.loan_id: r.score for r in self.stats.records if r.loan_id}
         for loan in (x for x in loans if x is not None):
+            self._note_furnishing(loan, scores.get(loan.id))
             status = str(loan.status)
             self.stats.loan_states[status] += 1
             money["financed"] += loan.authorized_amount

@@ -49,6 +49,12 @@ def build_report(
         "decline_reasons": dict(stats.decline_reasons().most_common()),
         "loans_by_state": dict(sorted(stats.loan_states.items())),
         "money": dict(stats.money),
+        "furnishing": {
+            "accounts_by_status": dict(sorted(stats.furnished.items())),
+            "score_change_mean": round(stats.score_change_mean(), 2),
+            "scores_up": sum(1 for change in stats.score_changes if change > 0),
+            "scores_down": sum(1 for change in stats.score_changes if change < 0),
+        },
         "errors_by_type": dict(stats.errors.most_common()),
         "server_errors": stats.server_errors,
         "double_charges": stats.double_charges,
@@ -151,7 +157,13 @@ def print_summary(console: Console, report: dict[str, Any]) -> None:
     money = _table("Money", ["total", "amount"])
     for key, amount in report["money"].items():
         money.add_row(key, format_money(int(amount), currency))
-    console.print(reasons, loans, money)
+    furnishing = report["furnishing"]
+    credit = _table("Credit reporting", ["measure", "value"])
+    for status, count in furnishing["accounts_by_status"].items():
+        credit.add_row(f"last reported {status}", str(count))
+    credit.add_row("scores up / down", f"{furnishing['scores_up']} / {furnishing['scores_down']}")
+    credit.add_row("mean score change", f"{furnishing['score_change_mean']:+g}")
+    console.print(reasons, loans, money, credit)
     errors = _table("Errors by type", ["type", "count"])
     for kind, count in report["errors_by_type"].items():
         errors.add_row(kind, str(count))

@@ -46,6 +46,10 @@ COUNT_METRICS: tuple[str, ...] = (
     "amount_refunded",
     "amount_repaid",
     "amount_charged_off",
+    "furnished_accounts",
+    "scores_up",
+    "scores_down",
+    "score_change_mean",
 )
 LATENCY_METRICS: tuple[str, ...] = (
     "decision_latency_p50_ms",

@@ -47,6 +47,7 @@ class CheckoutRecord:
     error: str | None = None
     checkout_id: str | None = None
     at: float | None = None  # when the journey's decision came back (seconds since the epoch)
+    score: int | None = None  # the bureau score the decision saw
 
 
 @dataclass
@@ -61,6 +62,12 @@ class RunStats:
     money: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MONEY_KEYS, 0))
     double_charges: int = 0
     elapsed_s: float = 0.0
+    furnished: Counter[str] = field(default_factory=Counter)  # last Metro 2 status -> loans
+    score_changes: list[int] = field(default_factory=list)  # last reported minus applied-with
+
+    def score_change_mean(self) -> float:
+        """The mean move of furnished customers' scores since their application (0 for none)."""
+        return sum(self.score_changes) / len(self.score_changes) if self.score_changes else 0.0
 
     def of_tier(self, tier: str | None) -> list[CheckoutRecord]:
         """Records of one tier, or all of them."""
@@ -108,6 +115,10 @@ class RunStats:
             "declines_without_reason": sum(
                 1 for r in self.records if r.outcome == "declined" and not r.reason_codes
             ),
+            "furnished_accounts": sum(self.furnished.values()),
+            "scores_up": sum(1 for change in self.score_changes if change > 0),
+            "scores_down": sum(1 for change in self.score_changes if change < 0),
+            "score_change_mean": self.score_change_mean(),
             "fraud_declines": sum(
                 1
                 for r in self.records

@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from installo._exceptions import APIError
 from installo.types.admin import Review
+from installo.types.furnishing import FurnishingFile
+from installo.types.loan import LastFurnished
 from installo.types.merchant import Merchant
 from textual import work
 from textual.app import ComposeResult
@@ -53,6 +55,21 @@ def sample_application(index: int) -> dict[str, object]:
     }  # fmt: skip
 
 
+def credit_reporting_line(latest: FurnishingFile | None, reported: LastFurnished | None) -> str:
+    """One line: the newest Metro 2 file and the current loan's last report and score change."""
+    if latest is None:
+        return "[dim]No month-end file yet: move the clock past a month-end (loan screen, m)[/]"
+    counts = ", ".join(f"{status}×{n}" for status, n in sorted(latest.status_counts.items()))
+    line = f"File {latest.period}: {latest.account_count} accounts ({counts})"
+    if reported is not None:
+        change = reported.score_after - reported.score_before
+        line += (
+            f"  ·  current loan {reported.account_status}, score "
+            f"{reported.score_before} → {reported.score_after} ({change:+d})"
+        )
+    return line
+
+
 class LenderScreen(SimScreen):
     """Work reviews and onboarding applications by hand."""
 
@@ -74,6 +91,8 @@ class LenderScreen(SimScreen):
             yield Label("Manual review queue", classes="pane-title")
             yield Static("", id="reviews-notice", classes="notice")
             yield DataTable[str](id="reviews", cursor_type="row")
+            yield Label("Credit reporting", classes="pane-title")
+            yield Static("", id="credit-notice", classes="notice")
             yield Label("Onboarding review", classes="pane-title")
             yield Static("", id="onboarding-notice", classes="notice")
             yield DataTable[str](id="onboarding", cursor_type="row")
@@ -92,8 +111,25 @@ class LenderScreen(SimScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Reload the review queue."""
+        """Reload the review queue and the credit reporting line."""
         self.load_reviews()
+
+    async def load_credit_reporting(self) -> None:
+        """The latest month-end file, and how the current loan was last reported."""
+        if self.gateway is None:
+            return
+        notice = self.query_one("#credit-notice", Static)
+        try:
+            latest = await self.gateway.latest_furnishing_file()
+        except FeatureUnavailable as exc:
+            notice.update(f"⚠ {exc}")
+            return
+        except APIError as exc:
+            notice.update(f"[red]{exc.message}[/]")
+            return
+        loan = self.session.loan
+        reported = loan.last_furnished if loan is not None else None
+        notice.update(credit_reporting_line(latest, reported))
 
     @work(exclusive=True, group="reviews")
     async def load_reviews(self) -> None:
@@ -114,6 +150,7 @@ class LenderScreen(SimScreen):
             notice.update(f"[red]{exc.message}[/]")
             return
         notice.update("" if self.reviews else "[dim]No applications waiting for review[/]")
+        await self.load_credit_reporting()
         table: DataTable[str] = self.query_one("#reviews", DataTable)
         table.clear()
         for review in self.reviews:

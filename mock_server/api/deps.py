@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from mock_server.api.auth import credentials_of
 from mock_server.api.errors import request_id_of
+from mock_server.api.faults import BUREAU_DOWN_STATE
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.merchants import authenticate
 
@@ -47,7 +48,8 @@ def current_caller(
     with sandbox.db.reader() as session:
         merchant = authenticate(session, key)
     request.state.merchant_id = merchant.id  # for the merchant's request log
-    return Caller(merchant=merchant, request_id=request_id_of(request))
+    bureau_down = bool(getattr(request.state, BUREAU_DOWN_STATE, False))
+    return Caller(merchant=merchant, request_id=request_id_of(request), bureau_down=bureau_down)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

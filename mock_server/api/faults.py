@@ -5,6 +5,8 @@
     reset               drop the connection without touching anything
     after_commit=reset  serve the request fully (committed, idempotency answer stored),
                         then drop the connection before the answer arrives
+    bureau=down         serve the request with the credit bureau unavailable (a credit step
+                        then does what its workflow's `on_bureau_down` says)
 
 Several may be combined with `;` (e.g. `latency_ms=200;status=503`). An injected fault never
 half-applies a side effect: every fault but `after_commit=reset` fires before the request runs.
@@ -24,11 +26,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_server.api.errors import error_bytes
 from mock_server.logs import escape_controls
 
-__all__ = ["FaultInjectionMiddleware", "FaultSpec", "SimulatedConnectionReset", "parse_faults"]
+__all__ = [
+    "BUREAU_DOWN_STATE",
+    "FaultInjectionMiddleware",
+    "FaultSpec",
+    "SimulatedConnectionReset",
+    "parse_faults",
+]
 
 log = logging.getLogger("mock_server.faults")
 
 HEADER: Final = b"installo-sandbox-fault"
+BUREAU_DOWN_STATE: Final = "sandbox_bureau_down"
 MAX_LATENCY_MS: Final = 10_000
 _STATUSES: Final = frozenset({429, 500, 503})
 _STATUS_ERRORS: Final = {
@@ -49,11 +58,12 @@ class FaultSpec:
     status: int | None = None
     reset: bool = False
     reset_after_commit: bool = False
+    bureau_down: bool = False
 
 
 def parse_faults(value: str) -> FaultSpec:
     """Read the header; ValueError names what is wrong."""
-    latency, status, reset, after = 0, None, False, False
+    latency, status, reset, after, bureau_down = 0, None, False, False, False
     for part in (p.strip() for p in value.replace(",", ";").split(";")):
         if not part:
             continue
@@ -67,12 +77,14 @@ def parse_faults(value: str) -> FaultSpec:
             reset = True
         elif name == "after_commit" and arg == "reset":
             after = True
+        elif name == "bureau" and arg == "down":
+            bureau_down = True
         else:
             raise ValueError(
                 f"unknown fault {part!r}: use latency_ms=N (N <= {MAX_LATENCY_MS}), status=503, "
-                "status=500, status=429, reset or after_commit=reset"
+                "status=500, status=429, reset, after_commit=reset or bureau=down"
             )
-    return FaultSpec(latency, status, reset, after)
+    return FaultSpec(latency, status, reset, after, bureau_down)
 
 
 def _header(scope: Scope) -> str | None:
@@ -132,6 +144,8 @@ class FaultInjectionMiddleware:
             log.info("injecting %s into %s %s request_id=%s", escape_controls(raw),
                      escape_controls(scope["method"]), escape_controls(scope["path"]),
                      request_id)  # fmt: skip
+        if spec.bureau_down:
+            scope.setdefault("state", {})[BUREAU_DOWN_STATE] = True
         if spec.latency_ms:
             await anyio.sleep(spec.latency_ms / 1000)
         if spec.status is not None:

@@ -327,6 +327,25 @@ class HistoryEntry(BaseModel):
     detail: str
 
 
+class LastFurnished(BaseModel):
+    """When and how a loan was last reported to the bureau (Metro 2), and the change in the
+    customer's bureau score that file caused. Balances are the reported whole dollars, in cents
+    of `currency` (USD: Metro 2 is the US format)."""
+
+    file: str
+    period: str
+    reported_at: datetime
+    account_number: str
+    account_status: str
+    payment_rating: str
+    compliance_condition_code: str
+    current_balance: int
+    amount_past_due: int
+    currency: str
+    score_before: int
+    score_after: int
+
+
 class Loan(ObjectBase):
     """A loan with schedule, balances and history."""
 
@@ -359,6 +378,7 @@ class Loan(ObjectBase):
     authorization_expires_at: datetime
     schedule: list[ScheduleEntry]
     history: list[HistoryEntry]
+    last_furnished: LastFurnished | None = None
 
 
 # Merchants ------------------------------------------------------------------------------------

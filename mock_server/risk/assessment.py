@@ -18,7 +18,7 @@ from mock_server.risk.fraud import (
     screen,
 )
 from mock_server.risk.identity import Identity
-from mock_server.risk.personas import Person, person_for_identity
+from mock_server.risk.personas import LOCALE_CURRENCIES, Person, person_for_identity
 from mock_server.risk.scorecard import (
     Scorecard,
     ScoreResult,
@@ -39,12 +39,22 @@ class Assessment:
 
 
 def score_report(
-    report: CreditReport, person: Person, scorecard: Scorecard | None = None
+    report: CreditReport,
+    person: Person,
+    scorecard: Scorecard | None = None,
+    *,
+    without_file: bool = False,
 ) -> ScoreResult:
-    """Score a bureau file and the applicant's income on the (default) scorecard."""
+    """Score a bureau file and the applicant's income on the (default) scorecard (without a
+    file, the bureau score takes the scorecard's missing points)."""
     card = scorecard if scorecard is not None else load_default_scorecard()
     income_usd = to_usd_minor(person.income_annual, person.income_currency)
-    return card.score(scorecard_attributes(report.summary(), income_annual_usd=income_usd))
+    attributes: dict[str, int | None] = dict(
+        scorecard_attributes(report.summary(), income_annual_usd=income_usd)
+    )
+    if without_file:
+        attributes["bureau_score"] = None
+    return card.score(attributes)
 
 
 def assess_application(
@@ -61,11 +71,18 @@ def assess_application(
     device_id: str | None = None,
     scorecard: Scorecard | None = None,
     window: timedelta = DEFAULT_WINDOW,
+    report: CreditReport | None = None,
+    without_file: bool = False,
 ) -> Assessment:
-    """Pull the file, score it, screen for fraud (recording the application) and build facts."""
+    """Pull the file (unless `report` is given), score it, screen for fraud (recording the
+    application) and build facts. `without_file` decides on the application alone: an empty
+    file whose score is missing (null in the facts, the scorecard's missing points)."""
     person = person_for_identity(seed, identity)
-    report = generate_credit_report(seed, identity, as_of=now, pull_type=pull_type)
-    score = score_report(report, person, scorecard)
+    if without_file:
+        report = empty_report(identity, now, pull_type)
+    elif report is None:
+        report = generate_credit_report(seed, identity, as_of=now, pull_type=pull_type)
+    score = score_report(report, person, scorecard, without_file=without_file)
     application = ApplicationRecord.from_identity(identity, at=now, device_id=device_id)
     fraud = screen(application, report, store, now=now, window=window)
     facts = build_credit_facts(
@@ -79,4 +96,22 @@ def assess_application(
         merchant=merchant,
         on=now.date(),
     )
+    if without_file:
+        facts["credit"]["score"] = None
     return Assessment(person, report, score, fraud, facts)
+
+
+def empty_report(identity: Identity, now: datetime, pull_type: PullType) -> CreditReport:
+    """A file with nothing on it, for deciding without the bureau."""
+    return CreditReport(
+        bureau_score=0,
+        tradelines=(),
+        inquiries=(),
+        public_records=0,
+        frozen=False,
+        pulled_at=now,
+        pull_type=pull_type,
+        file_name=identity.name,
+        file_date_of_birth=identity.date_of_birth,
+        currency=LOCALE_CURRENCIES.get(identity.locale, "USD"),
+    )

@@ -9,6 +9,7 @@ bypasses the engines.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -69,6 +70,8 @@ class Tradeline:
     balance: int
     opened: date
     payment_history: str
+    account_status: str | None = None  # Metro 2 status, on accounts Installo furnished
+    compliance_condition_code: str | None = None  # a dispute's code, when one is on file
 
     def late_months_ago(self) -> list[int]:
         """How many months ago each late mark in the history was (0 is the latest month)."""
@@ -84,7 +87,23 @@ class Tradeline:
             "balance": self.balance,
             "opened": self.opened.isoformat(),
             "payment_history": self.payment_history,
+            "account_status": self.account_status,
+            "compliance_condition_code": self.compliance_condition_code,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tradeline:
+        """Read the wire shape back."""
+        return cls(
+            type=data["type"],
+            creditor=str(data["creditor"]),
+            limit=int(data["limit"]),
+            balance=int(data["balance"]),
+            opened=date.fromisoformat(str(data["opened"])),
+            payment_history=str(data["payment_history"]),
+            account_status=data.get("account_status"),
+            compliance_condition_code=data.get("compliance_condition_code"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +117,11 @@ class Inquiry:
     def to_dict(self) -> dict[str, Any]:
         """The inquiry in the API's wire shape."""
         return {"kind": self.kind, "date": self.date.isoformat(), "by": self.by}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Inquiry:
+        """Read the wire shape back."""
+        return cls(data["kind"], date.fromisoformat(str(data["date"])), str(data["by"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +226,23 @@ class CreditReport:
             "file_name": self.file_name,
             "file_date_of_birth": self.file_date_of_birth.isoformat(),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CreditReport:
+        """Read a stored report (`to_dict`'s shape) back, e.g. to reuse a recent pull."""
+        pulled = datetime.fromisoformat(str(data["pulled_at"]).replace("Z", "+00:00"))
+        return cls(
+            bureau_score=int(data["bureau_score"]),
+            tradelines=tuple(Tradeline.from_dict(t) for t in data["tradelines"]),
+            inquiries=tuple(Inquiry.from_dict(q) for q in data["inquiries"]),
+            public_records=int(data["public_records"]),
+            frozen=bool(data["frozen"]),
+            pulled_at=pulled,
+            pull_type=data["pull_type"],
+            file_name=str(data["file_name"]),
+            file_date_of_birth=date.fromisoformat(str(data["file_date_of_birth"])),
+            currency=str(data["currency"]),
+        )
 
 
 class _Draws:
@@ -317,6 +358,12 @@ def _file_identity(seed: int, identity: Identity, shape: FileShape) -> tuple[str
     with seeded_faker(identity.locale, derive_seed(seed, key, "credit.file_name")) as fake:
         other = str(fake.name())
     return (other.upper() if other.isascii() else other), dob
+
+
+def base_bureau_score(seed: int, identity: Identity) -> int:
+    """The score the generated file carries (the same at every pull date)."""
+    shape = shape_for(tier_for_identity(seed, identity), identity.email_tag)
+    return _Draws(seed, identity.key).number("bureau_score", shape.score)
 
 
 def generate_credit_report(

@@ -37,6 +37,7 @@ class ReasonCode(StrEnum):
     PRIME_TIER = "PRIME_TIER"
     NEAR_PRIME_TIER = "NEAR_PRIME_TIER"
     SUBPRIME_TIER = "SUBPRIME_TIER"
+    BUREAU_UNAVAILABLE = "BUREAU_UNAVAILABLE"
 
 
 REASON_TEXT: Final[dict[ReasonCode, str]] = {
@@ -49,6 +50,7 @@ REASON_TEXT: Final[dict[ReasonCode, str]] = {
     ReasonCode.LOW_INCOME: "Income is insufficient for the amount of credit requested",
     ReasonCode.PUBLIC_RECORD: "Public record on file",
     ReasonCode.FILE_FROZEN: "Credit file is frozen at the bureau",
+    ReasonCode.BUREAU_UNAVAILABLE: "The credit bureau could not be reached",
     ReasonCode.IDENTITY_MISMATCH: "Identity could not be verified against the credit file",
     ReasonCode.APPLICANT_UNDERAGE: "Applicant does not meet the minimum age",
     ReasonCode.DEVICE_VELOCITY: "Too many applicants from the same device",

@@ -143,7 +143,7 @@ def submit_identity(sandbox: Sandbox, token: str, identity: Mapping[str, Any]) -
         record_event(session, loaded.caller, "customer.updated", customer_object(customer), now)
         checkout = loaded.checkout
         assessment = soft_pull(
-            sandbox, loaded.caller, customer, checkout.amount, checkout.currency, now
+            session, sandbox, loaded.caller, customer, checkout.amount, checkout.currency, now
         )
         session.add(
             CreditReportRow(

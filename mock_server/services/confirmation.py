@@ -72,6 +72,7 @@ def _application(
         cart=row.data["items"],
         merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
         device_id=device_id,
+        bureau_down=caller.bureau_down,
     )
 
 

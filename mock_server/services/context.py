@@ -61,6 +61,7 @@ class Caller:
 
     merchant: MerchantAccount
     request_id: str | None = None
+    bureau_down: bool = False  # the sandbox fault `bureau=down` is on for this request
 
 
 class Dispatcher(Protocol):

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from mock_server.domain import Plan
 from mock_server.ids import new_id
 from mock_server.risk.assessment import Assessment, assess_application
@@ -13,6 +15,7 @@ from mock_server.risk.fraud import InMemoryVelocityStore
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import usd_to_minor
 from mock_server.rules import Decision
+from mock_server.services import bureau
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
@@ -42,7 +45,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
             row = get_customer_row(session, caller, customer, "customer")
         else:
             row = add_customer(session, caller, customer, now, param="customer.date_of_birth")
-        assessment = soft_pull(sandbox, caller, row, amount, currency, now)
+        assessment = soft_pull(session, sandbox, caller, row, amount, currency, now)
         session.add(
             CreditReportRow(
                 id=new_id("cr"),
@@ -68,12 +71,21 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
 
 
 def soft_pull(
-    sandbox: Sandbox, caller: Caller, row: CustomerRow, amount: int, currency: str, now: datetime
+    session: Session,
+    sandbox: Sandbox,
+    caller: Caller,
+    row: CustomerRow,
+    amount: int,
+    currency: str,
+    now: datetime,
 ) -> Assessment:
-    """Assess the customer on a soft pull (no velocity recorded, nothing on the file)."""
+    """Assess the customer on a soft pull (no velocity recorded, nothing on the file; the
+    bureau's file includes what Installo furnished)."""
+    identity = Identity.from_dict(row.data)
+    seed = sandbox.settings.seed
     return assess_application(
-        sandbox.settings.seed,
-        Identity.from_dict(row.data),
+        seed,
+        identity,
         amount=amount,
         currency=currency,
         cart=[],
@@ -81,6 +93,7 @@ def soft_pull(
         store=InMemoryVelocityStore(),  # a soft pull is no application: no velocity
         now=now,
         pull_type="soft",
+        report=bureau.pull_report(session, seed, identity, as_of=now, pull_type="soft"),
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "customer_object",
     "day_start",
     "iso",
+    "last_furnished",
     "loan_object",
     "merchant_object",
 ]
@@ -203,7 +204,16 @@ def loan_object(row: LoanRow, data: dict[str, Any] | None = None) -> dict[str, A
         ),
         "schedule": data["schedule"],
         "history": data["history"],
+        "last_furnished": last_furnished(row.furnished),
     }
+
+
+def last_furnished(furnished: dict[str, Any] | None) -> dict[str, Any] | None:
+    """When and how the loan was last reported to the bureau, and the score change it caused."""
+    if not furnished:
+        return None
+    shown = {key: value for key, value in furnished.items() if key != "ratings"}
+    return {**shown, "currency": "USD"}
 
 
 def workflow_object(instance: WorkflowInstance) -> dict[str, Any]:

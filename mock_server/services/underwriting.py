@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from mock_server.domain.loan import AUTHORIZATION_DAYS
 from mock_server.ids import new_id
 from mock_server.risk.assessment import Assessment, assess_application
-from mock_server.risk.credit import PullType
+from mock_server.risk.credit import CreditReport, PullType
 from mock_server.risk.fraud import (
     DEFAULT_WINDOW,
     VELOCITY_ATTRIBUTES,
@@ -31,6 +31,7 @@ from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
 from mock_server.risk.tags import tag_trace
 from mock_server.rules import Decision, Outcome, Policy
+from mock_server.services import bureau
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import (
     JSON,
@@ -43,6 +44,7 @@ from mock_server.workflow import (
 __all__ = [
     "ADULT_AGE",
     "DEFAULT_CREDIT_POLICY",
+    "DEFAULT_REUSE_DAYS",
     "Application",
     "ProcessSettings",
     "SqlVelocityStore",
@@ -53,6 +55,9 @@ __all__ = [
 
 ADULT_AGE: Final = 18
 DEFAULT_CREDIT_POLICY: Final = "consumer_credit"
+# A hard pull of the same customer this recent is reused instead of pulled again (days).
+DEFAULT_REUSE_DAYS: Final = 30
+BUREAU_UNAVAILABLE: Final = "BUREAU_UNAVAILABLE"
 # Fraud flags that end an application at the fraud screen rather than at the policy.
 FRAUD_FLAGS: Final = frozenset({"IDENTITY_MISMATCH"})
 DEVICE_RING_SIZE: Final = 3
@@ -150,6 +155,8 @@ class ProcessSettings:
     fraud_window: timedelta = DEFAULT_WINDOW  # fraud_screen.window_hours
     authorization_days: int = AUTHORIZATION_DAYS  # authorization.expires_days
     review_queue: str = "default"  # manual_review.queue
+    reuse_days: int = DEFAULT_REUSE_DAYS  # credit_report.reuse_days
+    on_bureau_down: str = "decline"  # credit_report.on_bureau_down
 
     @classmethod
     def of(cls, definition: WorkflowDefinition) -> ProcessSettings:
@@ -158,6 +165,8 @@ class ProcessSettings:
         readers: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
             ("decision", "policy"): ("policy", lambda name: str(name).removeprefix("pol_")),
             ("credit_report", "pull_type"): ("pull_type", str),
+            ("credit_report", "reuse_days"): ("reuse_days", int),
+            ("credit_report", "on_bureau_down"): ("on_bureau_down", str),
             ("fraud_screen", "window_hours"): ("fraud_window", lambda h: timedelta(hours=h)),
             ("authorization", "expires_days"): ("authorization_days", int),
             ("manual_review", "queue"): ("review_queue", str),
@@ -182,6 +191,7 @@ class Application:
     cart: Sequence[Mapping[str, Any]]
     merchant: Mapping[str, Any]
     device_id: str | None = None
+    bureau_down: bool = False  # the sandbox fault bureau=down
 
 
 @dataclass(slots=True)
@@ -197,6 +207,8 @@ class Underwriter:
     assessment: Assessment | None = None
     decision: Decision | None = None
     reports: list[str] = field(default_factory=list)
+    reused_report: str | None = None
+    bureau_down_action: str | None = None  # what the credit step did about a bureau outage
 
     def handlers(self) -> dict[str, StepHandler]:
         """One handler per step type the shipped loan processes use."""
@@ -210,10 +222,16 @@ class Underwriter:
         }
         return {step_type: timed(handler) for step_type, handler in handlers.items()}
 
-    def assess(self, now: datetime) -> Assessment:
-        """Pull, score, screen and build facts (once per application)."""
+    def assess(self, now: datetime, *, without_file: bool = False) -> Assessment:
+        """Pull (or reuse a recent pull), score, screen and build facts (once per application).
+
+        BureauUnavailable when the bureau is down and no recent pull can be reused; a step other
+        than the credit step then decides without a file."""
         if self.assessment is None:
             app = self.application
+            report = None
+            if not without_file:
+                report = self._pull(now)
             self.assessment = assess_application(
                 self.seed,
                 app.identity,
@@ -226,8 +244,9 @@ class Underwriter:
                 device_id=app.device_id,
                 pull_type=self.settings.pull_type,
                 window=self.settings.fraud_window,
+                report=report,
+                without_file=without_file,
             )
-            self._store_report(self.assessment, now)
             self.session.add(
                 ApplicationFactsRow(
                     application_id=app.id,
@@ -238,15 +257,34 @@ class Underwriter:
             )
         return self.assessment
 
-    def _store_report(self, assessment: Assessment, now: datetime) -> None:
+    def _pull(self, now: datetime) -> CreditReport:
+        """The merchant's hard pull of this customer within the reuse window, else a new pull
+        (BureauUnavailable when the bureau is down)."""
+        app = self.application
+        pull_type = self.settings.pull_type
+        if pull_type == "hard":
+            recent = bureau.reusable_report(
+                self.session, app.merchant_id, app.customer_id, now, self.settings.reuse_days
+            )
+            if recent is not None:
+                self.reused_report = recent.id
+                return CreditReport.from_dict(recent.data)
+        report = bureau.pull_report(
+            self.session, self.seed, app.identity, as_of=now, pull_type=pull_type,
+            down=app.bureau_down,
+        )  # fmt: skip
+        self._store_report(report, now)
+        return report
+
+    def _store_report(self, report: CreditReport, now: datetime) -> None:
         app = self.application
         row = CreditReportRow(
             id=new_id("cr"),
             merchant_id=app.merchant_id,
             customer_id=app.customer_id,
             created=now,
-            pull_type=assessment.report.pull_type,
-            data=assessment.report.to_dict(customer=app.customer_id),
+            pull_type=report.pull_type,
+            data=report.to_dict(customer=app.customer_id),
         )
         self.session.add(row)
         self.reports.append(row.id)
@@ -260,19 +298,46 @@ class Underwriter:
         return StepResult("pass", {"age": age})
 
     def credit_report(self, context: StepContext) -> StepResult:
-        """Pull the bureau file, hard unless the step says `pull_type: soft` (stored on the
-        customer)."""
-        report = self.assess(context.now).report
+        """Pull the bureau file (stored on the customer), hard unless the step says
+        `pull_type: soft`, or reuse the merchant's hard pull of the same customer within
+        `reuse_days`; when the bureau is down, do what `on_bureau_down` says: decline
+        (`no_file`), send the decision to review, or decide without a file."""
+        try:
+            assessment = self.assess(context.now)
+        except bureau.BureauUnavailable:
+            return self._bureau_down(context.now, self.settings.on_bureau_down)
+        report = assessment.report
         summary: dict[str, JSON] = {"bureau_score": report.bureau_score, "frozen": report.frozen}
+        if self.reused_report is not None:
+            summary["reused_report"] = self.reused_report
         if report.frozen:
             return StepResult("frozen", {**summary, "reason_code": "FILE_FROZEN"})
         if not report.tradelines and report.bureau_score <= 0:
             return StepResult("no_file", {**summary, "reason_code": "NO_CREDIT_FILE"})
         return StepResult("pulled", summary)
 
+    def _bureau_down(self, now: datetime, on_down: str) -> StepResult:
+        summary: dict[str, JSON] = {"bureau": "down", "on_bureau_down": on_down}
+        if on_down == "decline":
+            return StepResult("no_file", {**summary, "reason_code": BUREAU_UNAVAILABLE})
+        self.bureau_down_action = on_down
+        self.assess(now, without_file=True)
+        if on_down == "review":
+            summary["reason_code"] = BUREAU_UNAVAILABLE
+        return StepResult("pulled", summary)
+
+    def _assessed(self, now: datetime) -> Assessment:
+        """The assessment, deciding without a file if the bureau is down (a process that has
+        no credit step has no setting for it)."""
+        try:
+            return self.assess(now)
+        except bureau.BureauUnavailable:
+            self.bureau_down_action = "decide_without_file"
+            return self.assess(now, without_file=True)
+
     def fraud_screen(self, context: StepContext) -> StepResult:
         """Velocity and identity signals: fraud, suspect or clear."""
-        fraud = self.assess(context.now).fraud
+        fraud = self._assessed(context.now).fraud
         summary: dict[str, JSON] = {"flags": list(fraud.flags)}
         if fraud.flags:
             summary["reason_code"] = fraud.flags[0]
@@ -281,8 +346,19 @@ class Underwriter:
         return StepResult("suspect" if fraud.flags else "clear", summary)
 
     def decide(self, context: StepContext) -> StepResult:
-        """Evaluate the credit policy on the application's facts."""
-        self.decision = self.policy.evaluate(self.assess(context.now).facts)
+        """Evaluate the credit policy on the application's facts (or refer it to a person when
+        the bureau was down and the credit step says `review`)."""
+        facts = self._assessed(context.now).facts
+        if self.bureau_down_action == "review":
+            self.decision = Decision(
+                outcome="review",
+                reason_codes=(BUREAU_UNAVAILABLE,),
+                rules_fired=(),
+                policy_id=self.policy.id,
+                policy_version=self.policy.version,
+            )
+        else:
+            self.decision = self.policy.evaluate(facts)
         summary: dict[str, JSON] = {
             "policy_id": self.decision.policy_id,
             "policy_version": self.decision.policy_version,
@@ -326,5 +402,7 @@ class Underwriter:
     ) -> dict[str, Any]:
         """The checkout's `decision` for this application."""
         score = self.assessment.report.bureau_score if self.assessment else None
+        if self.bureau_down_action is not None:
+            score = None  # decided without a file
         decided = decision_object(self.final_decision(outcome, step_reason), score, currency)
         return {**decided, "sandbox_tag": tag_trace(self.application.identity.email)}

@@ -19,13 +19,17 @@ __all__ = [
     "BalanceTransactionRow",
     "Base",
     "CardAuthorizationRow",
+    "BureauAccountRow",
+    "BureauInquiryRow",
     "CheckoutRow",
     "ClockRow",
     "CreditReportRow",
     "CustomerRow",
     "DefinitionRow",
+    "DisputeRow",
     "EventRow",
     "HostedPageRow",
+    "FurnishingFileRow",
     "IdempotencyRow",
     "LoanRow",
     "MerchantRow",
@@ -176,6 +180,9 @@ class LoanRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict[str, Any]]
     test_clock_id: Mapped[str | None] = mapped_column(String(40), default=None)
+
+    # When and how the loan was last furnished to the bureau (services.furnishing).
+    furnished: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     __table_args__ = (Index("ix_loans_merchant_seq", "merchant_id", "seq"),)
 
@@ -453,3 +460,59 @@ class SmsMessageRow(Base):
     body: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_sms_messages_merchant_seq", "merchant_id", "seq"),)
+class FurnishingFileRow(Base):
+    """One month's Metro 2 file of a merchant's reportable loans, as written."""
+
+    __tablename__ = "furnishing_files"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    created: Mapped[datetime]
+    period: Mapped[str] = mapped_column(String(7))
+    month_end: Mapped[date] = mapped_column(Date)
+    account_count: Mapped[int]
+    status_counts: Mapped[dict[str, Any]]
+    content: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_furnishing_files_merchant_period", "merchant_id", "period", unique=True),
+    )
+
+
+class DisputeRow(Base):
+    """A consumer's dispute of an Installo tradeline, open until resolved."""
+
+    __tablename__ = "disputes"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    merchant_id: Mapped[str] = mapped_column(String(40))
+    loan_id: Mapped[str] = mapped_column(String(40), index=True)
+    created: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    resolution: Mapped[str | None] = mapped_column(String(12), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolution_file_id: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class BureauAccountRow(Base):
+    """The sandbox bureau's latest record of one account Installo furnished for a consumer."""
+
+    __tablename__ = "bureau_accounts"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bureau_key: Mapped[str] = mapped_column(String(64), index=True)
+    account_number: Mapped[str] = mapped_column(String(30))
+    furnisher_id: Mapped[str] = mapped_column(String(40))
+    reported_on: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict[str, Any]]
+
+
+class BureauInquiryRow(Base):
+    """A pull Installo made of a consumer's file, as the bureau remembers it."""
+
+    __tablename__ = "bureau_inquiries"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bureau_key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(8))
+    by: Mapped[str] = mapped_column(String(64))

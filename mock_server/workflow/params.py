@@ -23,6 +23,12 @@ def _non_negative_int(value: Any) -> str | None:
     return None
 
 
+def _days(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+        return f"must be a whole number of days from 0 to 365, got {value!r}"
+    return None
+
+
 def _one_of(*choices: str) -> ParamCheck:
     def check(value: Any) -> str | None:
         if value not in choices:
@@ -49,7 +55,11 @@ def _target(value: Any) -> str | None:
 # typo ("sla_hour") fails loudly instead of silently taking the default.
 STEP_PARAMS: Mapping[str, Mapping[str, tuple[bool, ParamCheck]]] = {
     "identity_check": {},
-    "credit_report": {"pull_type": (False, _one_of("hard", "soft"))},
+    "credit_report": {
+        "pull_type": (False, _one_of("hard", "soft")),
+        "reuse_days": (False, _days),
+        "on_bureau_down": (False, _one_of("decline", "review", "decide_without_file")),
+    },
     "fraud_screen": {"window_hours": (False, _positive_int)},
     "decision": {"policy": (False, _text)},
     "manual_review": {

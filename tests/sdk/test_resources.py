@@ -27,9 +27,12 @@ from installo.types import (
     CreditReport,
     Customer,
     DeletedObject,
+    Dispute,
     DryRunResult,
     Event,
     EventType,
+    FurnishingFile,
+    FurnishingFileDetail,
     Loan,
     Merchant,
     Persona,
@@ -91,6 +94,33 @@ DRY_RUN = {
 PLAN = {"id": "monthly_18_zero", "term_count": 18, "apr_bps": 0, "min_amount": {"USD": 50000}}
 CART = [{"sku": "S1", "name": "Mug", "unit_amount": 1500, "quantity": 2}]
 ADDRESS = {"line1": "1 Main", "city": "X", "postal_code": "1", "country": "US"}
+
+
+FURNISHING_FILE = {
+    "id": "ff_1",
+    "object": "furnishing_file",
+    "created": "2026-01-31T23:59:00Z",
+    "merchant": "mer_1",
+    "period": "2026-01",
+    "month_end": "2026-01-31",
+    "account_count": 1,
+    "status_counts": {"11": 1},
+    "size_bytes": 1281,
+}
+FURNISHED_ACCOUNT = {
+    "loan": "loan_1",
+    "consumer_account_number": "ILABC",
+    "account_status": "11",
+    "payment_history_profile": "B" * 24,
+    "current_balance": 1200,
+    "amount_past_due": 0,
+    "highest_credit": 1200,
+    "original_charge_off_amount": 0,
+    "surname": "LOVELACE",
+}
+FURNISHING_DETAIL = {**FURNISHING_FILE, "accounts": [FURNISHED_ACCOUNT], "header": {}}
+DISPUTE = {"id": "dsp_1", "object": "dispute", "merchant": "mer_1", "loan": "loan_1",
+           "status": "open"}  # fmt: skip
 
 
 @dataclass
@@ -287,6 +317,20 @@ CASES = [
          "GET", "/v1/portfolio", PORTFOLIO, Portfolio),
     Case("admin.portfolio.retrieve", lambda c: c.admin.portfolio.retrieve(),
          "GET", "/v1/admin/portfolio", PORTFOLIO, Portfolio, admin=True),
+    Case("admin.furnishing_files.list",
+         lambda c: c.admin.furnishing_files.list(limit=2, merchant="mer_1"),
+         "GET", "/v1/admin/furnishing_files", list_object([FURNISHING_FILE]), FurnishingFile,
+         params={"limit": "2", "merchant": "mer_1"}, admin=True, is_list=True),
+    Case("admin.furnishing_files.retrieve", lambda c: c.admin.furnishing_files.retrieve("ff_1"),
+         "GET", "/v1/admin/furnishing_files/ff_1", FURNISHING_DETAIL, FurnishingFileDetail,
+         admin=True),
+    Case("admin.disputes.create", lambda c: c.admin.disputes.create(loan="loan_1", reason="x"),
+         "POST", "/v1/admin/disputes", DISPUTE, Dispute,
+         body={"loan": "loan_1", "reason": "x"}, admin=True),
+    Case("admin.disputes.resolve",
+         lambda c: c.admin.disputes.resolve("dsp_1", resolution="deleted"),
+         "POST", "/v1/admin/disputes/dsp_1/resolve", DISPUTE, Dispute,
+         body={"resolution": "deleted"}, admin=True),
 ]  # fmt: skip
 
 
@@ -314,7 +358,7 @@ def _check_answer(case: Case, result: Any, page_type: type) -> None:
 
 def test_cases_cover_every_public_method() -> None:
     covered = {case.name.split("(")[0] for case in CASES}
-    assert len(covered) == 51
+    assert len(covered) == 55
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
@@ -449,3 +493,15 @@ def test_endpoint_disabled_event_parses_the_endpoint(
     endpoint = event.data_object()
     assert isinstance(endpoint, WebhookEndpoint)
     assert endpoint.disabled_reason == "6 failed attempts"
+
+
+def test_a_furnishing_file_reads_raw_and_keeps_every_parsed_field(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    api.get("/v1/admin/furnishing_files/ff_1/raw").mock(
+        return_value=httpx.Response(200, text="0426HEADER\n", headers={"Request-Id": "req_r"})
+    )
+    assert client.admin.furnishing_files.raw("ff_1") == "0426HEADER\n"
+    assert api.calls.last.request.headers["Authorization"].startswith("Bearer admin_")
+    detail = FurnishingFileDetail.model_validate(FURNISHING_DETAIL)
+    assert detail.accounts[0].model_extra == {"surname": "LOVELACE"}

@@ -237,8 +237,10 @@ async def test_clock_events_reach_the_endpoints_that_want_them(
         sandbox.db, transport=httpx.MockTransport(inbox), background=False, wall=MovingClock()
     )
     worker.deliver_due()
-    # The advance also pays the merchant out (payout.*): those stay away from this endpoint.
+    # The advance also pays the merchant out (payout.*) and furnishes month-end files
+    # (credit_report.furnished): those are recorded but stay away from this endpoint.
     assert set(advanced["events"]) - wanted
+    assert advanced["events"]["credit_report.furnished"] >= 3
     expected = [t for t, n in advanced["events"].items() if t in wanted for _ in range(n)]
     assert sorted(sent) == sorted(expected)
     assert sent.count("loan.payment_succeeded") == 3

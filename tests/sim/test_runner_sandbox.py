@@ -77,3 +77,40 @@ def test_the_report_carries_the_portfolio_at_the_end_of_the_run(
     assert usd["merchants"][0]["captured"] == data["money"]["captured"] > 0
     assert usd["income"]["interest"] + usd["funnel"]["paid_off"] > 0
     assert f"Portfolio as of {data['portfolio']['as_of']} (USD)" in out
+
+
+CREDIT = """\
+name: credit
+seed: 3
+customers: 16
+concurrency: 4
+store:
+  currency: USD
+  catalog: [{sku: A, name: Anvil, price: 60000}]
+traffic:
+  tiers: {prime: 1, thin_file: 1, subprime: 1}
+clock:
+  - {days: 31, repeat: 7}
+expect:
+  - {metric: furnished_accounts, min: 1, name: loans were furnished}
+  - {metric: scores_up, min: 1, name: on-time payers built their files}
+"""
+
+
+def test_a_run_reports_furnished_accounts_and_score_movement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "credit.yaml"
+    path.write_text(CREDIT)
+    report = tmp_path / "r.json"
+    code = main(["run", str(path), "--no-progress", "--report", str(report)])
+    out = capsys.readouterr().out
+    data = json.loads(report.read_text())
+    assert code == EXIT_OK, out
+    furnishing = data["furnishing"]
+    captured = data["loans_by_state"]
+    assert sum(furnishing["accounts_by_status"].values()) == sum(
+        n for state, n in captured.items() if state != "authorized"
+    )
+    assert furnishing["scores_up"] >= 1
+    assert "Credit reporting" in out

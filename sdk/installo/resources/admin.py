@@ -10,6 +10,12 @@ from .._base_client import RequestSpec, compact, path
 from .._resource import AsyncAPIResource, RequestOptions, SyncAPIResource
 from ..pagination import AsyncPaginator, SyncPage
 from ..types.admin import DryRunResult, Policy, Review, Workflow
+from .furnishing import (
+    AdminDisputes,
+    AdminFurnishingFiles,
+    AsyncAdminDisputes,
+    AsyncAdminFurnishingFiles,
+)
 from .merchant_desk import AdminMerchants, AsyncAdminMerchants
 from .portfolio import AdminPortfolio, AsyncAdminPortfolio
 
@@ -183,6 +189,16 @@ class Admin(SyncAPIResource):
         """Portfolio analytics across every merchant."""
         return AdminPortfolio(self._client)
 
+    @cached_property
+    def furnishing_files(self) -> AdminFurnishingFiles:
+        """Month-end Metro 2 files."""
+        return AdminFurnishingFiles(self._client)
+
+    @cached_property
+    def disputes(self) -> AdminDisputes:
+        """Consumers' disputes of Installo tradelines."""
+        return AdminDisputes(self._client)
+
 
 class AsyncAdminPolicies(AsyncAPIResource):
     """Credit and onboarding policies."""
@@ -311,3 +327,13 @@ class AsyncAdmin(AsyncAPIResource):
     def portfolio(self) -> AsyncAdminPortfolio:
         """Portfolio analytics across every merchant."""
         return AsyncAdminPortfolio(self._client)
+
+    @cached_property
+    def furnishing_files(self) -> AsyncAdminFurnishingFiles:
+        """Month-end Metro 2 files."""
+        return AsyncAdminFurnishingFiles(self._client)
+
+    @cached_property
+    def disputes(self) -> AsyncAdminDisputes:
+        """Consumers' disputes of Installo tradelines."""
+        return AsyncAdminDisputes(self._client)

@@ -37,7 +37,8 @@ from .credit_report import CreditReport, Inquiry, PullType, Tradeline, Tradeline
 from .customer import Customer
 from .developer import RequestLog, SandboxReset, SandboxSnapshot, TestClock
 from .event import Event, EventData, EventType
-from .loan import Loan, LoanStatus
+from .furnishing import Dispute, FurnishedAccount, FurnishingFile, FurnishingFileDetail
+from .loan import LastFurnished, Loan, LoanStatus
 from .merchant import (
     DeskNote,
     Merchant,
@@ -119,15 +120,20 @@ __all__ = [
     "DeletedObject",
     "DeliveryAttempt",
     "DeskNote",
+    "Dispute",
     "DryRunChange",
     "DryRunResult",
     "Event",
     "EventData",
     "EventType",
     "Funnel",
+    "FurnishedAccount",
+    "FurnishingFile",
+    "FurnishingFileDetail",
     "Income",
     "Inquiry",
     "InstallmentStatus",
+    "LastFurnished",
     "Loan",
     "LoanStatus",
     "Merchant",

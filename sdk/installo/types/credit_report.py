@@ -33,7 +33,8 @@ class Tradeline(BaseModel):
 
     `limit` is the credit limit (revolving) or the original amount (loans); `payment_history`
     holds the last 24 months, oldest first: `C` current, `1`/`2`/`3` 30/60/90+ days late,
-    `-` not open yet.
+    `-` not open yet. Accounts Installo furnished also carry their Metro 2 `account_status`
+    and any dispute's `compliance_condition_code`.
     """
 
     type: TradelineType
@@ -42,6 +43,8 @@ class Tradeline(BaseModel):
     balance: int | None = None
     opened: date | None = None
     payment_history: str | None = None
+    account_status: str | None = None
+    compliance_condition_code: str | None = None
 
 
 class Inquiry(BaseModel):

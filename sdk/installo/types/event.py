@@ -7,6 +7,7 @@ from typing import Any
 from .._models import BaseModel, InstalloObject
 from .checkout import Checkout
 from .customer import Customer
+from .furnishing import FurnishingFile
 from .loan import Loan
 from .merchant import Merchant
 from .webhook_endpoint import WebhookEndpoint
@@ -24,6 +25,7 @@ class EventType:
     CHECKOUT_CANCELED = "checkout.canceled"
     CHECKOUT_EXPIRED = "checkout.expired"
     CUSTOMER_CREATED = "customer.created"
+    CREDIT_REPORT_FURNISHED = "credit_report.furnished"
     LOAN_AUTHORIZED = "loan.authorized"
     LOAN_EXPIRED = "loan.expired"
     LOAN_CAPTURED = "loan.captured"
@@ -53,6 +55,7 @@ _OBJECT_TYPES: dict[str, type[BaseModel]] = {
     "customer": Customer,
     "merchant": Merchant,
     "webhook_endpoint": WebhookEndpoint,
+    "furnishing_file": FurnishingFile,
 }
 
 

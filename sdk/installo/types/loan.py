@@ -36,6 +36,24 @@ class HistoryEntry(BaseModel):
     detail: str | None = None
 
 
+class LastFurnished(BaseModel):
+    """When and how the loan was last reported to the bureau (Metro 2), and the change in the
+    customer's bureau score that file caused (balances in cents of `currency`, USD)."""
+
+    file: str
+    period: str
+    reported_at: datetime
+    account_number: str
+    account_status: str
+    payment_rating: str = ""
+    compliance_condition_code: str = ""
+    current_balance: int
+    amount_past_due: int
+    currency: str
+    score_before: int
+    score_after: int
+
+
 class Loan(InstalloObject):
     """A loan with its schedule and balances (money in minor units of `currency`)."""
 
@@ -57,3 +75,4 @@ class Loan(InstalloObject):
     authorization_expires_at: datetime | None = None
     schedule: list[ScheduleEntry] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
+    last_furnished: LastFurnished | None = None

@@ -1,0 +1,184 @@
+"""The sandbox bureau: pulls that remember Installo's furnished accounts and inquiries.
+
+A pull generates the identity's deterministic file and folds in what Installo reported for the
+same consumer (matched on name, date of birth and SSN as the Metro 2 file carries them) and the
+inquiries Installo made, then records this pull as an inquiry. An identity with a magic email tag
+keeps its forced file: the tag decides the path, so the bureau's memory leaves it alone.
+
+Each credit step may reuse the merchant's last hard pull of the same customer within a window
+(`reuse_days`), and a sandbox fault makes the bureau unavailable (`BureauUnavailable`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_server.furnishing.accounts import Consumer
+from mock_server.risk.bureau_memory import (
+    FURNISHER_NAME,
+    FurnishedAccount,
+    remember,
+)
+from mock_server.risk.credit import (
+    CreditReport,
+    Inquiry,
+    PullType,
+    generate_credit_report,
+)
+from mock_server.risk.identity import Identity
+from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
+
+__all__ = [
+    "BureauUnavailable",
+    "KnownAccounts",
+    "bureau_key",
+    "fold_accounts",
+    "known_accounts",
+    "pull_report",
+    "remembered_accounts",
+    "reusable_report",
+    "segment_bureau_key",
+]
+
+
+class BureauUnavailable(Exception):
+    """The bureau did not answer (a sandbox fault)."""
+
+
+def _key(surname: object, first_name: object, date_of_birth: object, ssn: object) -> str:
+    birth = date_of_birth.isoformat() if isinstance(date_of_birth, date) else "none"
+    material = f"{surname}|{first_name}|{birth}|{int(str(ssn))}"
+    return hashlib.sha256(material.encode()).hexdigest()[:40]
+
+
+def bureau_key(customer: Mapping[str, Any]) -> str:
+    """The bureau's key for a consumer: a digest of name, date of birth and SSN as furnished."""
+    consumer = Consumer.from_customer(customer)
+    return _key(
+        consumer.surname,
+        consumer.first_name,
+        consumer.date_of_birth,
+        consumer.social_security_number,
+    )
+
+
+def segment_bureau_key(segment: Mapping[str, Any]) -> str:
+    """The same key, read from a parsed base segment (how the bureau matches a file)."""
+    return _key(
+        segment["surname"],
+        segment["first_name"],
+        segment["date_of_birth"],
+        segment["social_security_number"],
+    )
+
+
+def remembered_accounts(session: Session, key: str, on: date) -> list[FurnishedAccount]:
+    """The consumer's furnished accounts as reported on or before `on`."""
+    rows = session.scalars(
+        select(BureauAccountRow)
+        .where(BureauAccountRow.bureau_key == key, BureauAccountRow.reported_on <= on)
+        .order_by(BureauAccountRow.seq)
+    )
+    return [FurnishedAccount.from_dict(row.data) for row in rows]
+
+
+def _inquiries(session: Session, key: str, before: datetime) -> list[Inquiry]:
+    rows = session.scalars(
+        select(BureauInquiryRow).where(
+            BureauInquiryRow.bureau_key == key, BureauInquiryRow.at < before
+        )
+    )
+    return [Inquiry("hard" if r.kind == "hard" else "soft", r.at.date(), r.by) for r in rows]
+
+
+def pull_report(
+    session: Session,
+    seed: int,
+    identity: Identity,
+    *,
+    as_of: datetime,
+    pull_type: PullType,
+    down: bool = False,
+) -> CreditReport:
+    """Pull the identity's file as the bureau knows it at `as_of` (a hard pull is recorded as
+    Installo's inquiry)."""
+    if down:
+        raise BureauUnavailable("the credit bureau is unavailable (sandbox fault bureau=down)")
+    report = generate_credit_report(seed, identity, as_of=as_of, pull_type=pull_type)
+    if identity.email_tag is not None:
+        return report
+    key = bureau_key(identity.to_dict())
+    accounts = remembered_accounts(session, key, as_of.date())
+    report = remember(report, accounts, _inquiries(session, key, as_of))
+    if pull_type == "hard":  # a soft pull leaves no mark on the file
+        session.add(BureauInquiryRow(bureau_key=key, at=as_of, kind="hard", by=FURNISHER_NAME))
+    return report
+
+
+KnownAccounts = dict[str, dict[str, BureauAccountRow]]
+
+
+def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:
+    """The bureau's account rows of these consumers: key -> account number -> row."""
+    known: KnownAccounts = {key: {} for key in keys}
+    if known:
+        rows = session.scalars(
+            select(BureauAccountRow).where(BureauAccountRow.bureau_key.in_(list(known)))
+        )
+        for row in rows:
+            known[row.bureau_key][row.account_number] = row
+    return known
+
+
+def fold_accounts(
+    session: Session,
+    known: KnownAccounts,
+    key: str,
+    merchant_id: str,
+    segments: Iterable[Mapping[str, Any]],
+) -> None:
+    """Fold one consumer's base segments from a furnished file into the bureau's files (and
+    `known`): the latest report of each account replaces the one before; status DA deletes it."""
+    accounts = known.setdefault(key, {})
+    for fields in segments:
+        account = FurnishedAccount.from_base_segment(fields)
+        row = accounts.get(account.account_number)
+        if account.account_status == "DA":
+            if row is not None:
+                session.delete(row)
+                del accounts[account.account_number]
+            continue
+        if row is None:
+            row = BureauAccountRow(
+                bureau_key=key, account_number=account.account_number, furnisher_id=merchant_id
+            )
+            session.add(row)
+            accounts[account.account_number] = row
+        row.reported_on = account.reported_on
+        row.data = account.to_dict()
+
+
+def reusable_report(
+    session: Session, merchant_id: str, customer_id: str, now: datetime, reuse_days: int
+) -> CreditReportRow | None:
+    """The merchant's latest hard pull of this customer within `reuse_days`, if any."""
+    if reuse_days <= 0:
+        return None
+    return session.scalars(
+        select(CreditReportRow)
+        .where(
+            CreditReportRow.merchant_id == merchant_id,
+            CreditReportRow.customer_id == customer_id,
+            CreditReportRow.pull_type == "hard",
+            CreditReportRow.created > now - timedelta(days=reuse_days),
+            CreditReportRow.created <= now,
+        )
+        .order_by(CreditReportRow.seq.desc())
+        .limit(1)
+    ).one_or_none()

@@ -1,0 +1,251 @@
+"""Month-end credit furnishing: one Metro 2 file per merchant and month, folded into the bureau.
+
+At each month-end the sandbox clock passes, every reportable loan of the merchant is reported as
+it stood at the end of that day:
+
+- reportable: captured, in US dollars (Metro 2 is the US format), not yet reported closed (`13`)
+  or deleted (`DA`); a closed account is reported once, a charged-off one every month;
+- a loan under an open dispute carries compliance condition code `XB`; the first file after a
+  resolution carries `XH` (verified or corrected; a correction reports the history as current) or
+  deletes the account (`DA`), after which it is never reported again.
+
+The file is stored with its parsed view, the bureau reads it back and folds each consumer's
+accounts in, each loan keeps when and how it was last reported and the score change it caused,
+and one `credit_report.furnished` event carries the file's summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_server.domain import Loan
+from mock_server.furnishing import (
+    Consumer,
+    Period,
+    account_number,
+    base_segment,
+    month_key,
+    read_file,
+    write_file,
+)
+from mock_server.furnishing.metro2 import Value
+from mock_server.ids import new_id
+from mock_server.risk.bureau_memory import FurnishedAccount, clamp_score, score_change
+from mock_server.risk.credit import base_bureau_score
+from mock_server.risk.identity import Identity
+from mock_server.services import bureau
+from mock_server.services.context import Sandbox
+from mock_server.services.periodic import Occasion, PeriodicWork, month_ends
+from mock_server.services.presenters import iso
+from mock_server.storage.models import CustomerRow, DisputeRow, FurnishingFileRow, LoanRow
+
+__all__ = ["FURNISHED_EVENT", "FURNISHING", "REPORTER", "file_summary", "furnish_month_end"]
+
+FURNISHED_EVENT: Final = "credit_report.furnished"
+REPORTER: Final[dict[str, Value]] = {
+    "reporter_name": "Installo Sandbox Lender",
+    "reporter_address": "1 Sandbox Way, San Francisco, CA 94105",
+    "software_vendor_name": "Installo",
+    "software_version_number": "1",
+}
+_REPORTABLE: Final = ("active", "late", "delinquent", "charged_off", "paid_off", "refunded")
+_FINAL_STATUSES: Final = frozenset({"13", "DA"})
+_PROFILE_MONTHS: Final = 24
+
+
+def file_summary(row: FurnishingFileRow) -> dict[str, Any]:
+    """A furnishing file's summary (the list's and the event's shape)."""
+    return {
+        "id": row.id,
+        "object": "furnishing_file",
+        "created": iso(row.created),
+        "livemode": False,
+        "merchant": row.merchant_id,
+        "period": row.period,
+        "month_end": row.month_end.isoformat(),
+        "format": "metro2",
+        "record_length": 426,
+        "account_count": row.account_count,
+        "status_counts": dict(row.status_counts),
+        "size_bytes": len(row.content.encode()),
+    }
+
+
+def _dispute_code(dispute: DisputeRow | None) -> tuple[str, bool]:
+    """(compliance condition code, delete) for a loan's latest dispute."""
+    if dispute is None:
+        return "", False
+    if dispute.status == "open":
+        return "XB", False
+    if dispute.resolution_file_id is not None:
+        return "", False
+    return ("", True) if dispute.resolution == "deleted" else ("XH", False)
+
+
+def _latest_disputes(session: Session, merchant_id: str) -> dict[str, DisputeRow]:
+    rows = session.scalars(
+        select(DisputeRow).where(DisputeRow.merchant_id == merchant_id).order_by(DisputeRow.seq)
+    )
+    return {row.loan_id: row for row in rows}
+
+
+def _reportable(session: Session, merchant_id: str) -> list[LoanRow]:
+    rows = session.scalars(
+        select(LoanRow)
+        .where(LoanRow.merchant_id == merchant_id, LoanRow.status.in_(_REPORTABLE))
+        .order_by(LoanRow.seq)
+    )
+    return [
+        row
+        for row in rows
+        if (row.furnished or {}).get("account_status") not in _FINAL_STATUSES
+        and row.data["currency"] == "USD"
+    ]
+
+
+def _ratings(furnished: Mapping[str, Any] | None, period: str, rating: str) -> dict[str, str]:
+    ratings = dict((furnished or {}).get("ratings", {}))
+    ratings[period] = rating
+    return dict(sorted(ratings.items())[-_PROFILE_MONTHS:])
+
+
+def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
+    """Write, store and fold in the merchant's file for the month ending on the occasion's date
+    (once; none when the merchant has nothing to report)."""
+    session, sandbox, caller = occasion.session, occasion.sandbox, occasion.caller
+    month_end, at = occasion.on, occasion.at
+    merchant_id = caller.merchant.id
+    period = month_key(month_end)
+    exists = session.scalars(
+        select(FurnishingFileRow.id).where(
+            FurnishingFileRow.merchant_id == merchant_id, FurnishingFileRow.period == period
+        )
+    ).first()
+    if exists is not None:
+        return None
+    disputes = _latest_disputes(session, merchant_id)
+    when = Period(month_end, at, merchant_id.upper()[:20])
+    accounts: list[tuple[LoanRow, CustomerRow, dict[str, Value]]] = []
+    loans = _reportable(session, merchant_id)
+    customers = {
+        row.id: row
+        for row in session.scalars(
+            select(CustomerRow).where(CustomerRow.id.in_({row.customer_id for row in loans}))
+        )
+    }
+    for row in loans:
+        loan = Loan.from_dict(row.data)
+        if loan.captured_on is None or loan.captured_on > month_end:
+            continue
+        customer = customers[row.customer_id]
+        code, delete = _dispute_code(disputes.get(row.id))
+        ratings = (row.furnished or {}).get("ratings", {})
+        fields = base_segment(
+            loan,
+            Consumer.from_customer(customer.data),
+            when,
+            ratings,
+            compliance_condition_code=code,
+            delete=delete,
+        )
+        accounts.append((row, customer, fields))
+    if not accounts:
+        return None  # nothing to report: no file this month
+    content = write_file(
+        {**REPORTER, "activity_date": month_end, "date_created": at.date()},
+        [fields for _, _, fields in accounts],
+    )
+    file_row = FurnishingFileRow(
+        id=new_id("ff"),
+        merchant_id=merchant_id,
+        created=at,
+        period=period,
+        month_end=month_end,
+        account_count=len(accounts),
+        status_counts=dict(Counter(str(f["account_status"]) for _, _, f in accounts)),
+        content=content,
+    )
+    session.add(file_row)
+    scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers)
+    for row, customer, fields in accounts:
+        _remember_report(row, fields, file_row, scores[customer.id])
+        dispute = disputes.get(row.id)
+        if dispute is not None and dispute.status == "resolved" and not dispute.resolution_file_id:
+            dispute.resolution_file_id = file_row.id
+    occasion.record(FURNISHED_EVENT, file_summary(file_row))
+    return file_row
+
+
+def _furnish(occasion: Occasion) -> None:
+    furnish_month_end(occasion)
+
+
+# The clock runs it at each month-end an advance reaches (registered on the sandbox in app.py).
+FURNISHING: Final = PeriodicWork("metro2_furnishing", month_ends, _furnish)
+
+
+def _fold_into_bureau(
+    session: Session,
+    sandbox: Sandbox,
+    merchant_id: str,
+    content: str,
+    customers: Mapping[str, CustomerRow],
+) -> dict[str, tuple[int, int]]:
+    """The bureau reads the file and folds each consumer's accounts in; answers each customer's
+    score (before, after)."""
+    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for segment in read_file(content).base_segments:
+        by_key[bureau.segment_bureau_key(segment)].append(segment)
+    keys = {customer_id: bureau.bureau_key(c.data) for customer_id, c in customers.items()}
+    known = bureau.known_accounts(session, set(keys.values()))
+    before = {key: _score_of(rows) for key, rows in known.items()}
+    for key, segments in by_key.items():
+        bureau.fold_accounts(session, known, key, merchant_id, segments)
+    scores: dict[str, tuple[int, int]] = {}
+    for customer_id, customer in customers.items():
+        key = keys[customer_id]
+        identity = Identity.from_dict(customer.data)
+        base = base_bureau_score(sandbox.settings.seed, identity)
+        if identity.email_tag is not None:  # a tagged identity keeps its forced file
+            scores[customer_id] = (base, base)
+        else:
+            scores[customer_id] = (
+                clamp_score(base + before.get(key, 0)),
+                clamp_score(base + _score_of(known[key])),
+            )
+    return scores
+
+
+def _score_of(accounts: Mapping[str, Any]) -> int:
+    return score_change([FurnishedAccount.from_dict(row.data) for row in accounts.values()])
+
+
+def _remember_report(
+    row: LoanRow, fields: Mapping[str, Value], file_row: FurnishingFileRow, score: tuple[int, int]
+) -> None:
+    """Keep on the loan when and how it was last reported (and each month's rating)."""
+    status = str(fields["account_status"])
+    profile_mark = {"97": "L", "13": "0"}.get(status)
+    if profile_mark is None:
+        profile_mark = {"11": "0", "71": "1", "78": "2", "80": "3", "82": "4", "83": "5"}.get(
+            status, "6"
+        )
+    row.furnished = {
+        "file": file_row.id,
+        "period": file_row.period,
+        "reported_at": iso(file_row.created),
+        "account_number": account_number(row.id),
+        "account_status": status,
+        "payment_rating": str(fields["payment_rating"]),
+        "compliance_condition_code": str(fields["compliance_condition_code"]),
+        "current_balance": int(str(fields["current_balance"])) * 100,
+        "amount_past_due": int(str(fields["amount_past_due"])) * 100,
+        "score_before": score[0],
+        "score_after": score[1],
+        "ratings": _ratings(row.furnished, file_row.period, profile_mark),
+    }
