@@ -3,6 +3,7 @@ that remembers; disputes; the credit step's bureau settings and the bureau outag
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -392,6 +393,7 @@ async def test_the_reuse_window_decides_whether_a_second_application_pulls_again
 
 async def test_a_credit_step_refuses_a_reuse_window_out_of_range(client: httpx.AsyncClient) -> None:
     standard = (await client.get("/v1/admin/workflows/wf_standard", headers=ADMIN)).json()
+    standard_steps = copy.deepcopy(standard["steps"])
     for step in standard["steps"]:
         if step["type"] == "credit_report":
             step["params"] = {"reuse_days": -1, "on_bureau_down": "shrug"}
@@ -399,3 +401,5 @@ async def test_a_credit_step_refuses_a_reuse_window_out_of_range(client: httpx.A
     refused = await client.put("/v1/admin/workflows/wf_standard", json=body, headers=ADMIN)
     assert refused.status_code == 400, refused.text
     assert "reuse_days" in refused.text and "on_bureau_down" in refused.text
+    kept = (await client.get("/v1/admin/workflows/wf_standard", headers=ADMIN)).json()
+    assert kept["steps"] == standard_steps  # nothing stored
