@@ -202,7 +202,9 @@ class LenderScreen(SimScreen):
             table: DataTable[str] = self.query_one("#reviews", DataTable)
             self.settle_review(self.reviews[min(table.cursor_row, len(self.reviews) - 1)], approve)
 
-    @work(exclusive=True, group="reviews")
+    # Its own group: the reload it starts at the end (group "reviews", exclusive) must not
+    # cancel the settle that started it.
+    @work(exclusive=True, group="settle-review")
     async def settle_review(self, review: Review, approve: bool) -> None:
         """Settle a review, then tell the app how the checkout ended."""
         gateway = self.gateway
