@@ -3,8 +3,10 @@
 At each month-end the sandbox clock passes, every reportable loan of the merchant is reported as
 it stood at the end of that day:
 
-- reportable: captured, in US dollars (Metro 2 is the US format), not yet reported closed (`13`)
-  or deleted (`DA`); a closed account is reported once, a charged-off one every month;
+- reportable: captured, in US dollars (Metro 2 is the US format), on the merchant's clock (a
+  loan attached to a test clock lives on that clock's time, which no month-end of the merchant's
+  describes), not yet reported closed (`13`) or deleted (`DA`); a closed account is reported
+  once, a charged-off one every month;
 - a loan under an open dispute carries compliance condition code `XB`; the first file after a
   resolution carries `XH` (verified or corrected; a correction reports the history as current) or
   deletes the account (`DA`), after which it is never reported again.
@@ -97,7 +99,11 @@ def _latest_disputes(session: Session, merchant_id: str) -> dict[str, DisputeRow
 def _reportable(session: Session, merchant_id: str) -> list[LoanRow]:
     rows = session.scalars(
         select(LoanRow)
-        .where(LoanRow.merchant_id == merchant_id, LoanRow.status.in_(_REPORTABLE))
+        .where(
+            LoanRow.merchant_id == merchant_id,
+            LoanRow.status.in_(_REPORTABLE),
+            LoanRow.test_clock_id.is_(None),  # a test clock's loans live on its own time
+        )
         .order_by(LoanRow.seq)
     )
     return [

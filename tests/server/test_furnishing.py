@@ -144,6 +144,25 @@ async def test_each_month_end_is_furnished_once_however_the_clock_moves(
     assert len(periods) == len(set(periods)) == 2
 
 
+async def test_a_loan_on_a_test_clock_stays_out_of_the_merchants_files(
+    client: httpx.AsyncClient,
+    kit: Any,
+    personas: list[Json],
+    approved_loan: Callable[..., Awaitable[Json]],
+) -> None:
+    loan = await approved_loan()
+    await client.post(f"/v1/loans/{loan['id']}/capture", json={})
+    clock = (await client.post("/v1/test_clocks", json={"name": "furnishing"})).json()
+    identity = kit.persona_identity(personas[1], kit.tagged(personas[1], "approve"))
+    customer = await client.post("/v1/customers", json={**identity, "test_clock": clock["id"]})
+    on_clock = await open_loan(client, customer.json()["id"])
+    await advance_months(client, 1)
+    written = await files(client)
+    assert [f["account_count"] for f in written] == [1]
+    assert await account_in(client, written[0], loan["id"]) is not None
+    assert (await client.get(f"/v1/loans/{on_clock['id']}")).json()["last_furnished"] is None
+
+
 async def test_a_merchant_with_nothing_to_report_gets_no_file(
     client: httpx.AsyncClient, approved_loan: Callable[..., Awaitable[Json]]
 ) -> None:
