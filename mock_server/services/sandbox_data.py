@@ -9,7 +9,9 @@ and stored idempotency answers are dropped by reset and restore and never copied
 still in flight (the reset itself) keeps its idempotency claim. Tables are found from the schema,
 so a table added later is covered without a change here. The fraud engine's velocity signals
 are keyed by application (the checkout), not by merchant: those of the merchant's checkouts go
-and come back with them, so a restored dataset meets the same velocity counts again.
+and come back with them, so a restored dataset meets the same velocity counts again. Likewise the
+bureau's memory of the accounts the merchant furnished (keyed by consumer, not by merchant) goes
+and comes back with the loans it reports.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mock_server.services.presenters import iso
 from mock_server.storage.models import (
     ApiKeyRow,
     Base,
+    BureauAccountRow,
     CheckoutRow,
     IdempotencyRow,
     MerchantRow,
@@ -64,9 +67,22 @@ def _velocity(merchant_id: str) -> Any:
     return VelocityRow.application_id.in_(checkouts.scalar_subquery())
 
 
+def _keyed_elsewhere(merchant_id: str) -> list[tuple[Table, Any]]:
+    """The merchant's rows in tables keyed by something else: the velocity signals of its
+    applications and the bureau's record of the accounts it furnished."""
+    return [
+        (Base.metadata.tables[VelocityRow.__tablename__], _velocity(merchant_id)),
+        (
+            Base.metadata.tables[BureauAccountRow.__tablename__],
+            BureauAccountRow.furnisher_id == merchant_id,
+        ),
+    ]
+
+
 def _clear(session: Session, merchant_id: str) -> dict[str, int]:
     deleted: dict[str, int] = {}
-    session.execute(delete(VelocityRow).where(_velocity(merchant_id)))
+    for table, condition in _keyed_elsewhere(merchant_id):
+        session.execute(delete(table).where(condition))
     for table in reversed(merchant_tables()):
         statement = delete(table).where(table.c.merchant_id == merchant_id)
         if table.name == IdempotencyRow.__tablename__:
@@ -137,7 +153,7 @@ def _copied(merchant_id: str) -> list[tuple[Table, Any]]:
         for table in merchant_tables()
         if table.name not in NOT_COPIED
     ]
-    return [*tables, (Base.metadata.tables[VelocityRow.__tablename__], _velocity(merchant_id))]
+    return [*tables, *_keyed_elsewhere(merchant_id)]
 
 
 def snapshot(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:

@@ -163,3 +163,31 @@ async def test_a_reset_forgets_the_fraud_velocity_of_the_applications_it_deletes
         decisions.append(decided["decision"]["reason_codes"])
         assert (await client.post("/v1/sandbox/reset", json={"confirm": me})).status_code == 200
     assert "PHONE_VELOCITY" not in decisions[1], decisions  # the first one was deleted
+
+
+async def installo_tradelines(client: httpx.AsyncClient, identity: Json) -> list[Json]:
+    """The Installo tradelines on a soft pull of this identity, as a new customer, now."""
+    customer = (await client.post("/v1/customers", json=identity)).json()
+    pulled = await client.post("/v1/prequalifications", json={"customer": customer["id"]})
+    assert pulled.status_code in (200, 201), pulled.text
+    report = (await client.get(f"/v1/customers/{customer['id']}/credit_report")).json()
+    return [t for t in report["tradelines"] if t["creditor"] == "Installo"]
+
+
+async def test_a_reset_makes_the_bureau_forget_the_accounts_the_merchant_furnished(
+    client: httpx.AsyncClient, kit: Any, personas: list[Json]
+) -> None:
+    me = await merchant_id(client)
+    identity = kit.persona_identity(next(p for p in personas if p["tier"] == "prime"))
+    checkout = (await client.post("/v1/checkouts", json=kit.cart(customer=identity))).json()
+    offer = next(o["id"] for o in checkout["offers"] if o["plan"] == "monthly_12")
+    path = f"/v1/checkouts/{checkout['id']}/confirm"
+    confirmed = (await client.post(path, json={"offer": offer, "consent": True})).json()
+    assert confirmed["status"] == "approved", confirmed["decision"]
+    await client.post(f"/v1/loans/{confirmed['loan']}/capture", json={})
+    await client.post("/v1/sandbox/clock/advance", json={"days": 62})  # two month-ends
+    assert len(await installo_tradelines(client, identity)) == 1  # the bureau remembers
+
+    assert (await client.post("/v1/sandbox/reset", json={"confirm": me})).status_code == 200
+    await client.post("/v1/sandbox/clock/advance", json={"days": 100})  # past those month-ends
+    assert await installo_tradelines(client, identity) == []
