@@ -145,7 +145,7 @@ def raw_file(file_id: str, sandbox: SandboxDep, request_id: AdminDep) -> PlainTe
     )
 
 
-@router.post("/disputes", operation_id="admin-disputes-create")
+@router.post("/disputes", operation_id="admin-disputes-create", status_code=201)
 def create_dispute(body: DisputeRequest, sandbox: SandboxDep, request_id: AdminDep) -> Dispute:
     """Record a consumer's dispute of a furnished loan's tradeline (`XB` in the next file)."""
     return Dispute.model_validate(disputes.create_dispute(sandbox, body.loan, body.reason))

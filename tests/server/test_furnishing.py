@@ -245,7 +245,7 @@ async def dispute_flow(client: httpx.AsyncClient, people: list[Json], resolution
     created = await client.post(
         "/v1/admin/disputes", json={"loan": loan["id"], "reason": "not mine"}, headers=ADMIN
     )
-    assert created.status_code == 200, created.text
+    assert created.status_code == 201, created.text
     dispute = created.json()
     await advance_months(client, 1)
     during = await account_in(client, (await files(client))[-1], loan["id"])
@@ -331,7 +331,7 @@ async def test_a_dispute_needs_a_furnished_loan_and_one_open_at_a_time(
     await advance_months(client, 1)
     opened = await client.post("/v1/admin/disputes", json={"loan": loan["id"]}, headers=ADMIN)
     twice = await client.post("/v1/admin/disputes", json={"loan": loan["id"]}, headers=ADMIN)
-    assert opened.status_code == 200
+    assert opened.status_code == 201
     assert (twice.status_code, twice.json()["error"]["code"]) == (409, "dispute_already_open")
     bad = await client.post(
         f"/v1/admin/disputes/{opened.json()['id']}/resolve",
