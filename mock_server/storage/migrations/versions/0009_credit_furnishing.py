@@ -1,7 +1,7 @@
 """Credit furnishing: month-end Metro 2 files, disputes, the bureau's memory, loans' last report.
 
-Revision ID: 0007_credit_furnishing
-Revises: 0006_review_queue
+Revision ID: 0009_credit_furnishing
+Revises: 0008_sealed_webhook_secrets
 Create Date: 2026-12-02 02:01:14
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_credit_furnishing"
-down_revision: str | Sequence[str] | None = "0006_review_queue"
+revision: str = "0009_credit_furnishing"
+down_revision: str | Sequence[str] | None = "0008_sealed_webhook_secrets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
