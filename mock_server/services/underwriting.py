@@ -32,6 +32,7 @@ from mock_server.risk.personas import usd_to_minor
 from mock_server.risk.tags import tag_trace
 from mock_server.rules import Decision, Outcome, Policy
 from mock_server.services import bureau
+from mock_server.services.pricing import OfferPrice, WorseTierAction, hold_disclosed_price
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import (
     JSON,
@@ -157,6 +158,7 @@ class ProcessSettings:
     review_queue: str = "default"  # manual_review.queue
     reuse_days: int = DEFAULT_REUSE_DAYS  # credit_report.reuse_days
     on_bureau_down: str = "decline"  # credit_report.on_bureau_down
+    on_worse_tier: WorseTierAction = "decline"  # decision.on_worse_tier
 
     @classmethod
     def of(cls, definition: WorkflowDefinition) -> ProcessSettings:
@@ -170,6 +172,7 @@ class ProcessSettings:
             ("fraud_screen", "window_hours"): ("fraud_window", lambda h: timedelta(hours=h)),
             ("authorization", "expires_days"): ("authorization_days", int),
             ("manual_review", "queue"): ("review_queue", str),
+            ("decision", "on_worse_tier"): ("on_worse_tier", str),
         }
         for step in definition.steps:
             for (step_type, param), (name, convert) in readers.items():
@@ -192,6 +195,7 @@ class Application:
     merchant: Mapping[str, Any]
     device_id: str | None = None
     bureau_down: bool = False  # the sandbox fault bureau=down
+    offer: OfferPrice | None = None  # what the chosen offer disclosed
 
 
 @dataclass(slots=True)
@@ -347,8 +351,8 @@ class Underwriter:
 
     def decide(self, context: StepContext) -> StepResult:
         """Evaluate the credit policy on the application's facts (or refer it to a person when
-        the bureau was down and the credit step says `review`)."""
-        facts = self._assessed(context.now).facts
+        the bureau was down and the credit step says `review`); an approval whose tier now prices
+        above the disclosed APR becomes `on_worse_tier` (RISK_TIER_WORSENED)."""
         if self.bureau_down_action == "review":
             self.decision = Decision(
                 outcome="review",
@@ -358,7 +362,9 @@ class Underwriter:
                 policy_version=self.policy.version,
             )
         else:
-            self.decision = self.policy.evaluate(facts)
+            evaluated = self.policy.evaluate(self._assessed(context.now).facts)
+            offer, action = self.application.offer, self.settings.on_worse_tier
+            self.decision = hold_disclosed_price(evaluated, offer, action)
         summary: dict[str, JSON] = {
             "policy_id": self.decision.policy_id,
             "policy_version": self.decision.policy_version,

@@ -61,7 +61,10 @@ STEP_PARAMS: Mapping[str, Mapping[str, tuple[bool, ParamCheck]]] = {
         "on_bureau_down": (False, _one_of("decline", "review", "decide_without_file")),
     },
     "fraud_screen": {"window_hours": (False, _positive_int)},
-    "decision": {"policy": (False, _text)},
+    "decision": {
+        "policy": (False, _text),
+        "on_worse_tier": (False, _one_of("decline", "review")),
+    },
     "manual_review": {
         "sla_hours": (False, _positive_int),
         "on_timeout": (False, _target),

@@ -23,6 +23,7 @@ from .balance import (
 from .checkout import (
     Channel,
     Checkout,
+    CheckoutPricing,
     CheckoutStatus,
     CheckoutWorkflow,
     Decision,
@@ -106,6 +107,7 @@ __all__ = [
     "Channel",
     "ChargeOffs",
     "Checkout",
+    "CheckoutPricing",
     "CheckoutStatus",
     "CheckoutWorkflow",
     "ClockAdvance",
