@@ -55,6 +55,7 @@ def build_report(
             "scores_up": sum(1 for change in stats.score_changes if change > 0),
             "scores_down": sum(1 for change in stats.score_changes if change < 0),
         },
+        "settlement": dict(stats.settlement) or None,
         "errors_by_type": dict(stats.errors.most_common()),
         "server_errors": stats.server_errors,
         "double_charges": stats.double_charges,

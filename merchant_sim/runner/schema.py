@@ -50,6 +50,8 @@ COUNT_METRICS: tuple[str, ...] = (
     "scores_up",
     "scores_down",
     "score_change_mean",
+    "amount_fees",
+    "amount_net_settled",
 )
 LATENCY_METRICS: tuple[str, ...] = (
     "decision_latency_p50_ms",
