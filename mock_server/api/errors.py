@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mock_server.api.validation_errors import validation_problem
 from mock_server.domain import InvalidTransition
 from mock_server.services.errors import (
     Conflict,
@@ -154,56 +155,20 @@ def _transition_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 409, "invalid_request_error", exc.code, exc.message)
 
 
-def _field_name(loc: tuple[Any, ...], kind: str = "") -> str:
-    parts = [str(p) for p in loc]
-    if kind == "json_invalid":
-        return "body"  # the position inside the text is in the message
-    if parts and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:]
-    return ".".join(parts) or "body"
-
-
-def _detail(error: Mapping[str, Any]) -> ErrorDetail:
-    """One pydantic error as `{param, code, message}`."""
-    kind = str(error.get("type", ""))
-    param = _field_name(tuple(error.get("loc", ())), kind)
-    if kind == "extra_forbidden":
-        return ErrorDetail(param=param, code="parameter_unknown", message=f"unknown: {param}")
-    if kind == "missing":
-        return ErrorDetail(param=param, code="parameter_missing", message=f"missing: {param}")
-    if kind == "json_invalid":
-        where = error.get("ctx", {}).get("error", "")
-        message = f"body is not valid JSON{f' ({where})' if where else ''}"
-        return ErrorDetail(param="body", code="body_invalid", message=message)
-    msg = str(error.get("msg", "invalid value"))
-    return ErrorDetail(param=param, code="parameter_invalid", message=f"{param}: {msg}")
-
-
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details = [_detail(e) for e in exc.errors()] or [
-        ErrorDetail(param="body", code="parameter_invalid", message="invalid request")
-    ]
-    first = details[0]
-    if len(details) == 1:
-        message = _single_message(first)
-    elif all(d.code == "parameter_unknown" for d in details):
-        message = f"Received unknown parameter(s): {', '.join(d.param for d in details)}"
-    else:
-        message = f"{len(details)} invalid parameters: " + "; ".join(d.message for d in details)
+    problem = validation_problem(exc.errors())  # the wording installo.testing's mock shares
+    details = [ErrorDetail(**detail.to_dict()) for detail in problem.details]
     return error_response(
-        request, 422, "invalid_request_error", first.code, message, first.param, None, details
+        request,
+        422,
+        "invalid_request_error",
+        problem.code,
+        problem.message,
+        problem.param,
+        None,
+        details,
     )
-
-
-def _single_message(detail: ErrorDetail) -> str:
-    if detail.code == "parameter_unknown":
-        return f"Received unknown parameter(s): {detail.param}"
-    if detail.code == "parameter_missing":
-        return f"Missing required parameter: {detail.param}"
-    if detail.code == "body_invalid":
-        return detail.message[0].upper() + detail.message[1:]
-    return f"Invalid {detail.message}"
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
