@@ -19,6 +19,15 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Lender desk", "Open the review and onboarding queues", "", "switch_mode('lender')"),
     ("Dashboard", "Open the live dashboard", "", "switch_mode('dashboard')"),
     (
+        "Portfolio",
+        "Open the lender's portfolio with the sandbox clock",
+        "",
+        "switch_mode('portfolio')",
+    ),
+    ("Run a scenario", "Forty shoppers through the sandbox, for the dashboard", "", "run_showcase"),
+    ("Month on", "Move the sandbox clock a month on", "portfolio", "advance_month"),
+    ("A year in a minute", "Twelve months of sandbox clock, one every 5 s", "portfolio", "year"),
+    (
         "In store",
         "Open the store's terminal beside the shopper's phone",
         "",
