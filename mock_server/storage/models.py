@@ -18,9 +18,9 @@ __all__ = [
     "ApplicationFactsRow",
     "BalanceTransactionRow",
     "Base",
-    "CardAuthorizationRow",
     "BureauAccountRow",
     "BureauInquiryRow",
+    "CardAuthorizationRow",
     "CheckoutRow",
     "ClockRow",
     "CreditReportRow",
@@ -28,8 +28,8 @@ __all__ = [
     "DefinitionRow",
     "DisputeRow",
     "EventRow",
-    "HostedPageRow",
     "FurnishingFileRow",
+    "HostedPageRow",
     "IdempotencyRow",
     "LoanRow",
     "MerchantRow",
@@ -460,6 +460,8 @@ class SmsMessageRow(Base):
     body: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_sms_messages_merchant_seq", "merchant_id", "seq"),)
+
+
 class FurnishingFileRow(Base):
     """One month's Metro 2 file of a merchant's reportable loans, as written."""
 
