@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from merchant_sim.money import format_money
 from merchant_sim.phone import PHONE_STEPS, HostedPagePhone
 from merchant_sim.screens._base import SimScreen
+from merchant_sim.widgets.mode_bar import ModeBar
 from merchant_sim.widgets.qr_view import QrCode
 
 __all__ = ["STORE_ID", "TERMINAL_ID", "InStoreScreen"]
@@ -60,7 +61,7 @@ class InStoreScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """Terminal (sale, QR code, short code, status) and phone (steps, screen)."""
-        yield Header()
+        yield ModeBar()
         with Horizontal(id="in-store"):
             with Vertical(id="terminal", classes="pane"):
                 yield Label(f"Terminal {TERMINAL_ID} · {STORE_ID}", classes="pane-title")
