@@ -208,8 +208,8 @@ def create_checkout(
                 "redirect_urls": body.get("redirect_urls"),
             },
         )
-        CheckoutRepository(session, caller.merchant.id).add(row)
-        open_hosted_page(session, row, _page_base(sandbox, page_base))
+        open_hosted_page(session, row, _page_base(sandbox, page_base))  # before the insert:
+        CheckoutRepository(session, caller.merchant.id).add(row)  # its URL is in the row's data
         obj = checkout_object(row)
         record_event(session, caller, "checkout.created", obj, now)
         return obj

@@ -289,7 +289,24 @@ class Operations:
             ("PUT", r"/v1/admin/workflows/([^/]+)", lambda r, b, i: a.ok({**workflow, "id": i})),
             ("GET", r"/v1/admin/workflows/([^/]+)/versions", lambda *_: a.ok(workflows)),
             ("GET", r"/v1/admin/portfolio", lambda r, b: a.ok(self._portfolio())),
+            # No month-end passes in the mock: no furnishing file exists.
+            ("GET", r"/v1/admin/furnishing_files", empty),
+            ("GET", r"/v1/admin/furnishing_files/([^/]+)",
+             lambda r, b, i: a.missing("furnishing file", i, "id")),
+            ("GET", r"/v1/admin/furnishing_files/([^/]+)/raw",
+             lambda r, b, i: a.missing("furnishing file", i, "id")),
+            ("POST", r"/v1/admin/disputes", self.create_dispute),
+            ("POST", r"/v1/admin/disputes/([^/]+)/resolve",
+             lambda r, b, i: a.missing("dispute", i, "id")),
         ]  # fmt: skip
+
+    def create_dispute(self, request: httpx.Request, body: Json) -> httpx.Response:
+        """As the sandbox before any month-end: a loan not yet furnished has no tradeline."""
+        loan = str(body["loan"])
+        if loan not in self.commerce.loans:
+            return self.answers.missing("loan", loan, "loan")
+        message = f"loan {loan} has not been furnished yet: there is no tradeline to dispute"
+        return self.answers.error(409, "loan_not_furnished", message, "loan")
 
     def review_action(
         self, request: httpx.Request, body: Json | None, review_id: str, action: str

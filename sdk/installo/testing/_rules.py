@@ -25,6 +25,7 @@ _BODIES: Final = "mock_server.api.bodies"
 _MERCHANT: Final = "mock_server.api.merchant_bodies"
 _ADMIN: Final = "mock_server.api.admin_schemas"
 _DEVELOPER: Final = "mock_server.api.developer_schemas"
+_FURNISHING: Final = "mock_server.api.furnishing"
 _ANY_OBJECT: Final = "object"
 
 
@@ -77,6 +78,8 @@ BODY_RULES: Final[tuple[BodyRule, ...]] = (
     BodyRule("POST", r"/v1/sandbox/reset", f"{_DEVELOPER}:SandboxResetBody"),
     BodyRule("POST", r"/v1/sandbox/snapshots", f"{_DEVELOPER}:SandboxSnapshotBody"),
     BodyRule("POST", r"/v1/admin/merchants/[^/]+/sandbox/reset", f"{_DEVELOPER}:SandboxResetBody"),
+    BodyRule("POST", r"/v1/admin/disputes", f"{_FURNISHING}:DisputeRequest"),
+    BodyRule("POST", r"/v1/admin/disputes/[^/]+/resolve", f"{_FURNISHING}:DisputeResolution"),
 )
 
 
