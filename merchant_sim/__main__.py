@@ -23,6 +23,9 @@ def _tui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--admin-key", default=DEMO_ADMIN_KEY, help="admin key (lender desk)")
     parser.add_argument("--seed", type=int, default=0, help="embedded sandbox seed")
     parser.add_argument("--demo", action="store_true", help="play the scripted tour")
+    parser.add_argument(
+        "--loop", action="store_true", help="with --demo: start the tour over when it ends"
+    )
     return parser
 
 
@@ -40,7 +43,9 @@ def run_tui(argv: Sequence[str]) -> int:
         def connect() -> SandboxConnection:
             return SandboxConnection.start_embedded(seed=args.seed)
 
-    MerchantSimApp(connect, demo=args.demo).run()
+    if args.loop and not args.demo:
+        _tui_parser().error("--loop needs --demo")
+    MerchantSimApp(connect, demo=args.demo, loop=args.loop).run()
     return 0
 
 

@@ -21,6 +21,7 @@ from merchant_sim.messages import CheckoutDecided, SandboxFailed, SandboxReady
 from merchant_sim.screens.dashboard import DashboardScreen
 from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
+from merchant_sim.screens.portfolio import PortfolioScreen
 from merchant_sim.screens.store import StoreScreen
 from merchant_sim.session import Session
 from merchant_sim.webhook_receiver import WebhookReceiver
@@ -42,21 +43,29 @@ class MerchantSimApp(App[None]):
         "loan": LoanScreen,
         "lender": LenderScreen,
         "dashboard": DashboardScreen,
+        "portfolio": PortfolioScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "switch_mode('store')", "Store"),
         Binding("f2", "switch_mode('loan')", "Loan"),
         Binding("f3", "switch_mode('lender')", "Lender"),
         Binding("f4", "switch_mode('dashboard')", "Dashboard"),
+        Binding("f5", "switch_mode('portfolio')", "Portfolio"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
     def __init__(
-        self, connect: Callable[[], SandboxConnection], *, demo: bool = False, webhooks: bool = True
+        self,
+        connect: Callable[[], SandboxConnection],
+        *,
+        demo: bool = False,
+        webhooks: bool = True,
+        loop: bool = False,
     ) -> None:
         super().__init__()
         self.connect = connect
         self.demo = demo
+        self.demo_loop = loop
         self.want_webhooks = webhooks
         self.webhooks: WebhookReceiver | None = None
         self.session = Session()
@@ -157,15 +166,33 @@ class MerchantSimApp(App[None]):
             await self.run_action(action)
 
     def action_demo(self) -> None:
-        """Play the scripted tour."""
+        """Play the scripted tour (over and over with ``--loop``)."""
         from merchant_sim.demo import DemoTour
 
-        DemoTour(self).start()
+        if self.demo_tour is None:
+            DemoTour(self, loop=self.demo_loop).start()
+
+    @work(exclusive=True, group="showcase")
+    async def run_showcase(self) -> None:
+        """Run the showcase scenario (forty shoppers) and let the dashboard show it."""
+        from merchant_sim.showcase import run_showcase
+
+        if self.gateway is None:
+            return
+        self.notify("Running forty shoppers through the sandbox…", title="Scenario")
+        try:
+            count = await run_showcase(self.gateway, self.session)
+        except APIError as exc:
+            self.notify(f"Scenario failed: {exc}", severity="error")
+            return
+        self.notify(f"{count} checkouts done", title="Scenario")
+        await self.screen.run_action("reload")
 
     async def on_event(self, event: events.Event) -> None:
-        """Any key stops a running demo tour (and does nothing else)."""
+        """While the demo tour runs, keys steer it (pause, next, back) or stop it; they do
+        nothing else."""
         if isinstance(event, events.Key) and self.demo_tour is not None:
-            self.demo_tour.interrupt(event)
+            self.demo_tour.on_key(event)
             event.stop()
             return
         await super().on_event(event)

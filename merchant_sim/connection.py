@@ -48,9 +48,11 @@ class SandboxConnection:
         admin_key: str = DEMO_ADMIN_KEY,
         max_retries: int | None = None,
         wrap: TransportWrap | None = None,
+        app: Any | None = None,
     ) -> SandboxConnection:
-        """Start the sandbox in this process (SQLite in memory) and drive it through ASGI."""
-        app = build_sandbox_app(seed=seed)
+        """Start the sandbox in this process (SQLite in memory) and drive it through ASGI; an
+        already built sandbox ``app`` is driven instead when given (tests pin its wall clock)."""
+        app = app if app is not None else build_sandbox_app(seed=seed)
         transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
         if wrap is not None:
             transport = wrap(transport)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from installo import AsyncInstallo
@@ -160,6 +162,17 @@ class Gateway:
         if lender:
             return await _feature("The lender's portfolio", self.client.admin.portfolio.retrieve)
         return await _feature("Portfolio analytics", self.client.portfolio.retrieve)
+
+    async def advance_month(self) -> date:
+        """Move the sandbox clock to the same day next month (clamped to its end); answers the
+        new sandbox date."""
+        today = (await self.portfolio()).as_of
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        target = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        result = await _feature(
+            "The sandbox clock", lambda: self.client.sandbox.advance_clock(to=target)
+        )
+        return result.now.date() if result.now else target
 
     async def reviews(self, status: str | None = "pending") -> list[Review]:
         """The manual review queue."""

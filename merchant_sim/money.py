@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["MINOR_DIGITS", "format_bps", "format_money", "parse_money", "percent_of"]
+__all__ = [
+    "MINOR_DIGITS",
+    "format_bps",
+    "format_money",
+    "minor_per_major",
+    "parse_money",
+    "percent_of",
+]
 
 MINOR_DIGITS: dict[str, int] = {"USD": 2, "EUR": 2, "GBP": 2, "CNY": 2, "JPY": 0}
 _SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "CN¥", "JPY": "¥"}
@@ -18,6 +25,11 @@ def format_money(amount: int, currency: str) -> str:
     if symbol is None:
         return f"{sign}{number} {currency}"
     return f"{sign}{symbol}{number}"
+
+
+def minor_per_major(currency: str) -> int:
+    """Minor units in one major unit: 100 for USD, 1 for JPY."""
+    return int(10 ** MINOR_DIGITS.get(currency, 2))
 
 
 def format_bps(bps: int) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from installo.types.checkout import Checkout
 from installo.types.loan import Loan
 from installo.types.merchant import Merchant
+from installo.types.portfolio import Portfolio
 from installo.types.sandbox import Persona
 
 from merchant_sim.cart import DEMO_CATALOG, Cart, Product
@@ -31,6 +32,8 @@ class Session:
     loan_epochs: dict[str, int] = field(default_factory=dict)
     stats: RunStats = field(default_factory=RunStats)
     merchants: dict[str, Merchant] = field(default_factory=dict)
+    portfolio: Portfolio | None = None
+    lender_portfolio: Portfolio | None = None
 
     @property
     def loan(self) -> Loan | None:

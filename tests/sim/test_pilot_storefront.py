@@ -159,7 +159,10 @@ async def test_dashboard_counts_decisions(svg_text: SvgText) -> None:
         text = svg_text(app.export_screenshot())
         assert "2 checkouts" in text
         assert "approval 50%" in text
-        assert "Top decline reasons" in text
+        assert "Approvals / declines" in text and "Tier mix" in text
+        funnel = app.session.portfolio
+        assert funnel is not None and funnel.currencies[0].funnel.declined == 1
+        assert "Portfolio (USD)" in text
 
 
 async def test_store_fits_80_by_24(svg_text: SvgText) -> None:
