@@ -6,11 +6,13 @@ Money is plotted in whole major units (integer division at display); shares in p
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from installo.types.portfolio import BucketTally, MonthFigures, Vintage
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from merchant_sim.money import minor_per_major
@@ -25,24 +27,43 @@ __all__ = [
     "VintageChart",
 ]
 
+#: Columns taken by the y labels and axes, when working out how many x labels fit.
+_AXIS_WIDTH = 12
 _TIERS = ("prime", "near_prime", "subprime", "thin_file", "frozen_file", "fraud_ring")
 _SHORT = {"near_prime": "near", "thin_file": "thin", "frozen_file": "frozen", "fraud_ring": "fraud"}
 
 
 class _Chart(PlotextPlot):
-    """A plot with a title that says when there is nothing to draw yet."""
+    """A plot with a title that says when there is nothing to draw yet.
+
+    Category labels (tiers, buckets, months) go at x = 1, 2, ... and only as many are shown as
+    fit the width without touching: plotext would drop overlapping labels in an order that
+    depends on Python's string hashing, so the same data could draw differently run to run.
+    """
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="chart")
         self.title = title
+        self.categories: list[str] = []
 
     def _start(self, empty: bool) -> None:
         plt = self.plt
         plt.clear_figure()
         plt.title(f"{self.title}: no data yet" if empty else self.title)
+        self.categories = []
 
     def _finish(self) -> None:
         self.refresh()
+
+    def render(self) -> RenderResult:
+        """Place the category labels that fit this width, then draw."""
+        if self.categories:
+            widest = max(len(label) for label in self.categories) + 2
+            room = max(self.size.width - _AXIS_WIDTH, widest)
+            step = max(1, math.ceil(len(self.categories) * widest / room))
+            shown: list[float] = list(range(1, len(self.categories) + 1, step))
+            self.plt.xticks(shown, [self.categories[int(x) - 1] for x in shown])
+        return super().render()
 
 
 class DecisionsChart(_Chart):
@@ -100,8 +121,9 @@ class TierMixChart(_Chart):
             labels = [_SHORT.get(t, t) for t in tiers]
             # textual-plotext's stub lags plotext 5: labels= and a colour per series are real.
             plt: Any = self.plt
+            self.categories = labels
             plt.multiple_bar(
-                labels,
+                list(range(1, len(labels) + 1)),
                 [[approved[t] for t in tiers], [total[t] - approved[t] for t in tiers]],
                 labels=["approved", "other"],
                 color=["green", "red"],
@@ -123,7 +145,7 @@ class BookChart(_Chart):
             xs: list[float] = list(range(1, len(months) + 1))
             self.plt.plot(xs, [m.outstanding // unit for m in months], label="outstanding")
             self.plt.plot(xs, [m.delinquent // unit for m in months], label="30+ dpd", color="red")
-            self.plt.xticks(xs, [m.month[2:] for m in months])
+            self.categories = [m.month[2:] for m in months]
             self.plt.ylabel(currency)
         self._finish()
 
@@ -160,5 +182,6 @@ class AgingChart(_Chart):
         self._start(empty)
         if not empty:
             unit = minor_per_major(currency)
-            self.plt.bar([b.bucket for b in aging], [b.principal // unit for b in aging])
+            self.categories = [b.bucket for b in aging]
+            self.plt.bar(list(range(1, len(aging) + 1)), [b.principal // unit for b in aging])
         self._finish()
