@@ -74,6 +74,8 @@ class DemoTour:
         self.rounds = 0
         self.target: int | None = None
         self._wake = asyncio.Event()
+        #: Set whenever a step starts or its caption changes (a presenter's key took effect).
+        self.captioned = asyncio.Event()
         self.steps = [
             Step("Installo: instant installments at checkout, decided by a live lending "
                  "sandbox", self.welcome),
@@ -150,6 +152,7 @@ class DemoTour:
     def caption(self) -> None:
         """Show the current step's caption until the next one."""
         self.app.clear_notifications()
+        self.captioned.set()
         if self.index >= len(self.steps):
             return
         state = "paused · " if self.paused else ""

@@ -80,15 +80,52 @@ class _WriterLock:
                 self._owner = None
 
     async def acquire(self) -> None:
-        """Take the lock for a request without blocking the event loop."""
+        """Take the lock for a request without blocking the event loop. A request cancelled
+        while it waits (a client that gives up) never keeps the lock: its waiting thread hands
+        the lock back as soon as it gets it."""
         if self._lock.acquire(blocking=False):
             return
-        # A thread of its own, so requests waiting here never starve the worker pool.
-        await to_thread.run_sync(self._lock.acquire, limiter=anyio.CapacityLimiter(1))
+        waiter = _Waiter(self._lock)
+        try:
+            # A thread of its own, so requests waiting here never starve the worker pool.
+            await to_thread.run_sync(
+                waiter.take, abandon_on_cancel=True, limiter=anyio.CapacityLimiter(1)
+            )
+        except BaseException:
+            waiter.abandon()
+            raise
 
     def release(self) -> None:
         """Give back a request's lock (from any thread)."""
         self._lock.release()
+
+
+class _Waiter:
+    """One request's wait for the writer lock in a thread; if the request is gone by the time
+    the thread gets the lock (cancelled), the lock goes straight back."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+        self._guard = threading.Lock()
+        self._taken = False
+        self._abandoned = False
+
+    def take(self) -> None:
+        """Wait for the lock (in a worker thread); keep it only for a request still waiting."""
+        self._lock.acquire()
+        with self._guard:
+            if self._abandoned:
+                self._lock.release()
+            else:
+                self._taken = True
+
+    def abandon(self) -> None:
+        """The request stopped waiting: give the lock back now, or when the thread gets it."""
+        with self._guard:
+            self._abandoned = True
+            if self._taken:
+                self._taken = False
+                self._lock.release()
 
 
 @dataclass(slots=True)

@@ -88,3 +88,32 @@ def test_a_request_transaction_joins_every_transaction_its_work_opens() -> None:
     anyio.run(request, True)
     assert _offsets(db) == {"mer_a": 1, "mer_c": 2}  # the failed request left nothing
     db.dispose()
+
+
+def test_a_request_cancelled_while_waiting_for_the_writer_never_keeps_the_lock() -> None:
+    """A client that gives up while its request waits for the writer (an embedded sandbox's
+    caller cancelling a task) must not leave the lock taken: every later request would hang."""
+    db = Database("sqlite://")
+    db.create_schema()
+
+    async def scene() -> None:
+        holder = db.request_transaction()
+        await holder.begin()
+        async with anyio.create_task_group() as group:
+            waiting = db.request_transaction()
+            group.start_soon(waiting.begin)
+            for _ in range(20):  # let the waiter's thread block on the lock
+                await anyio.lowlevel.checkpoint()
+            group.cancel_scope.cancel()
+        holder.end()
+        holder.rollback()
+        late = db.request_transaction()
+        await late.begin()  # hung forever when the cancelled waiter's thread kept the lock
+        with db.transaction() as session:
+            session.add(_clock("mer_late", 3))
+        late.end()
+        late.commit()
+
+    anyio.run(scene)
+    assert _offsets(db) == {"mer_late": 3}
+    db.dispose()

@@ -28,6 +28,14 @@ async def _until(pilot: Pilot[None], ready: Callable[[], bool]) -> None:
     assert ready()
 
 
+async def _press(pilot: Pilot[None], tour: DemoTour, key: str) -> None:
+    """Press a key and wait until the tour shows the caption it leads to."""
+    tour.captioned.clear()
+    await pilot.press(key)
+    await tour.captioned.wait()
+    await pilot.pause()  # the caption's notification is a message: let the app take it
+
+
 def _caption(app: MerchantSimApp) -> str:
     return " ".join(f"{n.title} {n.message}" for n in app._notifications)
 
@@ -57,21 +65,22 @@ async def test_presenter_pauses_goes_on_goes_back_and_stops_the_tour() -> None:
         await app.workers.wait_for_complete()
         tour = DemoTour(app, beat=FOREVER)
         tour.start()
-        await _until(pilot, lambda: "Demo 1/9" in _caption(app))
-        await pilot.press("right")
-        await _until(pilot, lambda: tour.index == 1 and "Demo 2/9" in _caption(app))
+        await tour.captioned.wait()
+        await pilot.pause()
+        assert "Demo 1/9" in _caption(app)
+        await _press(pilot, tour, "right")
+        assert tour.index == 1 and "Demo 2/9" in _caption(app)
         assert tour.steps[1].caption in _caption(app)
-        await pilot.press("space")
+        await _press(pilot, tour, "space")
         assert tour.paused and "paused" in _caption(app)
-        await pilot.press("n")  # next works while paused, and the tour stays paused
-        await _until(pilot, lambda: tour.index == 2)
-        assert tour.paused and "Demo 3/9" in _caption(app)
-        await pilot.press("space")
+        await _press(pilot, tour, "n")  # next works while paused, and the tour stays paused
+        assert tour.index == 2 and tour.paused and "Demo 3/9" in _caption(app)
+        await _press(pilot, tour, "space")
         assert not tour.paused
-        await pilot.press("left")
-        await _until(pilot, lambda: tour.index == 1)
-        await pilot.press("b")
-        await _until(pilot, lambda: tour.index == 0 and "Demo 1/9" in _caption(app))
+        await _press(pilot, tour, "left")
+        assert tour.index == 1
+        await _press(pilot, tour, "b")
+        assert tour.index == 0 and "Demo 1/9" in _caption(app)
         assert app.session.stats.records == []  # beats never ran out: nothing was checked out
         await pilot.press("z")
         await app.workers.wait_for_complete()
@@ -100,12 +109,9 @@ async def test_a_looping_tour_starts_over_until_a_key_stops_it() -> None:
         tour = app.demo_tour
         assert tour is not None and tour.loop
         tour.beat = FOREVER
-        await _until(pilot, lambda: "Demo 1/9" in _caption(app))
         while tour.rounds == 0:
-            step = tour.index
-            await pilot.press("right")
-            await _until(pilot, lambda: tour.index != step or tour.rounds == 1)  # noqa: B023
-        await _until(pilot, lambda: "Demo 1/9" in _caption(app))
+            await _press(pilot, tour, "right")
+        assert tour.index == 0 and "Demo 1/9" in _caption(app)
         assert app.demo_tour is tour
         await pilot.press("q")
         await app.workers.wait_for_complete()
