@@ -18,6 +18,7 @@ from merchant_sim.connection import SandboxConnection
 from merchant_sim.gateway import FeatureUnavailable, Gateway
 from merchant_sim.identity import Identity
 from merchant_sim.messages import CheckoutDecided, SandboxFailed, SandboxReady
+from merchant_sim.problems import describe
 from merchant_sim.screens.dashboard import DashboardScreen
 from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
@@ -46,12 +47,14 @@ class MerchantSimApp(App[None]):
         "portfolio": PortfolioScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "switch_mode('store')", "Store"),
-        Binding("f2", "switch_mode('loan')", "Loan"),
-        Binding("f3", "switch_mode('lender')", "Lender"),
-        Binding("f4", "switch_mode('dashboard')", "Dashboard"),
-        Binding("f5", "switch_mode('portfolio')", "Portfolio"),
-        Binding("ctrl+q", "quit", "Quit"),
+        # Shown in each screen's top row (ModeBar), so the footer keeps the screen's own keys.
+        Binding("f1", "switch_mode('store')", "Store", show=False),
+        Binding("f2", "switch_mode('loan')", "Loan", show=False),
+        Binding("f3", "switch_mode('lender')", "Lender", show=False),
+        Binding("f4", "switch_mode('dashboard')", "Dashboard", show=False),
+        Binding("f5", "switch_mode('portfolio')", "Portfolio", show=False),
+        Binding("question_mark", "help", "Keys", key_display="?", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False),
     ]
 
     def __init__(
@@ -94,8 +97,9 @@ class MerchantSimApp(App[None]):
             except FeatureUnavailable:
                 self.session.personas = []
         except (APIError, RuntimeError, OSError, ImportError) as exc:
-            self.screen.post_message(SandboxFailed(str(exc)))
-            self.notify(f"Sandbox unavailable: {exc}", severity="error", timeout=10)
+            problem = describe(exc)
+            self.screen.post_message(SandboxFailed(str(problem)))
+            self.notify(problem.detail, title=problem.title, severity="error", timeout=10)
             return
         self.gateway = gateway
         if self.want_webhooks:
@@ -165,6 +169,23 @@ class MerchantSimApp(App[None]):
         else:
             await self.run_action(action)
 
+    def action_help(self) -> None:
+        """Show every key, by screen (``?``)."""
+        from merchant_sim.screens.checkout import CheckoutScreen
+        from merchant_sim.screens.help import HelpScreen, sections_for
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        screens: list[tuple[str, type[Screen[None]]]] = [
+            ("Store · F1", StoreScreen),
+            ("Checkout", CheckoutScreen),
+            ("Loan · F2", LoanScreen),
+            ("Lender desk · F3", LenderScreen),
+            ("Dashboard · F4", DashboardScreen),
+            ("Portfolio · F5", PortfolioScreen),
+        ]
+        self.push_screen(HelpScreen(sections_for(self.BINDINGS, screens)))
+
     def action_demo(self) -> None:
         """Play the scripted tour (over and over with ``--loop``)."""
         from merchant_sim.demo import DemoTour
@@ -183,7 +204,7 @@ class MerchantSimApp(App[None]):
         try:
             count = await run_showcase(self.gateway, self.session)
         except APIError as exc:
-            self.notify(f"Scenario failed: {exc}", severity="error")
+            self.notify(str(describe(exc)), title="Scenario failed", severity="error")
             return
         self.notify(f"{count} checkouts done", title="Scenario")
         await self.screen.run_action("reload")

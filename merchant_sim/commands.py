@@ -37,7 +37,8 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Void loan", "Release the authorization", "loan", "void"),
     ("Refund loan", "Refund part or all of the loan", "loan", "refund"),
     ("Pay installment", "The customer pays the next installment", "loan", "pay"),
-    ("Advance clock", "Move the sandbox clock a month on", "loan", "advance_clock"),
+    ("Advance clock", "Move the sandbox clock to the same day next month", "loan", "advance_clock"),
+    ("Next due date", "Move the sandbox clock to the loan's next due date", "loan", "next_due"),
     ("Approve", "Approve the selected review or application", "lender", "settle(True)"),
     ("Decline", "Decline the selected review or application", "lender", "settle(False)"),
     ("New merchant application", "Send an application to onboarding", "lender", "apply_merchant"),
@@ -46,6 +47,7 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Back", "Leave checkout for the store", "screen", "back"),
     ("Refresh", "Read the current screen's objects again", "screen", "reload"),
     ("Demo tour", "Play the scripted tour", "", "demo"),
+    ("Keys", "Every key of every screen", "", "help"),
 )
 
 

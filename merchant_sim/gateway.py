@@ -23,9 +23,16 @@ from installo.types.sandbox import Persona
 from merchant_sim.cart import Cart
 from merchant_sim.identity import Identity
 
-__all__ = ["FeatureUnavailable", "Gateway"]
+__all__ = ["FeatureUnavailable", "Gateway", "same_day_next_month"]
 
 T = TypeVar("T")
+
+
+def same_day_next_month(today: date) -> date:
+    """The same day of the next calendar month, clamped to that month's last day (a loan's
+    monthly due dates fall this way: 2026-12-01 -> 2027-01-01, 2027-01-31 -> 2027-02-28)."""
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 class FeatureUnavailable(Exception):
@@ -167,12 +174,14 @@ class Gateway:
         """Move the sandbox clock to the same day next month (clamped to its end); answers the
         new sandbox date."""
         today = (await self.portfolio()).as_of
-        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-        target = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        return await self.advance_clock_to(same_day_next_month(today))
+
+    async def advance_clock_to(self, day: date) -> date:
+        """Move the sandbox clock to ``day`` (a due date, say); answers the new sandbox date."""
         result = await _feature(
-            "The sandbox clock", lambda: self.client.sandbox.advance_clock(to=target)
+            "The sandbox clock", lambda: self.client.sandbox.advance_clock(to=day)
         )
-        return result.now.date() if result.now else target
+        return result.now.date() if result.now else day
 
     async def reviews(self, status: str | None = "pending") -> list[Review]:
         """The manual review queue."""

@@ -12,13 +12,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Footer, Label, OptionList, Static
 
 from merchant_sim.messages import CheckoutDecided
 from merchant_sim.money import format_money
+from merchant_sim.problems import describe
 from merchant_sim.screens._base import SimScreen
 from merchant_sim.widgets.credit_panel import CreditPanel
 from merchant_sim.widgets.decision_panel import DecisionPanel
+from merchant_sim.widgets.mode_bar import ModeBar
 from merchant_sim.widgets.offers import OfferList
 from merchant_sim.widgets.workflow_steps import WorkflowSteps
 from merchant_sim.workflow_view import STEP_NAMES, steps_for, steps_pending
@@ -44,7 +46,7 @@ class CheckoutScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """Offers and workflow side by side; decision and credit report below."""
-        yield Header()
+        yield ModeBar()
         with Horizontal(id="checkout-top"):
             with Vertical(id="offers-pane", classes="pane"):
                 yield Label("Pay over time", classes="pane-title")
@@ -58,7 +60,7 @@ class CheckoutScreen(SimScreen):
             yield DecisionPanel("[dim]Choose an offer and press enter[/]", id="decision")
             yield Label("Credit report", classes="pane-title")
             yield CreditPanel("[dim]Pulled during the decision[/]", id="credit")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Create the customer and checkout straight away."""
@@ -73,7 +75,7 @@ class CheckoutScreen(SimScreen):
         try:
             checkout = await gateway.create_checkout(cart, identity)
         except APIError as exc:
-            self.query_one("#checkout-summary", Static).update(f"[red]{exc}[/]")
+            self.query_one("#checkout-summary", Static).update(f"[red]{describe(exc)}[/]")
             return
         self.checkout = checkout
         self.customer_id = checkout.customer
@@ -114,7 +116,7 @@ class CheckoutScreen(SimScreen):
             checkout = await gateway.confirm(checkout_id, offer_id)
         except APIError as exc:
             steps.show(steps_pending())
-            self.query_one(DecisionPanel).update(f"[red]{exc}[/]")
+            self.query_one(DecisionPanel).update(f"[red]{describe(exc)}[/]")
             return
         latency_ms = (time.perf_counter() - started) * 1000
         final = steps_for(checkout, latency_ms)

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from merchant_sim.gateway import FeatureUnavailable
 from merchant_sim.money import format_money
@@ -29,6 +29,7 @@ from merchant_sim.widgets.charts import (
     TierMixChart,
     VintageChart,
 )
+from merchant_sim.widgets.mode_bar import ModeBar
 
 __all__ = ["EMPTY_MESSAGE", "DashboardScreen", "headline", "money_table"]
 
@@ -96,7 +97,7 @@ class DashboardScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """Headline, the empty state, and six panes of plots and numbers."""
-        yield Header()
+        yield ModeBar()
         with Vertical(id="dashboard"):
             yield Static(id="headline")
             yield Static(EMPTY_MESSAGE, id="dash-empty")
@@ -107,7 +108,7 @@ class DashboardScreen(SimScreen):
                 yield BookChart(id="chart-book")
                 yield VintageChart(id="chart-vintages")
                 yield Static(id="dash-money", classes="pane")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Draw now, read the portfolio, and keep both fresh."""

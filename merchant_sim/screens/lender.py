@@ -12,11 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from merchant_sim.gateway import FeatureUnavailable
 from merchant_sim.messages import CheckoutDecided
+from merchant_sim.problems import describe
 from merchant_sim.screens._base import SimScreen
+from merchant_sim.widgets.mode_bar import ModeBar
 
 _APPLICATIONS = (
     ("Moonlight Jewels LLC", "5944", 1, 90_000_000),
@@ -69,7 +71,7 @@ class LenderScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """Two queues, one above the other."""
-        yield Header()
+        yield ModeBar()
         with Vertical(id="lender-body"):
             yield Label("Manual review queue", classes="pane-title")
             yield Static("", id="reviews-notice", classes="notice")
@@ -77,7 +79,7 @@ class LenderScreen(SimScreen):
             yield Label("Onboarding review", classes="pane-title")
             yield Static("", id="onboarding-notice", classes="notice")
             yield DataTable[str](id="onboarding", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Columns, then load."""
@@ -107,7 +109,7 @@ class LenderScreen(SimScreen):
             notice.update(f"⚠ {exc}")
             return
         except APIError as exc:
-            notice.update(f"[red]{exc.message}[/]")
+            notice.update(f"[red]{describe(exc)}[/]")
             return
         notice.update("" if self.reviews else "[dim]No applications waiting for review[/]")
         table: DataTable[str] = self.query_one("#reviews", DataTable)
@@ -141,7 +143,7 @@ class LenderScreen(SimScreen):
         try:
             merchant = await self.gateway.apply_merchant(application)
         except APIError as exc:
-            self.query_one("#onboarding-notice", Static).update(f"⚠ {exc.message}")
+            self.query_one("#onboarding-notice", Static).update(f"⚠ {describe(exc)}")
             return
         self.session.merchants[merchant.id] = merchant
         self.query_one("#onboarding-notice", Static).update("")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import ClassVar
 
 from installo._exceptions import APIError
@@ -12,16 +13,23 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Footer, Label
 
 from merchant_sim.gateway import FeatureUnavailable, Gateway
+from merchant_sim.problems import describe
 from merchant_sim.screens._base import SimScreen
 from merchant_sim.widgets.event_log import EventLog
 from merchant_sim.widgets.loan_summary import LoanSummary
+from merchant_sim.widgets.mode_bar import ModeBar
 from merchant_sim.widgets.schedule_table import ScheduleTable
 
 EVENT_POLL_SECONDS = 1.0
-CLOCK_STEP_DAYS = 30
+
+
+def next_due_date(loan: Loan) -> date | None:
+    """The due date of the first installment not due yet (None when every one is due)."""
+    upcoming = [e.due_date for e in loan.schedule if str(e.status) == "upcoming"]
+    return min(upcoming, default=None)
 
 
 def next_installment_amount(loan: Loan) -> int:
@@ -41,6 +49,7 @@ class LoanScreen(SimScreen):
         Binding("r", "refund", "Refund"),
         Binding("y", "pay", "Pay"),
         Binding("m", "advance_clock", "+1 month"),
+        Binding("d", "next_due", "Next due"),
         Binding("g", "reload", "Refresh"),
     ]
 
@@ -53,14 +62,14 @@ class LoanScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """Summary, schedule, event log."""
-        yield Header()
+        yield ModeBar()
         with Vertical(id="loan-body"):
             yield LoanSummary(id="loan-summary", classes="pane")
             yield Label("Schedule", classes="pane-title")
             yield ScheduleTable(id="schedule")
             yield Label("Events", classes="pane-title")
             yield EventLog(id="events")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Draw the loan and start polling events."""
@@ -150,7 +159,8 @@ class LoanScreen(SimScreen):
         except FeatureUnavailable as exc:
             self.notify(str(exc), title=what, severity="warning")
         except APIError as exc:
-            self.notify(exc.message, title=f"{what} failed", severity="error")
+            problem = describe(exc)
+            self.notify(problem.detail, title=f"{what} failed: {problem.title}", severity="error")
         return None
 
     def _loan(self) -> Loan | None:
@@ -214,7 +224,23 @@ class LoanScreen(SimScreen):
 
     @work(group="loan")
     async def action_advance_clock(self) -> None:
-        """Move the sandbox clock a month on, then re-read the loan."""
+        """Move the sandbox clock to the same day next month, then re-read the loan."""
+        await self._move_clock(lambda g: g.advance_month(), "+1 month")
+
+    @work(group="loan")
+    async def action_next_due(self) -> None:
+        """Move the sandbox clock to the loan's next due date (autopay runs on it)."""
+        loan = self._loan()
+        if loan is None:
+            return
+        due = next_due_date(loan)
+        if due is None:
+            self.notify("No installment is still to come", title="Clock", severity="warning")
+            return
+        await self._move_clock(lambda g: g.advance_clock_to(due), f"next due date {due}")
+
+    async def _move_clock(self, move: Callable[[Gateway], Awaitable[date]], what: str) -> None:
+        """Move the clock (changes queue like any write), log where it landed, re-read the loan."""
         gateway = self.gateway
         if gateway is None:
             return
@@ -224,7 +250,7 @@ class LoanScreen(SimScreen):
                 if current is not None:
                     self.session.start_write(current)
                 try:
-                    when = await gateway.advance_clock(CLOCK_STEP_DAYS)
+                    today = await move(gateway)
                 finally:
                     if current is not None:
                         self.session.finish_write(current, None)
@@ -235,10 +261,12 @@ class LoanScreen(SimScreen):
                 log.add_note(f"[yellow]{exc}[/]")
             return
         except APIError as exc:
-            self.notify(exc.message, title="Clock failed", severity="error")
+            problem = describe(exc)
+            self.notify(problem.detail, title=f"Clock failed: {problem.title}", severity="error")
             return
         if log := self._event_log():
-            log.add_note(f"[cyan]clock advanced {CLOCK_STEP_DAYS} days → {when}[/]")
+            log.sandbox_today = today
+            log.add_note(f"[cyan]clock moved ({what}) → {today}[/]")
         if self.session.loan is not None:
             loan_id = self.session.loan.id
             await self._run(lambda g: g.loan(loan_id), "Refresh", loan_id, write=False)

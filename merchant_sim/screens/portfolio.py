@@ -14,12 +14,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from merchant_sim.gateway import FeatureUnavailable
 from merchant_sim.money import format_money
 from merchant_sim.screens._base import SimScreen
 from merchant_sim.widgets.charts import AgingChart, BookChart, VintageChart
+from merchant_sim.widgets.mode_bar import ModeBar
 
 __all__ = ["MONTH_SECONDS", "YEAR_MONTHS", "PortfolioScreen", "roll_table"]
 
@@ -97,7 +98,7 @@ class PortfolioScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """The clock on the left, the book on the right."""
-        yield Header()
+        yield ModeBar()
         with Horizontal(id="portfolio-body"):
             with Vertical(id="clock-pane", classes="pane"):
                 yield Label("Sandbox clock", classes="pane-title")
@@ -111,7 +112,7 @@ class PortfolioScreen(SimScreen):
                 yield VintageChart(id="pf-vintages")
                 yield AgingChart(id="pf-aging")
                 yield Static(id="pf-rolls", classes="pane")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Read the portfolio."""

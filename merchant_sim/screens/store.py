@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from merchant_sim.identity import Identity
 from merchant_sim.messages import SandboxFailed, SandboxReady
@@ -16,6 +16,7 @@ from merchant_sim.screens._base import SimScreen
 from merchant_sim.widgets.cart_panel import CartPanel
 from merchant_sim.widgets.catalog import CatalogTable
 from merchant_sim.widgets.customer_card import CustomerCard
+from merchant_sim.widgets.mode_bar import ModeBar
 
 
 class StoreScreen(SimScreen):
@@ -32,7 +33,7 @@ class StoreScreen(SimScreen):
 
     def compose(self) -> ComposeResult:
         """Catalog on the left; shopper and cart on the right."""
-        yield Header()
+        yield ModeBar()
         with Horizontal(id="store"):
             with Vertical(id="catalog-pane", classes="pane"):
                 yield Label("Catalog", classes="pane-title")
@@ -43,7 +44,7 @@ class StoreScreen(SimScreen):
                 yield Label("Cart", classes="pane-title")
                 yield CartPanel(self.session.cart, id="cart")
         yield Static("Starting the sandbox…", id="status-line")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Show the current shopper and connection state."""
@@ -62,7 +63,7 @@ class StoreScreen(SimScreen):
 
     def on_sandbox_failed(self, message: SandboxFailed) -> None:
         """Say why there is no sandbox."""
-        self._set_status(f"[red]Sandbox unavailable:[/] {message.reason}")
+        self._set_status(f"[red]{message.reason}[/]")
 
     def _set_status(self, text: str) -> None:
         self.query_one("#status-line", Static).update(text)

@@ -33,4 +33,4 @@ async def test_cart_fills_without_a_sandbox_and_checkout_waits(
         text = svg_text(app.export_screenshot())
         assert "Aero 14 laptop" in text
         assert "$2,281.08" in text
-        assert "Sandbox unavailable" in text
+        assert "Sandbox could not start: no sandbox here" in text

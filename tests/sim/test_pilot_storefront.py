@@ -141,7 +141,7 @@ async def test_loan_capture_pay_refund_and_clock(svg_text: SvgText) -> None:
             screen.poll_events()
             await pilot.pause(0.05)
         text = svg_text(app.export_screenshot())
-        assert "clock advanced 30 days" in text or "not available on this sandbox yet" in text
+        assert "clock moved (+1 month)" in text or "not available on this sandbox yet" in text
         assert "loan.captured" in text
         assert refunded.id in text
         assert "✓ loan.captured evt_" in text
