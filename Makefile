@@ -45,10 +45,14 @@ typecheck: $(STAMP)
 	$(BIN)/mypy sdk/installo mock_server merchant_sim benchmarks
 
 # The whole suite on in-memory SQLite, then the server suite again on a PostgreSQL cluster the
-# tests start themselves (tests/conftest.py), so both backends stay green.
+# tests start themselves (tests/conftest.py), so both backends stay green. Tests run on one
+# pytest-xdist worker per core (each worker starts its own PostgreSQL cluster); PYTEST_WORKERS=0
+# runs them in this process, e.g. to use a debugger.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 unit: $(STAMP)
-	$(BIN)/pytest
-	$(BIN)/pytest tests/server --db=postgresql
+	$(BIN)/pytest $(XDIST)
+	$(BIN)/pytest $(XDIST) tests/server --db=postgresql
 
 test: lint typecheck unit
 
