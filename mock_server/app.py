@@ -38,7 +38,7 @@ from mock_server.api.process_header import ProcessHeaderMiddleware
 from mock_server.api.rate_limit import RateLimitMiddleware
 from mock_server.api.schemas import Health
 from mock_server.services.context import Sandbox
-from mock_server.services.definitions import load_stored_definitions
+from mock_server.services.definitions import load_stored_definitions, share_definitions
 from mock_server.services.dispatcher import WebhookDispatcher
 from mock_server.services.merchant_clock import register_merchant_work
 from mock_server.services.merchants import ensure_demo_merchant
@@ -75,6 +75,8 @@ def build_sandbox(settings: Settings) -> Sandbox:
     sandbox = Sandbox(settings=settings, db=db, workflows=workflows, dispatcher=dispatcher)
     db.after_commit.append(sandbox.event_bus.after_commit)  # wakes live event streams
     load_stored_definitions(sandbox)
+    if settings.workers > 1:  # another process's uploads must reach this one's decisions
+        share_definitions(sandbox)
     register_merchant_work(sandbox)
     ensure_demo_merchant(sandbox)
     dispatcher.wake()  # deliveries left pending by a previous run of a file database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -96,6 +97,10 @@ class Sandbox:
     periodic: list[PeriodicWork] = field(default_factory=list)  # the clock's seam (`periodic`)
     request_log: RequestLog = field(default_factory=RequestLog)
     event_bus: EventBus = field(default_factory=EventBus)
+    # The highest stored definition loaded (DefinitionRow.seq), and, when several worker processes
+    # share the database, how each lookup first loads versions another process stored since.
+    definitions_loaded: int = 0
+    definition_sync: Callable[[Sandbox], None] | None = None
 
     def __post_init__(self) -> None:
         for definition in self.workflows.values():
@@ -107,8 +112,14 @@ class Sandbox:
             self.dispatcher.stop()
         self.db.dispose()
 
+    def sync_definitions(self) -> None:
+        """Load policy and workflow versions other worker processes stored (none in one)."""
+        if self.definition_sync is not None:
+            self.definition_sync(self)
+
     def policy(self, name: str) -> Policy:
-        """A shipped policy, loaded and compiled on first use."""
+        """The live version of a policy (a shipped one is loaded and compiled on first use)."""
+        self.sync_definitions()
         found = self.policies.get(name)
         if found is None:
             found = self.policies[name] = load_shipped_policy(name)
@@ -126,8 +137,10 @@ class Sandbox:
 
     def workflow(self, name: str) -> WorkflowDefinition:
         """The loan process definition a merchant follows (the default when unknown)."""
+        self.sync_definitions()
         return self.workflows.get(name) or self.workflows[self.settings.default_workflow]
 
     def workflow_version(self, name: str, version: int) -> WorkflowDefinition:
         """A definition as it was at `version` (for instances started on it)."""
+        self.sync_definitions()
         return self.workflow_versions.get((name, version)) or self.workflows[name]

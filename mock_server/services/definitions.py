@@ -37,6 +37,7 @@ __all__ = [
     "policy_object",
     "put_policy",
     "put_workflow",
+    "share_definitions",
     "workflow_name",
     "workflow_object",
 ]
@@ -64,17 +65,29 @@ def workflow_object(definition: WorkflowDefinition) -> dict[str, Any]:
 
 
 def load_stored_definitions(sandbox: Sandbox) -> None:
-    """Make the newest stored version of each policy and workflow the live one (at start)."""
+    """Make the newest stored version of each policy and workflow the live one.
+
+    Run at start, and before each lookup when several worker processes share the database
+    (`share_definitions`): only versions stored since the last load are read.
+    """
     with sandbox.db.reader() as session:
-        rows = [
-            (r.kind, dict(r.data))
-            for r in session.scalars(select(DefinitionRow).order_by(DefinitionRow.seq))
-        ]
-    for kind, data in rows:
+        query = (
+            select(DefinitionRow)
+            .where(DefinitionRow.seq > sandbox.definitions_loaded)
+            .order_by(DefinitionRow.seq)
+        )
+        rows = [(r.seq, r.kind, dict(r.data)) for r in session.scalars(query)]
+    for seq, kind, data in rows:
         if kind == "policy":
             sandbox.policies[str(data["id"])] = load_policy(data, fields=_fields(data))
         else:
             _install_workflow(sandbox, load_definition(data))
+        sandbox.definitions_loaded = seq
+
+
+def share_definitions(sandbox: Sandbox) -> None:
+    """Let uploads made through any worker process reach this one's next decision."""
+    sandbox.definition_sync = load_stored_definitions
 
 
 def _fields(data: Mapping[str, Any]) -> frozenset[str] | None:
@@ -89,12 +102,14 @@ def _install_workflow(sandbox: Sandbox, definition: WorkflowDefinition) -> None:
 
 def list_policies(sandbox: Sandbox) -> list[dict[str, Any]]:
     """The live version of every policy."""
+    sandbox.sync_definitions()
     names = sorted(set(_SHIPPED_POLICIES) | set(sandbox.policies))
     return [policy_object(sandbox.policy(name)) for name in names]
 
 
 def list_workflows(sandbox: Sandbox) -> list[dict[str, Any]]:
     """The live version of every loan process."""
+    sandbox.sync_definitions()
     return [workflow_object(sandbox.workflows[name]) for name in sorted(sandbox.workflows)]
 
 
@@ -141,6 +156,7 @@ def put_workflow(sandbox: Sandbox, public_id: str, body: Mapping[str, Any]) -> d
     data = dict(body)
     if data.setdefault("id", name) != name:
         raise InvalidRequest(f"the body's id must be {name!r}", param="id")
+    sandbox.sync_definitions()
     current = sandbox.workflows.get(name)
     _next_version(data, current.version if current else None)
     try:
@@ -187,6 +203,7 @@ def get_policy(sandbox: Sandbox, public_id: str) -> dict[str, Any]:
 
 def get_workflow(sandbox: Sandbox, public_id: str) -> dict[str, Any]:
     """The live version of one loan process."""
+    sandbox.sync_definitions()
     definition = sandbox.workflows.get(workflow_name(public_id))
     if definition is None:
         raise NotFound("workflow", public_id, param="id")
