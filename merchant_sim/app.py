@@ -23,6 +23,7 @@ from merchant_sim.screens.dashboard import DashboardScreen
 from merchant_sim.screens.in_store import InStoreScreen
 from merchant_sim.screens.lender import LenderScreen
 from merchant_sim.screens.loan import LoanScreen
+from merchant_sim.screens.money import MoneyScreen
 from merchant_sim.screens.portfolio import PortfolioScreen
 from merchant_sim.screens.store import StoreScreen
 from merchant_sim.session import Session
@@ -47,6 +48,7 @@ class MerchantSimApp(App[None]):
         "dashboard": DashboardScreen,
         "in_store": InStoreScreen,
         "portfolio": PortfolioScreen,
+        "money": MoneyScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown in each screen's top row (ModeBar), so the footer keeps the screen's own keys.
@@ -55,8 +57,9 @@ class MerchantSimApp(App[None]):
         Binding("f3", "switch_mode('lender')", "Lender", show=False),
         Binding("f4", "switch_mode('dashboard')", "Dashboard", show=False),
         Binding("f5", "switch_mode('portfolio')", "Portfolio", show=False),
-        # F6 stays out of the top row (80 columns hold F1-F5); ? and the palette list it.
-        Binding("f6", "switch_mode('in_store')", "In store", show=False),
+        Binding("f6", "switch_mode('money')", "Money", show=False),
+        # F7 stays out of the top row (80 columns hold F1-F6); ? and the palette list it.
+        Binding("f7", "switch_mode('in_store')", "In store", show=False),
         Binding("question_mark", "help", "Keys", key_display="?", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
@@ -187,7 +190,8 @@ class MerchantSimApp(App[None]):
             ("Lender desk · F3", LenderScreen),
             ("Dashboard · F4", DashboardScreen),
             ("Portfolio · F5", PortfolioScreen),
-            ("In store · F6", InStoreScreen),
+            ("Money · F6", MoneyScreen),
+            ("In store · F7", InStoreScreen),
         ]
         self.push_screen(HelpScreen(sections_for(self.BINDINGS, screens)))
 

@@ -24,6 +24,8 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
         "",
         "switch_mode('portfolio')",
     ),
+    ("Money", "Open the merchant's balance, payouts and transactions", "", "switch_mode('money')"),
+    ("Day on", "Move the sandbox clock a day on (payouts run daily)", "money", "next_day"),
     ("Run a scenario", "Forty shoppers through the sandbox, for the dashboard", "", "run_showcase"),
     ("Month on", "Move the sandbox clock a month on", "portfolio", "advance_month"),
     ("A year in a minute", "Twelve months of sandbox clock, one every 5 s", "portfolio", "year"),
@@ -53,7 +55,7 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Back", "Leave checkout for the store", "screen", "back"),
     ("Refresh", "Read the current screen's objects again", "screen", "reload"),
     ("Demo tour", "Play the scripted tour", "", "demo"),
-    ("In-store sale", "Show the QR code of a new in-store sale (F6)", "in_store", "new_sale"),
+    ("In-store sale", "Show the QR code of a new in-store sale (F7)", "in_store", "new_sale"),
     (
         "Phone: next step",
         "The shopper's phone does the hosted page's next step",

@@ -96,7 +96,7 @@ class DemoTour:
             Step("A year in a minute: the lender's book, delinquency and vintage curves move "
                  "month by month", self.year),
             Step("That's the tour. The app is yours: F1 store, F2 loan, F3 lender, "
-                 "F4 dashboard, F5 portfolio, F6 in store", self.finale),
+                 "F4 dashboard, F5 portfolio, F6 money, F7 in store", self.finale),
         ]  # fmt: skip
 
     # Control -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from installo import AsyncInstallo
 from installo._exceptions import NotFoundError
 from installo.types.admin import Review
-from installo.types.balance import BalanceTransaction
+from installo.types.balance import Balance, BalanceTransaction, Payout
 from installo.types.checkout import Checkout
 from installo.types.credit_report import CreditReport
 from installo.types.customer import Customer
@@ -166,6 +166,26 @@ class Gateway:
             return await self.client.customers.credit_report(customer_id)
         except NotFoundError:
             return None
+
+    async def balance(self) -> Balance:
+        """What the sandbox owes this merchant: available and pending, per currency."""
+        return await _feature("The merchant's balance", self.client.balance.retrieve)
+
+    async def payouts(self, limit: int = 20) -> list[Payout]:
+        """The latest payouts to the merchant's bank account, newest first."""
+
+        async def fetch() -> list[Payout]:
+            return list((await self.client.payouts.list(limit=limit)).data)
+
+        return await _feature("Payouts", fetch)
+
+    async def balance_transactions(self, limit: int = 20) -> list[BalanceTransaction]:
+        """The latest movements of the balance (captures, refunds, payouts), newest first."""
+
+        async def fetch() -> list[BalanceTransaction]:
+            return list((await self.client.balance_transactions.list(limit=limit)).data)
+
+        return await _feature("Balance transactions", fetch)
 
     async def events(self, limit: int = 50) -> list[Event]:
         """The most recent events, newest first."""

@@ -22,7 +22,7 @@ PHONE_STEPS = 4  # open the page, identity, plan, consent
 
 
 async def in_store_act(tour: DemoTour) -> None:
-    """Sell the cart in store to an approved prime shopper, both sides on screen (F6)."""
+    """Sell the cart in store to an approved prime shopper, both sides on screen (F7)."""
     app = tour.app
     prime = [p for p in app.session.personas if p.tier == "prime"]
     if prime:

@@ -1,4 +1,4 @@
-"""The top row: the app's name and its screens' keys (F1-F5, ? for every key), the showing one
+"""The top row: the screens' keys (F1-F5, ? for every key), the showing one
 highlighted, so the footer below keeps its room for the screen's own keys even at 80 columns."""
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ MODES: tuple[tuple[str, str, str], ...] = (
     ("F3", "lender", "Lender"),
     ("F4", "dashboard", "Dashboard"),
     ("F5", "portfolio", "Portfolio"),
+    ("F6", "money", "Money"),
 )
 
 
 class ModeBar(Static):
-    """``Installo  F1 Store  F2 Loan ...  ? Keys`` with the current screen's mode marked."""
+    """``F1 Store  F2 Loan ...  F6 Money  ? Keys`` with the current screen's mode marked."""
 
     DEFAULT_CSS = """
     ModeBar {
@@ -40,7 +41,7 @@ class ModeBar(Static):
     @staticmethod
     def line(current: str) -> Text:
         """The bar's text with ``current`` highlighted."""
-        text = Text.assemble(("Installo", "bold"), "  ")
+        text = Text()
         for key, mode, label in MODES:
             style = "reverse bold" if mode == current else ""
             text.append_text(Text.assemble((key, "bold #f0a030"), " ", (label, style), "  "))

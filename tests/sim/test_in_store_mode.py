@@ -1,4 +1,4 @@
-"""The in-store mode (F6): the terminal draws the hosted page's QR code from its matrix, a
+"""The in-store mode (F7): the terminal draws the hosted page's QR code from its matrix, a
 simulated phone walks the page, and the terminal charges the virtual card; plus its snapshot."""
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ async def _settle(pilot: Pilot[None]) -> None:
 
 
 async def _open_sale(app: MerchantSimApp, pilot: Pilot[None], tag: str) -> InStoreScreen:
-    """A cart and a prime shopper with `tag`, then F6 and a new in-store sale."""
+    """A cart and a prime shopper with `tag`, then F7 and a new in-store sale."""
     await _settle(pilot)
     assert app.gateway is not None, "the embedded sandbox did not start"
     prime = next(p for p in app.session.personas if p.tier == "prime")
     app.session.identity = Identity.from_persona(prime).with_tag(tag)
     app.session.cart.add(DEMO_CATALOG[0])
-    await pilot.press("f6")
+    await pilot.press("f7")
     await pilot.press("n")
     await _settle(pilot)
     screen = app.screen
