@@ -179,11 +179,14 @@ class Gateway:
 
         return await _feature("Payouts", fetch)
 
-    async def balance_transactions(self, limit: int = 20) -> list[BalanceTransaction]:
-        """The latest movements of the balance (captures, refunds, payouts), newest first."""
+    async def balance_transactions(self, limit: int | None = None) -> list[BalanceTransaction]:
+        """Movements of the balance (captures, refunds, payouts), newest first: the latest
+        ``limit``, or every one when no limit is given."""
 
         async def fetch() -> list[BalanceTransaction]:
-            return list((await self.client.balance_transactions.list(limit=limit)).data)
+            if limit is not None:
+                return list((await self.client.balance_transactions.list(limit=limit)).data)
+            return [t async for t in self.client.balance_transactions.list(limit=100)]
 
         return await _feature("Balance transactions", fetch)
 
@@ -272,12 +275,3 @@ class Gateway:
         if not endpoint.secret:
             raise FeatureUnavailable("Webhook signing secrets")
         return endpoint.secret
-
-    async def balance_transactions(self) -> list[BalanceTransaction]:
-        """Every movement of this merchant's balance (captures, refunds, payouts), newest
-        first."""
-
-        async def fetch() -> list[BalanceTransaction]:
-            return [t async for t in self.client.balance_transactions.list(limit=100)]
-
-        return await _feature("Settlement", fetch)

@@ -131,7 +131,7 @@ class MoneyScreen(SimScreen):
         try:
             balance = await gateway.balance()
             payouts = await gateway.payouts()
-            transactions = await gateway.balance_transactions()
+            transactions = await gateway.balance_transactions(limit=20)
         except FeatureUnavailable as exc:
             status.update(f"⚠ {exc}")
             return
