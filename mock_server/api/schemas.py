@@ -126,7 +126,10 @@ class Offer(BaseModel):
     plan: str
     term_count: int
     interval: Literal["month", "two_weeks"]
-    apr_bps: int
+    apr_bps: int = Field(description="the APR this customer is offered (basis points)")
+    plan_apr_bps: int | None = Field(
+        default=None, description="the plan's own APR; apr_bps is never above it"
+    )
     currency: str
     amount_financed: int
     finance_charge: int
@@ -159,6 +162,9 @@ class Decision(BaseModel):
     reason_codes: list[str]
     score: int | None
     credit_limit: int | None
+    apr_bps: int | None = Field(
+        default=None, description="the APR the policy prices this customer's tier at"
+    )
     policy_id: str
     policy_version: int
     rules_fired: list[RuleFired]
@@ -234,6 +240,18 @@ class CheckoutWorkflow(BaseModel):
     steps: list[WorkflowStep]
 
 
+class CheckoutPricing(BaseModel):
+    """How a known customer's offers were priced: a soft pull read by the credit policy of the
+    merchant's loan process (the tier's APR, never above a plan's)."""
+
+    basis: Literal["soft_pull"]
+    tier: str | None = Field(description="reason code of the policy rule that set the APR")
+    tier_apr_bps: int | None
+    credit_report: str
+    policy_id: str
+    policy_version: int
+
+
 class Checkout(ObjectBase):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -248,6 +266,7 @@ class Checkout(ObjectBase):
     merchant_reference: str | None
     metadata: dict[str, str] | None
     offers: list[Offer]
+    pricing: CheckoutPricing | None = None
     selected_offer: str | None
     decision: Decision | None
     workflow: CheckoutWorkflow | None = None

@@ -37,6 +37,7 @@ class ReasonCode(StrEnum):
     PRIME_TIER = "PRIME_TIER"
     NEAR_PRIME_TIER = "NEAR_PRIME_TIER"
     SUBPRIME_TIER = "SUBPRIME_TIER"
+    RISK_TIER_WORSENED = "RISK_TIER_WORSENED"
 
 
 REASON_TEXT: Final[dict[ReasonCode, str]] = {
@@ -66,6 +67,7 @@ REASON_TEXT: Final[dict[ReasonCode, str]] = {
     ReasonCode.PRIME_TIER: "Approved at prime pricing",
     ReasonCode.NEAR_PRIME_TIER: "Approved at near-prime pricing",
     ReasonCode.SUBPRIME_TIER: "Approved at subprime pricing",
+    ReasonCode.RISK_TIER_WORSENED: "Credit file now prices above the rate disclosed in the offer",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mock_server.domain import Offer, make_offer
+from mock_server.domain import Offer, Plan, make_offer
 from mock_server.ids import new_id
 from mock_server.services.clock import find_test_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
@@ -16,6 +16,8 @@ from mock_server.services.customers import add_customer, get_customer_row
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object
+from mock_server.services.pricing import TierPrice, offered_apr, priced_plan, soft_pull_price
+from mock_server.services.underwriting import ProcessSettings
 from mock_server.storage.models import CheckoutRow, CustomerRow
 from mock_server.storage.repositories import CheckoutRepository
 
@@ -44,7 +46,8 @@ def _check_cart(body: Mapping[str, Any]) -> None:
         )
 
 
-def _offers(caller: Caller, amount: int, currency: str, now: datetime) -> list[dict[str, Any]]:
+def _eligible_plans(caller: Caller, amount: int, currency: str) -> list[Plan]:
+    """The merchant's plans that can finance the cart (400 naming why when none can)."""
     merchant = caller.merchant
     if currency not in merchant.currencies:
         offered = ", ".join(sorted(merchant.currencies))
@@ -53,12 +56,8 @@ def _offers(caller: Caller, amount: int, currency: str, now: datetime) -> list[d
             code="currency_not_supported",
             param="currency",
         )
-    priced: list[Offer] = [
-        make_offer(plan, amount, currency, now.date())
-        for plan in merchant.plans
-        if plan.is_eligible(amount, currency)
-    ]
-    if not priced:
+    eligible = [plan for plan in merchant.plans if plan.is_eligible(amount, currency)]
+    if not eligible:
         reasons = "; ".join(
             r for p in merchant.plans if (r := p.eligibility_error(amount, currency))
         )
@@ -67,7 +66,41 @@ def _offers(caller: Caller, amount: int, currency: str, now: datetime) -> list[d
             code="amount_outside_plan_limits",
             param="amount",
         )
-    return [{"id": new_id("ofr"), **offer.to_dict()} for offer in priced]
+    return eligible
+
+
+def _offers(
+    plans: list[Plan], amount: int, currency: str, now: datetime, tier_apr_bps: int | None
+) -> list[dict[str, Any]]:
+    """One offer per plan at the tier's APR (never above the plan's), with the plan's own."""
+    priced: list[Offer] = [
+        make_offer(
+            priced_plan(plan, offered_apr(plan.apr_bps, tier_apr_bps)), amount, currency, now.date()
+        )
+        for plan in plans
+    ]
+    return [
+        {"id": new_id("ofr"), **offer.to_dict(), "plan_apr_bps": plan.apr_bps}
+        for plan, offer in zip(plans, priced, strict=True)
+    ]
+
+
+def _price_for(
+    session: Session,
+    sandbox: Sandbox,
+    caller: Caller,
+    customer: CustomerRow,
+    amount: int,
+    currency: str,
+    now: datetime,
+) -> TierPrice:
+    """A soft pull of a known customer, read by the policy of the merchant's loan process."""
+    settings = ProcessSettings.of(sandbox.workflow(caller.merchant.workflow))
+    merchant = {"mcc": caller.merchant.mcc, "country": caller.merchant.country}
+    return soft_pull_price(
+        session, sandbox.settings.seed, sandbox.policy(settings.policy), customer, merchant,
+        amount=amount, currency=currency, now=now,
+    )  # fmt: skip
 
 
 def refuse_if_suspended(caller: Caller) -> None:
@@ -101,7 +134,11 @@ def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -
         known = _known_customer(session, caller, customer)
         test_clock = known.test_clock_id if known is not None else customer.get("test_clock")
         now = merchant_now(session, caller.merchant.id, sandbox.wall, test_clock)
-        offers = _offers(caller, amount, currency, now)
+        plans = _eligible_plans(caller, amount, currency)
+        price = None
+        if known is not None:
+            price = _price_for(session, sandbox, caller, known, amount, currency, now)
+        offers = _offers(plans, amount, currency, now, price.apr_bps if price else None)
         customer_id = known.id if known else add_customer(session, caller, customer, now).id
         row = CheckoutRow(
             id=new_id("chk"),
@@ -122,6 +159,7 @@ def create_checkout(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -
                 "merchant_reference": body.get("merchant_reference"),
                 "metadata": body.get("metadata"),
                 "offers": offers,
+                "pricing": price.to_dict() if price else None,
                 "selected_offer": None,
                 "decision": None,
             },

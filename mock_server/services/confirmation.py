@@ -23,6 +23,7 @@ from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
+from mock_server.services.pricing import OfferPrice, priced_plan
 from mock_server.services.underwriting import Application, ProcessSettings, Underwriter
 from mock_server.storage.models import (
     CheckoutRow,
@@ -59,7 +60,11 @@ def _plan_for(caller: Caller, plan_id: str) -> Plan:
 
 
 def _application(
-    row: CheckoutRow, customer: CustomerRow, caller: Caller, device_id: str | None
+    row: CheckoutRow,
+    customer: CustomerRow,
+    caller: Caller,
+    device_id: str | None,
+    offer: OfferPrice | None = None,
 ) -> Application:
     return Application(
         id=row.id,
@@ -71,6 +76,7 @@ def _application(
         cart=row.data["items"],
         merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
         device_id=device_id,
+        offer=offer,
     )
 
 
@@ -100,8 +106,8 @@ def confirm_checkout(
     raise error
 
 
-def selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
-    """The plan behind one of the checkout's offers (400 naming `offer` if it is not one)."""
+def selected_offer(row: CheckoutRow, offer_id: str) -> dict[str, Any]:
+    """One of the checkout's offers (400 naming `offer` if it is not one)."""
     offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
     if offer is None:
         raise InvalidRequest(
@@ -109,7 +115,14 @@ def selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
             code="offer_invalid",
             param="offer",
         )
-    return _plan_for(caller, str(offer["plan"]))
+    found: dict[str, Any] = offer
+    return found
+
+
+def selected_plan(caller: Caller, row: CheckoutRow, offer_id: str) -> Plan:
+    """The plan behind one of the checkout's offers, at exactly the APR the offer disclosed."""
+    offer = selected_offer(row, offer_id)
+    return priced_plan(_plan_for(caller, str(offer["plan"])), OfferPrice.of(offer).apr_bps)
 
 
 @dataclass(slots=True)
@@ -156,6 +169,7 @@ def underwriter_for(
     authorizer: Authorizer,
     definition: WorkflowDefinition,
     device_id: str | None = None,
+    offer: OfferPrice | None = None,
 ) -> Underwriter:
     """The step handlers for this checkout's application, with the settings of the loan
     process it runs (`definition`): its decision step's policy, pull type, fraud window, ..."""
@@ -163,7 +177,7 @@ def underwriter_for(
     settings = ProcessSettings.of(definition)
     return Underwriter(
         session,
-        _application(row, customer, caller, device_id),
+        _application(row, customer, caller, device_id, offer),
         sandbox.policy(settings.policy),
         sandbox.settings.seed,
         authorizer,
@@ -208,7 +222,10 @@ def _run(
 ) -> dict[str, Any]:
     authorizer = Authorizer(session, caller, row, selected_plan(caller, row, offer_id))
     definition = sandbox.workflow(caller.merchant.workflow)
-    underwriter = underwriter_for(session, sandbox, caller, row, authorizer, definition, device_id)
+    offer = OfferPrice.of(selected_offer(row, offer_id))
+    underwriter = underwriter_for(
+        session, sandbox, caller, row, authorizer, definition, device_id, offer
+    )
     instance = start(
         definition,
         row.id,

@@ -140,6 +140,7 @@ def checkout_object(row: CheckoutRow) -> dict[str, Any]:
         "merchant_reference": data.get("merchant_reference"),
         "metadata": data.get("metadata"),
         "offers": data["offers"],
+        "pricing": data.get("pricing"),
         "selected_offer": data.get("selected_offer"),
         "decision": data.get("decision"),
         "workflow": data.get("workflow"),

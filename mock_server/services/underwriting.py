@@ -31,6 +31,7 @@ from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
 from mock_server.risk.tags import tag_trace
 from mock_server.rules import Decision, Outcome, Policy
+from mock_server.services.pricing import OfferPrice, WorseTierAction, hold_disclosed_price
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import (
     JSON,
@@ -150,6 +151,7 @@ class ProcessSettings:
     fraud_window: timedelta = DEFAULT_WINDOW  # fraud_screen.window_hours
     authorization_days: int = AUTHORIZATION_DAYS  # authorization.expires_days
     review_queue: str = "default"  # manual_review.queue
+    on_worse_tier: WorseTierAction = "decline"  # decision.on_worse_tier
 
     @classmethod
     def of(cls, definition: WorkflowDefinition) -> ProcessSettings:
@@ -161,6 +163,7 @@ class ProcessSettings:
             ("fraud_screen", "window_hours"): ("fraud_window", lambda h: timedelta(hours=h)),
             ("authorization", "expires_days"): ("authorization_days", int),
             ("manual_review", "queue"): ("review_queue", str),
+            ("decision", "on_worse_tier"): ("on_worse_tier", str),
         }
         for step in definition.steps:
             for (step_type, param), (name, convert) in readers.items():
@@ -182,6 +185,7 @@ class Application:
     cart: Sequence[Mapping[str, Any]]
     merchant: Mapping[str, Any]
     device_id: str | None = None
+    offer: OfferPrice | None = None  # what the chosen offer disclosed
 
 
 @dataclass(slots=True)
@@ -281,8 +285,11 @@ class Underwriter:
         return StepResult("suspect" if fraud.flags else "clear", summary)
 
     def decide(self, context: StepContext) -> StepResult:
-        """Evaluate the credit policy on the application's facts."""
-        self.decision = self.policy.evaluate(self.assess(context.now).facts)
+        """Evaluate the credit policy on the application's facts; an approval whose tier now
+        prices above the disclosed APR becomes `on_worse_tier` (RISK_TIER_WORSENED)."""
+        evaluated = self.policy.evaluate(self.assess(context.now).facts)
+        offer, action = self.application.offer, self.settings.on_worse_tier
+        self.decision = hold_disclosed_price(evaluated, offer, action)
         summary: dict[str, JSON] = {
             "policy_id": self.decision.policy_id,
             "policy_version": self.decision.policy_version,

@@ -51,7 +51,10 @@ STEP_PARAMS: Mapping[str, Mapping[str, tuple[bool, ParamCheck]]] = {
     "identity_check": {},
     "credit_report": {"pull_type": (False, _one_of("hard", "soft"))},
     "fraud_screen": {"window_hours": (False, _positive_int)},
-    "decision": {"policy": (False, _text)},
+    "decision": {
+        "policy": (False, _text),
+        "on_worse_tier": (False, _one_of("decline", "review")),
+    },
     "manual_review": {
         "sla_hours": (False, _positive_int),
         "on_timeout": (False, _target),

@@ -22,6 +22,7 @@ from .balance import (
 )
 from .checkout import (
     Checkout,
+    CheckoutPricing,
     CheckoutStatus,
     CheckoutWorkflow,
     Decision,
@@ -93,6 +94,7 @@ __all__ = [
     "CartItemParam",
     "ChargeOffs",
     "Checkout",
+    "CheckoutPricing",
     "CheckoutStatus",
     "CheckoutWorkflow",
     "ClockAdvance",

@@ -12,6 +12,7 @@ from .shared import CartItem
 
 __all__ = [
     "Checkout",
+    "CheckoutPricing",
     "CheckoutStatus",
     "CheckoutWorkflow",
     "Decision",
@@ -63,6 +64,7 @@ class Decision(BaseModel):
     reason_codes: list[str] = Field(default_factory=list)
     score: int | None = None
     credit_limit: int | None = None
+    apr_bps: int | None = None  # the APR the policy prices this customer's tier at
     policy_id: str | None = None
     policy_version: int | None = None
     rules_fired: list[RuleFired] = Field(default_factory=list)
@@ -91,6 +93,18 @@ class CheckoutWorkflow(BaseModel):
     steps: list[WorkflowStep] = Field(default_factory=list)
 
 
+class CheckoutPricing(BaseModel):
+    """How a known customer's offers were priced: a soft pull read by the credit policy of the
+    merchant's loan process (the tier's APR, never above a plan's; 0% plans stay 0%)."""
+
+    basis: str
+    tier: str | None = None  # the policy rule's reason code (PRIME_TIER, ...)
+    tier_apr_bps: int | None = None
+    credit_report: str
+    policy_id: str
+    policy_version: int
+
+
 class Checkout(InstalloObject):
     """A checkout and, once confirmed, its decision and loan."""
 
@@ -103,6 +117,7 @@ class Checkout(InstalloObject):
     customer: str | None = None
     merchant_reference: str | None = None
     offers: list[Offer] = Field(default_factory=list)
+    pricing: CheckoutPricing | None = None  # set when a known customer's offers were priced
     selected_offer: str | None = None
     decision: Decision | None = None
     workflow: CheckoutWorkflow | None = None

@@ -26,7 +26,8 @@ class Offer(BaseModel):
     plan: str
     term_count: int
     interval: OfferInterval
-    apr_bps: int
+    apr_bps: int  # the APR this customer is offered
+    plan_apr_bps: int | None = None  # the plan's own APR; apr_bps is never above it
     amount_financed: int
     finance_charge: int
     total_of_payments: int

@@ -1,0 +1,153 @@
+"""Risk-based pricing that keeps the disclosure exact.
+
+A checkout for a known customer (one the merchant created before, named by id) soft-pulls the
+customer's file and evaluates the credit policy of the merchant's loan process: each offer is
+priced at the APR the policy gives the customer's tier, never above the plan's own APR (so a 0%
+promotion stays 0%). A checkout for a new (inline) customer is priced at the plans' APRs.
+
+Confirming charges exactly the APR of the chosen offer. If the hard pull at confirmation prices
+the customer above what the offer disclosed (a worse tier: the file or the policy changed since
+the soft pull), the decision step answers `decision.on_worse_tier` (decline, or review) with
+`RISK_TIER_WORSENED` instead of re-pricing silently; a better tier keeps the disclosed APR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final, Literal
+
+from sqlalchemy.orm import Session
+
+from mock_server.domain import Plan
+from mock_server.ids import new_id
+from mock_server.risk.assessment import assess_application
+from mock_server.risk.fraud import InMemoryVelocityStore
+from mock_server.risk.identity import Identity
+from mock_server.risk.reasons import ReasonCode
+from mock_server.rules import Decision, Policy
+from mock_server.storage.models import CreditReportRow, CustomerRow
+
+__all__ = [
+    "RISK_TIER_WORSENED",
+    "OfferPrice",
+    "TierPrice",
+    "WorseTierAction",
+    "hold_disclosed_price",
+    "offered_apr",
+    "priced_plan",
+    "soft_pull_price",
+]
+
+RISK_TIER_WORSENED: Final = ReasonCode.RISK_TIER_WORSENED.value
+WorseTierAction = Literal["decline", "review"]
+
+
+def offered_apr(plan_apr_bps: int, tier_apr_bps: int | None) -> int:
+    """The APR a plan is offered at for a tier: the tier's, never above the plan's."""
+    return plan_apr_bps if tier_apr_bps is None else min(plan_apr_bps, tier_apr_bps)
+
+
+def priced_plan(plan: Plan, apr_bps: int) -> Plan:
+    """The plan at the APR an offer disclosed (never above the plan's own)."""
+    return plan if apr_bps == plan.apr_bps else replace(plan, apr_bps=min(apr_bps, plan.apr_bps))
+
+
+@dataclass(frozen=True, slots=True)
+class OfferPrice:
+    """What the chosen offer disclosed: its APR and the plan's APR when it was priced."""
+
+    apr_bps: int
+    plan_apr_bps: int
+
+    @classmethod
+    def of(cls, offer: Mapping[str, Any]) -> OfferPrice:
+        """From a stored offer (one priced before risk-based pricing was at the plan's APR)."""
+        apr = int(offer["apr_bps"])
+        return cls(apr, int(offer.get("plan_apr_bps", apr)))
+
+
+def hold_disclosed_price(
+    decision: Decision, offer: OfferPrice | None, on_worse_tier: WorseTierAction
+) -> Decision:
+    """The decision, unless it approves a customer whose tier now prices the plan above the
+    disclosed APR: then `on_worse_tier` with RISK_TIER_WORSENED first among its reasons."""
+    if offer is None or decision.outcome != "approve":
+        return decision
+    if offered_apr(offer.plan_apr_bps, decision.apr_bps) <= offer.apr_bps:
+        return decision
+    return replace(
+        decision,
+        outcome=on_worse_tier,
+        reason_codes=(RISK_TIER_WORSENED, *decision.reason_codes),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TierPrice:
+    """The soft pull behind a checkout's prices: the tier's APR and where it came from."""
+
+    apr_bps: int | None
+    tier: str | None  # the reason code of the policy rule that set the APR (PRIME_TIER, ...)
+    credit_report: str
+    policy_id: str
+    policy_version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The checkout's `pricing`."""
+        return {
+            "basis": "soft_pull",
+            "tier": self.tier,
+            "tier_apr_bps": self.apr_bps,
+            "credit_report": self.credit_report,
+            "policy_id": f"pol_{self.policy_id.removeprefix('pol_')}",
+            "policy_version": self.policy_version,
+        }
+
+
+def _tier_rule(policy: Policy, decision: Decision) -> str | None:
+    pricing_rules = {rule.id for rule in policy.rules if rule.apr_bps is not None}
+    return next(
+        (fired.reason_code for fired in decision.rules_fired if fired.rule_id in pricing_rules),
+        None,
+    )
+
+
+def soft_pull_price(
+    session: Session,
+    seed: int,
+    policy: Policy,
+    customer: CustomerRow,
+    merchant: Mapping[str, Any],
+    *,
+    amount: int,
+    currency: str,
+    now: datetime,
+) -> TierPrice:
+    """Soft-pull the customer (stored, leaving no hard inquiry) and read the policy's APR for
+    their tier."""
+    assessment = assess_application(
+        seed,
+        Identity.from_dict(customer.data),
+        amount=amount,
+        currency=currency,
+        cart=[],
+        merchant=merchant,
+        store=InMemoryVelocityStore(),  # pricing is no application: no velocity
+        now=now,
+        pull_type="soft",
+    )
+    report = CreditReportRow(
+        id=new_id("cr"),
+        merchant_id=customer.merchant_id,
+        customer_id=customer.id,
+        created=now,
+        pull_type="soft",
+        data=assessment.report.to_dict(customer=customer.id),
+    )
+    session.add(report)
+    decision = policy.evaluate(assessment.facts)
+    return TierPrice(
+        decision.apr_bps, _tier_rule(policy, decision), report.id, policy.id, policy.version
+    )
