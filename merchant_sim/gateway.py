@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 from installo import AsyncInstallo
 from installo._exceptions import NotFoundError
 from installo.types.admin import Review
+from installo.types.balance import BalanceTransaction
 from installo.types.checkout import Checkout
 from installo.types.credit_report import CreditReport
 from installo.types.customer import Customer
@@ -215,3 +216,12 @@ class Gateway:
         if not endpoint.secret:
             raise FeatureUnavailable("Webhook signing secrets")
         return endpoint.secret
+
+    async def balance_transactions(self) -> list[BalanceTransaction]:
+        """Every movement of this merchant's balance (captures, refunds, payouts), newest
+        first."""
+
+        async def fetch() -> list[BalanceTransaction]:
+            return [t async for t in self.client.balance_transactions.list(limit=100)]
+
+        return await _feature("Settlement", fetch)

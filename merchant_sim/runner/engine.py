@@ -83,6 +83,7 @@ class ScenarioRun:
         self.stats.elapsed_s = time.perf_counter() - started
         await self._advance_clock()
         await self._settle_loans(gate)
+        await self._read_settlement()
         await self._count_duplicate_checkouts()
         await self._read_portfolio()
         return self.stats
@@ -95,6 +96,31 @@ class ScenarioRun:
             self.notes.append(str(exc))
         except APIError as exc:
             self.stats.errors[type(exc).__name__] += 1
+
+    async def _read_settlement(self) -> None:
+        """Fees and net settled for the run's loans, from the merchant's balance transactions
+        (captures credit the amount less the discount fee; refunds debit it)."""
+        try:
+            transactions = await self.gateway.balance_transactions()
+        except FeatureUnavailable as exc:
+            self.notes.append(str(exc))
+            return
+        except APIError as exc:
+            self.stats.errors[type(exc).__name__] += 1
+            return
+        loans = {r.loan_id for r in self.stats.records if r.loan_id}
+        ours = [t for t in transactions if t.loan in loans]
+        gross = sum(t.amount for t in ours)
+        money = self.stats.money
+        money["fees"] = sum(t.fee for t in ours)
+        money["net_settled"] = sum(t.net for t in ours)
+        self.stats.settlement = {
+            "transactions": len(ours),
+            "gross": gross,
+            "fees": money["fees"],
+            "net": money["net_settled"],
+            "unreconciled": gross - (money["captured"] - money["refunded"]),
+        }
 
     async def _count_duplicate_checkouts(self) -> None:
         """A retried create that opened a second checkout for one shopper is a double charge."""

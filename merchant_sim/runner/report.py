@@ -49,6 +49,7 @@ def build_report(
         "decline_reasons": dict(stats.decline_reasons().most_common()),
         "loans_by_state": dict(sorted(stats.loan_states.items())),
         "money": dict(stats.money),
+        "settlement": dict(stats.settlement) or None,
         "errors_by_type": dict(stats.errors.most_common()),
         "server_errors": stats.server_errors,
         "double_charges": stats.double_charges,

@@ -46,6 +46,8 @@ COUNT_METRICS: tuple[str, ...] = (
     "amount_refunded",
     "amount_repaid",
     "amount_charged_off",
+    "amount_fees",
+    "amount_net_settled",
 )
 LATENCY_METRICS: tuple[str, ...] = (
     "decision_latency_p50_ms",

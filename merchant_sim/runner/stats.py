@@ -20,7 +20,15 @@ LOAN_STATES: tuple[str, ...] = (
     "delinquent",
     "charged_off",
 )
-MONEY_KEYS: tuple[str, ...] = ("financed", "captured", "refunded", "repaid", "charged_off")
+MONEY_KEYS: tuple[str, ...] = (
+    "financed",
+    "captured",
+    "refunded",
+    "repaid",
+    "charged_off",
+    "fees",
+    "net_settled",
+)
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -61,6 +69,7 @@ class RunStats:
     money: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MONEY_KEYS, 0))
     double_charges: int = 0
     elapsed_s: float = 0.0
+    settlement: dict[str, int] = field(default_factory=dict)  # from the balance transactions
 
     def of_tier(self, tier: str | None) -> list[CheckoutRecord]:
         """Records of one tier, or all of them."""

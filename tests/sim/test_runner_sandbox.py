@@ -77,3 +77,26 @@ def test_the_report_carries_the_portfolio_at_the_end_of_the_run(
     assert usd["merchants"][0]["captured"] == data["money"]["captured"] > 0
     assert usd["income"]["interest"] + usd["funnel"]["paid_off"] > 0
     assert f"Portfolio as of {data['portfolio']['as_of']} (USD)" in out
+
+
+def test_the_report_carries_fees_and_net_settled_from_the_balance_transactions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "small.yaml"
+    scenario = SMALL.replace(
+        "  - {metric: approval_rate, tier: prime, max: 0.0, name: nobody is approved}\n",
+        "  - {metric: amount_fees, min: 1, name: fees are charged}\n",
+    )
+    scenario += "after_approval: {capture_rate: 1.0, refund_rate: 0.5, full_refund_share: 0.0}\n"
+    path.write_text(scenario)
+    report = tmp_path / "r.json"
+    assert main(["run", str(path), "--no-progress", "--report", str(report)]) == EXIT_OK
+    out = capsys.readouterr().out
+    data = json.loads(report.read_text())
+    money, settlement = data["money"], data["settlement"]
+    assert money["fees"] > 0 and money["refunded"] > 0
+    assert settlement["gross"] == money["captured"] - money["refunded"]
+    assert settlement["unreconciled"] == 0
+    assert money["net_settled"] == settlement["gross"] - money["fees"]
+    assert settlement["transactions"] >= data["loans_by_state"].get("active", 0)
+    assert "net_settled" in out and "fees" in out
