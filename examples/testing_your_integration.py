@@ -8,17 +8,34 @@ from __future__ import annotations
 
 from typing import Literal
 
-from installo import Installo, InternalServerError
+from installo import Installo, InternalServerError, UnprocessableEntityError
 from installo.checkout_flow import Approved, Cart, CheckoutFlow, Declined, PendingReview
 from installo.testing import mock_api
+from installo.types import CustomerParam
 
 BASE_URL = "http://installo.mock"
+# The shopper as the shop collected them: the mock refuses what the sandbox refuses, so a
+# customer missing a field the sandbox requires fails here too, not only in staging.
+SHOPPER: CustomerParam = {
+    "email": "ada@example.com",
+    "name": "Ada Lovelace",
+    "phone": "+15555550100",
+    "date_of_birth": "1990-12-10",
+    "national_id_last4": "1234",
+    "address": {
+        "line1": "1 Main St",
+        "city": "Springfield",
+        "region": "IL",
+        "postal_code": "62701",
+        "country": "US",
+    },
+}
 
 
 def place_order(client: Installo, sku: str, price: int) -> str:
     """The merchant's own code: finance an order and answer what the shop should show."""
     flow = CheckoutFlow(client)
-    session = flow.start(Cart("USD").add(sku=sku, name=sku, unit_amount=price), customer="cus_42")
+    session = flow.start(Cart("USD").add(sku=sku, name=sku, unit_amount=price), customer=SHOPPER)
     outcome = flow.confirm(session.checkout.id, session.offers[0].offer.id, wait=False)
     match outcome:
         case Approved(loan_id=loan_id):
@@ -64,6 +81,15 @@ def main() -> None:
                 print(f"    down: {type(err).__name__} after {len(api.calls)} attempts")
             else:
                 raise AssertionError("expected the outage to surface")
+
+        with mock_api(base_url=BASE_URL):
+            try:
+                no_phone: CustomerParam = {**SHOPPER, "phone": ""}
+                client.customers.create(**no_phone)
+            except UnprocessableEntityError as err:
+                print(f" refused: {err.code} {err.param} (as the sandbox would)")
+            else:
+                raise AssertionError("expected a customer without a phone to be refused")
 
 
 if __name__ == "__main__":

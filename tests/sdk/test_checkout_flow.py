@@ -22,6 +22,14 @@ from installo.types import Checkout, Event, Offer
 
 from .conftest import API_KEY, BASE_URL, SleepRecorder
 
+# A new customer with everything the sandbox requires (the mock checks the same rules).
+SHOPPER: dict[str, object] = {
+    "email": "ada@example.com", "name": "Ada Lovelace", "phone": "+15555550100",
+    "date_of_birth": "1990-12-10", "national_id_last4": "1234",
+    "address": {"line1": "1 Main St", "city": "Springfield", "region": "IL",
+                "postal_code": "62701", "country": "US"},
+}  # fmt: skip
+
 
 def _cart() -> Cart:
     cart = Cart("USD", shipping_amount=999, tax_amount=1001)
@@ -92,7 +100,7 @@ def test_approved_flow_creates_confirms_and_captures_on_shipment() -> None:
         Installo(api_key=API_KEY, base_url=BASE_URL) as client,
     ):
         flow = CheckoutFlow(client)
-        session = flow.start(_cart(), customer="cus_1", merchant_reference="order-7")
+        session = flow.start(_cart(), customer=SHOPPER, merchant_reference="order-7")
         assert session.checkout.amount == 134400
         assert [p.offer.plan for p in session.offers] == ["pay_in_4", "monthly_12"]
         outcome = flow.confirm(session.checkout.id, session.offers[0].offer.id)
@@ -110,7 +118,7 @@ def test_declined_flow_answers_reason_codes_not_an_exception() -> None:
         Installo(api_key=API_KEY, base_url=BASE_URL) as client,
     ):
         flow = CheckoutFlow(client)
-        session = flow.start(_cart(), customer="cus_1")
+        session = flow.start(_cart(), customer=SHOPPER)
         outcome = flow.confirm(session.checkout.id, session.offers[1].offer.id)
         assert isinstance(outcome, Declined)
         assert outcome.reason_codes == ("SANDBOX_DECLINE",)
@@ -122,7 +130,7 @@ def test_review_is_polled_with_backoff_until_decided(sleeps: SleepRecorder) -> N
         Installo(api_key=API_KEY, base_url=BASE_URL) as client,
     ):
         flow = CheckoutFlow(client, poll=PollPolicy(initial_delay=1, max_delay=3), sleep=sleeps)
-        session = flow.start(_cart(), customer="cus_1")
+        session = flow.start(_cart(), customer=SHOPPER)
         outcome = flow.confirm(session.checkout.id, session.offers[0].offer.id)
         assert isinstance(outcome, Approved)
         assert sleeps.delays == [1, 2]
@@ -134,7 +142,7 @@ def test_review_still_pending_after_the_poll_budget(sleeps: SleepRecorder) -> No
         Installo(api_key=API_KEY, base_url=BASE_URL) as client,
     ):
         flow = CheckoutFlow(client, poll=PollPolicy(initial_delay=1, timeout=7), sleep=sleeps)
-        session = flow.start(_cart(), customer="cus_1")
+        session = flow.start(_cart(), customer=SHOPPER)
         outcome = flow.confirm(session.checkout.id, session.offers[0].offer.id)
         assert isinstance(outcome, PendingReview)
         assert sleeps.delays == [1, 2, 4]
@@ -146,7 +154,7 @@ def test_confirm_without_waiting_answers_pending_review() -> None:
         Installo(api_key=API_KEY, base_url=BASE_URL) as client,
     ):
         flow = CheckoutFlow(client)
-        session = flow.start(_cart(), customer="cus_1")
+        session = flow.start(_cart(), customer=SHOPPER)
         outcome = flow.confirm(session.checkout.id, session.offers[0].offer.id, wait=False)
         assert isinstance(outcome, PendingReview)
 
@@ -167,14 +175,16 @@ def test_expired_and_canceled_checkouts_are_closed() -> None:
 
 def test_empty_cart_is_refused_before_any_request() -> None:
     with Installo(api_key=API_KEY, base_url=BASE_URL) as client, pytest.raises(ValueError):
-        CheckoutFlow(client).start(Cart("USD"), customer="cus_1")
+        CheckoutFlow(client).start(Cart("USD"), customer=SHOPPER)
 
 
 async def test_async_flow_walks_review_to_decline(sleeps: SleepRecorder) -> None:
     with mock_api(base_url=BASE_URL, outcome="review", review_resolves_to="decline"):
         async with AsyncInstallo(api_key=API_KEY, base_url=BASE_URL) as client:
             flow = AsyncCheckoutFlow(client, sleep=sleeps.asleep)
-            session = await flow.start(_cart(), customer={"email": "a+review@b.test"})
+            session = await flow.start(
+                _cart(), customer={**SHOPPER, "email": "a+review@example.com"}
+            )
             outcome = await flow.confirm(session.checkout.id, session.offers[0].offer.id)
             assert isinstance(outcome, Declined)
             assert sleeps.delays == []

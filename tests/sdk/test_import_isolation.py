@@ -61,3 +61,29 @@ def test_importing_the_package_loads_neither_httpx_nor_pydantic_until_a_name_is_
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_mock_checks_bodies_with_the_sandbox_models_without_its_server_libraries() -> None:
+    server_libraries = ["fastapi", "starlette", "sqlalchemy", "alembic", "faker", "yaml", "uvicorn"]
+    script = textwrap.dedent(
+        f"""
+        import sys
+        for name in {server_libraries!r}:
+            sys.modules[name] = None  # any import of it now raises ImportError
+        import httpx
+        from installo.testing import mock_api
+
+        with mock_api(base_url="http://mock.test"):
+            answer = httpx.post("http://mock.test/v1/customers", json={{"email": "a@b.co"}},
+                                headers={{"Authorization": "Bearer sk_test_x"}})
+        error = answer.json()["error"]
+        assert (answer.status_code, error["code"], error["param"]) == (
+            422, "parameter_missing", "name"), error
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -22,7 +22,20 @@ def test_installo_mock_fixture_mocks_the_default_base_url(installo_mock: MockAPI
             items=[{"sku": "S", "name": "Mug", "unit_amount": 500, "quantity": 1}],
             amount=500,
             currency="USD",
-            customer="cus_1",
+            customer={
+                "email": "ada@example.com",
+                "name": "Ada Lovelace",
+                "phone": "+15555550100",
+                "date_of_birth": "1990-12-10",
+                "national_id_last4": "1234",
+                "address": {
+                    "line1": "1 Main St",
+                    "city": "Springfield",
+                    "region": "IL",
+                    "postal_code": "62701",
+                    "country": "US",
+                },
+            },
         )
         decided = client.checkouts.confirm(checkout.id, offer=checkout.offers[0].id)
     assert decided.status == "declined"

@@ -1,4 +1,9 @@
-"""A respx-based stand-in for the lending API, for a merchant's unit tests (needs `respx`)."""
+"""A respx-based stand-in for the lending API, for a merchant's unit tests (needs `respx`).
+
+It answers every endpoint the SDK calls and checks each body with the sandbox's own rules
+(installo.testing._rules): a request the sandbox refuses is refused here with the same status,
+code and `param`, so a test that passes on the mock does not fail on the sandbox for its input.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +20,17 @@ import httpx
 import respx
 
 from .._constants import BASE_URL_ENV, DEFAULT_BASE_URL
-from ._objects import (
-    checkout_object,
-    customer_object,
-    decision_object,
-    error_body,
-    event_object,
-    list_object,
-    loan_object,
-)
+from ._mock_commerce import Commerce
+from ._mock_operations import Operations
+from ._objects import error_body, list_object
+from ._rules import body_problem
 
-__all__ = ["MockAPI", "Outcome"]
+__all__ = ["Answers", "MockAPI", "Outcome"]
 
 Outcome = Literal["approve", "decline", "review"]
 Json = dict[str, Any]
-_STATUS_OF = {"approve": "approved", "decline": "declined", "review": "in_review"}
+Handler = Callable[..., httpx.Response]
+_ANONYMOUS = frozenset({("POST", "/v1/merchants")})
 
 
 @dataclass
@@ -40,12 +41,71 @@ class _Fault:
     times: int
 
 
+class Answers:
+    """Responses in the API's shapes, each with a `Request-Id`."""
+
+    def __init__(self) -> None:
+        self._request_ids = itertools.count(1)
+
+    def request_id(self) -> str:
+        """A fresh request id."""
+        return f"req_mock{next(self._request_ids):06d}"
+
+    def ok(self, body: Json, status: int = 200) -> httpx.Response:
+        """A JSON answer."""
+        return httpx.Response(status, json=body, headers={"Request-Id": self.request_id()})
+
+    def created(self, body: Json) -> httpx.Response:
+        """201, as the API answers a create."""
+        return self.ok(body, 201)
+
+    def error(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        param: str | None,
+        errors: list[dict[str, str]] | None = None,
+    ) -> httpx.Response:
+        """An error envelope."""
+        request_id = self.request_id()
+        body = error_body(status, code, message, param=param, request_id=request_id)
+        if errors is not None:
+            body["error"]["errors"] = errors
+        return httpx.Response(status, json=body, headers={"Request-Id": request_id})
+
+    def missing(self, kind: str, object_id: str, param: str | None) -> httpx.Response:
+        """The sandbox's 404 for an object that does not exist."""
+        return self.error(404, "resource_missing", f"No such {kind}: {object_id}", param)
+
+    def found(self, store: dict[str, Json], object_id: str) -> httpx.Response:
+        """One stored object, or the 404."""
+        if object_id not in store:
+            return self.missing(str(store.get("kind", "object")), object_id, "id")
+        return self.ok(store[object_id])
+
+    def page(self, request: httpx.Request, store: dict[str, Json]) -> httpx.Response:
+        """A page of stored objects, newest first (`limit`, `starting_after`)."""
+        objects = list(store.values())[::-1]
+        after = request.url.params.get("starting_after")
+        if after:
+            ids = [obj["id"] for obj in objects]
+            objects = objects[ids.index(after) + 1 :] if after in ids else []
+        limit = int(request.url.params.get("limit", 10))
+        return self.ok(list_object(objects[:limit], has_more=len(objects) > limit))
+
+    def stream(self) -> httpx.Response:
+        """An event stream that has nothing to say yet."""
+        return httpx.Response(200, text="", headers={"Content-Type": "text/event-stream"})
+
+
 class MockAPI:
     """Mocks the API at the SDK's base URL with small, realistic state.
 
     Checkouts get two offers; confirming answers `outcome` (approve, decline or review; a review is
-    decided as `review_resolves_to` after `review_polls` reads). Loans capture, void, refund and
-    take payments; idempotency keys replay; `fail()` queues errors for retry tests.
+    decided as `review_resolves_to` after `review_polls` reads). Loans are the sandbox's own loan
+    model (capture, void, refund, payments and their refusals); idempotency keys replay; `fail()`
+    queues errors for retry tests. Every body is checked with the sandbox's request rules.
     """
 
     def __init__(
@@ -61,16 +121,39 @@ class MockAPI:
         self.outcome: Outcome = outcome
         self.review_resolves_to = review_resolves_to
         self.review_polls = review_polls
-        self.checkouts: dict[str, Json] = {}
-        self.loans: dict[str, Json] = {}
-        self.customers: dict[str, Json] = {}
-        self.events: list[Json] = []
+        self.answers = Answers()
+        self.commerce = Commerce(self.answers, lambda: self.outcome)
+        self.operations = Operations(self.answers, self.commerce)
         self._reads_in_review: dict[str, int] = {}
         self._idempotent: dict[str, tuple[str, httpx.Response]] = {}
         self._faults: list[_Fault] = []
-        self._request_ids = itertools.count(1)
+        self._routes: list[tuple[str, str, Handler]] = [
+            ("GET", r"/v1/checkouts/([^/]+)", self._get_checkout),
+            *self.commerce.routes(),
+            *self.operations.routes(),
+        ]
         self.router = respx.MockRouter(base_url=self.base_url, assert_all_called=False)
         self.router.route().mock(side_effect=self._handle)
+
+    @property
+    def checkouts(self) -> dict[str, Json]:
+        """The checkouts created so far, by id."""
+        return self.commerce.checkouts
+
+    @property
+    def loans(self) -> dict[str, Json]:
+        """The loans authorized so far, by id (as the API shows them)."""
+        return self.commerce.loans
+
+    @property
+    def customers(self) -> dict[str, Json]:
+        """The customers created so far, by id."""
+        return self.commerce.customers
+
+    @property
+    def events(self) -> list[Json]:
+        """The events so far, oldest first."""
+        return self.commerce.events
 
     # -- control ------------------------------------------------------------------------------
 
@@ -125,6 +208,13 @@ class MockAPI:
             )
         )
 
+    def route_for(self, method: str, path: str) -> Handler | None:
+        """The handler that answers a request, or None when the mock has no such endpoint."""
+        for route_method, pattern, handler in self._routes:
+            if route_method == method and re.fullmatch(pattern, path):
+                return handler
+        return None
+
     # -- dispatch -----------------------------------------------------------------------------
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
@@ -133,14 +223,27 @@ class MockAPI:
             raise fault
         if fault is not None:
             return fault
-        if not request.headers.get("Authorization", "").startswith("Bearer ") and not (
-            request.method == "POST" and request.url.path == "/v1/merchants"
-        ):
-            return self._error(401, "missing_api_key", "no API key", None)
+        anonymous = (request.method, request.url.path) in _ANONYMOUS
+        if not anonymous and not request.headers.get("Authorization", "").startswith("Bearer "):
+            return self.answers.error(401, "missing_api_key", "no API key", None)
+        if self.route_for(request.method, request.url.path) is None:
+            return self._unrouted(request)
+        problem = body_problem(request.method, request.url.path, request.content)
+        if problem is not None:
+            return self.answers.error(
+                problem.status, problem.code, problem.message, problem.param, problem.errors
+            )
         key = request.headers.get("Idempotency-Key")
         if request.method == "POST" and key:
             return self._idempotent_answer(key, request)
         return self._route(request)
+
+    def _unrouted(self, request: httpx.Request) -> httpx.Response:
+        if any(re.fullmatch(p, request.url.path) for _, p, _ in self._routes):
+            message = f"Method {request.method} is not allowed on {request.url.path}"
+            return self.answers.error(405, "method_not_allowed", message, None)
+        message = f"Unrecognized request URL ({request.method} {request.url.path})"
+        return self.answers.error(404, "route_not_found", message, None)
 
     def _take_fault(self, request: httpx.Request) -> httpx.Response | Exception | None:
         for fault in self._faults:
@@ -155,7 +258,7 @@ class MockAPI:
         if key in self._idempotent:
             first_body, response = self._idempotent[key]
             if first_body != body:
-                return self._error(409, "idempotency_key_reused", "key reused", None)
+                return self.answers.error(409, "idempotency_key_reused", "key reused", None)
             return httpx.Response(
                 response.status_code,
                 content=response.content,
@@ -167,74 +270,12 @@ class MockAPI:
         return response
 
     def _route(self, request: httpx.Request) -> httpx.Response:
-        body: Json = json.loads(request.content) if request.content else {}
-        for method, pattern, handler in self._routes():
+        body: Any = json.loads(request.content) if request.content.strip() else None
+        for method, pattern, handler in self._routes:
             match = re.fullmatch(pattern, request.url.path)
             if method == request.method and match:
-                return handler(request, body, *match.groups())
-        return self._error(404, "route_not_found", f"no route {request.url.path}", None)
-
-    def _routes(self) -> list[tuple[str, str, Callable[..., httpx.Response]]]:
-        return [
-            ("POST", r"/v1/checkouts", self._create_checkout),
-            ("GET", r"/v1/checkouts", lambda r, b: self._list(r, self.checkouts)),
-            ("GET", r"/v1/checkouts/([^/]+)", self._get_checkout),
-            ("POST", r"/v1/checkouts/([^/]+)/confirm", self._confirm),
-            ("POST", r"/v1/checkouts/([^/]+)/cancel", self._cancel),
-            ("GET", r"/v1/loans", lambda r, b: self._list(r, self.loans)),
-            ("GET", r"/v1/loans/([^/]+)", lambda r, b, i: self._get(self.loans, i)),
-            ("POST", r"/v1/loans/([^/]+)/(capture|void|refunds|payments)", self._loan_action),
-            ("POST", r"/v1/customers", self._create_customer),
-            ("GET", r"/v1/customers/([^/]+)", lambda r, b, i: self._get(self.customers, i)),
-            ("GET", r"/v1/events", lambda r, b: self._ok(list_object(self.events[::-1]))),
-        ]
-
-    # -- handlers -----------------------------------------------------------------------------
-
-    def _ok(self, body: Json) -> httpx.Response:
-        return httpx.Response(200, json=body, headers={"Request-Id": self._request_id()})
-
-    def _error(self, status: int, code: str, message: str, param: str | None) -> httpx.Response:
-        request_id = self._request_id()
-        body = error_body(status, code, message, param=param, request_id=request_id)
-        return httpx.Response(status, json=body, headers={"Request-Id": request_id})
-
-    def _request_id(self) -> str:
-        return f"req_mock{next(self._request_ids):06d}"
-
-    def _get(self, store: dict[str, Json], object_id: str) -> httpx.Response:
-        if object_id not in store:
-            return self._error(404, "resource_missing", f"no such object: {object_id}", "id")
-        return self._ok(store[object_id])
-
-    def _list(self, request: httpx.Request, store: dict[str, Json]) -> httpx.Response:
-        objects = list(store.values())[::-1]
-        after = request.url.params.get("starting_after")
-        if after:
-            ids = [obj["id"] for obj in objects]
-            objects = objects[ids.index(after) + 1 :] if after in ids else []
-        limit = int(request.url.params.get("limit", 10))
-        return self._ok(list_object(objects[:limit], has_more=len(objects) > limit))
-
-    def _create_checkout(self, request: httpx.Request, body: Json) -> httpx.Response:
-        items = body.get("items", [])
-        total = sum(i["unit_amount"] * i["quantity"] for i in items)
-        total += body.get("shipping_amount", 0) + body.get("tax_amount", 0)
-        if body.get("amount") != total:
-            message = f"amount {body.get('amount')} does not equal the items' total {total}"
-            return self._error(400, "amount_mismatch", message, "amount")
-        customer = body.get("customer")
-        if isinstance(customer, dict):
-            created = customer_object(**customer)
-            self.customers[created["id"]] = created
-            customer = created["id"]
-        checkout = checkout_object(
-            body["amount"], body.get("currency", "USD"), items=items, customer=customer,
-            shipping_amount=body.get("shipping_amount", 0), tax_amount=body.get("tax_amount", 0),
-            merchant_reference=body.get("merchant_reference"),
-        )  # fmt: skip
-        self.checkouts[checkout["id"]] = checkout
-        return self._ok(checkout)
+                return handler(request, body if body is not None else {}, *match.groups())
+        return self._unrouted(request)
 
     def _get_checkout(self, request: httpx.Request, body: Json, checkout_id: str) -> httpx.Response:
         checkout = self.checkouts.get(checkout_id)
@@ -242,85 +283,5 @@ class MockAPI:
             reads = self._reads_in_review.get(checkout_id, 0) + 1
             self._reads_in_review[checkout_id] = reads
             if reads >= self.review_polls:
-                self._decide(checkout, self.review_resolves_to)
-        return self._get(self.checkouts, checkout_id)
-
-    def _confirm(self, request: httpx.Request, body: Json, checkout_id: str) -> httpx.Response:
-        checkout = self.checkouts.get(checkout_id)
-        if checkout is None:
-            return self._get(self.checkouts, checkout_id)
-        if checkout["status"] != "open":
-            return self._error(409, "invalid_state", f"checkout is {checkout['status']}", None)
-        if body.get("offer") not in {offer["id"] for offer in checkout["offers"]}:
-            return self._error(400, "offer_invalid", "no such offer on this checkout", "offer")
-        if body.get("consent") is not True:
-            return self._error(400, "consent_required", "the customer must consent", "consent")
-        checkout["selected_offer"] = body["offer"]
-        self._decide(checkout, self.outcome)
-        return self._ok(checkout)
-
-    def _decide(self, checkout: Json, outcome: str) -> None:
-        checkout["status"] = _STATUS_OF[outcome]
-        checkout["decision"] = decision_object(outcome)
-        if outcome == "approve":
-            loan = loan_object(
-                checkout["amount"], checkout["currency"], checkout=checkout["id"],
-                customer=checkout["customer"],
-            )  # fmt: skip
-            self.loans[loan["id"]] = loan
-            checkout["loan"] = loan["id"]
-        self.events.append(event_object(f"checkout.{checkout['status']}", dict(checkout)))
-
-    def _cancel(self, request: httpx.Request, body: Json, checkout_id: str) -> httpx.Response:
-        checkout = self.checkouts.get(checkout_id)
-        if checkout is not None and checkout["status"] != "open":
-            return self._error(409, "invalid_state", f"checkout is {checkout['status']}", None)
-        if checkout is not None:
-            checkout["status"] = "canceled"
-        return self._get(self.checkouts, checkout_id)
-
-    def _loan_action(
-        self, request: httpx.Request, body: Json, loan_id: str, action: str
-    ) -> httpx.Response:
-        loan = self.loans.get(loan_id)
-        if loan is None:
-            return self._get(self.loans, loan_id)
-        problem = _apply_loan_action(loan, action, body.get("amount"))
-        if problem is not None:
-            return self._error(409 if "is " in problem else 400, "invalid_request", problem, None)
-        names = {"capture": "captured", "void": "voided", "refunds": "refunded", "payments": ""}
-        event = f"loan.{names[action]}" if names[action] else "loan.payment_succeeded"
-        self.events.append(event_object(event, dict(loan)))
-        return self._ok(loan)
-
-    def _create_customer(self, request: httpx.Request, body: Json) -> httpx.Response:
-        customer = customer_object(**body)
-        self.customers[customer["id"]] = customer
-        return self._ok(customer)
-
-
-def _apply_loan_action(loan: Json, action: str, amount: int | None) -> str | None:
-    """Change a loan in place, or answer why not."""
-    status = loan["status"]
-    if action == "capture":
-        if status != "authorized":
-            return f"loan is {status}"
-        captured = loan["authorized_amount"] if amount is None else amount
-        if not 0 < captured <= loan["authorized_amount"]:
-            return f"amount {captured} exceeds the authorized {loan['authorized_amount']}"
-        loan.update(status="active", captured_amount=captured, principal_balance=captured)
-    elif action == "void":
-        if status != "authorized":
-            return f"loan is {status}"
-        loan["status"] = "voided"
-    else:
-        if status not in ("active", "late", "delinquent"):
-            return f"loan is {status}"
-        if amount is None or not 0 < amount <= loan["principal_balance"]:
-            return f"amount must be between 1 and the balance {loan['principal_balance']}"
-        loan["principal_balance"] -= amount
-        if action == "refunds":
-            loan["refunded_amount"] += amount
-        if loan["principal_balance"] == 0:
-            loan["status"] = "refunded" if action == "refunds" else "paid_off"
-    return None
+                self.commerce.decide(checkout, self.review_resolves_to)
+        return self.commerce.get_checkout(request, body, checkout_id)
