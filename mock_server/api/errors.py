@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mock_server.api.validation_errors import validation_problem
 from mock_server.domain import InvalidTransition
 from mock_server.services.errors import (
     Conflict,
@@ -131,28 +132,12 @@ def _transition_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 409, "invalid_request_error", exc.code, exc.message)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
-    if parts and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:]
-    return ".".join(parts) or "body"
-
-
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request", "type": ""}
-    param = _field_name(tuple(first.get("loc", ())))
-    if first.get("type") == "extra_forbidden":
-        extras = [_field_name(tuple(e["loc"])) for e in errors if e["type"] == "extra_forbidden"]
-        message = f"Received unknown parameter(s): {', '.join(extras)}"
-        code = "parameter_unknown"
-    elif first.get("type") == "missing":
-        message, code = f"Missing required parameter: {param}", "parameter_missing"
-    else:
-        message = f"Invalid {param}: {first.get('msg', 'invalid value')}"
-        code = "parameter_invalid"
-    return error_response(request, 422, "invalid_request_error", code, message, param)
+    problem = validation_problem(exc.errors())  # the wording installo.testing's mock shares
+    return error_response(
+        request, 422, "invalid_request_error", problem.code, problem.message, problem.param
+    )
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
