@@ -247,7 +247,7 @@ class CheckoutPricing(BaseModel):
     basis: Literal["soft_pull"]
     tier: str | None = Field(description="reason code of the policy rule that set the APR")
     tier_apr_bps: int | None
-    credit_report: str
+    bureau_score: int = Field(description="the score the soft pull found")
     policy_id: str
     policy_version: int
 

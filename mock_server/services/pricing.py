@@ -21,13 +21,12 @@ from typing import Any, Final, Literal
 from sqlalchemy.orm import Session
 
 from mock_server.domain import Plan
-from mock_server.ids import new_id
 from mock_server.risk.assessment import assess_application
 from mock_server.risk.fraud import InMemoryVelocityStore
 from mock_server.risk.identity import Identity
 from mock_server.risk.reasons import ReasonCode
 from mock_server.rules import Decision, Policy
-from mock_server.storage.models import CreditReportRow, CustomerRow
+from mock_server.storage.models import CustomerRow
 
 __all__ = [
     "RISK_TIER_WORSENED",
@@ -90,7 +89,7 @@ class TierPrice:
 
     apr_bps: int | None
     tier: str | None  # the reason code of the policy rule that set the APR (PRIME_TIER, ...)
-    credit_report: str
+    bureau_score: int
     policy_id: str
     policy_version: int
 
@@ -100,7 +99,7 @@ class TierPrice:
             "basis": "soft_pull",
             "tier": self.tier,
             "tier_apr_bps": self.apr_bps,
-            "credit_report": self.credit_report,
+            "bureau_score": self.bureau_score,
             "policy_id": f"pol_{self.policy_id.removeprefix('pol_')}",
             "policy_version": self.policy_version,
         }
@@ -125,11 +124,13 @@ def soft_pull_price(
     currency: str,
     now: datetime,
 ) -> TierPrice:
-    """Soft-pull the customer (stored, leaving no hard inquiry) and read the policy's APR for
-    their tier."""
+    """Soft-pull the customer and read the policy's APR for their tier. A soft pull leaves no
+    mark on the file and is not the customer's credit report: the hard pull at confirmation
+    is."""
+    identity = Identity.from_dict(customer.data)
     assessment = assess_application(
         seed,
-        Identity.from_dict(customer.data),
+        identity,
         amount=amount,
         currency=currency,
         cart=[],
@@ -138,16 +139,11 @@ def soft_pull_price(
         now=now,
         pull_type="soft",
     )
-    report = CreditReportRow(
-        id=new_id("cr"),
-        merchant_id=customer.merchant_id,
-        customer_id=customer.id,
-        created=now,
-        pull_type="soft",
-        data=assessment.report.to_dict(customer=customer.id),
-    )
-    session.add(report)
     decision = policy.evaluate(assessment.facts)
     return TierPrice(
-        decision.apr_bps, _tier_rule(policy, decision), report.id, policy.id, policy.version
+        decision.apr_bps,
+        _tier_rule(policy, decision),
+        assessment.report.bureau_score,
+        policy.id,
+        policy.version,
     )

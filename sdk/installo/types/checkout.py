@@ -100,7 +100,7 @@ class CheckoutPricing(BaseModel):
     basis: str
     tier: str | None = None  # the policy rule's reason code (PRIME_TIER, ...)
     tier_apr_bps: int | None = None
-    credit_report: str
+    bureau_score: int | None = None  # the score the soft pull found
     policy_id: str
     policy_version: int
 
