@@ -54,7 +54,7 @@ def mock_api(
     except ImportError as exc:
         raise ImportError(
             "installo.testing.mock_api needs respx, which the SDK does not install: "
-            "pip install respx"
+            "pip install 'installo[testing]'"
         ) from exc
     from ._mock import MockAPI
 

@@ -102,8 +102,8 @@ def _import(module: str) -> Any:
     except ModuleNotFoundError as exc:
         raise ImportError(
             f"installo.testing's mock checks bodies with the sandbox's request models "
-            f"({module}), which are not importable here: install the full installo "
-            "distribution (pip install installo)"
+            f"({module}), which are not importable here ({exc.name} is missing): "
+            "pip install 'installo[testing]'"
         ) from exc
 
 
