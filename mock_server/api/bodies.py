@@ -31,6 +31,8 @@ __all__ = [
     "ClockAdvance",
     "ConfirmRequest",
     "CustomerCreate",
+    "DisputeRequest",
+    "DisputeResolution",
     "MerchantApplication",
     "MerchantUpdate",
     "PaymentRequest",
@@ -190,3 +192,16 @@ class ReviewApproval(StrictBody):
 
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
     credit_limit: PositiveAmount | None = None
+
+
+class DisputeRequest(StrictBody):
+    """The disputed loan and, optionally, what the consumer says is wrong."""
+
+    loan: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class DisputeResolution(StrictBody):
+    """How the investigation ended."""
+
+    resolution: Literal["verified", "corrected", "deleted"]

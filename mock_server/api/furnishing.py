@@ -11,18 +11,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
 from mock_server.api.admin import AdminDep
+from mock_server.api.bodies import DisputeRequest, DisputeResolution
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import ListObject, ObjectBase, StrictBody
+from mock_server.api.schemas import ListObject, ObjectBase
 from mock_server.services import disputes
 
 __all__ = [
     "Dispute",
-    "DisputeRequest",
-    "DisputeResolution",
     "FurnishedAccount",
     "FurnishingFile",
     "FurnishingFileDetail",
@@ -93,19 +92,6 @@ class Dispute(ObjectBase):
     resolution: Literal["verified", "corrected", "deleted"] | None
     resolved_at: datetime | None
     resolution_file: str | None
-
-
-class DisputeRequest(StrictBody):
-    """The disputed loan and, optionally, what the consumer says is wrong."""
-
-    loan: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
-
-
-class DisputeResolution(StrictBody):
-    """How the investigation ended."""
-
-    resolution: Literal["verified", "corrected", "deleted"]
 
 
 @router.get("/furnishing_files", operation_id="admin-furnishing-files-list")

@@ -25,7 +25,6 @@ _BODIES: Final = "mock_server.api.bodies"
 _MERCHANT: Final = "mock_server.api.merchant_bodies"
 _ADMIN: Final = "mock_server.api.admin_schemas"
 _DEVELOPER: Final = "mock_server.api.developer_schemas"
-_FURNISHING: Final = "mock_server.api.furnishing"
 _ANY_OBJECT: Final = "object"
 
 
@@ -78,8 +77,8 @@ BODY_RULES: Final[tuple[BodyRule, ...]] = (
     BodyRule("POST", r"/v1/sandbox/reset", f"{_DEVELOPER}:SandboxResetBody"),
     BodyRule("POST", r"/v1/sandbox/snapshots", f"{_DEVELOPER}:SandboxSnapshotBody"),
     BodyRule("POST", r"/v1/admin/merchants/[^/]+/sandbox/reset", f"{_DEVELOPER}:SandboxResetBody"),
-    BodyRule("POST", r"/v1/admin/disputes", f"{_FURNISHING}:DisputeRequest"),
-    BodyRule("POST", r"/v1/admin/disputes/[^/]+/resolve", f"{_FURNISHING}:DisputeResolution"),
+    BodyRule("POST", r"/v1/admin/disputes", f"{_BODIES}:DisputeRequest"),
+    BodyRule("POST", r"/v1/admin/disputes/[^/]+/resolve", f"{_BODIES}:DisputeResolution"),
 )
 
 
