@@ -207,6 +207,22 @@ class IdempotencyMiddleware:
         self, scope: Scope, receive: Receive, send: Send, claim: idempotency.Claim | None
     ) -> None:
         tx = self.sandbox.db.request_transaction()
+        await tx.begin()
+        try:
+            await self._in_transaction(tx, scope, receive, send, claim)
+        finally:
+            # A request cancelled again while it rolls back or commits (a TUI worker stopped
+            # twice) skips that await: it must still never keep the writer lock.
+            tx.abandon()
+
+    async def _in_transaction(
+        self,
+        tx: RequestTransaction,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        claim: idempotency.Claim | None,
+    ) -> None:
         buffered: list[Message] = []
         status = 500
 
@@ -216,7 +232,6 @@ class IdempotencyMiddleware:
                 status = int(message["status"])
             buffered.append(message)
 
-        await tx.begin()
         try:
             replay = None
             if claim is not None:

@@ -329,6 +329,13 @@ class RequestTransaction:
         finally:
             self._close()
 
+    def abandon(self) -> None:
+        """Roll back and release the lock now if neither `commit()` nor `rollback()` ran (the
+        request was cancelled at an await on its way there); nothing otherwise."""
+        if self._scope is not None or self._locked:
+            self.end()
+            self.rollback()
+
     def _close(self) -> None:
         scope, self._scope = self._scope, None
         try:

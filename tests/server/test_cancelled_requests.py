@@ -1,0 +1,59 @@
+"""A write cancelled while its work runs, and cancelled again while it unwinds (a TUI worker
+stopped by the tour and then by its group), still rolls back and gives the SQLite writer lock
+back: a lock kept by a request that is gone would hang every later request of the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from typing import Any
+
+import httpx
+import pytest
+
+from mock_server.app import create_app
+from mock_server.services import checkouts
+from mock_server.settings import Settings
+
+AUTH = {"Authorization": "Bearer sk_test_demo"}
+
+
+@pytest.mark.parametrize("turns_between", [0, 1, 3])
+async def test_a_write_cancelled_twice_gives_the_writer_lock_back(
+    monkeypatch: pytest.MonkeyPatch, turns_between: int
+) -> None:
+    app = create_app(Settings(db="sqlite://", webhook_worker=False))
+    sandbox = app.state.sandbox
+    working, go_on, done = threading.Event(), threading.Event(), threading.Event()
+    cancel_checkout = checkouts.cancel_checkout
+
+    def held_up(*args: Any, **kwargs: Any) -> Any:
+        working.set()
+        go_on.wait()
+        try:
+            return cancel_checkout(*args, **kwargs)
+        finally:
+            done.set()
+
+    monkeypatch.setattr(checkouts, "cancel_checkout", held_up)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=AUTH) as c:
+            request = asyncio.ensure_future(c.post("/v1/checkouts/chk_gone/cancel"))
+            await asyncio.to_thread(working.wait)  # the write holds the lock, working
+            request.cancel()
+            for _ in range(turns_between):  # the request unwinds towards its rollback
+                await asyncio.sleep(0)
+            request.cancel()  # and is stopped again on its way
+            with contextlib.suppress(asyncio.CancelledError):
+                await request
+            assert sandbox.db._writer is not None
+            assert not sandbox.db._writer._lock.locked()  # kept for good before the fix
+            go_on.set()  # the abandoned work ends on its own, alone
+            await asyncio.to_thread(done.wait)
+            monkeypatch.setattr(checkouts, "cancel_checkout", cancel_checkout)
+            answer = await c.post("/v1/checkouts/chk_gone/cancel")
+            assert answer.status_code == 404  # the next write runs
+    finally:
+        sandbox.close()
