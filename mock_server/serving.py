@@ -4,11 +4,19 @@ uvicorn answers a request it cannot parse (a request head over its 16 KB limit, 
 request line) itself, in plain text, before the app sees it. `ShapedH11Protocol` answers those
 in the sandbox's error shape instead, with a `Request-Id` like every other answer: 431 for a
 request head over the limit, 400 for anything else malformed.
+
+It also turns Nagle's algorithm off on every connection. asyncio does that only for sockets that
+report `IPPROTO_TCP`, and a listener from `uvicorn.Config.bind_socket()` (which `mock-server`
+binds before its banner, and the `--workers` supervisor shares) reports protocol 0, so its
+connections kept Nagle on: every keep-alive request after the first waited ~40 ms for the
+client's delayed ACK before the body of its answer left (uvicorn issue 3149).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
 from typing import Any, Final
 
 import h11
@@ -46,6 +54,13 @@ class ShapedH11Protocol(H11Protocol):
                 raise
 
         self.conn.next_event = noting_next_event  # type: ignore[method-assign]
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Send each write at once (TCP_NODELAY), whatever the listener reports."""
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
 
     def send_400_response(self, msg: str) -> None:
         """Answer a request uvicorn could not parse: 431 or 400, JSON, with a request id."""
