@@ -10,6 +10,11 @@ confirming it (`+approve` personas, so every confirm authorizes a loan). Rounds 
 configurations so drift on a shared machine touches them alike; the best round of each is
 reported, with the ratio of 2 workers to 1 on PostgreSQL (the aim is at least 1.5x on a machine
 with two free cores) and SQLite's rate beside them.
+
+Each setup's CPU per journey is measured too, from /proc: the sandbox's processes, PostgreSQL's
+(its postmaster and backends) and this load process. On a machine whose cores run all three,
+`cores / CPU per journey` is the most journeys a second it can do however the sandbox scales, so
+the report prints that ceiling beside the measured ratio.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +36,46 @@ import httpx
 
 from benchmarks.bench_server import AUTH, Result, checkout_body, free_port, measure, wait_until_up
 from mock_server.local_postgres import LocalPostgres
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds per journey: the sandbox's processes, PostgreSQL's, the load's."""
+
+    sandbox: float
+    postgres: float
+    load: float
+
+    @property
+    def total(self) -> float:
+        return self.sandbox + self.postgres + self.load
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tree_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds used by a process and its descendants, live or already reaped (/proc)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = " ".join(
+            p.read_text() for p in Path(f"/proc/{pid}/task").glob("*/children")
+        ).split()
+    except OSError:
+        return 0.0  # gone between the listing and the read
+    # utime, stime, and the reaped children's cutime, cstime (fields 14-17 of stat).
+    own = sum(int(value) for value in fields[11:15]) / _TICK
+    return own + sum(tree_cpu_seconds(int(child)) for child in children)
+
+
+def postmaster_pid(cluster: LocalPostgres) -> int | None:
+    """The cluster's postmaster, from its postmaster.pid file."""
+    if cluster.root is None:
+        return None
+    pid_file = cluster.root / "data" / "postmaster.pid"
+    return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
 
 
 @dataclass(frozen=True)
@@ -74,8 +120,10 @@ async def journeys(
     return await measure("checkout + confirm", calls, width)
 
 
-async def measure_setup(setup: Setup, checkouts: int, width: int, offset: int) -> Result:
-    """Start the setup's server, warm it up, measure one round, stop it."""
+async def measure_setup(
+    setup: Setup, checkouts: int, width: int, offset: int, postgres: int | None
+) -> tuple[Result, Cpu]:
+    """Start the setup's server, warm it up, measure one round and its CPU, stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = start_server(setup, port)
@@ -86,9 +134,16 @@ async def measure_setup(setup: Setup, checkouts: int, width: int, offset: int) -
         limits = httpx.Limits(max_connections=width, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, headers=AUTH, limits=limits) as client:
             page = await client.get("/v1/sandbox/personas", params={"tier": "prime", "limit": 100})
+            if page.status_code != 200:
+                raise SystemExit(f"{setup.label}: personas answered {page.status_code} {page.text}")
             personas = [p for p in page.json()["data"] if p["locale"] == "en_US"]
             await journeys(client, personas, min(40, checkouts), offset + 10**6, width)
-            return await journeys(client, personas, checkouts, offset, width)
+            pg = postgres if setup.db.startswith("postgresql") else None
+            before = (tree_cpu_seconds(process.pid), tree_cpu_seconds(pg), time.process_time())
+            result = await journeys(client, personas, checkouts, offset, width)
+            after = (tree_cpu_seconds(process.pid), tree_cpu_seconds(pg), time.process_time())
+            used = [(end - start) / checkouts for start, end in zip(before, after, strict=True)]
+            return result, Cpu(*used)
     finally:
         process.terminate()
         process.wait()
@@ -97,7 +152,7 @@ async def measure_setup(setup: Setup, checkouts: int, width: int, offset: int) -
 async def run(checkouts: int, width: int, rounds: int) -> None:
     """Measure every setup `rounds` times, alternating, and print the table and ratios."""
     with LocalPostgres() as cluster, tempfile.TemporaryDirectory() as scratch:
-        best: dict[str, Result] = {}
+        best: dict[str, tuple[Result, Cpu]] = {}
         for index in range(rounds):
             setups = [
                 Setup("PostgreSQL, 1 worker", cluster.create_database(), 1),
@@ -105,24 +160,41 @@ async def run(checkouts: int, width: int, rounds: int) -> None:
                 Setup("SQLite file, 1 worker", f"sqlite:///{Path(scratch) / f'r{index}.db'}", 1),
             ]
             for setup in setups:
-                result = await measure_setup(setup, checkouts, width, index * checkouts)
-                if setup.label not in best or result.rps > best[setup.label].rps:
-                    best[setup.label] = result
+                measured = await measure_setup(
+                    setup, checkouts, width, index * checkouts, postmaster_pid(cluster)
+                )
+                if setup.label not in best or measured[0].rps > best[setup.label][0].rps:
+                    best[setup.label] = measured
         report(best, checkouts, width, rounds)
 
 
-def report(best: dict[str, Result], checkouts: int, width: int, rounds: int) -> None:
-    """Print journeys a second per setup and the scale-out ratio."""
+def report(best: dict[str, tuple[Result, Cpu]], checkouts: int, width: int, rounds: int) -> None:
+    """Print journeys a second and CPU per journey per setup, and the scale-out ratio."""
+    cores = os.cpu_count() or 1
     print(
         f"checkout + confirm journeys: {checkouts} x {rounds} rounds, {width} concurrent "
-        f"shoppers from a separate process (best round per setup; {os.cpu_count()} CPUs)"
+        f"shoppers from a separate process (best round per setup; {cores} CPUs)"
     )
-    print(f"{'setup':24} {'journeys/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
-    for label, result in best.items():
-        print(f"{label:24} {result.rps:11.1f} {result.p50_ms:8.1f} {result.p99_ms:8.1f}")
-    one, two = best["PostgreSQL, 1 worker"], best["PostgreSQL, 2 workers"]
-    sqlite = best["SQLite file, 1 worker"]
+    print(
+        f"{'setup':24} {'journeys/s':>11} {'p50 ms':>8} {'p99 ms':>8}"
+        f"   CPU ms per journey: {'sandbox':>7} {'pg':>5} {'load':>5} {'total':>6}"
+    )
+    for label, (result, cpu) in best.items():
+        print(
+            f"{label:24} {result.rps:11.1f} {result.p50_ms:8.1f} {result.p99_ms:8.1f}"
+            f"   {'':19} {cpu.sandbox * 1e3:7.1f} {cpu.postgres * 1e3:5.1f}"
+            f" {cpu.load * 1e3:5.1f} {cpu.total * 1e3:6.1f}"
+        )
+    (one, _), (two, two_cpu) = best["PostgreSQL, 1 worker"], best["PostgreSQL, 2 workers"]
+    sqlite = best["SQLite file, 1 worker"][0]
     print(f"PostgreSQL 2 workers / 1 worker: {two.rps / one.rps:.2f}x (aim >= 1.5x)")
+    # However the sandbox scales, these cores run at most cores / (CPU per journey) journeys.
+    ceiling = cores / two_cpu.total
+    print(
+        f"  the {cores} cores allow at most {ceiling:.1f} journeys/s at 2 workers' CPU per "
+        f"journey ({ceiling / one.rps:.2f}x of 1 worker); 2 workers reached "
+        f"{two.rps / ceiling:.0%} of that"
+    )
     print(f"PostgreSQL 1 worker / SQLite 1 worker: {one.rps / sqlite.rps:.2f}x (reference)")
 
 

@@ -225,6 +225,18 @@ def load_checkout(
     return row
 
 
+def load_checkout_and_customer(
+    session: Session, caller: Caller, checkout_id: str, *, for_update: bool = False
+) -> tuple[CheckoutRow, CustomerRow]:
+    """The merchant's checkout row and its customer's, read together, or NotFound."""
+    found = CheckoutRepository(session, caller.merchant.id).get_with_customer(
+        checkout_id, for_update=for_update
+    )
+    if found is None:
+        raise NotFound("checkout", checkout_id, param="id")
+    return found
+
+
 def expire_if_due(session: Session, caller: Caller, row: CheckoutRow, now: datetime) -> bool:
     """Expire an open checkout past its `expires_at` (logging `checkout.expired`)."""
     if row.status != "open" or now < row.expires_at:

@@ -17,7 +17,11 @@ from mock_server.domain import DEFAULT_PLANS, Loan, Plan, to_usd_minor
 from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
 from mock_server.rules import Outcome
-from mock_server.services.checkouts import expire_if_due, load_checkout, state_conflict
+from mock_server.services.checkouts import (
+    expire_if_due,
+    load_checkout_and_customer,
+    state_conflict,
+)
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
@@ -99,11 +103,11 @@ def confirm_checkout(
         )
     error: Conflict | None = None
     with sandbox.db.transaction() as session:
-        row = load_checkout(session, caller, checkout_id, for_update=True)
+        row, customer = load_checkout_and_customer(session, caller, checkout_id, for_update=True)
         now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
         expire_if_due(session, caller, row, now)
         if row.status == "open":
-            return _run(session, sandbox, caller, row, offer_id, device_id, now)
+            return _run(session, sandbox, caller, row, customer, offer_id, device_id, now)
         error = state_conflict(row, "confirm")
     raise error
 
@@ -179,10 +183,14 @@ def underwriter_for(
     definition: WorkflowDefinition,
     device_id: str | None = None,
     offer: OfferPrice | None = None,
+    customer: CustomerRow | None = None,
 ) -> Underwriter:
     """The step handlers for this checkout's application, with the settings of the loan
-    process it runs (`definition`): its decision step's policy, pull type, fraud window, ..."""
-    customer = session.scalars(select(CustomerRow).where(CustomerRow.id == row.customer_id)).one()
+    process it runs (`definition`): its decision step's policy, pull type, fraud window, ...
+    (`customer` when the caller already read the checkout's customer)."""
+    if customer is None:
+        query = select(CustomerRow).where(CustomerRow.id == row.customer_id)
+        customer = session.scalars(query).one()
     settings = ProcessSettings.of(definition)
     return Underwriter(
         session,
@@ -225,6 +233,7 @@ def _run(
     sandbox: Sandbox,
     caller: Caller,
     row: CheckoutRow,
+    customer: CustomerRow,
     offer_id: str,
     device_id: str | None,
     now: datetime,
@@ -235,7 +244,7 @@ def _run(
     definition = sandbox.workflow(caller.merchant.workflow)
     offer = OfferPrice.of(selected_offer(row, offer_id))
     underwriter = underwriter_for(
-        session, sandbox, caller, row, authorizer, definition, device_id, offer
+        session, sandbox, caller, row, authorizer, definition, device_id, offer, customer
     )
     instance = start(
         definition,

@@ -241,15 +241,14 @@ def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[s
     cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
     if merchant_id in cache:
         return cache[merchant_id]
-    found = [
-        (e.id, list(e.enabled_events))
-        for e in session.scalars(
-            select(WebhookEndpointRow).where(
-                WebhookEndpointRow.merchant_id == merchant_id,
-                WebhookEndpointRow.status == "enabled",
-            )
-        )
-    ]
+    # Two columns, and no autoflush: the endpoints are never among this request's pending rows
+    # (they are created by requests of their own), and flushing here split the request's
+    # inserts into two flushes, the events of one use case into two statements.
+    query = select(WebhookEndpointRow.id, WebhookEndpointRow.enabled_events).where(
+        WebhookEndpointRow.merchant_id == merchant_id, WebhookEndpointRow.status == "enabled"
+    )
+    with session.no_autoflush:
+        found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in session.execute(query)]
     cache[merchant_id] = found
     return found
 

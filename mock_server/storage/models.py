@@ -205,7 +205,9 @@ class EventRow(Base):
 
     __tablename__ = "events"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(40), unique=True)
+    # The sentinel lets the events of one flush go in one INSERT (SQLite returns `seq` in no
+    # promised order, so without it the ORM inserted them one statement each).
+    id: Mapped[str] = mapped_column(String(40), unique=True, insert_sentinel=True)
     merchant_id: Mapped[str] = mapped_column(String(40))
     created: Mapped[datetime]
     type: Mapped[str] = mapped_column(String(64))

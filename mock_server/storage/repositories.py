@@ -62,9 +62,9 @@ class _MerchantScoped(Generic[RowT]):
         return row
 
     def add(self, row: RowT) -> RowT:
-        """Stage a new row and assign its `seq`."""
+        """Stage a new row; it is inserted with the rest of the request's rows at commit (a
+        flush per row split one request's inserts of a table into several statements)."""
         self.session.add(row)
-        self.session.flush()
         return row
 
     def page(
@@ -97,6 +97,21 @@ class CheckoutRepository(_MerchantScoped[CheckoutRow]):
     """The merchant's checkouts."""
 
     row_type = CheckoutRow
+
+    def get_with_customer(
+        self, checkout_id: str, *, for_update: bool = False
+    ) -> tuple[CheckoutRow, CustomerRow] | None:
+        """The merchant's checkout and its customer in one query (the checkout row locked when
+        `for_update`), or None."""
+        query = (
+            select(CheckoutRow, CustomerRow)
+            .join(CustomerRow, CustomerRow.id == CheckoutRow.customer_id)
+            .where(CheckoutRow.id == checkout_id, CheckoutRow.merchant_id == self.merchant_id)
+        )
+        if for_update:
+            query = query.with_for_update(of=CheckoutRow)
+        found = self.session.execute(query).first()
+        return None if found is None else (found[0], found[1])
 
 
 class LoanRepository(_MerchantScoped[LoanRow]):
