@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mock_server.domain import Offer, Plan, make_offer
+from mock_server.domain import InvalidTransition, Offer, Plan, make_offer
+from mock_server.domain.checkout import CheckoutLifecycle
 from mock_server.ids import new_id
 from mock_server.services.clock import find_test_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
-from mock_server.services.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
+from mock_server.services.errors import InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.hosted_pages import open_hosted_page
 from mock_server.services.presenters import checkout_object
@@ -27,11 +28,11 @@ __all__ = [
     "create_checkout",
     "expire_if_due",
     "get_checkout",
+    "lifecycle",
     "list_checkouts",
     "load_checkout",
+    "settle_status",
 ]
-
-_CONFIRMED = frozenset({"approved", "declined", "in_review"})
 
 
 def _check_cart(body: Mapping[str, Any]) -> None:
@@ -237,25 +238,24 @@ def load_checkout_and_customer(
     return found
 
 
+def lifecycle(row: CheckoutRow) -> CheckoutLifecycle:
+    """The stored checkout's life, to move it by its transitions (then `settle_status`)."""
+    return CheckoutLifecycle.of(row.id, row.status, row.expires_at)
+
+
+def settle_status(row: CheckoutRow, life: CheckoutLifecycle) -> None:
+    """Store where the checkout's life now stands."""
+    row.status = life.status.value
+
+
 def expire_if_due(session: Session, caller: Caller, row: CheckoutRow, now: datetime) -> bool:
     """Expire an open checkout past its `expires_at` (logging `checkout.expired`)."""
-    if row.status != "open" or now < row.expires_at:
+    life = lifecycle(row)
+    if not life.expire_if_due(now):
         return False
-    row.status = "expired"
+    settle_status(row, life)
     record_event(session, caller, "checkout.expired", checkout_object(row), now)
     return True
-
-
-def state_conflict(row: CheckoutRow, action: str) -> Conflict:
-    """The 409 for acting on a checkout that is no longer open."""
-    if row.status in _CONFIRMED:
-        return Conflict(
-            f"cannot {action}: checkout {row.id} is already confirmed ({row.status})",
-            code="checkout_already_confirmed",
-        )
-    return Conflict(
-        f"cannot {action}: checkout {row.id} is {row.status}", code=f"checkout_{row.status}"
-    )
 
 
 def get_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str, Any]:
@@ -280,16 +280,20 @@ def list_checkouts(
 
 
 def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str, Any]:
-    """Cancel an open checkout."""
-    error: Conflict | None = None
+    """Cancel an open checkout (one past its time expires first, and that is kept)."""
+    refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = load_checkout(session, caller, checkout_id, for_update=True)
         now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
         expire_if_due(session, caller, row, now)
-        if row.status == "open":
-            row.status = "canceled"
+        life = lifecycle(row)
+        try:
+            life.cancel()
+        except InvalidTransition as exc:
+            refused = exc
+        else:
+            settle_status(row, life)
             obj = checkout_object(row)
             record_event(session, caller, "checkout.canceled", obj, now)
             return obj
-        error = state_conflict(row, "cancel")
-    raise error
+    raise refused

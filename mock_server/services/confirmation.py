@@ -13,14 +13,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mock_server.domain import DEFAULT_PLANS, Loan, Plan, to_usd_minor
+from mock_server.domain import DEFAULT_PLANS, InvalidTransition, Loan, Plan, to_usd_minor
+from mock_server.domain.checkout import CheckoutStatus
 from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
 from mock_server.rules import Outcome
 from mock_server.services.checkouts import (
     expire_if_due,
+    lifecycle,
     load_checkout_and_customer,
-    state_conflict,
+    settle_status,
 )
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
@@ -48,7 +50,11 @@ __all__ = [
     "underwriter_for",
 ]
 
-_STATUS_BY_OUTCOME = {"approved": "approved", "declined": "declined", "canceled": "canceled"}
+_STATUS_BY_OUTCOME = {
+    "approved": CheckoutStatus.APPROVED,
+    "declined": CheckoutStatus.DECLINED,
+    "canceled": CheckoutStatus.CANCELED,
+}
 _OUTCOME_BY_STATUS: dict[str, Outcome] = {
     "approved": "approve",
     "in_review": "review",
@@ -101,15 +107,19 @@ def confirm_checkout(
             code="consent_required",
             param="consent",
         )
-    error: Conflict | None = None
+    refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row, customer = load_checkout_and_customer(session, caller, checkout_id, for_update=True)
         now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
-        expire_if_due(session, caller, row, now)
-        if row.status == "open":
+        expire_if_due(session, caller, row, now)  # kept even when the confirm is refused
+        life = lifecycle(row)
+        try:
+            life.require_open("confirm")
+        except InvalidTransition as exc:
+            refused = exc
+        else:
             return _run(session, sandbox, caller, row, customer, offer_id, device_id, now)
-        error = state_conflict(row, "confirm")
-    raise error
+    raise refused
 
 
 def selected_offer(row: CheckoutRow, offer_id: str) -> dict[str, Any]:
@@ -265,7 +275,9 @@ def _run(
         )
     )
     row.workflow_instance_id = instance.id
-    row.status = checkout_status(instance)
+    life = lifecycle(row)
+    life.confirm(checkout_status(instance))
+    settle_status(row, life)
     row.data = {
         **row.data,
         "selected_offer": offer_id,
@@ -283,11 +295,11 @@ def _run(
     return obj
 
 
-def checkout_status(instance: WorkflowInstance) -> str:
+def checkout_status(instance: WorkflowInstance) -> CheckoutStatus:
     """The checkout status a workflow instance's state means."""
     if instance.status == "waiting":
-        return "in_review"
-    return _STATUS_BY_OUTCOME.get(instance.outcome or "", "declined")
+        return CheckoutStatus.IN_REVIEW
+    return _STATUS_BY_OUTCOME.get(instance.outcome or "", CheckoutStatus.DECLINED)
 
 
 def _step_reason(instance: WorkflowInstance) -> str | None:

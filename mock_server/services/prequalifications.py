@@ -10,17 +10,15 @@ from sqlalchemy.orm import Session
 
 from mock_server.domain import Plan
 from mock_server.ids import new_id
-from mock_server.risk.assessment import Assessment, assess_application
-from mock_server.risk.fraud import InMemoryVelocityStore
-from mock_server.risk.identity import Identity
+from mock_server.risk.assessment import Assessment
 from mock_server.risk.personas import usd_to_minor
 from mock_server.rules import Decision
-from mock_server.services import bureau
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import add_customer, get_customer_row
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.presenters import iso
+from mock_server.services.pricing import soft_assessment
 from mock_server.storage.models import CreditReportRow, CustomerRow
 
 __all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify", "soft_pull"]
@@ -79,21 +77,16 @@ def soft_pull(
     currency: str,
     now: datetime,
 ) -> Assessment:
-    """Assess the customer on a soft pull (no velocity recorded, nothing on the file; the
-    bureau's file includes what Installo furnished)."""
-    identity = Identity.from_dict(row.data)
-    seed = sandbox.settings.seed
-    return assess_application(
-        seed,
-        identity,
+    """Assess the customer on a soft pull (pricing's, for this merchant)."""
+    merchant = {"mcc": caller.merchant.mcc, "country": caller.merchant.country}
+    return soft_assessment(
+        session,
+        sandbox.settings.seed,
+        row,
+        merchant,
         amount=amount,
         currency=currency,
-        cart=[],
-        merchant={"mcc": caller.merchant.mcc, "country": caller.merchant.country},
-        store=InMemoryVelocityStore(),  # a soft pull is no application: no velocity
         now=now,
-        pull_type="soft",
-        report=bureau.pull_report(session, seed, identity, as_of=now, pull_type="soft"),
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 from sqlalchemy.orm import Session
 
 from mock_server.domain import Plan
-from mock_server.risk.assessment import assess_application
+from mock_server.risk.assessment import Assessment, assess_application
 from mock_server.risk.fraud import InMemoryVelocityStore
 from mock_server.risk.identity import Identity
 from mock_server.risk.reasons import ReasonCode
@@ -114,6 +114,33 @@ def _tier_rule(policy: Policy, decision: Decision) -> str | None:
     )
 
 
+def soft_assessment(
+    session: Session,
+    seed: int,
+    customer: CustomerRow,
+    merchant: Mapping[str, Any],
+    *,
+    amount: int,
+    currency: str,
+    now: datetime,
+) -> Assessment:
+    """Assess the customer on a soft pull: no velocity recorded (it is no application), no mark
+    on the file; the bureau's file includes what Installo furnished."""
+    identity = Identity.from_dict(customer.data)
+    return assess_application(
+        seed,
+        identity,
+        amount=amount,
+        currency=currency,
+        cart=[],
+        merchant=merchant,
+        store=InMemoryVelocityStore(),
+        now=now,
+        pull_type="soft",
+        report=bureau.pull_report(session, seed, identity, as_of=now, pull_type="soft"),
+    )
+
+
 def soft_pull_price(
     session: Session,
     seed: int,
@@ -128,18 +155,8 @@ def soft_pull_price(
     """Soft-pull the customer and read the policy's APR for their tier. A soft pull leaves no
     mark on the file and is not the customer's credit report: the hard pull at confirmation
     is."""
-    identity = Identity.from_dict(customer.data)
-    assessment = assess_application(
-        seed,
-        identity,
-        amount=amount,
-        currency=currency,
-        cart=[],
-        merchant=merchant,
-        store=InMemoryVelocityStore(),  # pricing is no application: no velocity
-        now=now,
-        pull_type="soft",
-        report=bureau.pull_report(session, seed, identity, as_of=now, pull_type="soft"),
+    assessment = soft_assessment(
+        session, seed, customer, merchant, amount=amount, currency=currency, now=now
     )
     decision = policy.evaluate(assessment.facts)
     return TierPrice(

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mock_server.services.checkouts import state_conflict
+from mock_server.services.checkouts import lifecycle, settle_status
 from mock_server.services.clock import merchant_now
 from mock_server.services.confirmation import (
     Authorizer,
@@ -233,9 +233,9 @@ def _decide_checkout(
     reason: str,
     now: datetime,
 ) -> None:
-    if checkout.status != "in_review":
-        raise state_conflict(checkout, "work the review of")
-    checkout.status = checkout_status(instance)
+    life = lifecycle(checkout)
+    life.decide_review(checkout_status(instance))
+    settle_status(checkout, life)
     previous = dict(checkout.data.get("decision") or {})
     outcome = "approve" if checkout.status == "approved" else "decline"
     reasons = [reason] if outcome == "approve" else [reason, *previous.get("reason_codes", [])]

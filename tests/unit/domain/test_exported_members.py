@@ -6,7 +6,7 @@ import pytest
 
 import mock_server.domain as domain
 
-MODULES = ["money", "plans", "schedule", "ledger", "states", "loan", "regions"]
+MODULES = ["money", "plans", "schedule", "ledger", "states", "loan", "regions", "checkout"]
 
 
 @pytest.mark.parametrize("name", MODULES)
