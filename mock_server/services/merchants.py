@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mock_server.domain import DEFAULT_PLANS, PlanError, plan_from_dict
@@ -151,6 +151,16 @@ def merchant_id_for_key(session: Session, key: str) -> str | None:
     return row.merchant_id if row is not None else None
 
 
+# The key, its merchant and the merchant's sandbox clock in one statement, built once (every
+# authenticated request asks it).
+_KEY_HOLDER: Final = (
+    select(MerchantRow, ApiKeyRow.scope, ClockRow.offset_seconds)
+    .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
+    .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
+    .where(ApiKeyRow.key_hash == bindparam("key_hash"))
+)
+
+
 def authenticate(session: Session, key: str | None, *, onboarding: bool = False) -> MerchantAccount:
     """The merchant holding this key. A secret key works while the merchant is active,
     restricted or suspended; an onboarding key (`rk_test_`) only where `onboarding` allows it
@@ -160,12 +170,7 @@ def authenticate(session: Session, key: str | None, *, onboarding: bool = False)
             "No API key provided: send 'Authorization: Bearer sk_test_...'",
             code="missing_api_key",
         )
-    found = session.execute(
-        select(MerchantRow, ApiKeyRow.scope, ClockRow.offset_seconds)
-        .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
-        .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
-        .where(ApiKeyRow.key_hash == hash_key(key))
-    ).first()  # the key, the merchant and its sandbox clock in one statement
+    found = session.execute(_KEY_HOLDER, {"key_hash": hash_key(key)}).first()
     if found is None:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
     row, scope, offset = found

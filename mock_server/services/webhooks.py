@@ -6,9 +6,9 @@ import base64
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
@@ -237,18 +237,23 @@ def forget_endpoints(session: Session) -> None:
     session.info.pop(ENDPOINT_CACHE, None)
 
 
+# Built once (every write request asks it): two columns of the merchant's enabled endpoints.
+_SUBSCRIPTIONS: Final = select(WebhookEndpointRow.id, WebhookEndpointRow.enabled_events).where(
+    WebhookEndpointRow.merchant_id == bindparam("merchant_id"),
+    WebhookEndpointRow.status == "enabled",
+)
+
+
 def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[str]]]:
     cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
     if merchant_id in cache:
         return cache[merchant_id]
-    # Two columns, and no autoflush: the endpoints are never among this request's pending rows
-    # (they are created by requests of their own), and flushing here split the request's
-    # inserts into two flushes, the events of one use case into two statements.
-    query = select(WebhookEndpointRow.id, WebhookEndpointRow.enabled_events).where(
-        WebhookEndpointRow.merchant_id == merchant_id, WebhookEndpointRow.status == "enabled"
-    )
+    # No autoflush: the endpoints are never among this request's pending rows (they are
+    # created by requests of their own), and flushing here split the request's inserts into
+    # two flushes, the events of one use case into two statements.
     with session.no_autoflush:
-        found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in session.execute(query)]
+        rows = session.execute(_SUBSCRIPTIONS, {"merchant_id": merchant_id})
+        found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in rows]
     cache[merchant_id] = found
     return found
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Final, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mock_server.storage.models import (
@@ -28,6 +28,9 @@ __all__ = [
     "WorkflowInstanceRepository",
 ]
 
+
+# One select per (row type, FOR UPDATE), built on first use (see _MerchantScoped._by_id).
+_BY_ID: dict[tuple[type[Any], bool], Select[Any]] = {}
 
 RowT = TypeVar("RowT", CustomerRow, CheckoutRow, LoanRow, EventRow, CreditReportRow)
 
@@ -53,13 +56,23 @@ class _MerchantScoped(Generic[RowT]):
 
     def get(self, object_id: str, *, for_update: bool = False) -> RowT | None:
         """The merchant's object with this id, or None (another merchant's id is None too)."""
-        query: Select[Any] = select(self.row_type).where(
-            self._col("id") == object_id, self._col("merchant_id") == self.merchant_id
-        )
-        if for_update:
-            query = query.with_for_update()
-        row: RowT | None = self.session.scalars(query).first()
+        params = {"id": object_id, "merchant_id": self.merchant_id}
+        row: RowT | None = self.session.scalars(self._by_id(for_update), params).first()
         return row
+
+    @classmethod
+    def _by_id(cls, for_update: bool) -> Select[Any]:
+        """The select of one object by id and merchant, built once per row type (it runs on
+        most requests; building it cost about as much as running it)."""
+        key = (cls.row_type, for_update)
+        query = _BY_ID.get(key)
+        if query is None:
+            query = select(cls.row_type).where(
+                cls.row_type.id == bindparam("id"),
+                cls.row_type.merchant_id == bindparam("merchant_id"),
+            )
+            _BY_ID[key] = query = query.with_for_update() if for_update else query
+        return query
 
     def add(self, row: RowT) -> RowT:
         """Stage a new row; it is inserted with the rest of the request's rows at commit (a
@@ -103,15 +116,18 @@ class CheckoutRepository(_MerchantScoped[CheckoutRow]):
     ) -> tuple[CheckoutRow, CustomerRow] | None:
         """The merchant's checkout and its customer in one query (the checkout row locked when
         `for_update`), or None."""
-        query = (
-            select(CheckoutRow, CustomerRow)
-            .join(CustomerRow, CustomerRow.id == CheckoutRow.customer_id)
-            .where(CheckoutRow.id == checkout_id, CheckoutRow.merchant_id == self.merchant_id)
-        )
-        if for_update:
-            query = query.with_for_update(of=CheckoutRow)
-        found = self.session.execute(query).first()
+        query = _WITH_CUSTOMER_FOR_UPDATE if for_update else _WITH_CUSTOMER
+        params = {"id": checkout_id, "merchant_id": self.merchant_id}
+        found = self.session.execute(query, params).first()
         return None if found is None else (found[0], found[1])
+
+
+_WITH_CUSTOMER: Final = (
+    select(CheckoutRow, CustomerRow)
+    .join(CustomerRow, CustomerRow.id == CheckoutRow.customer_id)
+    .where(CheckoutRow.id == bindparam("id"), CheckoutRow.merchant_id == bindparam("merchant_id"))
+)
+_WITH_CUSTOMER_FOR_UPDATE: Final = _WITH_CUSTOMER.with_for_update(of=CheckoutRow)
 
 
 class LoanRepository(_MerchantScoped[LoanRow]):
