@@ -41,14 +41,22 @@ def installo_mock() -> Iterator[MockAPI]:
 
 
 @pytest.fixture
-def installo_sandbox_app() -> Any:
-    """A fresh in-memory sandbox app; skips the test when the `[server]` extra is missing."""
+def installo_sandbox_app() -> Iterator[Any]:
+    """A fresh in-memory sandbox app; skips the test when the `[server]` extra is missing.
+
+    Closed after the test: its webhook worker and idempotency purge threads stop (an app driven
+    through ASGI without a lifespan, as the async client drives it, would keep them running).
+    """
     from .sandbox import sandbox_app
 
     try:
-        return sandbox_app()
+        app = sandbox_app()
     except ImportError as exc:
         pytest.skip(str(exc))
+    try:
+        yield app
+    finally:
+        app.state.sandbox.close()
 
 
 @pytest.fixture
