@@ -47,9 +47,16 @@ def _load(*args: str) -> list[str]:
 
 
 def _bounded_scenario(tmp_path: Path, extra: list[dict[str, object]] | None = None) -> Path:
-    """holiday_rush as shipped, with an extra expectation when asked."""
+    """holiday_rush as shipped, with an extra expectation when asked. Left out: paid-off loans
+    (a few seconds of load pay none off) and the latency bounds, which would make a test's
+    verdict hang on the machine's speed (this test is about judging the aggregate)."""
     data = yaml.safe_load((SCENARIOS / "holiday_rush.yaml").read_text())
-    data["expect"] = [e for e in data["expect"] if e["metric"] != "loans_paid_off"] + (extra or [])
+    kept = [
+        e
+        for e in data["expect"]
+        if e["metric"] != "loans_paid_off" and not str(e["metric"]).endswith("_ms")
+    ]
+    data["expect"] = kept + (extra or [])
     path = tmp_path / "holiday_rush.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
