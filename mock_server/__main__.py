@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="sandbox processes sharing one PostgreSQL database (default 1; SQLite: 1 only)",
     )
     parser.add_argument(
+        "--db-pool-size",
+        type=int,
+        metavar="N",
+        help="PostgreSQL connections each process keeps open (default 20; as many again in "
+        "a burst)",
+    )
+    parser.add_argument(
         "--chaos",
         "--chaos-rate",
         dest="chaos_rate",

@@ -71,7 +71,8 @@ async def healthz() -> Health:
 
 def build_sandbox(settings: Settings) -> Sandbox:
     """Storage, engines and the seeded demo merchant for these settings."""
-    db = Database(settings.db, Sealer(sealing_key(settings.db, settings.secrets_key)))
+    sealer = Sealer(sealing_key(settings.db, settings.secrets_key))
+    db = Database(settings.db, sealer, pool_size=settings.db_pool_size)
     try:
         db.create_schema(upgrade=settings.upgrade_on_start)
     except BaseException:

@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=1, ge=1, le=64, description="sandbox processes serving one PostgreSQL database"
     )
+    db_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections each sandbox process keeps open (as many again "
+        "are opened in a burst and closed after use); SQLite files open one per request",
+    )
     upgrade_on_start: bool = Field(
         default=True, description="upgrade an older database's schema at start (False: refuse)"
     )
