@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from mock_server.services.clock import WallClock, merchant_now, utc_now
 from mock_server.services.events import event_object, record_event
 from mock_server.services.outbound import OutboundPolicy
+from mock_server.services.outbound_transport import policy_transport
 from mock_server.services.presenters import iso
 from mock_server.services.webhooks import PENDING_FLAG, disable_endpoint
 from mock_server.storage import Database
@@ -126,8 +127,13 @@ class WebhookDispatcher:
         self._senders: ThreadPoolExecutor | None = None
         self.wall = wall
         self.background = background
-        self._transport, self._timeout = transport, timeout
-        self._http = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+        # Deliveries connect only where the policy allows (tests may give a transport instead).
+        self._transport_made_here = transport is None
+        self._transport = transport or policy_transport(self.policy)
+        self._timeout = timeout
+        self._http = httpx.Client(
+            transport=self._transport, timeout=timeout, follow_redirects=False
+        )
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -171,6 +177,8 @@ class WebhookDispatcher:
         with self._lock:
             if self._stopped:
                 self._stopped = False
+                if self._transport_made_here:
+                    self._transport = policy_transport(self.policy)  # closed by stop()
                 self._http = httpx.Client(
                     transport=self._transport, timeout=self._timeout, follow_redirects=False
                 )

@@ -8,7 +8,9 @@ loopback, since a merchant's app on the same machine is the main use. An IPv4 ad
 spelling (`2130706433`, `0x7f.1`, `127.1`) or mapped into IPv6 counts as that address.
 
 At registration a URL whose host is an address (or `localhost`) is checked as written; names
-are resolved at delivery, and every address they resolve to is checked before connecting.
+are resolved at delivery, and every address they resolve to is checked before connecting. The
+connection itself is made by `outbound_transport`, which resolves and checks again and connects
+to an address it checked (a changed DNS answer cannot slip past).
 """
 
 from __future__ import annotations
@@ -98,6 +100,23 @@ class OutboundPolicy:
             return self.refusal(ipaddress.ip_address("127.0.0.1"))
         address = _literal(host)
         return self.refusal(address) if address is not None else None
+
+    def connectable(self, host: str, port: int) -> tuple[str | None, str]:
+        """The address to connect to for `host` (resolved now, every answer checked), or None
+        and why not: refused by the policy, or the name does not resolve."""
+        if host == "localhost" or host.endswith(".localhost"):
+            answers = ["127.0.0.1"]
+        else:
+            literal = _literal(host)
+            answers = [str(literal)] if literal is not None else self.resolver(host, port)
+        if not answers:
+            return None, f"{host} does not resolve"
+        for found in answers:
+            address = _literal(found)
+            reason = self.refusal(address) if address is not None else f"{found} is no address"
+            if reason is not None:
+                return None, f"blocked by policy: {host} resolves to {reason}"
+        return answers[0], ""
 
     def check_delivery(self, url: str) -> str | None:
         """Why a delivery to `url` is refused after resolving its host now, or None."""

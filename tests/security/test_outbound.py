@@ -4,6 +4,10 @@ delivery after resolving the host; redirects are not followed."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -118,3 +122,67 @@ async def test_redirects_are_not_followed(
     with sandbox.db.reader() as session:
         delivery = session.scalars(select(WebhookDeliveryRow)).one()
         assert (delivery.status, delivery.attempts[0]["status_code"]) == ("pending", 302)
+
+
+@contextmanager
+def loopback_receiver() -> Iterator[tuple[int, list[str]]]:
+    """An HTTP server on 127.0.0.1 answering 200; yields its port and each request's Host."""
+    hosts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            hosts.append(self.headers["Host"])
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], hosts
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def deliver_with(sandbox: Sandbox, policy: OutboundPolicy) -> None:
+    """Attempt what is due once with the sandbox's own transport built for `policy`."""
+    worker = WebhookDispatcher(sandbox.db, background=False, policy=policy)
+    try:
+        worker.deliver_due()
+    finally:
+        worker.stop()
+
+
+async def test_a_delivery_connects_to_the_address_the_policy_checked(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    with loopback_receiver() as (port, hosts):
+        url = f"http://hooks.pinned.test:{port}/h"  # a name no DNS here answers
+        await client.post("/v1/webhook_endpoints", json={"url": url})
+        await client.post("/v1/customers", json=kit.identity())
+        pinned = OutboundPolicy(allow_loopback=True, resolver=lambda host, port: ["127.0.0.1"])
+        deliver_with(sandbox, pinned)
+    assert hosts == [f"hooks.pinned.test:{port}"]  # reached through the checked address
+
+
+async def test_a_dns_answer_that_changes_after_the_check_is_refused_at_connect(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])  # public for the check, then loopback
+    with loopback_receiver() as (port, hosts):
+        url = f"http://hooks.rebind.test:{port}/h"
+        await client.post("/v1/webhook_endpoints", json={"url": url})
+        await client.post("/v1/customers", json=kit.identity())
+        deliver_with(sandbox, OutboundPolicy(resolver=lambda host, port: next(answers)))
+    assert hosts == []  # the loopback receiver was never reached
+    with sandbox.db.reader() as session:
+        attempt = session.scalars(select(WebhookDeliveryRow)).one().attempts[0]
+    assert attempt["status_code"] is None
+    assert "blocked by policy: hooks.rebind.test resolves to 127.0.0.1" in attempt["error"]
