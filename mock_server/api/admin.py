@@ -24,6 +24,7 @@ from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
 from mock_server.api.merchant_bodies import DeskAction
 from mock_server.api.schemas import Merchant, MerchantList
+from mock_server.domain.merchant import DeskAction as DeskActionName
 from mock_server.services import definitions, dry_runs, merchant_desk, reviews
 from mock_server.services.errors import Unauthenticated
 
@@ -123,7 +124,7 @@ def get_merchant(merchant_id: str, sandbox: SandboxDep, request_id: AdminDep) ->
 def _desk(
     sandbox: SandboxDep,
     merchant_id: str,
-    action: str,
+    action: DeskActionName,
     body: DeskAction | None,
     request_id: str | None,
 ) -> Merchant:

@@ -13,30 +13,25 @@ request information, suspend and reinstate, each with a note kept on the merchan
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from mock_server.domain import InvalidTransition
+from mock_server.domain.merchant import DeskAction, MerchantLifecycle
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
-from mock_server.services.errors import Conflict, NotFound
+from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
 from mock_server.services.merchants import locked_merchant
-from mock_server.services.onboarding import reevaluate, settle_status
+from mock_server.services.onboarding import merchant_lifecycle, reevaluate, settle_status
 from mock_server.services.presenters import merchant_object
 from mock_server.storage.models import MerchantRow
 
-__all__ = ["DESK_ACTIONS", "act_on_merchant", "get_merchant", "list_merchants"]
-
-DESK_ACTIONS: Final = {
-    "approve": ("pending_review", "restricted"),
-    "reject": ("pending", "pending_review", "restricted"),
-    "request_information": ("pending", "pending_review", "active", "restricted"),
-    "suspend": ("active", "restricted"),
-    "reinstate": ("suspended",),
-}
+__all__ = ["act_on_merchant", "get_merchant", "list_merchants"]
 
 _FOLLOW_UP_EVENTS: Final = {
     "request_information": "merchant.information_requested",
@@ -98,38 +93,43 @@ def get_merchant(sandbox: Sandbox, merchant_id: str) -> dict[str, Any]:
 def act_on_merchant(
     sandbox: Sandbox,
     merchant_id: str,
-    action: str,
+    action: DeskAction,
     note: str | None,
     request_id: str | None,
     requirements: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Run one desk action with its note; answer the merchant (with a new secret key once)."""
-    refused: Conflict | None = None
+    refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = locked_merchant(session, merchant_id)
-        if row.status not in DESK_ACTIONS[action]:
-            allowed = ", ".join(DESK_ACTIONS[action])
-            refused = Conflict(
-                f"merchant {row.id} is {row.status}; {action} needs {allowed}",
-                code=f"merchant_already_{row.status}",
-            )
+        life = merchant_lifecycle(row)
+        try:
+            life.act(action)
+        except InvalidTransition as exc:
+            refused = exc
         else:
             now = merchant_now(session, row.id, sandbox.wall)
             caller = Caller(MerchantAccount.from_row(row), request_id)
-            return _act(session, sandbox, row, action, note, list(requirements), caller, now)
+            desk = _DeskStep(action, note, list(requirements), caller, now)
+            return _act(session, sandbox, row, life, desk)
     raise refused
 
 
+@dataclass(frozen=True, slots=True)
+class _DeskStep:
+    """One desk action as the reviewer took it."""
+
+    action: DeskAction
+    note: str | None
+    requirements: list[str]
+    caller: Caller
+    now: datetime
+
+
 def _act(
-    session: Session,
-    sandbox: Sandbox,
-    row: MerchantRow,
-    action: str,
-    note: str | None,
-    requirements: list[str],
-    caller: Caller,
-    now: datetime,
+    session: Session, sandbox: Sandbox, row: MerchantRow, life: MerchantLifecycle, desk: _DeskStep
 ) -> dict[str, Any]:
+    action, note, now, caller = desk.action, desk.note, desk.now, desk.caller
     before = row.status
     state = dict(row.verification)
     notes = [*(state.get("notes") or []), _note(action, note, now)]
@@ -140,17 +140,14 @@ def _act(
     elif action == "request_information":
         asked = [
             {"requirement": r, "note": note or "the reviewer asks for more information"}
-            for r in (requirements or ["information"])
+            for r in (desk.requirements or ["information"])
         ]
         state["requested"] = [*(state.get("requested") or []), *asked]
     row.verification = state
-    if action in ("reject", "suspend"):
-        row.status = "rejected" if action == "reject" else "suspended"
-        if action == "reject" and note:
-            row.review_reasons = [*row.review_reasons, note]
-    else:
-        if action == "reinstate":
-            row.status = "active"  # only activated merchants are ever suspended
+    row.status = life.status.value  # reject, suspend and reinstate move it themselves
+    if action == "reject" and note:
+        row.review_reasons = [*row.review_reasons, note]
+    if action not in ("reject", "suspend"):
         reevaluate(sandbox, row, now.date())
     key = settle_status(session, sandbox, row, before, caller, now)
     obj = merchant_object(row, admin=True)

@@ -24,10 +24,11 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from mock_server.domain.merchant import MerchantLifecycle
 from mock_server.kyb import CheckError, Requirements, tax_id_fails_later, verify_application
 from mock_server.rules import Decision, build_onboarding_facts
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
-from mock_server.services.errors import Conflict, InvalidRequest
+from mock_server.services.errors import InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.merchants import hash_key, locked_merchant, new_merchant_row
 from mock_server.services.presenters import merchant_object
@@ -53,7 +54,6 @@ STATUS_EVENTS: Final = {
     "suspended": "merchant.suspended",
     "rejected": "merchant.rejected",
 }
-_FROZEN: Final = ("suspended", "rejected")
 _MERGED: Final = ("representative", "address")  # partial updates merge into these
 
 
@@ -102,18 +102,23 @@ def _merged(base: Requirements, extra: list[CheckError]) -> Requirements:
     )
 
 
-def _status_for(row: MerchantRow, requirements: Requirements, decision: Decision) -> str:
-    if row.status in _FROZEN:
-        return row.status
-    activated = bool(row.verification.get("activated_on"))
+def merchant_lifecycle(row: MerchantRow) -> MerchantLifecycle:
+    """The stored merchant's standing, to move it by verification or the desk."""
+    return MerchantLifecycle.of(
+        row.id, row.status, activated=bool(row.verification.get("activated_on"))
+    )
+
+
+def _settle_verified(row: MerchantRow, requirements: Requirements, decision: Decision) -> None:
+    life = merchant_lifecycle(row)
     accepted = set(row.verification.get("accepted_reasons") or [])
-    if decision.outcome == "decline" and not activated:
-        return "rejected"
-    if requirements.currently_due:
-        return "restricted" if activated else "pending"
-    if decision.outcome != "approve" and not set(decision.reason_codes) <= accepted:
-        return "restricted" if activated else "pending_review"
-    return "active"
+    unaccepted = [] if decision.outcome == "approve" else set(decision.reason_codes) - accepted
+    life.after_verification(
+        declined=decision.outcome == "decline",
+        requirements_due=bool(requirements.currently_due),
+        unaccepted_reasons=unaccepted,
+    )
+    row.status = life.status.value
 
 
 def reevaluate(sandbox: Sandbox, row: MerchantRow, today: date) -> Decision:
@@ -127,7 +132,7 @@ def reevaluate(sandbox: Sandbox, row: MerchantRow, today: date) -> Decision:
     )
     row.requirements = requirements.to_dict()
     row.verification = {**state, "screening": [m.to_dict() for m in verification.matches]}
-    row.status = _status_for(row, requirements, decision)
+    _settle_verified(row, requirements, decision)
     accepted = set(state.get("accepted_reasons") or [])
     row.review_reasons = (
         [c for c in decision.reason_codes if c not in accepted]
@@ -201,11 +206,7 @@ def update_application(
     once if this change activated the merchant."""
     with sandbox.db.transaction() as session:
         row = locked_merchant(session, caller.merchant.id)
-        if row.status in _FROZEN:
-            raise Conflict(
-                f"merchant {row.id} is {row.status}: its application can no longer change",
-                code=f"merchant_{row.status}",
-            )
+        merchant_lifecycle(row).require_unfrozen()
         cleared = [name for name in _REQUIRED_ON_FILE if name in changes and changes[name] is None]
         if cleared:
             raise InvalidRequest(

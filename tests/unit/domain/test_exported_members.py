@@ -6,7 +6,17 @@ import pytest
 
 import mock_server.domain as domain
 
-MODULES = ["money", "plans", "schedule", "ledger", "states", "loan", "regions", "checkout"]
+MODULES = [
+    "money",
+    "plans",
+    "schedule",
+    "ledger",
+    "states",
+    "loan",
+    "regions",
+    "checkout",
+    "merchant",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
