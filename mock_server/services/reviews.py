@@ -8,11 +8,13 @@ confirm. A review past its SLA is declined by the instance's timer, as the defin
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mock_server.domain import InvalidTransition
+from mock_server.domain.review import ReviewLifecycle, ReviewStatus, ReviewVerdict
 from mock_server.services.checkouts import lifecycle, settle_status
 from mock_server.services.clock import merchant_now
 from mock_server.services.confirmation import (
@@ -22,7 +24,7 @@ from mock_server.services.confirmation import (
     underwriter_for,
 )
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
-from mock_server.services.errors import Conflict, InvalidRequest, NotFound
+from mock_server.services.errors import InvalidRequest, NotFound
 from mock_server.services.events import record_event
 from mock_server.services.presenters import checkout_object, iso, loan_object, workflow_object
 from mock_server.storage.models import (
@@ -36,7 +38,7 @@ from mock_server.workflow import WorkflowInstance, fire_timers, resume
 
 __all__ = ["ReviewOutcome", "list_reviews", "review_object", "work_review"]
 
-ReviewOutcome = Literal["approve", "decline"]
+ReviewOutcome = ReviewVerdict
 _REASONS = {"approve": "MANUAL_REVIEW_APPROVED", "decline": "MANUAL_REVIEW_DECLINED"}
 
 
@@ -147,21 +149,25 @@ def work_review(
 ) -> dict[str, Any]:
     """Approve (optionally with a lower credit limit) or decline a pending review; 409 once it
     is decided or timed out."""
-    error: Conflict | None = None
+    refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = session.scalars(
             select(ReviewRow).where(ReviewRow.id == review_id).with_for_update()
         ).first()
         if row is None:
             raise NotFound("review", review_id, param="id")
-        if row.status == "pending" and credit_limit is not None:
-            _set_limit(session, row, credit_limit)
-        if row.status == "pending" and _work(session, sandbox, row, outcome, request_id, note):
-            return review_object(row, session)
-        error = Conflict(
-            f"review {row.id} is already {row.status}", code=f"review_already_{row.status}"
-        )
-    raise error
+        try:
+            ReviewLifecycle.of(row.id, row.status).require_pending()
+        except InvalidTransition as exc:
+            refused = exc
+        else:
+            if credit_limit is not None:
+                _set_limit(session, row, credit_limit)
+            if _work(session, sandbox, row, outcome, request_id, note):
+                return review_object(row, session)
+            # Its SLA timer fired first: the expiry is kept, the verdict refused.
+            refused = ReviewLifecycle.of(row.id, row.status).refusal()
+    raise refused
 
 
 def _set_limit(session: Session, row: ReviewRow, credit_limit: int) -> None:
@@ -210,19 +216,22 @@ def _work(
     handlers = underwriter_for(
         session, sandbox, caller, checkout, authorizer, definition
     ).handlers()
+    life = ReviewLifecycle.of(row.id, row.status)
     if fire_timers(instance, definition, handlers, now):
-        reason, status = "REVIEW_SLA_EXPIRED", "expired"
+        reason = "REVIEW_SLA_EXPIRED"
+        life.expire()
     elif outcome is None:
         return False
     else:
         resume(instance, definition, outcome, handlers, now, {"reviewer": "admin", "note": note})
-        reason, status = _REASONS[outcome], "approved" if outcome == "approve" else "declined"
+        reason = _REASONS[outcome]
+        life.decide(outcome)
     stored.data, stored.status, stored.deadline = instance.to_dict(), instance.status, None
-    row.status, row.decided_at = status, now
+    row.status, row.decided_at = life.status.value, now
     _decide_checkout(session, caller, checkout, instance, reason, now)
     for loan_row in authorizer.loans:
         record_event(session, caller, "loan.authorized", loan_object(loan_row), now)
-    return status != "expired"
+    return life.status is not ReviewStatus.EXPIRED
 
 
 def _decide_checkout(

@@ -16,6 +16,7 @@ MODULES = [
     "regions",
     "checkout",
     "merchant",
+    "review",
 ]
 
 

@@ -1,0 +1,64 @@
+"""A manual review's life (pure, no I/O).
+
+    pending ──the reviewer approves──> approved
+    pending ──the reviewer declines──> declined
+    pending ──its SLA timer fires first──> expired
+
+Once decided or expired a review takes no further step: each attempt is refused with
+``InvalidTransition`` (the API's 409, ``review_already_<status>``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from mock_server.domain.states import InvalidTransition
+
+__all__ = ["ReviewLifecycle", "ReviewStatus", "ReviewVerdict"]
+
+ReviewVerdict = Literal["approve", "decline"]
+
+
+class ReviewStatus(StrEnum):
+    """Where a review is."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+@dataclass(slots=True)
+class ReviewLifecycle:
+    """One review's status, moved only by its transitions."""
+
+    id: str
+    status: ReviewStatus
+
+    @classmethod
+    def of(cls, review_id: str, status: str) -> ReviewLifecycle:
+        """The lifecycle of a stored review."""
+        return cls(review_id, ReviewStatus(status))
+
+    def require_pending(self) -> None:
+        """Refuse any step on a review that is no longer pending."""
+        if self.status is not ReviewStatus.PENDING:
+            raise self.refusal()
+
+    def refusal(self) -> InvalidTransition:
+        """The error for a step on this review where it stands (decided or expired)."""
+        return InvalidTransition(
+            f"review_already_{self.status}", f"review {self.id} is already {self.status}"
+        )
+
+    def decide(self, verdict: ReviewVerdict) -> None:
+        """The reviewer's verdict on a pending review."""
+        self.require_pending()
+        self.status = ReviewStatus.APPROVED if verdict == "approve" else ReviewStatus.DECLINED
+
+    def expire(self) -> None:
+        """The review's SLA timer fired before anyone decided it."""
+        self.require_pending()
+        self.status = ReviewStatus.EXPIRED
