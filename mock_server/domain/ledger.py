@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Final, Literal
 
-from mock_server.domain.money import round_half_even
 from mock_server.domain.schedule import Installment, annuity_parts
 
 __all__ = [
@@ -72,6 +70,8 @@ class LateFeePolicy:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LateFeePolicy:
         """Read the data ``to_dict`` wrote."""
+        if data == _DEFAULT_POLICY_DATA:  # nearly every loan: one shared policy
+            return DEFAULT_LATE_FEE_POLICY
         fees = mapping_field(data["fee_amounts"])
         return cls(
             grace_days=int_field(data, "grace_days"),
@@ -81,6 +81,7 @@ class LateFeePolicy:
 
 
 DEFAULT_LATE_FEE_POLICY: Final = LateFeePolicy()
+_DEFAULT_POLICY_DATA: Final = DEFAULT_LATE_FEE_POLICY.to_dict()
 
 
 def int_field(data: Mapping[str, object], key: str) -> int:
@@ -99,6 +100,17 @@ def date_field(data: Mapping[str, object], key: str) -> date:
     return date.fromisoformat(value)
 
 
+_LEDGER_INTS: Final = (
+    "sequence",
+    "principal",
+    "interest",
+    "fees",
+    "paid_principal",
+    "paid_interest",
+    "paid_fees",
+)
+
+
 @dataclass(slots=True)
 class LoanInstallment:
     """A scheduled installment of a live loan and what has been paid against each part."""
@@ -113,6 +125,9 @@ class LoanInstallment:
     paid_fees: int = 0
     late: bool = False
     late_fee_assessed: bool = False
+    # The last wire entry and the state it was built from (see `wire`).
+    _wire: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
+    _wire_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
 
     @classmethod
     def from_installment(cls, installment: Installment) -> LoanInstallment:
@@ -167,7 +182,13 @@ class LoanInstallment:
         return "due" if self.due_date <= as_of else "upcoming"
 
     def to_dict(self, as_of: date) -> dict[str, object]:
-        """The wire schedule entry plus the ledger fields needed to restore it."""
+        """The wire schedule entry plus the ledger fields needed to restore it (a fresh dict
+        the caller may change)."""
+        return dict(self.wire(as_of))
+
+    def wire(self, as_of: date) -> dict[str, object]:
+        """`to_dict`, shared: built again only when the installment changed since the last call
+        (the clock snapshots a loan per event and most entries stay as they were); read-only."""
         amount = self.principal + self.interest + self.fees
         paid = self.paid_principal + self.paid_interest + self.paid_fees
         if amount == paid:
@@ -176,7 +197,22 @@ class LoanInstallment:
             status = "late"
         else:
             status = "due" if self.due_date <= as_of else "upcoming"
-        return {
+        key = (
+            status,
+            self.principal,
+            self.interest,
+            self.fees,
+            self.paid_principal,
+            self.paid_interest,
+            self.paid_fees,
+            self.late,
+            self.late_fee_assessed,
+            self.due_date,
+        )
+        if self._wire is not None and key == self._wire_key:
+            return self._wire
+        self._wire_key = key
+        self._wire = {
             "sequence": self.sequence,
             "due_date": self.due_date.isoformat(),
             "amount": amount,
@@ -191,10 +227,21 @@ class LoanInstallment:
             "late": self.late,
             "late_fee_assessed": self.late_fee_assessed,
         }
+        return self._wire
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LoanInstallment:
         """Read the data ``to_dict`` wrote (derived fields are recomputed, not read)."""
+        ints = [data[key] for key in _LEDGER_INTS]
+        due_date = data["due_date"]
+        if {type(value) for value in ints} == {int} and type(due_date) is str:  # the usual case
+            return cls(
+                ints[0],  # type: ignore[arg-type]  # checked just above
+                date.fromisoformat(due_date),
+                *ints[1:],  # type: ignore[arg-type]
+                late=bool(data["late"]),
+                late_fee_assessed=bool(data["late_fee_assessed"]),
+            )
         return cls(
             sequence=int_field(data, "sequence"),
             due_date=date_field(data, "due_date"),
@@ -228,6 +275,10 @@ class HistoryEntry:
     def to_dict(self) -> dict[str, object]:
         """JSON-ready data (a fresh dict the caller may change)."""
         return self._data.copy()
+
+    def wire(self) -> dict[str, object]:
+        """`to_dict`, shared (built once; a loan snapshot per event reuses it): read-only."""
+        return self._data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> HistoryEntry:
@@ -294,17 +345,19 @@ def accrued_interest(lines: Sequence[LoanInstallment], start: date, on: date) ->
     first installment) to the next installment's due date; that installment's interest accrues
     evenly across it.
     """
-    future = future_lines(lines, on)
-    if not future:
-        return 0
-    current = future[0]
-    index = list(lines).index(current)
+    index = next((n for n, inst in enumerate(lines) if inst.due_date > on), None)
+    if index is None:
+        return 0  # nothing left to fall due
+    current = lines[index]
     begin = lines[index - 1].due_date if index else start
     period = (current.due_date - begin).days
     if period <= 0:
         return 0
     elapsed = min(max((on - begin).days, 0), period)
-    return round_half_even(Fraction(current.unpaid_interest * elapsed, period))
+    quotient, remainder = divmod(current.unpaid_interest * elapsed, period)  # half-even, exact
+    if 2 * remainder > period or (2 * remainder == period and quotient % 2 == 1):
+        quotient += 1
+    return quotient
 
 
 def reamortize(future: Sequence[LoanInstallment], principal: int, apr_bps: int) -> None:
@@ -352,6 +405,8 @@ def waive_unpaid(lines: Sequence[LoanInstallment]) -> int:
 
 def mapping_field(value: object) -> Mapping[str, object]:
     """Check that JSON-like data is an object."""
+    if type(value) is dict:  # what JSON gives: no ABC check needed
+        return value
     if not isinstance(value, Mapping):
         raise ValueError("expected an object")
     return value

@@ -162,6 +162,10 @@ class Loan:
         """Everything the customer has paid."""
         return sum(i.paid_amount for i in self.installments)
 
+    def owed_on(self, on: date) -> int:
+        """Everything fallen due by ``on`` and not yet paid (what a full payment then is)."""
+        return sum(i.unpaid for i in self.installments if i.due_date <= on)
+
     def payoff_amount(self, on: date) -> int:
         """What closes the loan on ``on``: principal, due interest, unpaid fees and the interest
         accrued so far in the current period (see ``ledger.accrued_interest``); 0 when the loan
@@ -286,17 +290,22 @@ class Loan:
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
         self._check_date(on)
-        payoff = self.payoff_amount(on)
+        assert self.captured_on is not None  # guaranteed by SERVICING
+        due = due_lines(self.installments, on)
+        future = future_lines(self.installments, on)
+        due_total = sum(i.unpaid for i in due)
+        future_principal = sum(i.unpaid_principal for i in future)
+        # The payoff amount (see payoff_amount), from the lines already at hand.
+        payoff = (
+            due_total + future_principal + accrued_interest(self.installments, self.captured_on, on)
+        )
         if amount > payoff:
             raise InvalidTransition(
                 "payment_exceeds_payoff", f"payment {amount} exceeds the payoff amount {payoff}"
             )
         if amount == payoff:
             return self._pay_off(on, amount)
-        due = due_lines(self.installments, on)
-        future = future_lines(self.installments, on)
-        future_principal = sum(i.unpaid_principal for i in future)
-        if amount - sum(i.unpaid for i in due) >= future_principal > 0:
+        if amount - due_total >= future_principal > 0:
             raise InvalidTransition(
                 "payment_must_be_payoff",
                 f"a payment that clears the principal must be the payoff amount {payoff}",
@@ -386,9 +395,22 @@ class Loan:
     # Persistence ----------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, object]:
-        """The loan as JSON-ready data: the wire fields plus what ``from_dict`` needs."""
+        """The loan as JSON-ready data: the wire fields plus what ``from_dict`` needs.
+
+        The clock takes one per event, so the balances are summed in one pass over the
+        installments, and the schedule entries and history entries are each installment's and
+        entry's own (unchanged parts are not rebuilt): treat the answer as read-only.
+        """
         today = self.today
-        schedule = [i.to_dict(today) for i in self.installments]
+        schedule = []
+        principal = interest_due = fees = paid = 0
+        for inst in self.installments:
+            schedule.append(inst.wire(today))
+            principal += inst.principal - inst.paid_principal
+            fees += inst.fees - inst.paid_fees
+            paid += inst.paid_principal + inst.paid_interest + inst.paid_fees
+            if inst.due_date <= today:
+                interest_due += inst.interest - inst.paid_interest
         return {
             "id": self.id,
             "object": "loan",
@@ -405,14 +427,14 @@ class Loan:
             "captured_amount": self.captured_amount,
             "captured_on": self.captured_on.isoformat() if self.captured_on else None,
             "refunded_amount": self.refunded_amount,
-            "paid_amount": self.paid_amount,
-            "principal_balance": self.principal_balance,
-            "interest_outstanding": self.interest_outstanding,
-            "fees_outstanding": self.fees_outstanding,
-            "as_of": self.today.isoformat(),
+            "paid_amount": paid,
+            "principal_balance": principal if self.captured_on is not None else 0,
+            "interest_outstanding": interest_due,
+            "fees_outstanding": fees,
+            "as_of": today.isoformat(),
             "late_fee_policy": self.late_fee_policy.to_dict(),
             "schedule": schedule,
-            "history": [h.to_dict() for h in self.history],
+            "history": [h.wire() for h in self.history],
         }
 
     @classmethod
@@ -483,14 +505,14 @@ class Loan:
             self._record(on, "waived", waived, "interest and fees on a refunded loan")
 
     def _ladder(self, on: date) -> LoanStatus:
-        due = due_lines(self.installments, on)
-        if not due:
+        oldest = next((i for i in self.installments if i.due_date <= on and i.unpaid > 0), None)
+        if oldest is None:
             return LoanStatus.ACTIVE
-        return delinquency_status((on - due[0].due_date).days, self.late_fee_policy.grace_days)
+        return delinquency_status((on - oldest.due_date).days, self.late_fee_policy.grace_days)
 
     def _cure(self, on: date) -> None:
         """After money came in: paid off, or back down the delinquency ladder, never up."""
-        if all(i.unpaid == 0 for i in self.installments):
+        if not any(i.unpaid for i in self.installments):
             self._set_status(on, LoanStatus.PAID_OFF)
             return
         target = self._ladder(on)

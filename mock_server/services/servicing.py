@@ -31,9 +31,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mock_server.domain import InvalidTransition, Loan, LoanStatus
-from mock_server.domain.ledger import due_lines
-from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS
+from mock_server.domain import Loan
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.checkouts import expire_if_due
@@ -41,6 +39,7 @@ from mock_server.services.clock import advance_clock, hold_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.events import record_events
+from mock_server.services.loan_walk import LATE_PAYER_DAYS, LoanEvent, next_key_date, service_loan
 from mock_server.services.periodic import Occasion, agenda, event_time
 from mock_server.services.presenters import iso, loan_object
 from mock_server.services.reviews import list_reviews
@@ -60,109 +59,7 @@ __all__ = [
 ]
 
 MAX_ADVANCE_DAYS: Final = 3650
-LATE_PAYER_DAYS: Final = 15
 _OPEN = ("authorized", "active", "late", "delinquent")
-_SERVICING: Final = (LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT)
-_PAY_ACTION: Final = {"partial": "pay_half", "default": "fail"}
-LoanEvent = tuple[date, str, dict[str, Any]]
-_STATUS_EVENTS: Final = {
-    LoanStatus.LATE: "loan.late",
-    LoanStatus.DELINQUENT: "loan.delinquent",
-    LoanStatus.CHARGED_OFF: "loan.charged_off",
-    LoanStatus.PAID_OFF: "loan.paid_off",
-    LoanStatus.ACTIVE: "loan.current",
-    LoanStatus.EXPIRED: "loan.expired",
-}
-
-
-@dataclass(slots=True)
-class _Walk:
-    """What happened to one loan, as (date, event type) in order."""
-
-    loan: Loan
-    events: list[LoanEvent] = field(default_factory=list)
-
-    def emit(self, on: date, type_: str) -> None:
-        self.events.append((on, type_, self.loan.to_dict()))
-
-    def changed(self, on: date, before: LoanStatus) -> None:
-        if self.loan.status is not before and self.loan.status in _STATUS_EVENTS:
-            self.emit(on, _STATUS_EVENTS[self.loan.status])
-
-
-def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[tuple[date, int, str]]:
-    """Every date in (start, end] on which something may happen to the loan, in order (payments
-    before assessments on the same day), `end` always included. Payment days come from every
-    installment's due date whatever was paid since, so advancing in steps matches advancing at
-    once; assessment days only from installments still owed (a paid one never falls behind)."""
-    grace = loan.late_fee_policy.grace_days
-    dates: set[tuple[date, int, str]] = {(end, 2, "assess")}
-    if loan.today < start < end:  # real time passed since its last activity: catch up first
-        dates.add((start + timedelta(days=1), 2, "assess"))
-    pay = _PAY_ACTION.get(behaviour, "pay")
-    for inst in loan.installments:
-        due = inst.due_date
-        if due > end:
-            continue
-        owed = inst.unpaid > 0
-        if owed:  # the fee, then the ladder
-            dates.add((due + timedelta(days=grace + 1), 2, "assess"))
-            dates.add((due + timedelta(days=DELINQUENT_DAYS), 2, "assess"))
-            dates.add((due + timedelta(days=CHARGE_OFF_DAYS), 2, "assess"))
-        if behaviour == "late":
-            dates.add((due + timedelta(days=LATE_PAYER_DAYS), 1, pay))
-        elif behaviour != "default" or owed:
-            dates.add((due, 1, pay))
-    return sorted(d for d in dates if start < d[0] <= end)
-
-
-def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
-    """The first date after `after` on which the loan has something to do (None: nothing ever
-    again), so a clock can leave the loan alone until then."""
-    if loan.status is LoanStatus.AUTHORIZED:
-        return max(loan.authorization_expires_at, after + timedelta(days=1))
-    if loan.status not in _SERVICING:
-        return None
-    keys = [d for d, _, _ in _key_dates(loan, behaviour, after, date.max)[:-1]]
-    # A due date changes what the loan shows (an entry turns `due`) even with nothing to do.
-    keys += [i.due_date for i in loan.installments if i.due_date > after and i.unpaid > 0]
-    return min(keys, default=None)
-
-
-def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[LoanEvent]:
-    """Walk one loan from `start` to `end`, visiting only its key dates; answer its events in
-    order, each with the loan as it was right after."""
-    walk = _Walk(loan)
-    if loan.status is LoanStatus.AUTHORIZED:
-        if end >= loan.authorization_expires_at:
-            loan.expire(max(loan.authorization_expires_at, loan.today))
-            walk.emit(loan.today, "loan.expired")
-        return walk.events
-    for day, _, action in _key_dates(loan, behaviour, start, end):
-        if loan.status not in _SERVICING:
-            break
-        day = max(day, loan.today)
-        before = loan.status
-        if action == "assess":
-            loan.assess_late_fees(day)
-            loan.mark_delinquency(day)
-        elif action == "fail":
-            loan.observe(day)
-            walk.emit(day, "loan.payment_failed")
-            continue
-        else:
-            owed = sum(i.unpaid for i in due_lines(loan.installments, day))
-            amount = owed // 2 if action == "pay_half" else owed
-            if amount <= 0:
-                continue
-            try:
-                loan.apply_payment(amount, day)
-            except InvalidTransition:
-                walk.emit(day, "loan.payment_failed")
-                continue
-            walk.emit(day, "loan.payment_succeeded")
-        walk.changed(day, before)
-    return walk.events
 
 
 def advance_target(before: datetime, days: int | None, to: date | None) -> datetime:

@@ -1,0 +1,137 @@
+"""One loan's repayment walk: from key date to key date, never day by day.
+
+A loan's key dates between two sandbox dates are the days on which its customer's behaviour may
+move money (every installment's due date; `LATE_PAYER_DAYS` after it for late payers; for
+defaulters only the due dates still owed) and the days on which an installment still owed
+crosses a line (the day after its grace period: a late fee and `late`; 30 days: `delinquent`;
+120 days: `charged_off`), plus the last date. An assessment day belongs to the installments that
+put it there: when each of them has been paid by then it is skipped, since no fee, flag or
+status can change on it (an installment once paid is never owed again, and every one still owed
+has already been assessed on its own days). So an on-time payer visits its due dates and the
+end; a defaulter its due dates and the ladder.
+
+The result equals walking every day (tests/server/test_clock_event_driven.py compares the two
+over a few hundred loans of every tier and behaviour).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Final
+
+from mock_server.domain import InvalidTransition, Loan, LoanStatus
+from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS
+
+__all__ = ["LATE_PAYER_DAYS", "LoanEvent", "next_key_date", "service_loan"]
+
+LATE_PAYER_DAYS: Final = 15
+LoanEvent = tuple[date, str, dict[str, Any]]
+_SERVICING: Final = frozenset((LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT))
+_PAY_ACTION: Final = {"partial": "pay_half", "default": "fail"}
+_PAYMENT, _ASSESSMENT = 1, 2  # payments come before assessments on the same day
+_STATUS_EVENTS: Final = {
+    LoanStatus.LATE: "loan.late",
+    LoanStatus.DELINQUENT: "loan.delinquent",
+    LoanStatus.CHARGED_OFF: "loan.charged_off",
+    LoanStatus.PAID_OFF: "loan.paid_off",
+    LoanStatus.ACTIVE: "loan.current",
+    LoanStatus.EXPIRED: "loan.expired",
+}
+_ALWAYS: Final[tuple[int, ...]] = ()
+KeyDate = tuple[date, int, str, tuple[int, ...]]
+
+
+def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDate]:
+    """Every date in (start, end] on which something may happen to the loan, in order (payments
+    before assessments on the same day), `end` always included: (date, order, action, the
+    installments an assessment day is for, empty when it is for the loan). Payment days come
+    from every installment's due date whatever was paid since, so advancing in steps matches
+    advancing at once; assessment days only from installments still owed."""
+    ladder = (
+        timedelta(days=loan.late_fee_policy.grace_days + 1),
+        timedelta(days=DELINQUENT_DAYS),
+        timedelta(days=CHARGE_OFF_DAYS),
+    )
+    assess: dict[date, list[int]] = {}
+    pays: set[date] = set()
+    late_payer, defaulter = behaviour == "late", behaviour == "default"
+    late_delay = timedelta(days=LATE_PAYER_DAYS)
+    for index, inst in enumerate(loan.installments):
+        due = inst.due_date
+        if due > end:
+            continue
+        owed = inst.unpaid > 0
+        if owed:  # the fee, then the ladder
+            for step in ladder:
+                on = due + step
+                if start < on < end:
+                    assess.setdefault(on, []).append(index)
+        if late_payer:
+            pays.add(due + late_delay)
+        elif owed or not defaulter:
+            pays.add(due)
+    if loan.today < start < end - timedelta(days=1):  # time passed since its last activity:
+        assess[start + timedelta(days=1)] = []  # catch up first, whatever is owed (no owners)
+    action = _PAY_ACTION.get(behaviour, "pay")
+    keys: list[KeyDate] = [(on, _PAYMENT, action, _ALWAYS) for on in pays if start < on <= end]
+    keys += [(on, _ASSESSMENT, "assess", tuple(owners)) for on, owners in assess.items()]
+    keys.append((end, _ASSESSMENT, "assess", _ALWAYS))
+    keys.sort()
+    return keys
+
+
+def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
+    """The first date after `after` on which the loan has something to do (None: nothing ever
+    again), so a clock can leave the loan alone until then."""
+    if loan.status is LoanStatus.AUTHORIZED:
+        return max(loan.authorization_expires_at, after + timedelta(days=1))
+    if loan.status not in _SERVICING:
+        return None
+    keys = [d for d, _, _, _ in _key_dates(loan, behaviour, after, date.max)[:-1]]
+    # A due date changes what the loan shows (an entry turns `due`) even with nothing to do.
+    keys += [i.due_date for i in loan.installments if i.due_date > after and i.unpaid > 0]
+    return min(keys, default=None)
+
+
+def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[LoanEvent]:
+    """Walk one loan from `start` to `end`, visiting only its key dates; answer its events in
+    order, each with the loan as it was right after (one event's snapshot is shared with the
+    status change it caused: both describe the same moment; treat them as read-only)."""
+    events: list[LoanEvent] = []
+    if loan.status is LoanStatus.AUTHORIZED:
+        if end >= loan.authorization_expires_at:
+            loan.expire(max(loan.authorization_expires_at, loan.today))
+            events.append((loan.today, "loan.expired", loan.to_dict()))
+        return events
+    installments = loan.installments
+    for day, _, action, owners in _key_dates(loan, behaviour, start, end):
+        status = loan.status
+        if status not in _SERVICING:
+            break
+        if owners and all(installments[i].unpaid == 0 for i in owners):
+            continue  # every installment this day was for has been paid: nothing can change
+        day = max(day, loan.today)
+        if action == "assess":
+            loan.assess_late_fees(day)
+            loan.mark_delinquency(day)
+            if loan.status is not status and loan.status in _STATUS_EVENTS:
+                events.append((day, _STATUS_EVENTS[loan.status], loan.to_dict()))
+            continue
+        if action == "fail":
+            loan.observe(day)
+            events.append((day, "loan.payment_failed", loan.to_dict()))
+            continue
+        owed = loan.owed_on(day)
+        amount = owed // 2 if action == "pay_half" else owed
+        if amount <= 0:
+            continue
+        try:
+            loan.apply_payment(amount, day)
+        except InvalidTransition:
+            events.append((day, "loan.payment_failed", loan.to_dict()))
+            continue
+        snapshot = loan.to_dict()
+        events.append((day, "loan.payment_succeeded", snapshot))
+        if loan.status is not status and loan.status in _STATUS_EVENTS:
+            events.append((day, _STATUS_EVENTS[loan.status], snapshot))
+    return events
