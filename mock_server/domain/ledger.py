@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from mock_server.domain.schedule import Installment, annuity_parts
 
@@ -232,15 +232,21 @@ class LoanInstallment:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LoanInstallment:
         """Read the data ``to_dict`` wrote (derived fields are recomputed, not read)."""
-        ints = [data[key] for key in _LEDGER_INTS]
+        ints: list[Any] = [data[key] for key in _LEDGER_INTS]  # each checked below
         due_date = data["due_date"]
         if {type(value) for value in ints} == {int} and type(due_date) is str:  # the usual case
+            sequence, principal, interest, fees, paid_principal, paid_interest, paid_fees = ints
             return cls(
-                ints[0],  # type: ignore[arg-type]  # checked just above
+                sequence,
                 date.fromisoformat(due_date),
-                *ints[1:],  # type: ignore[arg-type]
-                late=bool(data["late"]),
-                late_fee_assessed=bool(data["late_fee_assessed"]),
+                principal,
+                interest,
+                fees,
+                paid_principal,
+                paid_interest,
+                paid_fees,
+                bool(data["late"]),
+                bool(data["late_fee_assessed"]),
             )
         return cls(
             sequence=int_field(data, "sequence"),
