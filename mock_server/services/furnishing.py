@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mock_server.domain import Loan
@@ -42,7 +43,7 @@ from mock_server.risk.credit import base_bureau_score
 from mock_server.risk.identity import Identity
 from mock_server.services import bureau
 from mock_server.services.context import Sandbox
-from mock_server.services.periodic import Occasion, PeriodicWork, month_ends
+from mock_server.services.periodic import HeldLoan, Occasion, PeriodicWork, month_ends
 from mock_server.services.presenters import iso
 from mock_server.storage.models import CustomerRow, DisputeRow, FurnishingFileRow, LoanRow
 
@@ -58,6 +59,13 @@ REPORTER: Final[dict[str, Value]] = {
 _REPORTABLE: Final = ("active", "late", "delinquent", "charged_off", "paid_off", "refunded")
 _FINAL_STATUSES: Final = frozenset({"13", "DA"})
 _PROFILE_MONTHS: Final = 24
+_CHUNK: Final = 500  # ids per IN (...) read
+_LOANS = LoanRow.metadata.tables[LoanRow.__tablename__]
+_REMEMBER = (
+    update(_LOANS)
+    .where(_LOANS.c.id == bindparam("loan_id"))
+    .values(furnished=bindparam("loan_furnished"))
+)
 
 
 def file_summary(row: FurnishingFileRow) -> dict[str, Any]:
@@ -96,22 +104,62 @@ def _latest_disputes(session: Session, merchant_id: str) -> dict[str, DisputeRow
     return {row.loan_id: row for row in rows}
 
 
-def _reportable(session: Session, merchant_id: str) -> list[LoanRow]:
-    rows = session.scalars(
-        select(LoanRow)
+@dataclass(slots=True)
+class _Reportable:
+    """A loan to report: its row's keys, its domain object and its `furnished` record (a loan
+    the advance holds comes from `Occasion.loans`, any other from its stored data)."""
+
+    id: str
+    customer_id: str
+    loan: Loan
+    furnished: dict[str, Any] | None
+    held: HeldLoan | None
+
+
+def _reportable(
+    session: Session, merchant_id: str, held: Mapping[str, HeldLoan]
+) -> list[_Reportable]:
+    """The merchant's loans to report, in creation order (one read of the keys; the stored data
+    only of loans the advance does not hold)."""
+    keys = session.execute(
+        select(LoanRow.id, LoanRow.customer_id)
         .where(
             LoanRow.merchant_id == merchant_id,
             LoanRow.status.in_(_REPORTABLE),
             LoanRow.test_clock_id.is_(None),  # a test clock's loans live on its own time
         )
         .order_by(LoanRow.seq)
-    )
+    ).all()
+    stored = _stored(session, [loan_id for loan_id, _ in keys if loan_id not in held])
+    found: list[_Reportable] = []
+    for loan_id, customer_id in keys:
+        mine = held.get(loan_id)
+        if mine is not None:
+            found.append(_Reportable(loan_id, customer_id, mine.loan, mine.furnished, mine))
+        else:
+            data, furnished = stored[loan_id]
+            found.append(_Reportable(loan_id, customer_id, Loan.from_dict(data), furnished, None))
     return [
-        row
-        for row in rows
-        if (row.furnished or {}).get("account_status") not in _FINAL_STATUSES
-        and row.data["currency"] == "USD"
+        r
+        for r in found
+        if (r.furnished or {}).get("account_status") not in _FINAL_STATUSES
+        and r.loan.currency == "USD"
     ]
+
+
+def _stored(
+    session: Session, loan_ids: list[str]
+) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+    """The stored data and `furnished` record of these loans (read in chunks of ids)."""
+    found: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+    for at in range(0, len(loan_ids), _CHUNK):
+        rows = session.execute(
+            select(LoanRow.id, LoanRow.data, LoanRow.furnished).where(
+                LoanRow.id.in_(loan_ids[at : at + _CHUNK])
+            )
+        )
+        found.update((row.id, (row.data, row.furnished)) for row in rows)
+    return found
 
 
 def _ratings(furnished: Mapping[str, Any] | None, period: str, rating: str) -> dict[str, str]:
@@ -136,8 +184,8 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         return None
     disputes = _latest_disputes(session, merchant_id)
     when = Period(month_end, at, merchant_id.upper()[:20])
-    accounts: list[tuple[LoanRow, CustomerRow, dict[str, Value]]] = []
-    loans = _reportable(session, merchant_id)
+    accounts: list[tuple[_Reportable, CustomerRow, dict[str, Value]]] = []
+    loans = _reportable(session, merchant_id, occasion.loans)
     customers = {
         row.id: row
         for row in session.scalars(
@@ -145,7 +193,7 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         )
     }
     for row in loans:
-        loan = Loan.from_dict(row.data)
+        loan = row.loan
         if loan.captured_on is None or loan.captured_on > month_end:
             continue
         customer = customers[row.customer_id]
@@ -178,11 +226,16 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     )
     session.add(file_row)
     scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers)
+    reports = []
     for row, customer, fields in accounts:
-        _remember_report(row, fields, file_row, scores[customer.id])
+        row.furnished = _report(row, fields, file_row, scores[customer.id])
+        if row.held is not None:
+            row.held.furnished = row.furnished
+        reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
         dispute = disputes.get(row.id)
         if dispute is not None and dispute.status == "resolved" and not dispute.resolution_file_id:
             dispute.resolution_file_id = file_row.id
+    session.execute(_REMEMBER, reports)  # one UPDATE executed for every reported loan
     occasion.record(FURNISHED_EVENT, file_summary(file_row))
     return file_row
 
@@ -231,17 +284,20 @@ def _score_of(accounts: Mapping[str, Any]) -> int:
     return score_change([FurnishedAccount.from_dict(row.data) for row in accounts.values()])
 
 
-def _remember_report(
-    row: LoanRow, fields: Mapping[str, Value], file_row: FurnishingFileRow, score: tuple[int, int]
-) -> None:
-    """Keep on the loan when and how it was last reported (and each month's rating)."""
+def _report(
+    row: _Reportable,
+    fields: Mapping[str, Value],
+    file_row: FurnishingFileRow,
+    score: tuple[int, int],
+) -> dict[str, Any]:
+    """What the loan keeps of when and how it was last reported (and each month's rating)."""
     status = str(fields["account_status"])
     profile_mark = {"97": "L", "13": "0"}.get(status)
     if profile_mark is None:
         profile_mark = {"11": "0", "71": "1", "78": "2", "80": "3", "82": "4", "83": "5"}.get(
             status, "6"
         )
-    row.furnished = {
+    return {
         "file": file_row.id,
         "period": file_row.period,
         "reported_at": iso(file_row.created),

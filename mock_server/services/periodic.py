@@ -17,6 +17,10 @@ What an advance from sandbox date `start` to `target` guarantees to each registe
   date runs nothing);
 - when it runs for date D, every loan has been serviced through D (the day's payments, late fees
   and delinquency are done and written to the session), so a query sees the loans as of D's close;
+  the loans the advance holds in memory are also in `Occasion.loans` (by id: the domain `Loan`
+  as of D's close and its `furnished` record), so work may read them there instead of decoding
+  the stored data again; work that changes a held loan's `furnished` column sets it there too
+  (the events the advance records later show it);
 - works that share a date run in the order they were registered;
 - it runs inside the advance's one transaction: what it writes commits with the advance or not
   at all; events it records through `Occasion.record` are dated at D (at the advance's time of
@@ -30,18 +34,20 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
+    from mock_server.domain import Loan
     from mock_server.services.context import Caller, Sandbox
 
 __all__ = [
     "Cadence",
+    "HeldLoan",
     "Occasion",
     "PeriodicWork",
     "agenda",
@@ -79,9 +85,18 @@ def event_time(on: date, target: datetime) -> datetime:
     return min(datetime.combine(on, time(target.hour, target.minute), tzinfo=target.tzinfo), target)
 
 
+@dataclass(slots=True)
+class HeldLoan:
+    """A loan an advance holds in memory: its domain object and its stored `furnished` record."""
+
+    loan: Loan
+    furnished: dict[str, Any] | None
+
+
 @dataclass(frozen=True, slots=True)
 class Occasion:
-    """One run of periodic work: the advance's session, sandbox and caller, and the date."""
+    """One run of periodic work: the advance's session, sandbox and caller, the date, and the
+    loans the advance holds (by id)."""
 
     session: Session
     sandbox: Sandbox
@@ -89,6 +104,7 @@ class Occasion:
     on: date
     target: datetime
     counts: Counter[str]
+    loans: Mapping[str, HeldLoan] = field(default_factory=dict)
 
     @property
     def at(self) -> datetime:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 from mock_server.risk.tags import sandbox_tag_fields
 from mock_server.storage.models import (
     CheckoutRow,
     CreditReportRow,
     CustomerRow,
-    LoanRow,
     MerchantRow,
 )
 from mock_server.workflow import WorkflowInstance
 
 __all__ = [
+    "LoanRecord",
     "application_view",
     "checkout_object",
     "credit_report_object",
@@ -180,7 +180,24 @@ def _point_of_sale(row: CheckoutRow) -> dict[str, Any]:
     }
 
 
-def loan_object(row: LoanRow, data: dict[str, Any] | None = None) -> dict[str, Any]:
+class LoanRecord(Protocol):
+    """What a loan object is built from: a stored loan row, or a loan a clock advance holds."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def checkout_id(self) -> str: ...
+    @property
+    def customer_id(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def furnished(self) -> dict[str, Any] | None: ...
+
+
+def loan_object(row: LoanRecord, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """A loan with schedule, balances and history (from `data`, a `Loan.to_dict()`, if given)."""
     data = row.data if data is None else data
     return {

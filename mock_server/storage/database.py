@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from mock_server.storage.models import Base
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 from mock_server.storage.sealing import Sealer
 
-__all__ = ["Database", "OutdatedSchema", "RequestTransaction", "json_text"]
+__all__ = ["Database", "OutdatedSchema", "RequestTransaction", "json_text", "json_value"]
 
 
 def json_text(value: Any) -> str:
@@ -42,6 +43,18 @@ def json_text(value: Any) -> str:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
         return json.dumps(value)
+
+
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def json_value(text: str) -> Any:
+    """JSON columns' values: orjson, or the standard library when a run of 19 digits may be an
+    int beyond 64 bits (which orjson would read as a float, and `json_text` wrote through the
+    standard library)."""
+    if _LONG_DIGITS.search(text) is None:
+        return orjson.loads(text)
+    return json.loads(text)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -176,12 +189,14 @@ class Database:
                 poolclass=StaticPool,
                 connect_args={"check_same_thread": False},
                 json_serializer=json_text,
+                json_deserializer=json_value,
             )
         elif self.is_sqlite:
             engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": 30},
                 json_serializer=json_text,
+                json_deserializer=json_value,
             )
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -195,6 +210,7 @@ class Database:
                 pool_size=self.pool_size,
                 max_overflow=self.pool_size,
                 json_serializer=json_text,
+                json_deserializer=json_value,
             )
         return engine
 

@@ -1,0 +1,198 @@
+"""The loans a clock advance holds in memory: read once, walked, written back in batches.
+
+An advance reads the merchant's open loans in one statement (core rows, no ORM objects: the
+advance never needs the identity map, and thousands of rows would fill it), walks each loan
+through its key dates (`loan_walk`), and at each periodic date and at the end writes what
+changed: one UPDATE executed for all the loans serviced since the last write, one INSERT for
+their events (`events.record_events`). Periodic work reads the held loans through
+`Occasion.loans` (see `services.periodic`) and records what it changes on them there.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from mock_server.domain import Loan
+from mock_server.domain.states import SERVICING
+from mock_server.risk.identity import Identity
+from mock_server.risk.personas import person_for_identity
+from mock_server.services.context import Caller, Sandbox
+from mock_server.services.events import record_events
+from mock_server.services.loan_walk import next_key_date, service_loan
+from mock_server.services.periodic import HeldLoan, event_time
+from mock_server.services.presenters import loan_object
+from mock_server.storage.models import CustomerRow, LoanRow
+
+__all__ = ["OPEN_STATUSES", "LoanBook", "on_clock"]
+
+OPEN_STATUSES = ("authorized", "active", "late", "delinquent")
+_LOANS = LoanRow.metadata.tables[LoanRow.__tablename__]
+_STORE = (
+    update(_LOANS)
+    .where(_LOANS.c.id == bindparam("loan_id"))
+    .values(data=bindparam("loan_data"), status=bindparam("loan_status"))
+)
+
+
+def on_clock(column: Any, test_clock: str | None) -> Any:
+    """Rows on this test clock, or (None) the rows no test clock holds."""
+    return column.is_(None) if test_clock is None else column == test_clock
+
+
+@dataclass(slots=True)
+class _Account(HeldLoan):
+    """One open loan while the clock runs: what its events show of the row, its domain object,
+    its customer's behaviour, how far it was walked and whether it changed since stored."""
+
+    checkout_id: str
+    customer_id: str
+    created: datetime
+    behaviour: str
+    through: date
+    changed: bool = False
+
+    @property
+    def id(self) -> str:
+        """The loan's id."""
+        return self.loan.id
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The loan's stored data now (`Loan.to_dict()`)."""
+        return self.loan.to_dict()
+
+
+@dataclass(slots=True)
+class LoanBook:
+    """The merchant's open loans in memory, with a queue of the next date each has work on."""
+
+    session: Session
+    caller: Caller
+    accounts: list[_Account]
+    counts: Counter[str]
+    queue: list[tuple[date, int]] = field(default_factory=list)
+    pending: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
+
+    @classmethod
+    def load(
+        cls,
+        session: Session,
+        sandbox: Sandbox,
+        caller: Caller,
+        start: date,
+        counts: Counter[str],
+        test_clock: str | None = None,
+    ) -> LoanBook:
+        """Read the open loans on one clock and each customer's repayment behaviour."""
+        rows = session.execute(
+            select(
+                _LOANS.c.id,
+                _LOANS.c.checkout_id,
+                _LOANS.c.customer_id,
+                _LOANS.c.created,
+                _LOANS.c.furnished,
+                _LOANS.c.data,
+            )
+            .where(
+                _LOANS.c.merchant_id == caller.merchant.id,
+                _LOANS.c.status.in_(OPEN_STATUSES),
+                on_clock(_LOANS.c.test_clock_id, test_clock),
+            )
+            .order_by(_LOANS.c.seq)
+            .with_for_update()  # a payment or refund in another process waits for the advance
+        ).all()
+        behaviours = _behaviours(session, sandbox, {row.customer_id for row in rows})
+        accounts = [
+            _Account(
+                Loan.from_dict(row.data),
+                row.furnished,
+                checkout_id=row.checkout_id,
+                customer_id=row.customer_id,
+                created=row.created,
+                behaviour=behaviours[row.customer_id],
+                through=start,
+            )
+            for row in rows
+        ]
+        book = cls(session, caller, accounts, counts)
+        if sandbox.periodic and test_clock is None:  # only needed to stop between dates
+            for index in range(len(accounts)):
+                book._schedule(index)
+        return book
+
+    @property
+    def held(self) -> dict[str, HeldLoan]:
+        """The loans held, by id (what periodic work sees as `Occasion.loans`)."""
+        return {account.loan.id: account for account in self.accounts}
+
+    def _schedule(self, index: int) -> None:
+        account = self.accounts[index]
+        upcoming = next_key_date(account.loan, account.behaviour, account.through)
+        if upcoming is not None:
+            heapq.heappush(self.queue, (upcoming, index))
+
+    def service_due(self, on: date, target: datetime) -> None:
+        """Service every loan with work on or before `on` through `on`, and store it."""
+        while self.queue and self.queue[0][0] <= on:
+            _, index = heapq.heappop(self.queue)
+            self._service(self.accounts[index], on, target)
+            self._schedule(index)
+        self.store()
+
+    def service_all(self, target: datetime) -> None:
+        """Service every loan through the target date and store it."""
+        for account in self.accounts:
+            self._service(account, target.date(), target)
+        self.store()
+
+    def _service(self, account: _Account, on: date, target: datetime) -> None:
+        loan = account.loan
+        before = loan.as_of, loan.status
+        events = service_loan(loan, account.behaviour, account.through, on)
+        account.through = on
+        # A loan still serviced was walked to `on`; any other changed only if its date, status
+        # or events did (a closed loan the book still holds is left as stored).
+        if events or loan.status in SERVICING or (loan.as_of, loan.status) != before:
+            account.changed = True
+        for day, type_, snapshot in events:
+            self.pending.append((type_, loan_object(account, snapshot), event_time(day, target)))
+            self.counts[type_] += 1
+
+    def store(self) -> None:
+        """Write the loans changed since the last store (one UPDATE executed for all of them)
+        and their events (one INSERT)."""
+        changed = [account for account in self.accounts if account.changed]
+        if changed:
+            self.session.execute(
+                _STORE,
+                [
+                    {
+                        "loan_id": account.loan.id,
+                        "loan_data": account.loan.to_dict(),
+                        "loan_status": account.loan.status.value,
+                    }
+                    for account in changed
+                ],
+            )
+            for account in changed:
+                account.changed = False
+        record_events(self.session, self.caller, self.pending)
+        self.pending.clear()
+
+
+def _behaviours(session: Session, sandbox: Sandbox, customer_ids: set[str]) -> dict[str, str]:
+    """Each customer's repayment behaviour (fixed by persona tier and the sandbox seed)."""
+    customers = session.execute(
+        select(CustomerRow.id, CustomerRow.data).where(CustomerRow.id.in_(customer_ids))
+    )
+    seed = sandbox.settings.seed
+    return {
+        c.id: person_for_identity(seed, Identity.from_dict(c.data)).behaviour for c in customers
+    }
