@@ -12,6 +12,7 @@ installment became 30 days past due. Amounts are whole dollars, cents truncated.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Mapping
@@ -58,6 +59,7 @@ def whole_dollars(cents: int) -> int:
     return max(cents, 0) // 100
 
 
+@functools.lru_cache(maxsize=65_536)  # a loan is reported every month: hash its id once
 def account_number(loan_id: str) -> str:
     """The loan's Metro 2 consumer account number: upper case (as the format requires) and
     stable, so a base32 digest of the case-sensitive loan id (`IL` + 28 characters)."""
@@ -182,15 +184,22 @@ def account_status(loan: Loan, on: date) -> tuple[str, str]:
 def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str, str]) -> str:
     """The 24 months before `month_end`'s month, most recent first: the rating reported then,
     `B` before the account opened, `D` when nothing was reported."""
-    profile = []
-    cursor = month_end.replace(day=1)
+    opened_month = opened.replace(day=1)
+    return "".join(
+        "B" if first < opened_month else ratings.get(key, "D")
+        for first, key in _profile_months(month_end.replace(day=1))
+    )
+
+
+@functools.lru_cache(maxsize=256)  # one per month-end: every account of a file shares it
+def _profile_months(month_start: date) -> tuple[tuple[date, str], ...]:
+    """The first day and `YYYY-MM` of each of the 24 months before `month_start`, latest first."""
+    months = []
+    cursor = month_start
     for _ in range(24):
         cursor = (cursor - timedelta(days=1)).replace(day=1)
-        if cursor < opened.replace(day=1):
-            profile.append("B")
-        else:
-            profile.append(ratings.get(month_key(cursor), "D"))
-    return "".join(profile)
+        months.append((cursor, month_key(cursor)))
+    return tuple(months)
 
 
 def _balances(loan: Loan, on: date, status: str) -> tuple[int, int]:

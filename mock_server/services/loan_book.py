@@ -138,13 +138,14 @@ class LoanBook:
         if upcoming is not None:
             heapq.heappush(self.queue, (upcoming, index))
 
-    def service_due(self, on: date, target: datetime) -> None:
-        """Service every loan with work on or before `on` through `on`, and store it."""
+    def service_due(self, on: date, target: datetime, *, store: bool = True) -> None:
+        """Service every loan with work on or before `on` through `on` and record its events;
+        store the changed loans too unless `store` is False (they are then stored later)."""
         while self.queue and self.queue[0][0] <= on:
             _, index = heapq.heappop(self.queue)
             self._service(self.accounts[index], on, target)
             self._schedule(index)
-        self.store()
+        self.store(loans=store)
 
     def service_all(self, target: datetime) -> None:
         """Service every loan through the target date and store it."""
@@ -165,10 +166,10 @@ class LoanBook:
             self.pending.append((type_, loan_object(account, snapshot), event_time(day, target)))
             self.counts[type_] += 1
 
-    def store(self) -> None:
-        """Write the loans changed since the last store (one UPDATE executed for all of them)
-        and their events (one INSERT)."""
-        changed = [account for account in self.accounts if account.changed]
+    def store(self, *, loans: bool = True) -> None:
+        """Write the events recorded since the last store (one INSERT) and, unless `loans` is
+        False, the loans changed since (one UPDATE executed for all of them)."""
+        changed = [account for account in self.accounts if account.changed] if loans else []
         if changed:
             self.session.execute(
                 _STORE,

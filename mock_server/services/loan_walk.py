@@ -87,10 +87,25 @@ def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
         return max(loan.authorization_expires_at, after + timedelta(days=1))
     if loan.status not in _SERVICING:
         return None
-    keys = [d for d, _, _, _ in _key_dates(loan, behaviour, after, date.max)[:-1]]
-    # A due date changes what the loan shows (an entry turns `due`) even with nothing to do.
-    keys += [i.due_date for i in loan.installments if i.due_date > after and i.unpaid > 0]
-    return min(keys, default=None)
+    # The earliest of the dates `_key_dates` would list, without listing them all; a due date
+    # still owed also counts: it changes what the loan shows (an entry turns `due`).
+    ladder = sorted((loan.late_fee_policy.grace_days + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS))
+    late_payer, defaulter = behaviour == "late", behaviour == "default"
+    best = after + timedelta(days=1) if loan.today < after else date.max  # the catch-up
+    for inst in loan.installments:
+        due = inst.due_date
+        if inst.unpaid > 0:
+            for on in (due, *(due + timedelta(days=days) for days in ladder)):
+                if after < on < best:
+                    best = on
+                    break  # the ladder's later steps come later still
+        if late_payer:
+            due += timedelta(days=LATE_PAYER_DAYS)
+        elif defaulter:
+            continue  # a defaulter's paying days are its owed due dates, counted above
+        if after < due < best:
+            best = due
+    return None if best == date.max else best
 
 
 def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[LoanEvent]:

@@ -16,11 +16,14 @@ What an advance from sandbox date `start` to `target` guarantees to each registe
   never twice for one date (advancing in steps equals advancing at once; advancing to the current
   date runs nothing);
 - when it runs for date D, every loan has been serviced through D (the day's payments, late fees
-  and delinquency are done and written to the session), so a query sees the loans as of D's close;
-  the loans the advance holds in memory are also in `Occasion.loans` (by id: the domain `Loan`
-  as of D's close and its `furnished` record), so work may read them there instead of decoding
-  the stored data again; work that changes a held loan's `furnished` column sets it there too
-  (the events the advance records later show it);
+  and delinquency are done, and their events recorded) and written to the session, so a query
+  sees the loans as of D's close; the loans the advance holds (its open loans) are also in
+  `Occasion.loans` (by id: the domain `Loan` as of D's close and its `furnished` record). Work
+  that reads the held loans only from there declares `reads_stored_loans=False`: on a date
+  where no other work reads them, the advance then writes each loan once at the end instead
+  of at every such date (their stored `data` and `status` may be those of the advance's start
+  until then). Work that changes a held loan's `furnished` column sets it there too, so the
+  events recorded later show it;
 - works that share a date run in the order they were registered;
 - it runs inside the advance's one transaction: what it writes commits with the advance or not
   at all; events it records through `Occasion.record` are dated at D (at the advance's time of
@@ -126,6 +129,7 @@ class PeriodicWork:
     name: str
     cadence: Cadence
     run: Callable[[Occasion], None]
+    reads_stored_loans: bool = True
 
 
 def agenda(

@@ -125,7 +125,7 @@ def run_until(
     held = book.held
     periodic = sandbox.periodic if test_clock is None else []
     for on, works in agenda(periodic, start, target.date()):
-        book.service_due(on, target)
+        book.service_due(on, target, store=any(work.reads_stored_loans for work in works))
         for work in works:
             work.run(Occasion(session, sandbox, caller, on, target, counts, held))
     book.service_all(target)
