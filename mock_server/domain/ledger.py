@@ -42,8 +42,13 @@ class LateFeePolicy:
         default_factory=lambda: dict(_DEFAULT_LATE_FEES), hash=False
     )
     cap_bps: int = 2500
+    # The policy never changes, so its data is built once (a loan snapshot per event reuses it).
+    _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
+        data = {"grace_days": self.grace_days, "fee_amounts": dict(self.fee_amounts)}
+        data["cap_bps"] = self.cap_bps
+        object.__setattr__(self, "_data", data)
         if self.grace_days < 0:
             raise ValueError("grace_days must not be negative")
         if not 0 <= self.cap_bps <= 10_000:
@@ -60,12 +65,14 @@ class LateFeePolicy:
         return captured_amount * self.cap_bps // 10_000
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready data."""
-        return {
-            "grace_days": self.grace_days,
-            "fee_amounts": dict(self.fee_amounts),
-            "cap_bps": self.cap_bps,
-        }
+        """JSON-ready data (a fresh dict the caller may change)."""
+        data = self._data.copy()
+        data["fee_amounts"] = dict(self.fee_amounts)
+        return data
+
+    def wire(self) -> dict[str, object]:
+        """`to_dict`, shared (built once; a loan snapshot per event reuses it): read-only."""
+        return self._data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LateFeePolicy:

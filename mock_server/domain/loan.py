@@ -432,7 +432,7 @@ class Loan:
             "interest_outstanding": interest_due,
             "fees_outstanding": fees,
             "as_of": today.isoformat(),
-            "late_fee_policy": self.late_fee_policy.to_dict(),
+            "late_fee_policy": self.late_fee_policy.wire(),
             "schedule": schedule,
             "history": [h.wire() for h in self.history],
         }

@@ -20,6 +20,8 @@ from mock_server.storage.repositories import EventRepository, Page
 
 __all__ = ["event_object", "get_event", "list_events", "record_event", "record_events"]
 
+_EVENTS = EventRow.metadata.tables[EventRow.__tablename__]
+
 
 def record_event(
     session: Session, caller: Caller, type_: str, obj: dict[str, Any], now: datetime
@@ -60,7 +62,8 @@ def record_events(
         }
         for event_id, (type_, obj, at) in zip(ids, items, strict=True)
     ]
-    session.execute(insert(EventRow), rows)
+    session.flush()  # events recorded one by one before these keep their place in the log
+    session.execute(insert(_EVENTS), rows)  # core: no ORM bookkeeping per row
     for event_id, (type_, _, _) in zip(ids, items, strict=True):
         enqueue_event(session, caller.merchant.id, event_id, type_)
 
