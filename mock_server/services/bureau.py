@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from mock_server.furnishing.accounts import Consumer
@@ -35,7 +36,9 @@ from mock_server.risk.identity import Identity
 from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
 
 __all__ = [
+    "AccountWrites",
     "BureauUnavailable",
+    "KnownAccount",
     "KnownAccounts",
     "bureau_key",
     "fold_accounts",
@@ -121,47 +124,108 @@ def pull_report(
     return report
 
 
-KnownAccounts = dict[str, dict[str, BureauAccountRow]]
+@dataclass(slots=True)
+class KnownAccount:
+    """The bureau's record of one furnished account (`seq` is None until it is stored)."""
+
+    seq: int | None
+    data: dict[str, Any]
+
+
+KnownAccounts = dict[str, dict[str, KnownAccount]]
+_ACCOUNTS = BureauAccountRow.metadata.tables[BureauAccountRow.__tablename__]
+
+
+@dataclass(slots=True)
+class AccountWrites:
+    """What folding a file changes in the bureau's files, written in three statements."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[int] = field(default_factory=list)
+
+    def store(self, session: Session) -> None:
+        """Write them: one INSERT and one UPDATE executed for every row, one DELETE."""
+        if self.deletes:
+            session.execute(delete(_ACCOUNTS).where(_ACCOUNTS.c.seq.in_(self.deletes)))
+        if self.inserts:
+            session.execute(insert(_ACCOUNTS), self.inserts)
+        if self.updates:
+            session.execute(
+                update(_ACCOUNTS)
+                .where(_ACCOUNTS.c.seq == bindparam("account_seq"))
+                .values(
+                    reported_on=bindparam("account_reported_on"),
+                    data=bindparam("account_data"),
+                ),
+                self.updates,
+            )
 
 
 def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:
-    """The bureau's account rows of these consumers: key -> account number -> row."""
+    """The bureau's account records of these consumers: key -> account number -> record."""
     known: KnownAccounts = {key: {} for key in keys}
     if known:
-        rows = session.scalars(
-            select(BureauAccountRow).where(BureauAccountRow.bureau_key.in_(list(known)))
+        rows = session.execute(
+            select(
+                _ACCOUNTS.c.seq,
+                _ACCOUNTS.c.bureau_key,
+                _ACCOUNTS.c.account_number,
+                _ACCOUNTS.c.data,
+            ).where(_ACCOUNTS.c.bureau_key.in_(list(known)))
         )
         for row in rows:
-            known[row.bureau_key][row.account_number] = row
+            known[row.bureau_key][row.account_number] = KnownAccount(row.seq, row.data)
     return known
 
 
 def fold_accounts(
-    session: Session,
+    writes: AccountWrites,
     known: KnownAccounts,
     key: str,
     merchant_id: str,
     segments: Iterable[Mapping[str, Any]],
 ) -> None:
     """Fold one consumer's base segments from a furnished file into the bureau's files (and
-    `known`): the latest report of each account replaces the one before; status DA deletes it."""
+    `known`): the latest report of each account replaces the one before; status DA deletes it.
+    The rows change when `writes` is stored."""
     accounts = known.setdefault(key, {})
+    new: dict[str, dict[str, Any]] = {}
     for fields in segments:
         account = FurnishedAccount.from_base_segment(fields)
-        row = accounts.get(account.account_number)
+        number = account.account_number
+        record = accounts.get(number)
         if account.account_status == "DA":
-            if row is not None:
-                session.delete(row)
-                del accounts[account.account_number]
+            if record is not None:
+                if record.seq is not None:
+                    writes.deletes.append(record.seq)
+                elif number in new:
+                    writes.inserts.remove(new.pop(number))
+                del accounts[number]
             continue
-        if row is None:
-            row = BureauAccountRow(
-                bureau_key=key, account_number=account.account_number, furnisher_id=merchant_id
+        data = account.to_dict()
+        if record is None:
+            accounts[number] = KnownAccount(None, data)
+            new[number] = {
+                "bureau_key": key,
+                "account_number": number,
+                "furnisher_id": merchant_id,
+                "reported_on": account.reported_on,
+                "data": data,
+            }
+            writes.inserts.append(new[number])
+        elif record.seq is None:  # reported twice in one file: the later report wins
+            record.data = data
+            new[number].update(reported_on=account.reported_on, data=data)
+        else:
+            record.data = data
+            writes.updates.append(
+                {
+                    "account_seq": record.seq,
+                    "account_reported_on": account.reported_on,
+                    "account_data": data,
+                }
             )
-            session.add(row)
-            accounts[account.account_number] = row
-        row.reported_on = account.reported_on
-        row.data = account.to_dict()
 
 
 def reusable_report(

@@ -272,8 +272,10 @@ def _fold_into_bureau(
     keys = {customer_id: bureau.bureau_key(c.data) for customer_id, c in customers.items()}
     known = bureau.known_accounts(session, set(keys.values()))
     before = {key: _score_of(rows) for key, rows in known.items()}
+    writes = bureau.AccountWrites()
     for key, segments in by_key.items():
-        bureau.fold_accounts(session, known, key, merchant_id, segments)
+        bureau.fold_accounts(writes, known, key, merchant_id, segments)
+    writes.store(session)
     scores: dict[str, tuple[int, int]] = {}
     for customer_id, customer in customers.items():
         key = keys[customer_id]

@@ -90,4 +90,8 @@ def _run_payouts(occasion: Occasion, row: MerchantRow, due: set[date]) -> None:
 def register_merchant_work(sandbox: Sandbox) -> None:
     """Add the merchant's daily work to the sandbox clock's periodic seam (once)."""
     if all(work.name != MERCHANT_DAY for work in sandbox.periodic):
-        sandbox.periodic.append(PeriodicWork(MERCHANT_DAY, every_day, run_merchant_day))
+        # Tax id checks and payouts read the merchant and its balance, never the loans: the
+        # advance need not store its loans every day for them (see services.periodic).
+        sandbox.periodic.append(
+            PeriodicWork(MERCHANT_DAY, every_day, run_merchant_day, reads_stored_loans=False)
+        )

@@ -40,6 +40,10 @@ def json_text(value: Any) -> str:
     """JSON columns' text: orjson (several times faster), the standard library for what orjson
     refuses (an int beyond 64 bits, say)."""
     try:
+        return orjson.dumps(value).decode()  # string keys only: twice as fast as the option
+    except TypeError:
+        pass
+    try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
         return json.dumps(value)
