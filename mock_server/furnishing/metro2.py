@@ -13,6 +13,7 @@ Only the fields the sandbox reports are named; reserved areas are blank (or zero
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -190,14 +191,17 @@ _PRINTABLE: Final = frozenset(chr(c) for c in range(32, 127))
 
 def format_date(value: date | None) -> str:
     """`MMDDYYYY`, or eight zeros for no date."""
-    return "00000000" if value is None else value.strftime("%m%d%Y")
+    return "00000000" if value is None else f"{value.month:02d}{value.day:02d}{value.year:04d}"
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its dates (month-ends, due dates, births)
 def parse_date(text: str) -> date | None:
     """Read `MMDDYYYY` (eight zeros is None)."""
     if text == "00000000":
         return None
     try:
+        if len(text) == 8 and text.isascii() and text.isdigit():
+            return date(int(text[4:]), int(text[:2]), int(text[2:4]))
         return datetime.strptime(text, "%m%d%Y").date()
     except ValueError:
         raise Metro2Error(f"{text!r} is not a MMDDYYYY date") from None
