@@ -16,6 +16,7 @@ over a few hundred loans of every tier and behaviour).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -80,6 +81,13 @@ def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDa
     return keys
 
 
+@functools.cache
+def _steps(grace_days: int) -> tuple[timedelta, ...]:
+    """An owed installment's key dates after its due date, the due date first, in order."""
+    days = sorted((0, grace_days + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS))
+    return tuple(timedelta(days=n) for n in days)
+
+
 def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
     """The first date after `after` on which the loan has something to do (None: nothing ever
     again), so a clock can leave the loan alone until then."""
@@ -89,13 +97,14 @@ def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
         return None
     # The earliest of the dates `_key_dates` would list, without listing them all; a due date
     # still owed also counts: it changes what the loan shows (an entry turns `due`).
-    ladder = sorted((loan.late_fee_policy.grace_days + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS))
+    steps = _steps(loan.late_fee_policy.grace_days)
     late_payer, defaulter = behaviour == "late", behaviour == "default"
     best = after + timedelta(days=1) if loan.today < after else date.max  # the catch-up
     for inst in loan.installments:
         due = inst.due_date
         if inst.unpaid > 0:
-            for on in (due, *(due + timedelta(days=days) for days in ladder)):
+            for step in steps:
+                on = due + step
                 if after < on < best:
                     best = on
                     break  # the ladder's later steps come later still
