@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import anyio
 from sqlalchemy import select, text
 
 from mock_server.storage import Database
+from mock_server.storage.database import json_text, json_value
 from mock_server.storage.models import IdempotencyRow
 
 
@@ -117,3 +119,16 @@ def test_a_request_cancelled_while_waiting_for_the_writer_never_keeps_the_lock()
     anyio.run(scene)
     assert _offsets(db) == {"mer_late": 3}
     db.dispose()
+
+
+def test_json_columns_read_back_ints_beyond_64_bits_exactly() -> None:
+    big = 2**70 + 1  # orjson refuses to write it and would read it back as a float
+    for value in ({"n": big}, [big], big, {"n": [1, {"m": -big}]}):
+        assert json_value(json_text(value)) == value
+    assert json_value(json.dumps({"n": big, "s": "a, b"})) == {"n": big, "s": "a, b"}
+
+
+def test_json_columns_read_back_what_orjson_wrote() -> None:
+    value = {"loan": {"amount": 60_000, "history": [{"detail": "x: y, z"}]}, "rate": 0.5}
+    assert json_value(json_text(value)) == value
+    assert isinstance(json_value(json_text({"n": 2**63 - 1}))["n"], int)
