@@ -231,9 +231,20 @@ def _encode(spec: Field, value: Value) -> str:
     return text
 
 
+_NAMES: dict[int, tuple[Sequence[Field], frozenset[str]]] = {}
+
+
+def _names(fields: Sequence[Field]) -> frozenset[str]:
+    """The field names of a layout (built once per layout a file uses)."""
+    known = _NAMES.get(id(fields))
+    if known is None or known[0] is not fields:
+        known = _NAMES[id(fields)] = (fields, frozenset(f.name for f in fields))
+    return known[1]
+
+
 def write_record(fields: Sequence[Field], values: Mapping[str, Value]) -> str:
     """One 426-character record; unknown names are an error, missing ones blank or zero."""
-    unknown = set(values) - {f.name for f in fields}
+    unknown = set(values) - _names(fields)
     if unknown:
         raise Metro2Error(f"no such fields: {sorted(unknown)}")
     values = {"record_descriptor_word": RECORD_LENGTH, **values}
