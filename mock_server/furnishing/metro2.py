@@ -185,8 +185,6 @@ TRAILER_FIELDS: Final = _layout(
         ("reserved_2", 19, "A"),
     ]
 )
-# Characters an alphanumeric field may hold (upper-case ASCII letters, digits and punctuation).
-_PRINTABLE: Final = frozenset(chr(c) for c in range(32, 127))
 
 
 def format_date(value: date | None) -> str:
@@ -223,7 +221,7 @@ def _encode(spec: Field, value: Value) -> str:
         text = value.strftime("%m%d%Y%H%M%S")
     else:
         text = "" if value is None else str(value).upper()
-        if not set(text) <= _PRINTABLE:
+        if not (text.isascii() and text.isprintable()):  # codes 32 to 126 only
             raise Metro2Error(f"{spec.name} must be printable ASCII, got {value!r}")
         text = text.ljust(spec.length)
     if len(text) > spec.length:

@@ -130,6 +130,13 @@ class KnownAccount:
 
     seq: int | None
     data: dict[str, Any]
+    account: FurnishedAccount | None = None  # `data` read, once needed or folded in
+
+    def read(self) -> FurnishedAccount:
+        """The account `data` describes (read once)."""
+        if self.account is None:
+            self.account = FurnishedAccount.from_dict(self.data)
+        return self.account
 
 
 KnownAccounts = dict[str, dict[str, KnownAccount]]
@@ -205,7 +212,7 @@ def fold_accounts(
             continue
         data = account.to_dict()
         if record is None:
-            accounts[number] = KnownAccount(None, data)
+            accounts[number] = KnownAccount(None, data, account)
             new[number] = {
                 "bureau_key": key,
                 "account_number": number,
@@ -215,10 +222,10 @@ def fold_accounts(
             }
             writes.inserts.append(new[number])
         elif record.seq is None:  # reported twice in one file: the later report wins
-            record.data = data
+            record.data, record.account = data, account
             new[number].update(reported_on=account.reported_on, data=data)
         else:
-            record.data = data
+            record.data, record.account = data, account
             writes.updates.append(
                 {
                     "account_seq": record.seq,

@@ -38,7 +38,7 @@ from mock_server.furnishing import (
 )
 from mock_server.furnishing.metro2 import Value
 from mock_server.ids import new_id
-from mock_server.risk.bureau_memory import FurnishedAccount, clamp_score, score_change
+from mock_server.risk.bureau_memory import clamp_score, score_change
 from mock_server.risk.credit import base_bureau_score
 from mock_server.risk.identity import Identity
 from mock_server.services import bureau
@@ -291,8 +291,8 @@ def _fold_into_bureau(
     return scores
 
 
-def _score_of(accounts: Mapping[str, Any]) -> int:
-    return score_change([FurnishedAccount.from_dict(row.data) for row in accounts.values()])
+def _score_of(accounts: Mapping[str, bureau.KnownAccount]) -> int:
+    return score_change([record.read() for record in accounts.values()])
 
 
 def _report(

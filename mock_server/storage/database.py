@@ -49,11 +49,13 @@ def json_text(value: Any) -> str:
         return " " + json.dumps(value)
 
 
-def json_value(text: str) -> Any:
+def json_value(text: str | bytes | memoryview) -> Any:
     """JSON columns' values: orjson, or the standard library for text it may misread (an int
     beyond 64 bits would come back a float): text `json_text` marked with a leading space, and
     text the standard library wrote before (its `": ` and `, ` separators; orjson writes none,
     so only a string holding one sends orjson's text this slower, still exact, way)."""
+    if not isinstance(text, str):  # psycopg hands over the column's bytes
+        text = bytes(text).decode()
     if text[:1] == " " or '": ' in text or ", " in text:
         return json.loads(text)
     return orjson.loads(text)

@@ -132,3 +132,4 @@ def test_json_columns_read_back_what_orjson_wrote() -> None:
     value = {"loan": {"amount": 60_000, "history": [{"detail": "x: y, z"}]}, "rate": 0.5}
     assert json_value(json_text(value)) == value
     assert isinstance(json_value(json_text({"n": 2**63 - 1}))["n"], int)
+    assert json_value(json_text(value).encode()) == value  # PostgreSQL's driver hands bytes
