@@ -79,6 +79,7 @@ class LoanBook:
     counts: Counter[str]
     queue: list[tuple[date, int]] = field(default_factory=list)
     pending: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
+    changed: list[_Account] = field(default_factory=list)  # since the last store, in order
 
     @classmethod
     def load(
@@ -160,8 +161,11 @@ class LoanBook:
         account.through = on
         # A loan still serviced was walked to `on`; any other changed only if its date, status
         # or events did (a closed loan the book still holds is left as stored).
-        if events or loan.status in SERVICING or (loan.as_of, loan.status) != before:
+        if not account.changed and (
+            events or loan.status in SERVICING or (loan.as_of, loan.status) != before
+        ):
             account.changed = True
+            self.changed.append(account)
         for day, type_, snapshot in events:
             self.pending.append((type_, loan_object(account, snapshot), event_time(day, target)))
             self.counts[type_] += 1
@@ -169,7 +173,7 @@ class LoanBook:
     def store(self, *, loans: bool = True) -> None:
         """Write the events recorded since the last store (one INSERT) and, unless `loans` is
         False, the loans changed since (one UPDATE executed for all of them)."""
-        changed = [account for account in self.accounts if account.changed] if loans else []
+        changed = self.changed if loans else []
         if changed:
             self.session.execute(
                 _STORE,
@@ -184,6 +188,7 @@ class LoanBook:
             )
             for account in changed:
                 account.changed = False
+            self.changed = []
         record_events(self.session, self.caller, self.pending)
         self.pending.clear()
 
