@@ -16,7 +16,6 @@ from sqlalchemy.engine import make_url
 from uvicorn.supervisors import Multiprocess
 
 from mock_server.app import build_sandbox, create_app
-from mock_server.db_cli import run_db_command
 from mock_server.serving import server_config
 from mock_server.settings import IN_MEMORY_DB, Settings
 from mock_server.storage.schema import OutdatedSchema
@@ -142,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Start the sandbox and serve until interrupted (or run a `db` verb)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["db"]:
+        from mock_server.db_cli import run_db_command  # Alembic's verbs: loaded only for them
+
         return run_db_command(arguments[1:])
     settings = _settings_or_problem(arguments)
     if isinstance(settings, str):

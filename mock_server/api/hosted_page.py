@@ -8,12 +8,12 @@ shown again with the error beside the field (400), a step that no longer applies
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from mock_server.api.bodies import CustomerCreate
@@ -25,13 +25,24 @@ from mock_server.services.application_page import PageView
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
 from mock_server.services.hosted_pages import find_page_by_code
 
+if TYPE_CHECKING:
+    from fastapi.templating import Jinja2Templates
+
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-templates.env.filters["money"] = lambda amount, currency: format_money(int(amount), currency)
-templates.env.filters["apr"] = lambda bps: f"{int(bps) // 100}.{int(bps) % 100:02d}%"
+
+@cache
+def templates() -> Jinja2Templates:
+    """The pages' Jinja templates, loaded at the first page shown (Jinja is not needed before)."""
+    from fastapi.templating import Jinja2Templates
+
+    loaded = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+    loaded.env.filters["money"] = lambda amount, currency: format_money(int(amount), currency)
+    loaded.env.filters["apr"] = lambda bps: f"{int(bps) // 100}.{int(bps) % 100:02d}%"
+    return loaded
+
 
 STEPS = (("identity", "You"), ("offers", "Plans"), ("consent", "Agree"), ("decided", "Decision"))
 IDENTITY_FIELDS = (
@@ -57,7 +68,7 @@ def _render(request: Request, v: PageView, status: int = 200, **extra: Any) -> H
         context.setdefault("values", _identity_values(v.customer))
         context.setdefault("field_errors", {})
         context.update(identity_fields=IDENTITY_FIELDS, required=_REQUIRED)
-    return templates.TemplateResponse(request, f"step_{v.step}.html", context, status_code=status)
+    return templates().TemplateResponse(request, f"step_{v.step}.html", context, status_code=status)
 
 
 def _identity_values(customer: dict[str, Any]) -> dict[str, str]:
@@ -69,7 +80,7 @@ def _identity_values(customer: dict[str, Any]) -> dict[str, str]:
 
 
 def _missing(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "missing.html", {}, status_code=404)
+    return templates().TemplateResponse(request, "missing.html", {}, status_code=404)
 
 
 def _back(token: str) -> RedirectResponse:
@@ -89,7 +100,7 @@ def _refused(request: Request, sandbox: Any, token: str, exc: Exception) -> Resp
 @router.get("/pay", response_class=HTMLResponse)
 def code_entry(request: Request) -> HTMLResponse:
     """Where an in-store shopper types the terminal's short code."""
-    return templates.TemplateResponse(request, "code_entry.html", {"error": None, "code": ""})
+    return templates().TemplateResponse(request, "code_entry.html", {"error": None, "code": ""})
 
 
 @router.post("/pay", response_class=HTMLResponse)
@@ -102,7 +113,7 @@ def code_submit(
         token = page.token if page is not None else None
     if token is None:
         context = {"error": "No application has this code. Check it on the terminal.", "code": code}
-        return templates.TemplateResponse(request, "code_entry.html", context, status_code=404)
+        return templates().TemplateResponse(request, "code_entry.html", context, status_code=404)
     return _back(token)
 
 

@@ -4,9 +4,8 @@ virtual cards, and the simulated card network a terminal charges them through.""
 from __future__ import annotations
 
 import io
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import segno
 from fastapi import APIRouter, Query, Response
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
@@ -23,13 +22,19 @@ from mock_server.api.pos_schemas import (
 from mock_server.api.schemas import Checkout
 from mock_server.services import card_network, hosted_pages, in_store, virtual_cards
 
+if TYPE_CHECKING:
+    import segno
+
 __all__ = ["qr_code", "router"]
 
 router = APIRouter(tags=["point of sale"], responses=ERROR_RESPONSES)
 
 
 def qr_code(url: str) -> segno.QRCode:
-    """The QR code of a page URL (error correction M: a phone reads it off a screen)."""
+    """The QR code of a page URL (error correction M: a phone reads it off a screen); segno is
+    imported at the first code drawn."""
+    import segno
+
     return segno.make(url, error="m", micro=False)
 
 

@@ -16,9 +16,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, Literal, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, Final, Literal, NotRequired, TypedDict
 
-from faker import Faker
+if TYPE_CHECKING:
+    from faker import Faker
 
 EmailTag = Literal["approve", "decline", "review", "fraud", "frozen"]
 EMAIL_TAGS: Final[frozenset[str]] = frozenset({"approve", "decline", "review", "fraud", "frozen"})
@@ -139,12 +140,15 @@ _FAKER_LOCK: Final = threading.Lock()
 
 @contextmanager
 def seeded_faker(locale: str, seed: int) -> Iterator[Faker]:
-    """One cached Faker per locale, reseeded for a single field; held under a lock."""
+    """One cached Faker per locale, reseeded for a single field; held under a lock. Faker is
+    imported at the first generated field, not with the sandbox (0.05-0.1 s of its start)."""
     if locale not in SUPPORTED_LOCALES:
         locale = "en_US"
     with _FAKER_LOCK:
         fake = _FAKERS.get(locale)
         if fake is None:
+            from faker import Faker
+
             fake = _FAKERS[locale] = Faker(locale)
         fake.seed_instance(seed)
         yield fake

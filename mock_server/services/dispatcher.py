@@ -39,21 +39,22 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import httpx
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mock_server.services.clock import WallClock, merchant_now, utc_now
 from mock_server.services.events import event_object, record_event
 from mock_server.services.outbound import OutboundPolicy
-from mock_server.services.outbound_transport import policy_transport
 from mock_server.services.presenters import iso
 from mock_server.services.webhooks import PENDING_FLAG, disable_endpoint
 from mock_server.storage import Database
 from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
 from mock_server.storage.sealing import UnsealError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["MAX_ATTEMPTS", "WebhookDispatcher", "sign", "standard_headers"]
 
@@ -127,13 +128,11 @@ class WebhookDispatcher:
         self._senders: ThreadPoolExecutor | None = None
         self.wall = wall
         self.background = background
-        # Deliveries connect only where the policy allows (tests may give a transport instead).
-        self._transport_made_here = transport is None
-        self._transport = transport or policy_transport(self.policy)
-        self._timeout = timeout
-        self._http = httpx.Client(
-            transport=self._transport, timeout=timeout, follow_redirects=False
-        )
+        # Deliveries connect only where the policy allows (tests may give a transport instead);
+        # the client and the policy's transport are made at the first attempt (see `_client`).
+        self._given_transport, self._timeout = transport, timeout
+        self._http: httpx.Client | None = None
+        self._http_lock = threading.Lock()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -170,18 +169,12 @@ class WebhookDispatcher:
             senders, self._senders = self._senders, None
         if senders is not None:
             senders.shutdown(wait=True)  # in-flight attempts finish; queued batches give back
-        self._http.close()
+        self.close()
 
     def start(self) -> None:
         """Undo `stop()` (an app served again after its shutdown) and deliver what is due."""
         with self._lock:
-            if self._stopped:
-                self._stopped = False
-                if self._transport_made_here:
-                    self._transport = policy_transport(self.policy)  # closed by stop()
-                self._http = httpx.Client(
-                    transport=self._transport, timeout=self._timeout, follow_redirects=False
-                )
+            self._stopped = False
         self.wake()
 
     @property
@@ -332,7 +325,25 @@ class WebhookDispatcher:
                 for row, endpoint, event in session.execute(query)
             ]
 
+    def _client(self) -> httpx.Client:
+        """The HTTP client, made at the first attempt: making one imports httpx and loads the
+        system's TLS certificates (0.2 s or more), which the sandbox's start need not wait for."""
+        import httpx  # deferred: see above
+
+        from mock_server.services.outbound_transport import policy_transport
+
+        with self._http_lock:
+            if self._http is None:
+                transport = self._given_transport or policy_transport(self.policy)
+                self._http = httpx.Client(
+                    transport=transport, timeout=self._timeout, follow_redirects=False
+                )
+            return self._http
+
     def _post(self, job: _Job) -> tuple[int | None, str | None, int]:
+        import httpx  # loaded by `_client` already
+
+        client = self._client()
         timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
@@ -342,7 +353,7 @@ class WebhookDispatcher:
         }
         started = time.perf_counter()
         try:
-            response = self._http.post(job.url, content=job.payload, headers=headers)
+            response = client.post(job.url, content=job.payload, headers=headers)
         except httpx.HTTPError as exc:
             return None, f"{type(exc).__name__}: {exc}", _elapsed_ms(started)
         return response.status_code, None, _elapsed_ms(started)
@@ -389,8 +400,11 @@ class WebhookDispatcher:
                 delivery.next_attempt_at = self.wall() + min(backoff, MAX_BACKOFF)
 
     def close(self) -> None:
-        """Release the HTTP client."""
-        self._http.close()
+        """Release the HTTP client (the next attempt, after a `start()`, makes a new one)."""
+        with self._http_lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
 
     def _disable(self, session: Session, delivery: WebhookDeliveryRow) -> None:
         reason = f"delivery of {delivery.event_id} failed {MAX_ATTEMPTS} attempts"

@@ -21,8 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-import httpx
-
 __all__ = ["OutboundPolicy", "Resolver", "is_loopback_host", "resolve"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -92,6 +90,8 @@ class OutboundPolicy:
 
     def check_registration(self, url: str) -> str | None:
         """Why a URL may not be registered (its host as written), or None."""
+        import httpx  # deferred: the sandbox starts without it (see services.dispatcher)
+
         try:
             host = httpx.URL(url).host
         except (httpx.InvalidURL, ValueError):
@@ -123,6 +123,8 @@ class OutboundPolicy:
         literal = self.check_registration(url)
         if literal is not None:
             return literal
+        import httpx  # loaded by `check_registration` already
+
         parsed = httpx.URL(url)
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         for found in self.resolver(parsed.host, port):

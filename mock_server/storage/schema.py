@@ -8,6 +8,11 @@ chained from the baseline (the schema as it was before migrations existed). At s
 - a revision this sandbox does not know (a newer sandbox's) is refused.
 All of it runs in one transaction under a lock (an advisory lock on PostgreSQL), so several
 processes starting together upgrade once.
+
+Alembic (with every dialect's DDL code, 0.1-0.2 s to import) loads only when a database needs it:
+a start on an empty database, or on one already at the head, reads and writes the revision table
+with plain SQL, the head being the newest `versions/NNNN_slug.py` (each migration is named after
+its revision, in order; tests/server/test_schema_migrations.py holds Alembic to the same head).
 """
 
 from __future__ import annotations
@@ -15,15 +20,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    inspect,
+    select,
+    text,
+)
 
 from mock_server.storage.models import Base
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 __all__ = [
     "BASELINE",
@@ -34,11 +50,19 @@ __all__ = [
     "head_revision",
     "prepare_schema",
     "schema_status",
+    "shipped_head",
 ]
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 BASELINE: Final = "0001_baseline"
 _LOCK_KEY: Final = 0x1A57A110  # pg_advisory_xact_lock key held while the schema is prepared
+# Alembic's revision table, as its `stamp` creates it (alembic.runtime.migration).
+_VERSIONS: Final = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 
 
 class OutdatedSchema(RuntimeError):
@@ -47,6 +71,8 @@ class OutdatedSchema(RuntimeError):
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic config over the shipped migrations, for a connection or a URL."""
+    from alembic.config import Config  # deferred: see the module's docstring
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -58,7 +84,16 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 @lru_cache(maxsize=1)
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
+
+
+@lru_cache(maxsize=1)
+def shipped_head() -> str:
+    """The newest shipped revision, read from the migrations' file names without Alembic: the
+    highest-numbered `versions/NNNN_slug.py`, whose revision id is `NNNN_slug`."""
+    return max(path.stem for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def head_revision() -> str:
@@ -92,6 +127,8 @@ def _known(revision: str) -> bool:
 
 def schema_status(connection: Connection) -> SchemaStatus:
     """Inspect a database: is it empty, and at which revision; refuse a revision unknown here."""
+    from alembic.runtime.migration import MigrationContext
+
     tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
     revision = MigrationContext.configure(connection).get_current_revision()
     head = head_revision()
@@ -116,13 +153,32 @@ def prepare_schema(engine: Engine, *, upgrade: bool, where: str) -> SchemaStatus
     """
     with engine.begin() as connection:
         _lock(connection)
-        before = schema_status(connection)
-        if before.empty:
-            Base.metadata.create_all(connection)
-            _stamp(connection, before.head)
-        elif not before.current:
-            _upgrade(connection, before, upgrade=upgrade, where=where)
+        before = _plain_status(connection)
+        if before is None:  # older, newer or otherwise odd: Alembic reads it
+            before = schema_status(connection)
+            if before.empty:
+                Base.metadata.create_all(connection)
+                _stamp(connection, before.head)
+            elif not before.current:
+                _upgrade(connection, before, upgrade=upgrade, where=where)
+        elif before.empty:  # no table at all: nothing to check first
+            Base.metadata.create_all(connection, checkfirst=False)
+            _VERSIONS.create(connection, checkfirst=False)
+            connection.execute(_VERSIONS.insert().values(version_num=before.head))
         return before
+
+
+def _plain_status(connection: Connection) -> SchemaStatus | None:
+    """Where a database stands when telling needs no Alembic: empty (no table at all), or at
+    the shipped head; None for anything else (older, newer, several revisions)."""
+    head = shipped_head()
+    tables = set(inspect(connection).get_table_names())
+    if not tables:
+        return SchemaStatus(empty=True, revision=None, head=head)
+    if _VERSIONS.name not in tables:
+        return None
+    revisions = list(connection.scalars(select(_VERSIONS.c.version_num)))
+    return SchemaStatus(empty=False, revision=head, head=head) if revisions == [head] else None
 
 
 def _upgrade(connection: Connection, before: SchemaStatus, *, upgrade: bool, where: str) -> None:
@@ -133,10 +189,14 @@ def _upgrade(connection: Connection, before: SchemaStatus, *, upgrade: bool, whe
             f"{before.head}; upgrade it with `mock-server db upgrade --db URL` "
             f"(or start without --no-upgrade)"
         )
+    from alembic import command
+
     if before.revision is None:
         _stamp(connection, BASELINE)  # made before migrations: the baseline schema
     command.upgrade(alembic_config(connection), "head")
 
 
 def _stamp(connection: Connection, revision: str) -> None:
+    from alembic.runtime.migration import MigrationContext
+
     MigrationContext.configure(connection).stamp(_scripts(), revision)

@@ -17,6 +17,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, create_engine, insert, select, text, update
 
 from mock_server.__main__ import main
@@ -25,10 +26,12 @@ from mock_server.settings import Settings
 from mock_server.storage import Base
 from mock_server.storage.schema import (
     BASELINE,
+    MIGRATIONS,
     OutdatedSchema,
     alembic_config,
     head_revision,
     schema_status,
+    shipped_head,
 )
 
 LOAN_FIELDS = (
@@ -66,6 +69,38 @@ def _revision(engine: Engine) -> str | None:
 
 def test_the_migrations_have_one_head() -> None:
     assert head_revision()  # raises, naming them, when two migrations share a parent
+
+
+def test_each_migration_is_named_after_its_revision_and_follows_the_one_before() -> None:
+    # The start reads the head from the file names (without Alembic): it must be Alembic's.
+    scripts = _scripts()
+    names = sorted(path.stem for path in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+    assert [scripts.get_revision(name).revision for name in names] == names
+    assert [scripts.get_revision(name).down_revision for name in names] == [None, *names[:-1]]
+    assert shipped_head() == names[-1] == head_revision()
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def test_a_new_database_gets_the_revision_table_alembic_makes(
+    engine: Engine, empty_url: str, tmp_path: Path
+) -> None:
+    build_sandbox(Settings(db=empty_url, webhook_worker=False)).close()  # created without Alembic
+    stamped = create_engine(f"sqlite:///{tmp_path / 'stamped.db'}")
+    with stamped.begin() as connection:
+        MigrationContext.configure(connection).stamp(_scripts(), "head")
+    made, alembics = _version_table(engine), _version_table(stamped)
+    stamped.dispose()
+    assert [(c.name, c.nullable, c.type.length) for c in made.columns] == [
+        (c.name, c.nullable, c.type.length) for c in alembics.columns
+    ]
+    assert made.primary_key.name == alembics.primary_key.name == "alembic_version_pkc"
+    assert _revision(engine) == head_revision()
+    with engine.begin() as connection:  # Alembic reads it as its own: nothing left to upgrade
+        command.upgrade(alembic_config(connection), "head")
+    assert _revision(engine) == head_revision()
 
 
 def test_the_migrations_build_exactly_the_models(engine: Engine) -> None:

@@ -217,6 +217,24 @@ async def test_background_worker_delivers_after_commit(
     assert [json.loads(b)["type"] for b in Receiver.bodies] == ["customer.created"]
 
 
+async def test_a_dispatcher_stopped_and_started_again_delivers_on_a_new_client(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    # The HTTP client is made at the first attempt and released by stop().
+    await subscribe(client)
+    await client.post("/v1/customers", json=kit.identity())
+    inbox, clock = Inbox(), Clock()
+    worker = dispatcher(sandbox, inbox, clock)
+    assert worker.deliver_due() == 1
+    worker.stop()
+    worker.start()
+    await client.post("/v1/customers", json=kit.identity("grace@example.com"))
+    clock.now = datetime.now(UTC)
+    assert worker.deliver_due() == 1
+    assert inbox.types == ["customer.created", "customer.created"]
+    worker.stop()
+
+
 async def test_duplicate_mode_delivers_every_event_twice(
     client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
 ) -> None:
