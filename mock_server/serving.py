@@ -108,6 +108,9 @@ def server_config(app: FastAPI | str, settings: Settings, **options: Any) -> uvi
         log_level=settings.log_level,
         access_log=False,  # ours carries the request id and never a key
         http=ShapedH11Protocol,
+        # No route speaks WebSocket: load no WebSocket library at start (with "auto", uvicorn
+        # loads one whenever a development tool happens to have installed it).
+        ws="none",
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         **options,
     )

@@ -19,7 +19,6 @@ from importlib import resources
 from typing import Any, Final, Literal
 
 import yaml
-from rapidfuzz import fuzz
 
 __all__ = [
     "SCREENING_THRESHOLD",
@@ -149,6 +148,8 @@ def load_screening_list() -> tuple[ScreeningEntry, ...]:
 
 
 def _best(subject: ScreeningSubject, entry: ScreeningEntry) -> tuple[int, str]:
+    from rapidfuzz import fuzz  # loaded at the first screening, not with the sandbox
+
     name = normalize_name(subject.name)
     scored = [
         (round(fuzz.token_sort_ratio(name, normalize_name(candidate))), candidate)

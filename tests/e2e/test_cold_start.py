@@ -3,7 +3,8 @@ first use in a fresh `mock-server` process, right after its first `/healthz` ans
 
 Left until first use: Alembic (a database already at the newest revision, or a new one, needs
 none), httpx and the webhook client's TLS set-up (the first delivery), Faker (the first generated
-person), Jinja (the first hosted page), segno (the first QR code).
+person), Jinja (the first hosted page), segno (the first QR code), rapidfuzz (the first sanctions
+screening). No WebSocket library is loaded at all: no route speaks WebSocket.
 """
 
 from __future__ import annotations
@@ -23,18 +24,20 @@ import httpx
 import pytest
 
 AUTH = {"Authorization": "Bearer sk_test_demo"}
-DEFERRED = ("alembic", "faker", "jinja2", "segno", "httpx")
+DEFERRED = ("alembic", "faker", "jinja2", "segno", "httpx", "rapidfuzz", "wsproto")
 
-# Starts the sandbox as `mock-server` does (its module, the schema, the demo merchant, the app)
-# and names every deferred library that got loaded on the way.
+# Starts the sandbox as `mock-server` does (its module, the schema, the demo merchant, the app,
+# uvicorn's configuration loaded) and names every deferred library that got loaded on the way.
 _LOADED_AT_START = f"""
 import sys
 import mock_server.__main__
 from mock_server.app import build_sandbox, create_app
+from mock_server.serving import server_config
 from mock_server.settings import Settings
 
-sandbox = build_sandbox(Settings(db=sys.argv[1], webhook_worker=False))
-create_app(sandbox=sandbox)
+settings = Settings(db=sys.argv[1], webhook_worker=False)
+sandbox = build_sandbox(settings)
+server_config(create_app(sandbox=sandbox), settings).load()
 sandbox.close()
 print(" ".join(name for name in {DEFERRED!r} if name in sys.modules))
 """
