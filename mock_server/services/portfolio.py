@@ -2,27 +2,25 @@
 
 Reads merchants, their sandbox clocks, confirmed checkouts, reviews and loans, turns them into the
 analytics' inputs, and answers `analytics.build_portfolio`. Each merchant's loans are seen as of
-that merchant's own sandbox date; the portfolio's `as_of` is the latest of them.
+that merchant's own sandbox date; the portfolio's `as_of` is the latest of them. The analytics
+package loads at the first portfolio read, not with the sandbox.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mock_server.analytics import (
-    Application,
-    BookedLoan,
-    MerchantTerms,
-    Portfolio,
-    build_portfolio,
-)
 from mock_server.domain import Loan
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.storage.models import CheckoutRow, LoanRow, MerchantRow, ReviewRow
+
+if TYPE_CHECKING:
+    from mock_server.analytics import Application, Portfolio
 
 __all__ = ["lender_portfolio", "merchant_portfolio"]
 
@@ -43,6 +41,8 @@ def merchant_portfolio(sandbox: Sandbox, caller: Caller) -> Portfolio:
 
 
 def _portfolio(session: Session, sandbox: Sandbox, merchant_ids: Sequence[str]) -> Portfolio:
+    from mock_server.analytics import BookedLoan, MerchantTerms, build_portfolio
+
     rows = session.scalars(select(MerchantRow).where(MerchantRow.id.in_(merchant_ids)))
     merchants = {r.id: MerchantTerms(r.id, r.display_name or r.legal_name, r.mdr_bps) for r in rows}
     today = {m: merchant_now(session, m, sandbox.wall).date() for m in merchant_ids}
@@ -70,6 +70,8 @@ def _portfolio(session: Session, sandbox: Sandbox, merchant_ids: Sequence[str]) 
 
 
 def _application(row: CheckoutRow, reviewed: bool) -> Application:
+    from mock_server.analytics import Application
+
     decision = row.data.get("decision") or {}
     return Application(
         id=row.id,

@@ -4,7 +4,8 @@ first use in a fresh `mock-server` process, right after its first `/healthz` ans
 Left until first use: Alembic (a database already at the newest revision, or a new one, needs
 none), httpx and the webhook client's TLS set-up (the first delivery), Faker (the first generated
 person), Jinja (the first hosted page), segno (the first QR code), rapidfuzz (the first sanctions
-screening). No WebSocket library is loaded at all: no route speaks WebSocket.
+screening), the portfolio analytics (the first portfolio read). No WebSocket library is loaded
+at all: no route speaks WebSocket.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import httpx
 import pytest
 
 AUTH = {"Authorization": "Bearer sk_test_demo"}
-DEFERRED = ("alembic", "faker", "jinja2", "segno", "httpx", "rapidfuzz", "wsproto")
+DEFERRED = (
+    "alembic", "faker", "jinja2", "segno", "httpx", "rapidfuzz", "wsproto", "mock_server.analytics",
+)  # fmt: skip
 
 # Starts the sandbox as `mock-server` does (its module, the schema, the demo merchant, the app,
 # uvicorn's configuration loaded) and names every deferred library that got loaded on the way.
@@ -173,5 +176,8 @@ def test_a_fresh_process_serves_each_deferred_piece_on_its_first_use(
         png = client.get(in_store.json()["next_action"]["qr_png_url"])
         assert (png.status_code, png.headers["content-type"]) == (200, "image/png")
         assert png.content.startswith(b"\x89PNG")
+        portfolio = client.get("/v1/portfolio")
+        assert portfolio.status_code == 200, portfolio.text
+        assert portfolio.json()["currencies"], portfolio.text
     assert _Hooks.arrived.wait(timeout=60)  # waiting for the background delivery, not timing it
     assert _Hooks.types[0] in {"customer.created", "checkout.created"}
