@@ -187,6 +187,7 @@ class WebhookDispatcher:
         failures = 0
         while not self._stopped:
             try:
+                self._ready_to_send()
                 if self._hand_out(self._due_jobs()):
                     failures = 0
                     continue
@@ -231,6 +232,7 @@ class WebhookDispatcher:
     def deliver_due(self) -> int:
         """Attempt every delivery that is due now (endpoints side by side, each endpoint's in
         order) and wait for them; answer how many were attempted."""
+        self._client()  # before leasing (see `_ready_to_send`)
         jobs = self._due_jobs()
         wait(self._hand_out(jobs))
         return len(jobs)
@@ -324,6 +326,21 @@ class WebhookDispatcher:
                 _Job(row.seq, endpoint.id, endpoint.url, endpoint.secret, _payload(event), event.id)
                 for row, endpoint, event in session.execute(query)
             ]
+
+    def _ready_to_send(self) -> None:
+        """Make the HTTP client once a delivery is pending, before the worker leases any: a
+        lease is then never held while the client is made (0.2 s or more), so a process killed
+        in that time does not leave deliveries waiting for their leases to run out."""
+        if self._http is not None:
+            return
+        with self.db.reader() as session:
+            pending = session.scalar(
+                select(WebhookDeliveryRow.seq)
+                .where(WebhookDeliveryRow.status == "pending")
+                .limit(1)
+            )
+        if pending is not None:
+            self._client()
 
     def _client(self) -> httpx.Client:
         """The HTTP client, made at the first attempt: making one imports httpx and loads the
