@@ -103,6 +103,8 @@ def build_sandbox(settings: Settings) -> Sandbox:
         share_definitions(sandbox)
     register_merchant_work(sandbox)
     ensure_demo_merchant(sandbox)
+    if db.is_sqlite:  # one process serves an SQLite file: its leases are a dead run's
+        dispatcher.release_abandoned_leases()
     dispatcher.wake()  # deliveries left pending by a previous run of a file database
     sandbox.purge.start()
     return sandbox

@@ -274,6 +274,22 @@ class WebhookDispatcher:
                 self._busy.discard(endpoint_id)
             self.wake()  # its next deliveries may be due
 
+    def release_abandoned_leases(self) -> int:
+        """Clear every pending delivery's lease: for a database no other process can be serving
+        (an SQLite file, whose sandbox runs in one process), a lease found at start was taken
+        by a run that died mid-attempt, and would otherwise hold its delivery until it ran out
+        (two minutes). Answers how many were released."""
+        with self.db.transaction() as session:
+            released = session.execute(
+                update(WebhookDeliveryRow)
+                .where(
+                    WebhookDeliveryRow.status == "pending",
+                    WebhookDeliveryRow.lease_expires_at.is_not(None),
+                )
+                .values(lease_expires_at=None)
+            )
+            return int(getattr(released, "rowcount", 0) or 0)
+
     def _release(self, seqs: list[int]) -> None:
         """Give back leases this process will not use (stopping, or no sender free)."""
         if not seqs:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import SENDERS, WebhookDispatcher
+from mock_server.settings import Settings
 from mock_server.storage.models import WebhookDeliveryRow
 
 
@@ -143,3 +145,28 @@ async def test_a_process_with_every_sender_busy_leases_nothing(
     full._busy.update(f"we_busy{n}" for n in range(SENDERS))
     assert full._due_jobs() == []
     assert all(d.lease_expires_at is None for d in _deliveries(sandbox))
+
+
+async def test_a_sandbox_restarted_on_its_sqlite_file_takes_back_a_dead_runs_leases(
+    make_app: Any, tmp_path: Path, kit: Any
+) -> None:
+    url = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    first = make_app(Settings(db=url, webhook_worker=False))
+    transport = httpx.ASGITransport(app=first)
+    auth = {"Authorization": "Bearer sk_test_demo"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=auth) as c:
+        await _events(c, kit, 2)
+    with first.state.sandbox.db.transaction() as session:  # a run killed mid-attempt
+        session.execute(
+            update(WebhookDeliveryRow).values(
+                lease_expires_at=datetime.now(UTC) + timedelta(minutes=2)
+            )
+        )
+    first.state.sandbox.close()
+    leased = _deliveries(first.state.sandbox)
+    assert leased and all(row.lease_expires_at is not None for row in leased)
+
+    second = make_app(Settings(db=url, webhook_worker=False))
+    after = _deliveries(second.state.sandbox)
+    assert [row.seq for row in after] == [row.seq for row in leased]
+    assert all(row.lease_expires_at is None and row.status == "pending" for row in after)
