@@ -18,7 +18,7 @@ import httpx
 
 from mock_server.services.outbound import OutboundPolicy
 
-__all__ = ["PolicyNetworkBackend", "policy_transport"]
+__all__ = ["PolicyNetworkBackend", "PolicyTransport", "policy_transport"]
 
 
 class PolicyNetworkBackend(httpcore.NetworkBackend):
@@ -53,19 +53,22 @@ class PolicyNetworkBackend(httpcore.NetworkBackend):
         self._sockets.sleep(seconds)
 
 
-def policy_transport(policy: OutboundPolicy) -> httpx.HTTPTransport:
-    """An httpx transport whose connections go through `PolicyNetworkBackend`.
+class PolicyTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose connections go through
+    `PolicyNetworkBackend`: the same settings httpx's default pool has, minus environment
+    proxies. httpx takes no network backend, so the pool is built here instead of by httpx's
+    constructor (which would also build an SSL context of its own, for nothing)."""
 
-    httpx takes no network backend, so the transport's connection pool is replaced by one
-    built with it (the same settings httpx's default pool has, minus environment proxies).
-    """
-    transport = httpx.HTTPTransport(trust_env=False)
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=5.0,
-        network_backend=PolicyNetworkBackend(policy),
-    )
-    return transport
+    def __init__(self, policy: OutboundPolicy) -> None:
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=PolicyNetworkBackend(policy),
+        )
+
+
+def policy_transport(policy: OutboundPolicy) -> httpx.HTTPTransport:
+    """The transport webhook deliveries go out on under `policy`."""
+    return PolicyTransport(policy)
