@@ -1,6 +1,7 @@
 """Scale-out: checkout throughput with `--workers 2` against `--workers 1` on the same PostgreSQL.
 
     .venv/bin/python -m benchmarks.bench_scale [--checkouts 200] [--concurrency 16] [--rounds 2]
+        [--new-connections]
 
 Starts a local PostgreSQL cluster (mock_server.local_postgres), then for each configuration a
 `mock-server` in a subprocess on a free loopback port: PostgreSQL with 1 worker, PostgreSQL with 2
@@ -10,6 +11,11 @@ confirming it (`+approve` personas, so every confirm authorizes a loan). Rounds 
 configurations so drift on a shared machine touches them alike; the best round of each is
 reported, with the ratio of 2 workers to 1 on PostgreSQL (the aim is at least 1.5x on a machine
 with two free cores) and SQLite's rate beside them.
+
+Each shopper keeps its connection alive, as a merchant's SDK client does (its httpx pool): the
+kernel hands each new connection to one worker, so the shoppers' connections are spread over the
+workers once. `--new-connections` opens a connection per request instead (each request is then
+spread anew, and the sandbox and this process pay a TCP handshake and teardown per request).
 
 Each setup's CPU per journey is measured too, from /proc: the sandbox's processes, PostgreSQL's
 (its postmaster and backends) and this load process. On a machine whose cores run all three,
@@ -120,8 +126,17 @@ async def journeys(
     return await measure("checkout + confirm", calls, width)
 
 
+@dataclass(frozen=True)
+class Load:
+    """What this process sends: journeys per round, concurrent shoppers, connection reuse."""
+
+    checkouts: int
+    width: int
+    keep_alive: bool
+
+
 async def measure_setup(
-    setup: Setup, checkouts: int, width: int, offset: int, postgres: int | None
+    setup: Setup, load: Load, offset: int, postgres: int | None
 ) -> tuple[Result, Cpu]:
     """Start the setup's server, warm it up, measure one round and its CPU, stop it."""
     port = free_port()
@@ -129,9 +144,11 @@ async def measure_setup(
     process = start_server(setup, port)
     try:
         wait_until_up(base, process)
-        # A connection per shopper, opened anew per request, so the kernel spreads them over
-        # the workers the way it spreads separate clients.
-        limits = httpx.Limits(max_connections=width, max_keepalive_connections=0)
+        checkouts, width = load.checkouts, load.width
+        # A connection per shopper, kept alive (or opened anew per request): the kernel spreads
+        # new connections over the workers the way it spreads separate clients.
+        kept = width if load.keep_alive else 0
+        limits = httpx.Limits(max_connections=width, max_keepalive_connections=kept)
         async with httpx.AsyncClient(base_url=base, headers=AUTH, limits=limits) as client:
             page = await client.get("/v1/sandbox/personas", params={"tier": "prime", "limit": 100})
             if page.status_code != 200:
@@ -149,7 +166,7 @@ async def measure_setup(
         process.wait()
 
 
-async def run(checkouts: int, width: int, rounds: int) -> None:
+async def run(load: Load, rounds: int) -> None:
     """Measure every setup `rounds` times, alternating, and print the table and ratios."""
     with LocalPostgres() as cluster, tempfile.TemporaryDirectory() as scratch:
         best: dict[str, tuple[Result, Cpu]] = {}
@@ -161,19 +178,21 @@ async def run(checkouts: int, width: int, rounds: int) -> None:
             ]
             for setup in setups:
                 measured = await measure_setup(
-                    setup, checkouts, width, index * checkouts, postmaster_pid(cluster)
+                    setup, load, index * load.checkouts, postmaster_pid(cluster)
                 )
                 if setup.label not in best or measured[0].rps > best[setup.label][0].rps:
                     best[setup.label] = measured
-        report(best, checkouts, width, rounds)
+        report(best, load, rounds)
 
 
-def report(best: dict[str, tuple[Result, Cpu]], checkouts: int, width: int, rounds: int) -> None:
+def report(best: dict[str, tuple[Result, Cpu]], load: Load, rounds: int) -> None:
     """Print journeys a second and CPU per journey per setup, and the scale-out ratio."""
     cores = os.cpu_count() or 1
     print(
-        f"checkout + confirm journeys: {checkouts} x {rounds} rounds, {width} concurrent "
-        f"shoppers from a separate process (best round per setup; {cores} CPUs)"
+        f"checkout + confirm journeys: {load.checkouts} x {rounds} rounds, {load.width} "
+        f"concurrent shoppers from a separate process, "
+        f"{'kept-alive connections' if load.keep_alive else 'a new connection per request'} "
+        f"(best round per setup; {cores} CPUs)"
     )
     print(
         f"{'setup':24} {'journeys/s':>11} {'p50 ms':>8} {'p99 ms':>8}"
@@ -204,8 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkouts", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="a new connection per request instead of one kept alive per shopper",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(run(args.checkouts, args.concurrency, args.rounds))
+    load = Load(args.checkouts, args.concurrency, keep_alive=not args.new_connections)
+    asyncio.run(run(load, args.rounds))
     return 0
 
 
