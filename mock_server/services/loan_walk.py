@@ -21,13 +21,12 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from mock_server.domain import InvalidTransition, Loan, LoanStatus
-from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS
+from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS, SERVICING
 
 __all__ = ["LATE_PAYER_DAYS", "LoanEvent", "next_key_date", "service_loan"]
 
 LATE_PAYER_DAYS: Final = 15
 LoanEvent = tuple[date, str, dict[str, Any]]
-_SERVICING: Final = frozenset((LoanStatus.ACTIVE, LoanStatus.LATE, LoanStatus.DELINQUENT))
 _PAY_ACTION: Final = {"partial": "pay_half", "default": "fail"}
 _PAYMENT, _ASSESSMENT = 1, 2  # payments come before assessments on the same day
 _STATUS_EVENTS: Final = {
@@ -93,7 +92,7 @@ def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
     again), so a clock can leave the loan alone until then."""
     if loan.status is LoanStatus.AUTHORIZED:
         return max(loan.authorization_expires_at, after + timedelta(days=1))
-    if loan.status not in _SERVICING:
+    if loan.status not in SERVICING:
         return None
     # The earliest of the dates `_key_dates` would list, without listing them all; a due date
     # still owed also counts: it changes what the loan shows (an entry turns `due`).
@@ -130,7 +129,7 @@ def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[Loa
     installments = loan.installments
     for day, _, action, owners in _key_dates(loan, behaviour, start, end):
         status = loan.status
-        if status not in _SERVICING:
+        if status not in SERVICING:
             break
         if owners and all(installments[i].unpaid == 0 for i in owners):
             continue  # every installment this day was for has been paid: nothing can change
