@@ -9,9 +9,10 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["IN_MEMORY_DB", "LogLevel", "Settings", "WebhookMode"]
+__all__ = ["DEFAULT_DB_POOL_SIZE", "IN_MEMORY_DB", "LogLevel", "Settings", "WebhookMode"]
 
 IN_MEMORY_DB = "sqlite://"
+DEFAULT_DB_POOL_SIZE = 20  # PostgreSQL connections kept per process (--db-pool-size)
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
 WebhookMode = Literal["normal", "duplicate", "reorder"]
@@ -68,7 +69,7 @@ class Settings(BaseSettings):
         default=1, ge=1, le=64, description="sandbox processes serving one PostgreSQL database"
     )
     db_pool_size: int = Field(
-        default=20,
+        default=DEFAULT_DB_POOL_SIZE,
         ge=1,
         le=500,
         description="PostgreSQL connections each sandbox process keeps open (as many again "

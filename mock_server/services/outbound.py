@@ -111,12 +111,19 @@ class OutboundPolicy:
             answers = [str(literal)] if literal is not None else self.resolver(host, port)
         if not answers:
             return None, f"{host} does not resolve"
+        reason = self._answers_refusal(host, answers)
+        if reason is not None:
+            return None, f"blocked by policy: {reason}"
+        return answers[0], ""
+
+    def _answers_refusal(self, host: str, answers: list[str]) -> str | None:
+        """Why one of the addresses `host` resolved to is refused, or None."""
         for found in answers:
             address = _literal(found)
             reason = self.refusal(address) if address is not None else f"{found} is no address"
             if reason is not None:
-                return None, f"blocked by policy: {host} resolves to {reason}"
-        return answers[0], ""
+                return f"{host} resolves to {reason}"
+        return None
 
     def check_delivery(self, url: str) -> str | None:
         """Why a delivery to `url` is refused after resolving its host now, or None."""
@@ -127,9 +134,4 @@ class OutboundPolicy:
 
         parsed = httpx.URL(url)
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        for found in self.resolver(parsed.host, port):
-            address = _literal(found)
-            reason = self.refusal(address) if address is not None else None
-            if reason is not None:
-                return f"{parsed.host} resolves to {reason}"
-        return None
+        return self._answers_refusal(parsed.host, self.resolver(parsed.host, port))

@@ -18,7 +18,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 import anyio
 import orjson
@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from mock_server.settings import DEFAULT_DB_POOL_SIZE
 from mock_server.storage.models import Base
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 from mock_server.storage.sealing import Sealer
@@ -160,10 +161,6 @@ _active: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
 )
 
 
-# PostgreSQL connections each sandbox process keeps open (--db-pool-size).
-DEFAULT_POOL_SIZE: Final = 20
-
-
 class Database:
     """An engine and its sessions; `transaction()` commits on success, rolls back on error.
 
@@ -172,7 +169,7 @@ class Database:
     """
 
     def __init__(
-        self, url: str, sealer: Sealer | None = None, *, pool_size: int = DEFAULT_POOL_SIZE
+        self, url: str, sealer: Sealer | None = None, *, pool_size: int = DEFAULT_DB_POOL_SIZE
     ) -> None:
         self.sealer = sealer or Sealer()
         self.pool_size = pool_size
