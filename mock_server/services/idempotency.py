@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,15 +131,26 @@ class Claim:
         return _param_digests(self.sealer, self.parsed, self.canonical)
 
 
+# Built once (every request with a key asks it): the key's stored row, read by core.
+_KEYS: Final = IdempotencyRow.metadata.tables[IdempotencyRow.__tablename__]
+_STORED: Final = select(_KEYS).where(
+    _KEYS.c.merchant_id == bindparam("merchant_id"), _KEYS.c.key == bindparam("key")
+)
+_FORGET: Final = delete(_KEYS).where(
+    _KEYS.c.merchant_id == bindparam("merchant_id"), _KEYS.c.key == bindparam("key")
+)
+
+
 def find_replay(session: Session, claim: Claim, ttl: timedelta) -> Replay | None:
     """The stored answer for this key (None: run the request); raise when the key was used for
     another request or an older sandbox left it in progress."""
-    row = session.get(IdempotencyRow, (claim.merchant_id, claim.key))
+    where = {"merchant_id": claim.merchant_id, "key": claim.key}
+    connection = session.connection()
+    row = connection.execute(_STORED, where).first()
     if row is None:
         return None
     if row.created < claim.now - ttl:
-        session.delete(row)
-        session.flush()
+        connection.execute(_FORGET, where)
         return None
     if row.fingerprint != claim.fingerprint:
         raise _reused(row, claim)
@@ -147,7 +159,7 @@ def find_replay(session: Session, claim: Claim, ttl: timedelta) -> Replay | None
     return Replay(row.status_code, claim.sealer.open(row.response_body or "").encode())
 
 
-def _reused(row: IdempotencyRow, claim: Claim) -> IdempotencyError:
+def _reused(row: Row[Any], claim: Claim) -> IdempotencyError:
     if (row.method, row.path) != (claim.method, claim.path):
         names = ["path"]
         where = f"it was first used for {row.method} {row.path}"

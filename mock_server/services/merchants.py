@@ -5,15 +5,16 @@ services.merchant_desk."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
-from mock_server.domain import DEFAULT_PLANS, PlanError, plan_from_dict
+from mock_server.domain import DEFAULT_PLANS, Plan, PlanError, plan_from_dict
 from mock_server.ids import new_id
 from mock_server.services.clock import remember_offset
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
@@ -25,6 +26,7 @@ from mock_server.services.errors import (
 )
 from mock_server.services.events import record_event
 from mock_server.services.presenters import merchant_object
+from mock_server.storage.database import json_value
 from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
 
 __all__ = [
@@ -151,14 +153,34 @@ def merchant_id_for_key(session: Session, key: str) -> str | None:
     return row.merchant_id if row is not None else None
 
 
-# The key, its merchant and the merchant's sandbox clock in one statement, built once (every
-# authenticated request asks it).
+# The key, its merchant's settings and the merchant's sandbox clock in one core statement, built
+# once (every authenticated request asks it): no ORM row to build, and the plans as stored text,
+# parsed once per distinct text (`_plans_of`).
+_MERCHANTS: Final = MerchantRow.__table__.c
 _KEY_HOLDER: Final = (
-    select(MerchantRow, ApiKeyRow.scope, ClockRow.offset_seconds)
+    select(
+        _MERCHANTS.id,
+        _MERCHANTS.status,
+        _MERCHANTS.currency,
+        _MERCHANTS.country,
+        _MERCHANTS.mcc,
+        _MERCHANTS.workflow,
+        _MERCHANTS.mdr_bps,
+        cast(_MERCHANTS.plans, Text).label("plans"),
+        ApiKeyRow.scope,
+        ClockRow.offset_seconds,
+    )
+    .select_from(MerchantRow)
     .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
     .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
     .where(ApiKeyRow.key_hash == bindparam("key_hash"))
 )
+
+
+@functools.lru_cache(maxsize=256)
+def _plans_of(stored: str) -> tuple[Plan, ...]:
+    """A merchant's plans from their stored JSON text (the same text parses once)."""
+    return tuple(plan_from_dict(p) for p in json_value(stored))
 
 
 def authenticate(session: Session, key: str | None, *, onboarding: bool = False) -> MerchantAccount:
@@ -170,22 +192,31 @@ def authenticate(session: Session, key: str | None, *, onboarding: bool = False)
             "No API key provided: send 'Authorization: Bearer sk_test_...'",
             code="missing_api_key",
         )
-    found = session.execute(_KEY_HOLDER, {"key_hash": hash_key(key)}).first()
+    found = session.connection().execute(_KEY_HOLDER, {"key_hash": hash_key(key)}).first()
     if found is None:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
-    row, scope, offset = found
-    if scope == "onboarding":
+    if found.scope == "onboarding":
         if not onboarding:
             raise PermissionDenied(
                 f"an onboarding key may only read and update the application "
                 f"(GET /v1/merchants/me, PATCH /v1/merchants/me/application); merchant "
-                f"{row.id} is {row.status} and gets its secret key when it is activated",
+                f"{found.id} is {found.status} and gets its secret key when it is activated",
                 code="onboarding_key_scope",
             )
-    elif row.status not in KEYED_STATUSES:
+    elif found.status not in KEYED_STATUSES:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
-    remember_offset(session, row.id, offset)
-    return MerchantAccount.from_row(row, scope)
+    remember_offset(session, found.id, found.offset_seconds)
+    return MerchantAccount(
+        key_scope=found.scope,
+        mdr_bps=found.mdr_bps,
+        id=found.id,
+        status=found.status,
+        currency=found.currency,
+        country=found.country,
+        mcc=found.mcc,
+        plans=_plans_of(found.plans),
+        workflow=found.workflow,
+    )
 
 
 def locked_merchant(session: Session, merchant_id: str) -> MerchantRow:

@@ -248,12 +248,11 @@ def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[s
     cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
     if merchant_id in cache:
         return cache[merchant_id]
-    # No autoflush: the endpoints are never among this request's pending rows (they are
-    # created by requests of their own), and flushing here split the request's inserts into
-    # two flushes, the events of one use case into two statements.
-    with session.no_autoflush:
-        rows = session.execute(_SUBSCRIPTIONS, {"merchant_id": merchant_id})
-        found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in rows]
+    # Core, so no autoflush: the endpoints are never among this request's pending rows (they
+    # are created by requests of their own), and a flush here would split the request's
+    # inserts in two.
+    rows = session.connection().execute(_SUBSCRIPTIONS, {"merchant_id": merchant_id})
+    found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in rows]
     cache[merchant_id] = found
     return found
 
