@@ -94,9 +94,15 @@ def _check_amount(amount: object, name: str = "amount") -> int:
 
 def round_half_even(value: Fraction) -> int:
     """Round an exact fraction to the nearest integer, ties to even (banker's rounding)."""
-    quotient, remainder = divmod(value.numerator, value.denominator)
+    return divide_half_even(value.numerator, value.denominator)
+
+
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` (denominator > 0) rounded to the nearest integer, ties to
+    even: `round_half_even` without building a Fraction."""
+    quotient, remainder = divmod(numerator, denominator)
     twice = 2 * remainder
-    if twice > value.denominator or (twice == value.denominator and quotient % 2 == 1):
+    if twice > denominator or (twice == denominator and quotient % 2 == 1):
         quotient += 1
     return quotient
 

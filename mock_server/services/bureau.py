@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -235,21 +235,46 @@ def fold_accounts(
             )
 
 
+# Built once (every confirm asks it): the merchant's latest hard pull of a customer in a window.
+_REPORTS: Final = CreditReportRow.metadata.tables[CreditReportRow.__tablename__]
+_RECENT_HARD_PULL: Final = (
+    select(_REPORTS.c.id, _REPORTS.c.data)
+    .where(
+        _REPORTS.c.merchant_id == bindparam("merchant_id"),
+        _REPORTS.c.customer_id == bindparam("customer_id"),
+        _REPORTS.c.pull_type == "hard",
+        _REPORTS.c.created > bindparam("since"),
+        _REPORTS.c.created <= bindparam("now"),
+    )
+    .order_by(_REPORTS.c.seq.desc())
+    .limit(1)
+)
+
+
+class StoredReport(NamedTuple):
+    """A stored credit report: its id and its data."""
+
+    id: str
+    data: dict[str, Any]
+
+
 def reusable_report(
     session: Session, merchant_id: str, customer_id: str, now: datetime, reuse_days: int
-) -> CreditReportRow | None:
+) -> StoredReport | None:
     """The merchant's latest hard pull of this customer within `reuse_days`, if any."""
     if reuse_days <= 0:
         return None
-    return session.scalars(
-        select(CreditReportRow)
-        .where(
-            CreditReportRow.merchant_id == merchant_id,
-            CreditReportRow.customer_id == customer_id,
-            CreditReportRow.pull_type == "hard",
-            CreditReportRow.created > now - timedelta(days=reuse_days),
-            CreditReportRow.created <= now,
+    found = (
+        session.connection()
+        .execute(
+            _RECENT_HARD_PULL,
+            {
+                "merchant_id": merchant_id,
+                "customer_id": customer_id,
+                "since": now - timedelta(days=reuse_days),
+                "now": now,
+            },
         )
-        .order_by(CreditReportRow.seq.desc())
-        .limit(1)
-    ).one_or_none()
+        .first()
+    )
+    return StoredReport(found.id, found.data) if found is not None else None

@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 import orjson
 from anyio import to_thread
-from sqlalchemy import Engine, Table, create_engine, event, insert, inspect
+from sqlalchemy import Engine, Table, create_engine, event, insert, inspect, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
@@ -87,19 +87,44 @@ def _columns_of(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
     return found
 
 
-def insert_new_rows(session: Session) -> None:
-    """Insert the rows added to the session since its last flush with one core INSERT per
-    table (an executemany), in foreign-key order, and stop tracking them.
+def write_changes(session: Session) -> None:
+    """Write the rows added to the session and the changes to rows it read, by core
+    statements: one INSERT per table (an executemany, in foreign-key order), then one UPDATE
+    per changed row (by primary key); the session stops tracking those rows.
 
-    The ORM's flush of a request's few new rows cost more than the rest of its commit (its unit
-    of work sorts, snapshots and fetches back every row); these rows are never read back
-    through the session after the commit, so core statements do the same work for less.
-    Columns a row leaves unset take their defaults as in a flush. A session that also deletes
-    rows is left to the ORM, which orders a delete and an insert of the same key.
+    The ORM's flush of a request's few rows cost more than the rest of its commit (its unit of
+    work sorts, snapshots and fetches back every row); these rows are never read back through
+    the session after the commit, so core statements do the same work for less. Columns a new
+    row leaves unset take their defaults as in a flush. A session that also deletes rows is
+    left to the ORM, which orders a delete and an insert of the same key.
     """
-    if not session.new or session.deleted:
+    if session.deleted or not (session.new or session.dirty):
         return
-    rows = sorted(session.new, key=lambda obj: instance_state(obj).insert_order or 0)
+    added = sorted(session.new, key=lambda obj: instance_state(obj).insert_order or 0)
+    changed = list(session.dirty)
+    connection = session.connection()
+    for table, values in _insert_batches(added):
+        connection.execute(insert(table), values)
+    for row in changed:
+        state = instance_state(row)
+        changes = {
+            column: state.dict[attribute]
+            for attribute, column in _columns_of(state.mapper)
+            if attribute in state.committed_state and attribute in state.dict
+        }
+        if changes:
+            changed_table = state.mapper.local_table
+            assert isinstance(changed_table, Table)
+            key = state.mapper.primary_key_from_instance(row)
+            where = [c == v for c, v in zip(state.mapper.primary_key, key, strict=True)]
+            connection.execute(update(changed_table).where(*where).values(changes))
+    for row in (*added, *changed):
+        session.expunge(row)
+
+
+def _insert_batches(rows: list[Any]) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """New rows as (table, values of each row), tables in foreign-key order, rows in the order
+    they were added (a run of rows that set the same columns per batch)."""
     batches: list[tuple[Table, tuple[str, ...], list[dict[str, Any]]]] = []
     open_batch: dict[Table, tuple[tuple[str, ...], list[dict[str, Any]]]] = {}
     for row in rows:
@@ -118,11 +143,7 @@ def insert_new_rows(session: Session) -> None:
             batches.append((table, keys, current[1]))
         current[1].append(values)
     batches.sort(key=lambda batch: _TABLE_ORDER[batch[0]])  # stable: runs keep their order
-    for row in rows:
-        session.expunge(row)
-    connection = session.connection()
-    for table, _, values_list in batches:
-        connection.execute(insert(table), values_list)
+    return [(table, values) for table, _, values in batches]
 
 
 class _WriterLock:
@@ -402,7 +423,7 @@ class RequestTransaction:
     def commit(self) -> None:
         """Commit the request's work and release the lock."""
         try:
-            insert_new_rows(self.session)
+            write_changes(self.session)
             self.session.commit()
         except BaseException:
             self.session.rollback()
