@@ -12,10 +12,12 @@ while it is active joins it, so everything the request does commits together or 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import json
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +156,9 @@ class _WriterLock:
         self._lock = threading.Lock()
         self._owner: int | None = None
         self._depth = 0
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @contextlib.contextmanager
     def hold(self) -> Iterator[None]:
@@ -173,25 +178,58 @@ class _WriterLock:
             finally:
                 self._owner = None
 
-    async def acquire(self) -> None:
-        """Take the lock for a request without blocking the event loop. A request cancelled
-        while it waits (a client that gives up) never keeps the lock: its waiting thread hands
-        the lock back as soon as it gets it."""
-        if self._lock.acquire(blocking=False):
-            return
-        waiter = _Waiter(self._lock)
+    async def acquire(self) -> _RequestHold:
+        """Take the lock for a request without blocking the event loop; answer the hold to
+        release. Requests of one event loop queue on that loop (FIFO, no thread each); only
+        when another thread holds the lock (background work, another loop) does the request
+        wait in a thread. A request cancelled while it waits never keeps the lock: its waiting
+        thread hands the lock back as soon as it gets it."""
+        loop = asyncio.get_running_loop()
+        queue = self._queues.get(loop)
+        if queue is None:
+            queue = self._queues[loop] = asyncio.Lock()
+        await queue.acquire()
         try:
-            # A thread of its own, so requests waiting here never starve the worker pool.
-            await to_thread.run_sync(
-                waiter.take, abandon_on_cancel=True, limiter=anyio.CapacityLimiter(1)
-            )
+            if not self._lock.acquire(blocking=False):
+                waiter = _Waiter(self._lock)
+                try:
+                    # A thread of its own, so requests waiting here never starve the pool.
+                    await to_thread.run_sync(
+                        waiter.take, abandon_on_cancel=True, limiter=anyio.CapacityLimiter(1)
+                    )
+                except BaseException:
+                    waiter.abandon()
+                    raise
         except BaseException:
-            waiter.abandon()
+            queue.release()
             raise
+        return _RequestHold(self._lock, queue, loop)
+
+
+class _RequestHold:
+    """A request's hold on the writer lock, released from any thread: the lock at once, the
+    request queue of its event loop on that loop."""
+
+    def __init__(
+        self, lock: threading.Lock, queue: asyncio.Lock, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        self._lock = lock
+        self._queue = queue
+        self._loop = loop
 
     def release(self) -> None:
-        """Give back a request's lock (from any thread)."""
+        """Give the lock back, then let the loop's next request in."""
         self._lock.release()
+        try:
+            on_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:  # a worker thread: no loop runs here
+            on_loop = False
+        if on_loop:
+            self._queue.release()
+            return
+        # A closed loop (RuntimeError) has nothing waiting on its queue any more.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self._queue.release)
 
 
 class _Waiter:
@@ -393,7 +431,7 @@ class RequestTransaction:
         self.db = db
         self._scope: _Scope | None = None
         self._token: contextvars.Token[_Scope | None] | None = None
-        self._locked = False
+        self._hold: _RequestHold | None = None
 
     @property
     def session(self) -> Session:
@@ -409,8 +447,7 @@ class RequestTransaction:
     async def begin(self) -> None:
         """Take the writer lock (waiting without holding a worker thread) and open the session."""
         if self.db._writer is not None:
-            await self.db._writer.acquire()
-            self._locked = True
+            self._hold = await self.db._writer.acquire()
         self._scope = _Scope(self.db, self.db._sessions())
         self._token = _active.set(self._scope)
 
@@ -442,7 +479,7 @@ class RequestTransaction:
     def abandon(self) -> None:
         """Roll back and release the lock now if neither `commit()` nor `rollback()` ran (the
         request was cancelled at an await on its way there); nothing otherwise."""
-        if self._scope is not None or self._locked:
+        if self._scope is not None or self._hold is not None:
             self.end()
             self.rollback()
 
@@ -452,6 +489,6 @@ class RequestTransaction:
             if scope is not None:
                 scope.session.close()
         finally:
-            if self._locked and self.db._writer is not None:
-                self._locked = False
-                self.db._writer.release()
+            hold, self._hold = self._hold, None
+            if hold is not None:
+                hold.release()
