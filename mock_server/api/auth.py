@@ -1,7 +1,9 @@
 """The request's credentials: the `Authorization` header parsed once, shared by every layer.
 
 The outermost middleware parses it into the ASGI scope's state; the rate limiter buckets by it,
-the idempotency layer scopes keys by its merchant, and the route's `current_caller` reads it.
+the idempotency layer scopes keys by its merchant and, for a write, resolves the merchant it
+authenticates inside the request's transaction (`remember_merchant`), which the route's
+`current_caller` then takes instead of asking the database again.
 Only the key's SHA-256 (`key_hash`, also its stored form) ever leaves this module's callers.
 """
 
@@ -12,9 +14,12 @@ from dataclasses import dataclass, field
 
 from starlette.types import Scope
 
-__all__ = ["Credentials", "credentials_of"]
+from mock_server.services.context import MerchantAccount
+
+__all__ = ["Credentials", "credentials_of", "remember_merchant", "remembered_merchant"]
 
 _STATE_KEY = "credentials"
+_MERCHANT_KEY = "authenticated_merchant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +54,14 @@ def credentials_of(scope: Scope) -> Credentials:
             break
     credentials = state[_STATE_KEY] = Credentials.parse(header)
     return credentials
+
+
+def remember_merchant(scope: Scope, merchant: MerchantAccount) -> None:
+    """Keep the merchant the request's secret key authenticates, for the route."""
+    scope.setdefault("state", {})[_MERCHANT_KEY] = merchant
+
+
+def remembered_merchant(scope: Scope) -> MerchantAccount | None:
+    """The merchant an earlier layer authenticated for this request, if one did."""
+    found = scope.get("state", {}).get(_MERCHANT_KEY)
+    return found if isinstance(found, MerchantAccount) else None

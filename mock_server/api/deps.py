@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
-from mock_server.api.auth import credentials_of
+from mock_server.api.auth import credentials_of, remembered_merchant
 from mock_server.api.errors import request_id_of
 from mock_server.api.faults import BUREAU_DOWN_STATE
-from mock_server.services.context import Caller, Sandbox
+from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.merchants import authenticate
 
 __all__ = [
@@ -37,19 +38,26 @@ def get_sandbox(request: Request) -> Sandbox:
 SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
 
 
-def current_caller(
+async def current_caller(
     request: Request,
     sandbox: SandboxDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The merchant whose secret key authorizes this request (401 otherwise)."""
+    """The merchant whose secret key authorizes this request (401 otherwise): the one a write's
+    transaction already authenticated, else read now (a worker thread)."""
     del credentials  # declared for the OpenAPI security scheme; parsed once by the middleware
-    key = credentials_of(request.scope).token
-    with sandbox.db.reader() as session:
-        merchant = authenticate(session, key)
+    merchant = remembered_merchant(request.scope)
+    if merchant is None:
+        key = credentials_of(request.scope).token
+        merchant = await run_in_threadpool(_authenticate, sandbox, key)
     request.state.merchant_id = merchant.id  # for the merchant's request log
     bureau_down = bool(getattr(request.state, BUREAU_DOWN_STATE, False))
     return Caller(merchant=merchant, request_id=request_id_of(request), bureau_down=bureau_down)
+
+
+def _authenticate(sandbox: Sandbox, key: str | None) -> MerchantAccount:
+    with sandbox.db.reader() as session:
+        return authenticate(session, key)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -8,6 +8,7 @@ path, status, duration and request id only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -16,16 +17,18 @@ from typing import Any
 
 from anyio import to_thread
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.api.auth import credentials_of
+from mock_server.api.auth import credentials_of, remember_merchant
 from mock_server.api.errors import error_bytes
 from mock_server.api.faults import SimulatedConnectionReset
 from mock_server.ids import new_id
 from mock_server.logs import escape_controls
 from mock_server.services import idempotency
 from mock_server.services.context import Sandbox
-from mock_server.services.merchants import merchant_id_for_key
+from mock_server.services.errors import ServiceError
+from mock_server.services.merchants import authenticate, merchant_id_for_key
 from mock_server.services.presenters import iso
 from mock_server.services.request_log import RequestLog, RequestLogEntry
 from mock_server.storage.database import RequestTransaction
@@ -233,11 +236,7 @@ class IdempotencyMiddleware:
             buffered.append(message)
 
         try:
-            replay = None
-            if claim is not None:
-                replay = await to_thread.run_sync(
-                    idempotency.find_replay, tx.session, claim, self._ttl
-                )
+            replay = await to_thread.run_sync(self._prepare, tx.session, scope, claim)
             if replay is None:
                 await self.app(scope, receive, capture)
         except idempotency.IdempotencyError as exc:
@@ -261,6 +260,22 @@ class IdempotencyMiddleware:
             return
         for message in buffered:
             await send(message)
+
+    def _prepare(
+        self, session: Session, scope: Scope, claim: idempotency.Claim | None
+    ) -> idempotency.Replay | None:
+        """In one worker-thread hop before the route: the key's stored answer, if any; else
+        the merchant the secret key authenticates, kept for the route's `current_caller` (a
+        key that does not authenticate is left to the route, which answers why)."""
+        if claim is not None:
+            replay = idempotency.find_replay(session, claim, self._ttl)
+            if replay is not None:
+                return replay
+        token = credentials_of(scope).token
+        if token:
+            with contextlib.suppress(ServiceError):
+                remember_merchant(scope, authenticate(session, token))
+        return None
 
     @property
     def _ttl(self) -> timedelta:
