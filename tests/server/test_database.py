@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import anyio
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from mock_server.storage import Database
 from mock_server.storage.database import json_text, json_value
-from mock_server.storage.models import IdempotencyRow
+from mock_server.storage.models import (
+    ApiKeyRow,
+    IdempotencyRow,
+    MerchantRow,
+    WebhookDeliveryRow,
+)
 
 
 def _clock(key: str, status: int) -> IdempotencyRow:
@@ -118,6 +125,107 @@ def test_a_request_cancelled_while_waiting_for_the_writer_never_keeps_the_lock()
 
     anyio.run(scene)
     assert _offsets(db) == {"mer_late": 3}
+    db.dispose()
+
+
+def _merchant(merchant_id: str) -> MerchantRow:
+    return MerchantRow(
+        id=merchant_id, created=datetime.now(UTC), status="active", legal_name="Shop",
+        mcc="5732", country="US", currency="USD", plans=[], workflow="standard", mdr_bps=0,
+        review_reasons=[], application={},
+    )  # fmt: skip
+
+
+def _delivery(event_id: str, *, leased: bool) -> WebhookDeliveryRow:
+    now = datetime.now(UTC)
+    row = WebhookDeliveryRow(
+        merchant_id="mer_a", endpoint_id="we_a", event_id=event_id, status="pending",
+        next_attempt_at=now, attempts=[],
+    )  # fmt: skip
+    if leased:  # a row that sets one more column than the others
+        row.lease_expires_at = now
+    return row
+
+
+def _in_request(db: Database, work: Callable[[Session], None]) -> None:
+    async def request() -> None:
+        tx = db.request_transaction()
+        await tx.begin()
+        with db.transaction() as session:
+            work(session)
+        tx.end()
+        tx.commit()
+
+    anyio.run(request)
+
+
+def test_a_request_commit_inserts_new_rows_in_foreign_key_order_with_their_defaults(
+    tmp_path: Path,
+) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'order.db'}")  # a file: foreign keys are enforced
+    db.create_schema()
+
+    def work(session: Session) -> None:
+        session.add(ApiKeyRow(key_hash="h", merchant_id="mer_a", created=datetime.now(UTC)))
+        session.add(_merchant("mer_a"))  # added after the key that refers to it
+
+    _in_request(db, work)
+    with db.reader() as session:
+        key = session.get(ApiKeyRow, "h")
+        merchant = session.scalars(select(MerchantRow)).one()
+        assert key is not None and key.scope == "secret"  # the column's default
+        assert (merchant.id, merchant.requirements, merchant.display_name) == ("mer_a", {}, None)
+    db.dispose()
+
+
+def test_a_request_commit_keeps_the_order_rows_were_added_in() -> None:
+    db = Database("sqlite://")
+    db.create_schema()
+    leased = [False, True, True, False, True]  # runs of rows setting different columns
+
+    def work(session: Session) -> None:
+        for index, lease in enumerate(leased):
+            session.add(_delivery(f"evt_{index}", leased=lease))
+
+    _in_request(db, work)
+    with db.reader() as session:
+        rows = session.scalars(select(WebhookDeliveryRow).order_by(WebhookDeliveryRow.seq))
+        stored = [(r.event_id, r.lease_expires_at is not None) for r in rows]
+    assert stored == [(f"evt_{i}", lease) for i, lease in enumerate(leased)]
+    db.dispose()
+
+
+def test_a_request_commit_writes_the_changed_columns_of_rows_it_read() -> None:
+    db = Database("sqlite://")
+    db.create_schema()
+    _in_request(db, lambda session: session.add(_clock("mer_x", 200)))
+
+    def work(session: Session) -> None:
+        row = session.get(IdempotencyRow, ("mer_test", "mer_x"))
+        assert row is not None
+        row.status_code = 409
+        row.response_body = "changed"
+
+    _in_request(db, work)
+    with db.reader() as session:
+        row = session.get(IdempotencyRow, ("mer_test", "mer_x"))
+        assert row is not None
+        assert (row.status_code, row.response_body, row.fingerprint) == (409, "changed", "f")
+    db.dispose()
+
+
+def test_a_request_that_deletes_and_adds_a_row_of_one_key_commits_both() -> None:
+    db = Database("sqlite://")
+    db.create_schema()
+    _in_request(db, lambda session: session.add(_clock("mer_y", 200)))
+
+    def work(session: Session) -> None:
+        old = session.get(IdempotencyRow, ("mer_test", "mer_y"))
+        session.delete(old)
+        session.add(_clock("mer_y", 201))  # the same key: left to the ORM's flush
+
+    _in_request(db, work)
+    assert _offsets(db) == {"mer_y": 201}
     db.dispose()
 
 
