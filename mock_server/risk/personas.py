@@ -17,7 +17,12 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, Final
 
-from mock_server.domain.money import SANDBOX_USD_RATES, get_currency, round_half_even
+from mock_server.domain.money import (
+    SANDBOX_USD_RATES,
+    divide_half_even,
+    get_currency,
+    round_half_even,
+)
 from mock_server.risk.identity import (
     SUPPORTED_LOCALES,
     Address,
@@ -116,11 +121,18 @@ class Persona(Person):
         return data
 
 
+# Each fixed rate as an exact fraction, read once (a credit file converts a dozen amounts).
+_USD_RATES: Final = {code: Fraction(rate) for code, rate in SANDBOX_USD_RATES.items()}
+
+
 def usd_to_minor(usd_cents: int, currency: str) -> int:
     """US cents to minor units of `currency` at the sandbox's fixed rates (half-even)."""
     cur = get_currency(currency)
-    rate = Fraction(SANDBOX_USD_RATES[cur.code])
-    return round_half_even(Fraction(usd_cents, 100) / rate * cur.minor_per_major)
+    rate = _USD_RATES[cur.code]
+    # (usd_cents / 100) / rate * minor_per_major, exactly, in integers.
+    return divide_half_even(
+        usd_cents * cur.minor_per_major * rate.denominator, 100 * rate.numerator
+    )
 
 
 def _employment(rng: random.Random, traits: TierTraits, age: int) -> EmploymentStatus:
