@@ -7,7 +7,9 @@
 
 Each transition is one method that checks where the checkout stands and raises
 ``InvalidTransition`` (the API's 409) when its life does not allow the step, so the rules live
-here once instead of in string comparisons beside each use case.
+here once instead of in string comparisons beside each use case. `Checkout` is the aggregate the
+use cases move: the lifecycle over a stored record (any object with the record's attributes; the
+storage row is one), whose status it writes back after each transition.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final, Protocol
 
 from mock_server.domain.states import InvalidTransition
 
-__all__ = ["CONFIRMED", "CheckoutLifecycle", "CheckoutStatus"]
+__all__ = ["CONFIRMED", "Checkout", "CheckoutLifecycle", "CheckoutRecord", "CheckoutStatus"]
 
 
 class CheckoutStatus(StrEnum):
@@ -98,3 +100,74 @@ class CheckoutLifecycle:
         return InvalidTransition(
             f"checkout_{self.status}", f"cannot {action}: checkout {self.id} is {self.status}"
         )
+
+
+class CheckoutRecord(Protocol):
+    """What a checkout is stored as (the storage row has these attributes)."""
+
+    id: str
+    merchant_id: str
+    created: datetime
+    status: str
+    amount: int
+    currency: str
+    customer_id: str
+    loan_id: str | None
+    workflow_instance_id: str | None
+    expires_at: datetime
+    test_clock_id: str | None
+    data: dict[str, Any]  # the cart, offers and decision as JSON
+
+
+class Checkout:
+    """A checkout: its stored record, whose status only the transitions below move."""
+
+    __slots__ = ("_life", "record")
+
+    def __init__(self, record: CheckoutRecord) -> None:
+        self.record = record
+        self._life = CheckoutLifecycle.of(record.id, record.status, record.expires_at)
+
+    @property
+    def id(self) -> str:
+        """The checkout's id."""
+        return self.record.id
+
+    @property
+    def status(self) -> CheckoutStatus:
+        """Where the checkout stands."""
+        return self._life.status
+
+    @property
+    def test_clock(self) -> str | None:
+        """The test clock the checkout lives on, if any."""
+        return self.record.test_clock_id
+
+    def _settle(self) -> None:
+        self.record.status = self._life.status.value
+
+    def expire_if_due(self, now: datetime) -> bool:
+        """An open checkout past its `expires_at` expires; True when it just did."""
+        expired = self._life.expire_if_due(now)
+        if expired:
+            self._settle()
+        return expired
+
+    def require_open(self, action: str) -> None:
+        """Refuse `action` unless the checkout is open."""
+        self._life.require_open(action)
+
+    def confirm(self, answer: CheckoutStatus) -> None:
+        """The application's answer to an open checkout."""
+        self._life.confirm(answer)
+        self._settle()
+
+    def cancel(self) -> None:
+        """The merchant cancels an open checkout."""
+        self._life.cancel()
+        self._settle()
+
+    def decide_review(self, answer: CheckoutStatus) -> None:
+        """A checkout in review gets its final answer."""
+        self._life.decide_review(answer)
+        self._settle()

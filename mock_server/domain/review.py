@@ -5,18 +5,20 @@
     pending ──its SLA timer fires first──> expired
 
 Once decided or expired a review takes no further step: each attempt is refused with
-``InvalidTransition`` (the API's 409, ``review_already_<status>``).
+``InvalidTransition`` (the API's 409, ``review_already_<status>``). `Review` is the aggregate
+the use cases move: the lifecycle over a stored record, written back after each transition.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 from mock_server.domain.states import InvalidTransition
 
-__all__ = ["ReviewLifecycle", "ReviewStatus", "ReviewVerdict"]
+__all__ = ["Review", "ReviewLifecycle", "ReviewRecord", "ReviewStatus", "ReviewVerdict"]
 
 ReviewVerdict = Literal["approve", "decline"]
 
@@ -62,3 +64,47 @@ class ReviewLifecycle:
         """The review's SLA timer fired before anyone decided it."""
         self.require_pending()
         self.status = ReviewStatus.EXPIRED
+
+
+class ReviewRecord(Protocol):
+    """What a review is stored as (the storage row has these attributes)."""
+
+    id: str
+    merchant_id: str
+    checkout_id: str
+    workflow_instance_id: str
+    status: str
+    decided_at: datetime | None
+
+
+class Review:
+    """A manual review: its stored record, whose status only the transitions below move."""
+
+    __slots__ = ("_life", "record")
+
+    def __init__(self, record: ReviewRecord) -> None:
+        self.record = record
+        self._life = ReviewLifecycle.of(record.id, record.status)
+
+    @property
+    def status(self) -> ReviewStatus:
+        """Where the review stands."""
+        return self._life.status
+
+    def require_pending(self) -> None:
+        """Refuse any step on a review that is no longer pending."""
+        self._life.require_pending()
+
+    def refusal(self) -> InvalidTransition:
+        """The error for a step on this review where it stands."""
+        return self._life.refusal()
+
+    def decide(self, verdict: ReviewVerdict, at: datetime) -> None:
+        """The reviewer's verdict on a pending review, at `at`."""
+        self._life.decide(verdict)
+        self.record.status, self.record.decided_at = self._life.status.value, at
+
+    def expire(self, at: datetime) -> None:
+        """The review's SLA timer fired at `at` before anyone decided it."""
+        self._life.expire()
+        self.record.status, self.record.decided_at = self._life.status.value, at
