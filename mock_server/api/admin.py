@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from mock_server.api import present
 from mock_server.api.admin_schemas import (
     DryRunRequest,
     Policy,
@@ -62,8 +63,8 @@ def list_reviews(
 ) -> ReviewList:
     """The manual review queue across merchants, oldest first, each with the application, a
     credit file summary, the score and the rules that fired; `queue` picks one named queue."""
-    data, has_more = reviews.list_reviews(sandbox, page.limit, page.starting_after, status, queue)
-    return ReviewList.model_validate({"data": data, "has_more": has_more})
+    listing = reviews.list_reviews(sandbox, page.limit, page.starting_after, status, queue)
+    return present.review_list(listing)
 
 
 NoteBody = Annotated[ReviewDecision | None, Body()]
@@ -79,9 +80,7 @@ def approve(
 ) -> Review:
     """Approve (optionally with a lower `credit_limit`, at least the cart's amount): the
     application runs on to agreement and authorization (a loan)."""
-    note, limit = (body.note, body.credit_limit) if body else (None, None)
-    data = reviews.work_review(sandbox, review_id, "approve", request_id, note, limit)
-    return Review.model_validate(data)
+    return present.review(reviews.work_review(sandbox, review_id, "approve", body, request_id))
 
 
 @router.post("/reviews/{review_id}/decline", operation_id="admin-reviews-decline")
@@ -89,9 +88,7 @@ def decline(
     review_id: str, sandbox: SandboxDep, request_id: AdminDep, body: NoteBody = None
 ) -> Review:
     """Decline with a reason (`note`): the checkout is declined with the review's reasons."""
-    note = body.note if body else None
-    data = reviews.work_review(sandbox, review_id, "decline", request_id, note)
-    return Review.model_validate(data)
+    return present.review(reviews.work_review(sandbox, review_id, "decline", body, request_id))
 
 
 DeskBody = Annotated[DeskAction | None, Body()]

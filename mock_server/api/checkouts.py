@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from mock_server.api import present
 from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
@@ -31,10 +32,7 @@ def create(
 ) -> Checkout:
     """Validate the cart and answer the checkout with one offer per eligible plan and the
     hosted page the customer applies on (`next_action`)."""
-    data = checkouts.create_checkout(
-        sandbox, caller, body.model_dump(mode="json"), str(request.base_url)
-    )
-    return Checkout.model_validate(data)
+    return present.checkout(checkouts.create_checkout(sandbox, caller, body, str(request.base_url)))
 
 
 @router.get("", operation_id="checkouts-list")
@@ -45,16 +43,14 @@ def list_(
     status: Annotated[CheckoutStatus | None, Query(description="only this status")] = None,
 ) -> CheckoutList:
     """The merchant's checkouts, newest first."""
-    data, has_more = checkouts.list_checkouts(
-        sandbox, caller, page.limit, page.starting_after, status
-    )
-    return CheckoutList.model_validate({"data": data, "has_more": has_more})
+    listing = checkouts.list_checkouts(sandbox, caller, page.limit, page.starting_after, status)
+    return present.checkout_list(listing)
 
 
 @router.get("/{checkout_id}", operation_id="checkouts-retrieve")
 def retrieve(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
     """One checkout with its offers and decision."""
-    return Checkout.model_validate(checkouts.get_checkout(sandbox, caller, checkout_id))
+    return present.checkout(checkouts.get_checkout(sandbox, caller, checkout_id))
 
 
 @router.post(
@@ -66,13 +62,10 @@ def confirm(
     checkout_id: str, body: ConfirmRequest, sandbox: SandboxDep, caller: CallerDep
 ) -> Checkout:
     """The customer's offer and consent: runs the loan process and answers its decision."""
-    data = confirmation.confirm_checkout(
-        sandbox, caller, checkout_id, body.offer, body.consent, body.device_id
-    )
-    return Checkout.model_validate(data)
+    return present.checkout(confirmation.confirm_checkout(sandbox, caller, checkout_id, body))
 
 
 @router.post("/{checkout_id}/cancel", operation_id="checkouts-cancel")
 def cancel(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
     """Cancel an open checkout."""
-    return Checkout.model_validate(checkouts.cancel_checkout(sandbox, caller, checkout_id))
+    return present.checkout(checkouts.cancel_checkout(sandbox, caller, checkout_id))

@@ -8,6 +8,7 @@ shown again with the error beside the field (400), a step that no longer applies
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -71,7 +72,7 @@ def _render(request: Request, v: PageView, status: int = 200, **extra: Any) -> H
     return templates().TemplateResponse(request, f"step_{v.step}.html", context, status_code=status)
 
 
-def _identity_values(customer: dict[str, Any]) -> dict[str, str]:
+def _identity_values(customer: Mapping[str, Any]) -> dict[str, str]:
     values = {k: str(customer.get(k) or "") for k in ("name", "email", "phone", "date_of_birth")}
     values["national_id_last4"] = str(customer.get("national_id_last4") or "")
     address = customer.get("address") or {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from mock_server.domain.states import InvalidTransition
 
@@ -103,20 +103,12 @@ class CheckoutLifecycle:
 
 
 class CheckoutRecord(Protocol):
-    """What a checkout is stored as (the storage row has these attributes)."""
+    """What the aggregate needs of a stored checkout (the storage row is one)."""
 
     id: str
-    merchant_id: str
-    created: datetime
     status: str
-    amount: int
-    currency: str
-    customer_id: str
-    loan_id: str | None
-    workflow_instance_id: str | None
     expires_at: datetime
     test_clock_id: str | None
-    data: dict[str, Any]  # the cart, offers and decision as JSON
 
 
 class Checkout:

@@ -67,12 +67,9 @@ class ReviewLifecycle:
 
 
 class ReviewRecord(Protocol):
-    """What a review is stored as (the storage row has these attributes)."""
+    """What the aggregate needs of a stored review (the storage row is one)."""
 
     id: str
-    merchant_id: str
-    checkout_id: str
-    workflow_instance_id: str
     status: str
     decided_at: datetime | None
 

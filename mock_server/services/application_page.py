@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import ConfirmRequest
 from mock_server.ids import new_id
 from mock_server.risk.reasons import describe
 from mock_server.services.checkouts import expire_if_due
@@ -29,6 +30,7 @@ from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.hosted_pages import find_page, mint_return_token
+from mock_server.services.objects import CheckoutObject, CustomerObject
 from mock_server.services.prequalifications import soft_pull
 from mock_server.services.presenters import checkout_object, customer_object
 from mock_server.storage.models import CheckoutRow, CreditReportRow, CustomerRow, MerchantRow
@@ -53,8 +55,8 @@ class PageView:
     token: str
     step: str
     merchant_name: str
-    checkout: dict[str, Any]
-    customer: dict[str, Any]
+    checkout: CheckoutObject
+    customer: CustomerObject
     soft_pull: dict[str, Any] | None
     selected_offer: dict[str, Any] | None
     reasons: list[dict[str, str]] = field(default_factory=list)
@@ -188,7 +190,8 @@ def give_consent(sandbox: Sandbox, token: str, consent: bool, request_id: str | 
         if loaded.page.step != "consent" or offer_id is None:
             _require_open(loaded, "consent")
             raise Conflict("choose a plan first", code="offer_required")
-        confirm_checkout(sandbox, loaded.caller, loaded.checkout.id, offer_id, consent, None)
+        choice = ConfirmRequest(offer=offer_id, consent=consent)
+        confirm_checkout(sandbox, loaded.caller, loaded.checkout.id, choice)
         loaded.checkout.data = {**loaded.checkout.data, "confirmed_on_page": True}
         loaded.page.step = "decided"
         return _view(loaded, None)

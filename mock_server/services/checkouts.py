@@ -2,47 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import cast
 
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import CheckoutCreate, CustomerCreate
 from mock_server.domain import InvalidTransition, Offer, Plan, make_offer
-from mock_server.domain.checkout import CheckoutLifecycle
+from mock_server.domain.checkout import Checkout
 from mock_server.ids import new_id
-from mock_server.services.clock import find_test_clock, merchant_now
+from mock_server.services.clock import find_test_clock
 from mock_server.services.context import Caller, Sandbox
-from mock_server.services.customers import add_customer, get_customer_row
+from mock_server.services.customers import new_customer
 from mock_server.services.errors import InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.hosted_pages import open_hosted_page
+from mock_server.services.objects import CheckoutObject, Listing, OfferObject
 from mock_server.services.presenters import checkout_object
 from mock_server.services.pricing import TierPrice, offered_apr, priced_plan, soft_pull_price
 from mock_server.services.underwriting import ProcessSettings
+from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.storage.models import CheckoutRow, CustomerRow
 from mock_server.storage.repositories import CheckoutRepository
 
 __all__ = [
     "cancel_checkout",
     "create_checkout",
+    "expire_checkout_if_due",
     "expire_if_due",
     "get_checkout",
-    "lifecycle",
     "list_checkouts",
     "load_checkout",
-    "settle_status",
+    "refuse_if_suspended",
 ]
 
 
-def _check_cart(body: Mapping[str, Any]) -> None:
-    items = body["items"]
-    items_total = sum(int(i["unit_amount"]) * int(i["quantity"]) for i in items)
-    expected = items_total + int(body["shipping_amount"]) + int(body["tax_amount"])
-    if int(body["amount"]) != expected:
+def _check_cart(body: CheckoutCreate) -> None:
+    items_total = sum(item.unit_amount * item.quantity for item in body.items)
+    expected = items_total + body.shipping_amount + body.tax_amount
+    if body.amount != expected:
         raise InvalidRequest(
-            f"amount {body['amount']} does not equal the items' total {items_total} plus "
-            f"shipping {body['shipping_amount']} and tax {body['tax_amount']} ({expected})",
+            f"amount {body.amount} does not equal the items' total {items_total} plus "
+            f"shipping {body.shipping_amount} and tax {body.tax_amount} ({expected})",
             code="amount_mismatch",
             param="amount",
         )
@@ -73,7 +74,7 @@ def _eligible_plans(caller: Caller, amount: int, currency: str) -> list[Plan]:
 
 def _offers(
     plans: list[Plan], amount: int, currency: str, now: datetime, tier_apr_bps: int | None
-) -> list[dict[str, Any]]:
+) -> list[OfferObject]:
     """One offer per plan at the tier's APR (never above the plan's), with the plan's own."""
     priced: list[Offer] = [
         make_offer(
@@ -82,7 +83,7 @@ def _offers(
         for plan in plans
     ]
     return [
-        {"id": new_id("ofr"), **offer.to_dict(), "plan_apr_bps": plan.apr_bps}
+        cast(OfferObject, {"id": new_id("ofr"), **offer.to_dict(), "plan_apr_bps": plan.apr_bps})
         for plan, offer in zip(plans, priced, strict=True)
     ]
 
@@ -123,32 +124,27 @@ def refuse_if_suspended(caller: Caller) -> None:
         )
 
 
-def _known_customer(session: Session, caller: Caller, customer: Any) -> CustomerRow | None:
+def _known_customer(uow: UnitOfWork, customer: str | CustomerCreate) -> CustomerRow | None:
     """The existing customer a checkout names, or None for an inline one (whose test clock,
     if it names one, must exist)."""
     if isinstance(customer, str):
-        return get_customer_row(session, caller, customer, "customer")
-    clock = customer.get("test_clock")
-    if clock is not None and find_test_clock(session, caller.merchant.id, clock) is None:
-        raise NotFound("test_clock", str(clock), param="customer.test_clock")
+        return uow.customers.get(customer, param="customer")
+    clock = customer.test_clock
+    if clock is not None and find_test_clock(uow.session, uow.merchant_id, clock) is None:
+        raise NotFound("test_clock", clock, param="customer.test_clock")
     return None
 
 
-def _check_channel(body: Mapping[str, Any]) -> None:
+def _check_channel(body: CheckoutCreate) -> None:
     """In store needs `store_id` and `terminal_id`; online takes neither (and in store takes no
     `redirect_urls`: the shopper stays on their phone). Every bad field is named at once."""
-    in_store = body.get("channel") == "in_store"
-    if in_store:
-        bad = [(f, "is required for an in_store checkout") for f in ("store_id", "terminal_id")]
-        bad = [(f, why) for f, why in bad if not body.get(f)]
-        if body.get("redirect_urls") is not None:
+    stores = {"store_id": body.store_id, "terminal_id": body.terminal_id}
+    if body.channel == "in_store":
+        bad = [(f, "is required for an in_store checkout") for f, v in stores.items() if not v]
+        if body.redirect_urls is not None:
             bad.append(("redirect_urls", "is for online checkouts (in store, nothing redirects)"))
     else:
-        bad = [
-            (f, "is for in_store checkouts only")
-            for f in ("store_id", "terminal_id")
-            if body.get(f) is not None
-        ]
+        bad = [(f, "is for in_store checkouts only") for f, v in stores.items() if v is not None]
     if bad:
         raise InvalidRequest(
             "; ".join(f"{field} {why}" for field, why in bad),
@@ -158,29 +154,32 @@ def _check_channel(body: Mapping[str, Any]) -> None:
 
 
 def create_checkout(
-    sandbox: Sandbox, caller: Caller, body: Mapping[str, Any], page_base: str = ""
-) -> dict[str, Any]:
+    sandbox: Sandbox, caller: Caller, body: CheckoutCreate, page_base: str = ""
+) -> CheckoutObject:
     """Validate the cart and answer the checkout `open` with one offer per eligible plan, and
     the hosted application page the customer applies on (`page_base`: its base URL)."""
     refuse_if_suspended(caller)
     _check_cart(body)
     _check_channel(body)
-    amount, currency = int(body["amount"]), str(body["currency"])
-    with sandbox.db.transaction() as session:
-        customer = body["customer"]
-        known = _known_customer(session, caller, customer)
-        test_clock = known.test_clock_id if known is not None else customer.get("test_clock")
-        now = merchant_now(session, caller.merchant.id, sandbox.wall, test_clock)
+    amount, currency = body.amount, body.currency
+    with UnitOfWork(sandbox, caller) as uow:
+        inline = body.customer if isinstance(body.customer, CustomerCreate) else None
+        known = _known_customer(uow, body.customer)
+        test_clock = known.test_clock_id if known is not None else None
+        if inline is not None:
+            test_clock = inline.test_clock
+        uow.use_clock(test_clock)
+        now = uow.now
         plans = _eligible_plans(caller, amount, currency)
         price = None
         if known is not None:
-            price = _price_for(session, sandbox, caller, known, amount, currency, now)
+            price = _price_for(uow.session, sandbox, caller, known, amount, currency, now)
         offers = _offers(plans, amount, currency, now, price.apr_bps if price else None)
-        customer_id = (
-            known.id
-            if known
-            else add_customer(session, caller, customer, now, param="customer.date_of_birth").id
-        )
+        if inline is not None:
+            customer_id = new_customer(uow, inline, param="customer.date_of_birth").id
+        else:
+            assert known is not None
+            customer_id = known.id
         row = CheckoutRow(
             id=new_id("chk"),
             merchant_id=caller.merchant.id,
@@ -194,106 +193,85 @@ def create_checkout(
             expires_at=now + timedelta(hours=sandbox.settings.checkout_ttl_hours),
             test_clock_id=test_clock,
             data={
-                "items": [dict(i) for i in body["items"]],
-                "shipping_amount": body["shipping_amount"],
-                "tax_amount": body["tax_amount"],
-                "merchant_reference": body.get("merchant_reference"),
-                "metadata": body.get("metadata"),
+                "items": [item.model_dump() for item in body.items],
+                "shipping_amount": body.shipping_amount,
+                "tax_amount": body.tax_amount,
+                "merchant_reference": body.merchant_reference,
+                "metadata": body.metadata,
                 "offers": offers,
                 "pricing": price.to_dict() if price else None,
                 "selected_offer": None,
                 "decision": None,
-                "channel": body.get("channel") or "online",
-                "store_id": body.get("store_id"),
-                "terminal_id": body.get("terminal_id"),
-                "redirect_urls": body.get("redirect_urls"),
+                "channel": body.channel,
+                "store_id": body.store_id,
+                "terminal_id": body.terminal_id,
+                "redirect_urls": (
+                    body.redirect_urls.model_dump() if body.redirect_urls is not None else None
+                ),
             },
         )
-        open_hosted_page(session, row, _page_base(sandbox, page_base))  # before the insert:
-        CheckoutRepository(session, caller.merchant.id).add(row)  # its URL is in the row's data
+        open_hosted_page(uow.session, row, _page_base(sandbox, page_base))  # before the insert:
+        uow.checkouts.add(row)  # its URL is in the row's data
         obj = checkout_object(row)
-        record_event(session, caller, "checkout.created", obj, now)
+        uow.record("checkout.created", obj)
         return obj
 
 
 def load_checkout(
     session: Session, caller: Caller, checkout_id: str, *, for_update: bool = False
 ) -> CheckoutRow:
-    """The merchant's checkout row, or NotFound."""
+    """The merchant's checkout row, or NotFound (for use cases not yet on a unit of work)."""
     row = CheckoutRepository(session, caller.merchant.id).get(checkout_id, for_update=for_update)
     if row is None:
         raise NotFound("checkout", checkout_id, param="id")
     return row
 
 
-def load_checkout_and_customer(
-    session: Session, caller: Caller, checkout_id: str, *, for_update: bool = False
-) -> tuple[CheckoutRow, CustomerRow]:
-    """The merchant's checkout row and its customer's, read together, or NotFound."""
-    found = CheckoutRepository(session, caller.merchant.id).get_with_customer(
-        checkout_id, for_update=for_update
-    )
-    if found is None:
-        raise NotFound("checkout", checkout_id, param="id")
-    return found
-
-
-def lifecycle(row: CheckoutRow) -> CheckoutLifecycle:
-    """The stored checkout's life, to move it by its transitions (then `settle_status`)."""
-    return CheckoutLifecycle.of(row.id, row.status, row.expires_at)
-
-
-def settle_status(row: CheckoutRow, life: CheckoutLifecycle) -> None:
-    """Store where the checkout's life now stands."""
-    row.status = life.status.value
-
-
 def expire_if_due(session: Session, caller: Caller, row: CheckoutRow, now: datetime) -> bool:
     """Expire an open checkout past its `expires_at` (logging `checkout.expired`)."""
-    life = lifecycle(row)
-    if not life.expire_if_due(now):
+    if not Checkout(row).expire_if_due(now):
         return False
-    settle_status(row, life)
     record_event(session, caller, "checkout.expired", checkout_object(row), now)
     return True
 
 
-def get_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str, Any]:
+def expire_checkout_if_due(uow: UnitOfWork, checkout: StoredCheckout) -> None:
+    """Expire an open checkout past its `expires_at` at the unit's time (its checkout's clock),
+    logging `checkout.expired`."""
+    uow.use_clock(checkout.test_clock)
+    if checkout.expire_if_due(uow.now):
+        uow.record("checkout.expired", checkout_object(checkout.row))
+
+
+def get_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> CheckoutObject:
     """One checkout (an open one past its time is expired first)."""
-    with sandbox.db.transaction() as session:
-        row = load_checkout(session, caller, checkout_id)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
-        expire_if_due(session, caller, row, now)
-        return checkout_object(row)
+    with UnitOfWork(sandbox, caller) as uow:
+        checkout = uow.checkouts.get(checkout_id)
+        expire_checkout_if_due(uow, checkout)
+        return checkout_object(checkout.row)
 
 
 def list_checkouts(
     sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None, status: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[CheckoutObject]:
     """The merchant's checkouts, newest first."""
-    filters = [CheckoutRow.status == status] if status else []
-    with sandbox.db.reader() as session:
-        page = CheckoutRepository(session, caller.merchant.id).page(limit, starting_after, filters)
-        if page is None:
-            raise NotFound("checkout", str(starting_after), param="starting_after")
-        return [checkout_object(r) for r in page.rows], page.has_more
+    with UnitOfWork(sandbox, caller, read_only=True) as uow:
+        page = uow.checkouts.page(limit, starting_after, status)
+        return Listing([checkout_object(r) for r in page.rows], page.has_more)
 
 
-def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> dict[str, Any]:
+def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> CheckoutObject:
     """Cancel an open checkout (one past its time expires first, and that is kept)."""
     refused: InvalidTransition | None = None
-    with sandbox.db.transaction() as session:
-        row = load_checkout(session, caller, checkout_id, for_update=True)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
-        expire_if_due(session, caller, row, now)
-        life = lifecycle(row)
+    with UnitOfWork(sandbox, caller) as uow:
+        checkout = uow.checkouts.get(checkout_id, for_update=True)
+        expire_checkout_if_due(uow, checkout)
         try:
-            life.cancel()
+            checkout.cancel()
         except InvalidTransition as exc:
             refused = exc
         else:
-            settle_status(row, life)
-            obj = checkout_object(row)
-            record_event(session, caller, "checkout.canceled", obj, now)
+            obj = checkout_object(checkout.row)
+            uow.record("checkout.canceled", obj)
             return obj
     raise refused

@@ -8,29 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import ConfirmRequest
 from mock_server.domain import DEFAULT_PLANS, InvalidTransition, Loan, Plan, to_usd_minor
 from mock_server.domain.checkout import CheckoutStatus
 from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
 from mock_server.rules import Outcome
-from mock_server.services.checkouts import (
-    expire_if_due,
-    lifecycle,
-    load_checkout_and_customer,
-    settle_status,
-)
-from mock_server.services.clock import merchant_now
+from mock_server.services.checkouts import expire_checkout_if_due
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
+from mock_server.services.objects import CheckoutObject, OfferObject
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
 from mock_server.services.pricing import OfferPrice, priced_plan
 from mock_server.services.underwriting import Application, ProcessSettings, Underwriter
+from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.services.virtual_cards import issue_virtual_card, virtual_card_object
 from mock_server.storage.models import (
     CheckoutRow,
@@ -93,36 +89,29 @@ def _application(
 
 
 def confirm_checkout(
-    sandbox: Sandbox,
-    caller: Caller,
-    checkout_id: str,
-    offer_id: str,
-    consent: bool,
-    device_id: str | None,
-) -> dict[str, Any]:
+    sandbox: Sandbox, caller: Caller, checkout_id: str, body: ConfirmRequest
+) -> CheckoutObject:
     """Record the customer's choice and consent, run the loan process, answer the checkout."""
-    if consent is not True:
+    if body.consent is not True:
         raise InvalidRequest(
             "the customer must consent to the loan agreement (consent: true)",
             code="consent_required",
             param="consent",
         )
     refused: InvalidTransition | None = None
-    with sandbox.db.transaction() as session:
-        row, customer = load_checkout_and_customer(session, caller, checkout_id, for_update=True)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
-        expire_if_due(session, caller, row, now)  # kept even when the confirm is refused
-        life = lifecycle(row)
+    with UnitOfWork(sandbox, caller) as uow:
+        checkout, customer = uow.checkouts.get_with_customer(checkout_id, for_update=True)
+        expire_checkout_if_due(uow, checkout)  # kept even when the confirm is refused
         try:
-            life.require_open("confirm")
+            checkout.require_open("confirm")
         except InvalidTransition as exc:
             refused = exc
         else:
-            return _run(session, sandbox, caller, row, customer, offer_id, device_id, now)
+            return _run(uow, checkout, customer, body.offer, body.device_id)
     raise refused
 
 
-def selected_offer(row: CheckoutRow, offer_id: str) -> dict[str, Any]:
+def selected_offer(row: CheckoutRow, offer_id: str) -> OfferObject:
     """One of the checkout's offers (400 naming `offer` if it is not one)."""
     offer = next((o for o in row.data["offers"] if o["id"] == offer_id), None)
     if offer is None:
@@ -131,7 +120,7 @@ def selected_offer(row: CheckoutRow, offer_id: str) -> dict[str, Any]:
             code="offer_invalid",
             param="offer",
         )
-    found: dict[str, Any] = offer
+    found: OfferObject = offer
     return found
 
 
@@ -239,15 +228,13 @@ def open_review(
 
 
 def _run(
-    session: Session,
-    sandbox: Sandbox,
-    caller: Caller,
-    row: CheckoutRow,
+    uow: UnitOfWork,
+    checkout: StoredCheckout,
     customer: CustomerRow,
     offer_id: str,
     device_id: str | None,
-    now: datetime,
-) -> dict[str, Any]:
+) -> CheckoutObject:
+    sandbox, caller, session, now, row = uow.sandbox, uow.caller, uow.session, uow.now, checkout.row
     authorizer = Authorizer(
         session, caller, row, selected_plan(caller, row, offer_id), sandbox.settings.card_key
     )
@@ -275,23 +262,21 @@ def _run(
         )
     )
     row.workflow_instance_id = instance.id
-    life = lifecycle(row)
-    life.confirm(checkout_status(instance))
-    settle_status(row, life)
+    checkout.confirm(checkout_status(instance))
     row.data = {
         **row.data,
         "selected_offer": offer_id,
         "decision": underwriter.decision_object(
-            _OUTCOME_BY_STATUS[row.status], _step_reason(instance), row.currency
+            _OUTCOME_BY_STATUS[checkout.status], _step_reason(instance), row.currency
         ),
         "workflow": workflow_object(instance),
     }
     if instance.status == "waiting":
         open_review(session, caller, row, instance, now, underwriter.settings.review_queue)
     obj = checkout_object(row)
-    record_event(session, caller, f"checkout.{row.status}", obj, now)
+    uow.record(f"checkout.{checkout.status}", obj)
     for loan_row in authorizer.loans:
-        record_event(session, caller, "loan.authorized", loan_object(loan_row), now)
+        uow.record("loan.authorized", loan_object(loan_row))
     return obj
 
 

@@ -8,15 +8,18 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import CustomerCreate
 from mock_server.ids import new_id
 from mock_server.risk.identity import age_on
-from mock_server.services.clock import find_test_clock, merchant_now
+from mock_server.services.clock import find_test_clock
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import InvalidRequest, NotFound
 from mock_server.services.events import record_event
+from mock_server.services.objects import CreditReportObject, CustomerObject, Listing
 from mock_server.services.presenters import credit_report_object, customer_object
+from mock_server.services.unit_of_work import UnitOfWork
 from mock_server.storage.models import CustomerRow
-from mock_server.storage.repositories import CreditReportRepository, CustomerRepository
+from mock_server.storage.repositories import CustomerRepository
 
 __all__ = [
     "ADULT_AGE",
@@ -28,6 +31,7 @@ __all__ = [
     "get_customer_row",
     "latest_credit_report",
     "list_customers",
+    "new_customer",
 ]
 
 
@@ -83,43 +87,43 @@ def get_customer_row(session: Session, caller: Caller, customer_id: str, param: 
     return row
 
 
-def create_customer(
-    sandbox: Sandbox, caller: Caller, identity: Mapping[str, Any]
-) -> dict[str, Any]:
+def new_customer(uow: UnitOfWork, body: CustomerCreate, *, param: str) -> CustomerRow:
+    """Store a customer from its identity in the unit of work (`param` names its date of
+    birth in the request), logging `customer.created`."""
+    identity = body.model_dump(mode="json")
+    return add_customer(uow.session, uow.caller, identity, uow.now, param=param)
+
+
+def create_customer(sandbox: Sandbox, caller: Caller, body: CustomerCreate) -> CustomerObject:
     """Create a customer from an identity (attached to the test clock it names, if any)."""
-    test_clock = identity.get("test_clock")
-    with sandbox.db.transaction() as session:
-        if (
-            test_clock is not None
-            and find_test_clock(session, caller.merchant.id, test_clock) is None
-        ):
-            raise NotFound("test_clock", str(test_clock), param="test_clock")
-        now = merchant_now(session, caller.merchant.id, sandbox.wall, test_clock)
-        return customer_object(add_customer(session, caller, identity, now))
+    with UnitOfWork(sandbox, caller) as uow:
+        if body.test_clock is not None:
+            if find_test_clock(uow.session, caller.merchant.id, body.test_clock) is None:
+                raise NotFound("test_clock", body.test_clock, param="test_clock")
+            uow.use_clock(body.test_clock)
+        return customer_object(new_customer(uow, body, param="date_of_birth"))
 
 
-def get_customer(sandbox: Sandbox, caller: Caller, customer_id: str) -> dict[str, Any]:
+def get_customer(sandbox: Sandbox, caller: Caller, customer_id: str) -> CustomerObject:
     """One of the merchant's customers."""
-    with sandbox.db.reader() as session:
-        return customer_object(get_customer_row(session, caller, customer_id, "id"))
+    with UnitOfWork(sandbox, caller, read_only=True) as uow:
+        return customer_object(uow.customers.get(customer_id))
 
 
 def list_customers(
     sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[CustomerObject]:
     """The merchant's customers, newest first."""
-    with sandbox.db.reader() as session:
-        page = CustomerRepository(session, caller.merchant.id).page(limit, starting_after)
-        if page is None:
-            raise NotFound("customer", str(starting_after), param="starting_after")
-        return [customer_object(r) for r in page.rows], page.has_more
+    with UnitOfWork(sandbox, caller, read_only=True) as uow:
+        page = uow.customers.page(limit, starting_after)
+        return Listing([customer_object(r) for r in page.rows], page.has_more)
 
 
-def latest_credit_report(sandbox: Sandbox, caller: Caller, customer_id: str) -> dict[str, Any]:
+def latest_credit_report(sandbox: Sandbox, caller: Caller, customer_id: str) -> CreditReportObject:
     """The most recent report pulled for the merchant's customer."""
-    with sandbox.db.reader() as session:
-        get_customer_row(session, caller, customer_id, "id")
-        row = CreditReportRepository(session, caller.merchant.id).latest_for(customer_id)
+    with UnitOfWork(sandbox, caller, read_only=True) as uow:
+        uow.customers.get(customer_id)
+        row = uow.credit_reports.latest_for(customer_id)
         if row is None:
             raise NotFound("credit_report", f"{customer_id} (no report pulled yet)", param="id")
         return credit_report_object(row)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ _EVENTS = EventRow.metadata.tables[EventRow.__tablename__]
 
 
 def record_event(
-    session: Session, caller: Caller, type_: str, obj: dict[str, Any], now: datetime
+    session: Session, caller: Caller, type_: str, obj: Mapping[str, object], now: datetime
 ) -> EventRow:
     """Append `type_` carrying the object as it is after the change."""
     row = EventRow(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
 from mock_server.services.events import record_event
+from mock_server.services.objects import CheckoutObject
 from mock_server.services.presenters import checkout_object
 from mock_server.storage.models import CheckoutRow, HostedPageRow
 from mock_server.storage.repositories import CheckoutRepository
@@ -99,7 +100,7 @@ def mint_return_token(page: HostedPageRow) -> str:
 
 def authorize_with_token(
     sandbox: Sandbox, caller: Caller, checkout_id: str, token: str
-) -> dict[str, Any]:
+) -> CheckoutObject:
     """The merchant redeems the token the page handed back: once, for that checkout only."""
     with sandbox.db.transaction() as session:
         checkout = CheckoutRepository(session, caller.merchant.id).get(checkout_id, for_update=True)

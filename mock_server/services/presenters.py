@@ -1,17 +1,21 @@
-"""Rows to the API's object shapes (docs/api.md "Objects and their states")."""
+"""Rows to the API's objects (docs/api.md "Objects and their states"); the typed ones are the
+services' read models (`services.objects`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from mock_server.risk.tags import sandbox_tag_fields
-from mock_server.storage.models import (
-    CheckoutRow,
-    CreditReportRow,
-    CustomerRow,
-    MerchantRow,
+from mock_server.services.objects import (
+    CheckoutObject,
+    CreditReportObject,
+    CustomerObject,
+    NextActionObject,
+    WorkflowObject,
+    WorkflowStepObject,
 )
+from mock_server.storage.models import CheckoutRow, CreditReportRow, CustomerRow, MerchantRow
 from mock_server.workflow import WorkflowInstance
 
 __all__ = [
@@ -104,11 +108,15 @@ def application_view(application: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def customer_object(row: CustomerRow) -> dict[str, Any]:
+def customer_object(row: CustomerRow) -> CustomerObject:
     """A customer."""
     data = row.data
+    tags = sandbox_tag_fields(str(data["email"]))
     return {
-        **_base("customer", row.id, row.created),
+        "id": row.id,
+        "object": "customer",
+        "created": iso(row.created),
+        "livemode": False,
         "email": data["email"],
         "name": data["name"],
         "phone": data["phone"],
@@ -116,21 +124,26 @@ def customer_object(row: CustomerRow) -> dict[str, Any]:
         "address": data["address"],
         "national_id_last4": data["national_id_last4"],
         "locale": data["locale"],
-        **sandbox_tag_fields(str(data["email"])),
+        **tags,  # type: ignore[typeddict-item]  # sandbox_tag (and its note): str | None
         "test_clock": row.test_clock_id,
     }
 
 
-def credit_report_object(row: CreditReportRow) -> dict[str, Any]:
+def credit_report_object(row: CreditReportRow) -> CreditReportObject:
     """A stored credit report."""
-    return {**row.data, **_base("credit_report", row.id, row.created), "customer": row.customer_id}
+    obj = {**row.data, **_base("credit_report", row.id, row.created), "customer": row.customer_id}
+    return cast(CreditReportObject, obj)
 
 
-def checkout_object(row: CheckoutRow) -> dict[str, Any]:
+def checkout_object(row: CheckoutRow) -> CheckoutObject:
     """A checkout with its offers and (once decided) decision."""
     data = row.data
+    page = data.get("hosted_page") or {}
     return {
-        **_base("checkout", row.id, row.created),
+        "id": row.id,
+        "object": "checkout",
+        "created": iso(row.created),
+        "livemode": False,
         "status": row.status,
         "amount": row.amount,
         "currency": row.currency,
@@ -147,36 +160,32 @@ def checkout_object(row: CheckoutRow) -> dict[str, Any]:
         "workflow": data.get("workflow"),
         "loan": row.loan_id,
         "expires_at": iso(row.expires_at),
-        **_point_of_sale(row),
-    }
-
-
-def _point_of_sale(row: CheckoutRow) -> dict[str, Any]:
-    """The channel's fields: where the customer applies (`next_action`, while open), the
-    in-store short code and, once approved in store, the virtual card."""
-    data = row.data
-    page = data.get("hosted_page") or {}
-    channel = data.get("channel") or "online"
-    next_action: dict[str, Any] | None = None
-    if row.status == "open" and page:
-        next_action = {"type": "redirect_to_url", "url": page["url"]}
-        if channel == "in_store":
-            next_action = {
-                "type": "display_qr_code",
-                "url": page["url"],
-                "short_code": page["short_code"],
-                "qr_png_url": f"/v1/checkouts/{row.id}/qr.png",
-                "qr_svg_url": f"/v1/checkouts/{row.id}/qr.svg",
-            }
-    return {
-        "channel": channel,
+        # The channel's fields: where the customer applies (`next_action`, while open), the
+        # in-store short code and, once approved in store, the virtual card.
+        "channel": data.get("channel") or "online",
         "store_id": data.get("store_id"),
         "terminal_id": data.get("terminal_id"),
         "redirect_urls": data.get("redirect_urls"),
         "short_code": page.get("short_code"),
-        "next_action": next_action,
+        "next_action": _next_action(row, page),
         "merchant_authorized": bool(data.get("merchant_authorized")),
         "virtual_card": data.get("virtual_card"),
+    }
+
+
+def _next_action(row: CheckoutRow, page: dict[str, Any]) -> NextActionObject | None:
+    """Where the customer applies while the checkout is open: the hosted page (online), or
+    its QR code and short code (in store)."""
+    if row.status != "open" or not page:
+        return None
+    if (row.data.get("channel") or "online") != "in_store":
+        return {"type": "redirect_to_url", "url": page["url"]}
+    return {
+        "type": "display_qr_code",
+        "url": page["url"],
+        "short_code": page["short_code"],
+        "qr_png_url": f"/v1/checkouts/{row.id}/qr.png",
+        "qr_svg_url": f"/v1/checkouts/{row.id}/qr.svg",
     }
 
 
@@ -234,9 +243,9 @@ def last_furnished(furnished: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**shown, "currency": "USD"}
 
 
-def workflow_object(instance: WorkflowInstance) -> dict[str, Any]:
+def workflow_object(instance: WorkflowInstance) -> WorkflowObject:
     """The loan process an application went through: its steps, outcomes and real timings."""
-    steps = []
+    steps: list[WorkflowStepObject] = []
     for record in instance.history:
         elapsed = record.summary.get("elapsed_us")
         steps.append(

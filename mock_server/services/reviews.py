@@ -7,16 +7,15 @@ confirm. A review past its SLA is declined by the instance's timer, as the defin
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import ReviewApproval, ReviewDecision
 from mock_server.domain import InvalidTransition
-from mock_server.domain.review import ReviewLifecycle, ReviewStatus, ReviewVerdict
-from mock_server.services.checkouts import lifecycle, settle_status
-from mock_server.services.clock import merchant_now
+from mock_server.domain.checkout import CheckoutStatus
+from mock_server.domain.review import Review, ReviewStatus, ReviewVerdict
 from mock_server.services.confirmation import (
     Authorizer,
     checkout_status,
@@ -25,8 +24,9 @@ from mock_server.services.confirmation import (
 )
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import InvalidRequest, NotFound
-from mock_server.services.events import record_event
+from mock_server.services.objects import CreditSummary, Listing, ReviewObject
 from mock_server.services.presenters import checkout_object, iso, loan_object, workflow_object
+from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.storage.models import (
     CheckoutRow,
     CreditReportRow,
@@ -42,12 +42,12 @@ ReviewOutcome = ReviewVerdict
 _REASONS = {"approve": "MANUAL_REVIEW_APPROVED", "decline": "MANUAL_REVIEW_DECLINED"}
 
 
-def review_object(row: ReviewRow, session: Session | None = None) -> dict[str, Any]:
+def review_object(row: ReviewRow, session: Session | None = None) -> ReviewObject:
     """A review in the API's shape; with a session, also what an underwriter needs to decide:
     the application, a summary of the credit file, the score and the rules that fired."""
     detail = _detail(session, row) if session is not None else {}
     return {
-        **detail,
+        **detail,  # type: ignore[typeddict-item]  # the underwriter's fields, when read
         "id": row.id,
         "object": "review",
         "created": iso(row.created),
@@ -67,7 +67,7 @@ _CREDIT_SUMMARY = (
 )  # fmt: skip
 
 
-def _credit_summary(session: Session, customer_id: str) -> dict[str, Any] | None:
+def _credit_summary(session: Session, customer_id: str) -> CreditSummary | None:
     report = session.scalars(
         select(CreditReportRow)
         .where(CreditReportRow.customer_id == customer_id)
@@ -81,10 +81,10 @@ def _credit_summary(session: Session, customer_id: str) -> dict[str, Any] | None
     summary["tradeline_count"] = len(data.get("tradelines") or [])
     summary["inquiry_count"] = len(data.get("inquiries") or [])
     summary["pulled_at"] = data.get("pulled_at") or iso(report.created)
-    return summary
+    return cast(CreditSummary, summary)
 
 
-def _detail(session: Session, row: ReviewRow) -> dict[str, Any]:
+def _detail(session: Session, row: ReviewRow) -> dict[str, object]:
     checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
     decision = checkout.data.get("decision") or {}
     offer_id = checkout.data.get("selected_offer")
@@ -114,7 +114,7 @@ def list_reviews(
     starting_after: str | None,
     status: str | None,
     queue: str | None = None,
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[ReviewObject]:
     """The queue across merchants, oldest first (overdue reviews are timed out first)."""
     with sandbox.db.transaction() as session:
         # Each pending review's timer is fired by one process: rows another holds are skipped.
@@ -136,19 +136,20 @@ def list_reviews(
                 raise NotFound("review", starting_after, param="starting_after")
             query = query.where(ReviewRow.seq > cursor.seq)
         rows = list(session.scalars(query))
-        return [review_object(r, session) for r in rows[:limit]], len(rows) > limit
+        return Listing([review_object(r, session) for r in rows[:limit]], len(rows) > limit)
 
 
 def work_review(
     sandbox: Sandbox,
     review_id: str,
-    outcome: ReviewOutcome,
+    verdict: ReviewVerdict,
+    body: ReviewApproval | ReviewDecision | None,
     request_id: str | None,
-    note: str | None = None,
-    credit_limit: int | None = None,
-) -> dict[str, Any]:
+) -> ReviewObject:
     """Approve (optionally with a lower credit limit) or decline a pending review; 409 once it
     is decided or timed out."""
+    note = body.note if body is not None else None
+    credit_limit = body.credit_limit if isinstance(body, ReviewApproval) else None
     refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = session.scalars(
@@ -156,17 +157,18 @@ def work_review(
         ).first()
         if row is None:
             raise NotFound("review", review_id, param="id")
+        review = Review(row)
         try:
-            ReviewLifecycle.of(row.id, row.status).require_pending()
+            review.require_pending()
         except InvalidTransition as exc:
             refused = exc
         else:
             if credit_limit is not None:
                 _set_limit(session, row, credit_limit)
-            if _work(session, sandbox, row, outcome, request_id, note):
+            if _work(session, sandbox, row, verdict, request_id, note):
                 return review_object(row, session)
             # Its SLA timer fired first: the expiry is kept, the verdict refused.
-            refused = ReviewLifecycle.of(row.id, row.status).refusal()
+            refused = Review(row).refusal()
     raise refused
 
 
@@ -189,7 +191,7 @@ def _work(
     session: Session,
     sandbox: Sandbox,
     row: ReviewRow,
-    outcome: ReviewOutcome | None,
+    outcome: ReviewVerdict | None,
     request_id: str | None,
     note: str | None = None,
 ) -> bool:
@@ -197,60 +199,58 @@ def _work(
     reviewer's outcome was applied, False when nothing happened or the SLA timer fired first."""
     merchant = session.scalars(select(MerchantRow).where(MerchantRow.id == row.merchant_id)).one()
     caller = Caller(MerchantAccount.from_row(merchant), request_id)
-    checkout = session.scalars(
-        select(CheckoutRow).where(CheckoutRow.id == row.checkout_id).with_for_update()
-    ).one()
-    stored = session.scalars(
-        select(WorkflowInstanceRow).where(WorkflowInstanceRow.id == row.workflow_instance_id)
-    ).one()
-    instance = WorkflowInstance.from_dict(stored.data)
-    definition = sandbox.workflow_version(instance.definition_id, instance.definition_version)
-    now = merchant_now(session, caller.merchant.id, sandbox.wall, checkout.test_clock_id)
-    authorizer = Authorizer(
-        session,
-        caller,
-        checkout,
-        selected_plan(caller, checkout, checkout.data["selected_offer"]),
-        sandbox.settings.card_key,
-    )
-    handlers = underwriter_for(
-        session, sandbox, caller, checkout, authorizer, definition
-    ).handlers()
-    life = ReviewLifecycle.of(row.id, row.status)
-    if fire_timers(instance, definition, handlers, now):
-        reason = "REVIEW_SLA_EXPIRED"
-        life.expire()
-    elif outcome is None:
-        return False
-    else:
-        resume(instance, definition, outcome, handlers, now, {"reviewer": "admin", "note": note})
-        reason = _REASONS[outcome]
-        life.decide(outcome)
-    stored.data, stored.status, stored.deadline = instance.to_dict(), instance.status, None
-    row.status, row.decided_at = life.status.value, now
-    _decide_checkout(session, caller, checkout, instance, reason, now)
-    for loan_row in authorizer.loans:
-        record_event(session, caller, "loan.authorized", loan_object(loan_row), now)
-    return life.status is not ReviewStatus.EXPIRED
+    with UnitOfWork(sandbox, caller) as uow:  # the merchant's work, in the queue's transaction
+        checkout = StoredCheckout(
+            session.scalars(
+                select(CheckoutRow).where(CheckoutRow.id == row.checkout_id).with_for_update()
+            ).one()
+        )
+        stored = session.scalars(
+            select(WorkflowInstanceRow).where(WorkflowInstanceRow.id == row.workflow_instance_id)
+        ).one()
+        instance = WorkflowInstance.from_dict(stored.data)
+        definition = sandbox.workflow_version(instance.definition_id, instance.definition_version)
+        uow.use_clock(checkout.test_clock)
+        now = uow.now
+        authorizer = Authorizer(
+            session,
+            caller,
+            checkout.row,
+            selected_plan(caller, checkout.row, checkout.row.data["selected_offer"]),
+            sandbox.settings.card_key,
+        )
+        handlers = underwriter_for(
+            session, sandbox, caller, checkout.row, authorizer, definition
+        ).handlers()
+        review = Review(row)
+        if fire_timers(instance, definition, handlers, now):
+            reason = "REVIEW_SLA_EXPIRED"
+            review.expire(now)
+        elif outcome is None:
+            return False
+        else:
+            details = {"reviewer": "admin", "note": note}
+            resume(instance, definition, outcome, handlers, now, details)
+            reason = _REASONS[outcome]
+            review.decide(outcome, now)
+        stored.data, stored.status, stored.deadline = instance.to_dict(), instance.status, None
+        _decide_checkout(uow, checkout, instance, reason)
+        for loan_row in authorizer.loans:
+            uow.record("loan.authorized", loan_object(loan_row))
+        return review.status is not ReviewStatus.EXPIRED
 
 
 def _decide_checkout(
-    session: Session,
-    caller: Caller,
-    checkout: CheckoutRow,
-    instance: WorkflowInstance,
-    reason: str,
-    now: datetime,
+    uow: UnitOfWork, checkout: StoredCheckout, instance: WorkflowInstance, reason: str
 ) -> None:
-    life = lifecycle(checkout)
-    life.decide_review(checkout_status(instance))
-    settle_status(checkout, life)
-    previous = dict(checkout.data.get("decision") or {})
-    outcome = "approve" if checkout.status == "approved" else "decline"
+    checkout.decide_review(checkout_status(instance))
+    row = checkout.row
+    previous = dict(row.data.get("decision") or {})
+    outcome = "approve" if checkout.status is CheckoutStatus.APPROVED else "decline"
     reasons = [reason] if outcome == "approve" else [reason, *previous.get("reason_codes", [])]
-    checkout.data = {
-        **checkout.data,
+    row.data = {
+        **row.data,
         "decision": {**previous, "outcome": outcome, "reason_codes": reasons},
         "workflow": workflow_object(instance),
     }
-    record_event(session, caller, f"checkout.{checkout.status}", checkout_object(checkout), now)
+    uow.record(f"checkout.{checkout.status}", checkout_object(row))

@@ -1,0 +1,62 @@
+"""The services' read models turned into the API's response schemas, in one place.
+
+Each object is validated once, here, from the object the use case answered (the same object
+its event carries); FastAPI then serializes the schema without validating it again.
+"""
+
+from __future__ import annotations
+
+from mock_server.api.admin_schemas import Review, ReviewList
+from mock_server.api.schemas import Checkout, CheckoutList, CreditReport, Customer, CustomerList
+from mock_server.services.objects import (
+    CheckoutObject,
+    CreditReportObject,
+    CustomerObject,
+    Listing,
+    ReviewObject,
+)
+
+__all__ = [
+    "checkout",
+    "checkout_list",
+    "credit_report",
+    "customer",
+    "customer_list",
+    "review",
+    "review_list",
+]
+
+
+def checkout(obj: CheckoutObject) -> Checkout:
+    """A checkout answer."""
+    return Checkout.model_validate(obj)
+
+
+def checkout_list(listing: Listing[CheckoutObject]) -> CheckoutList:
+    """A page of checkouts."""
+    return CheckoutList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def customer(obj: CustomerObject) -> Customer:
+    """A customer answer."""
+    return Customer.model_validate(obj)
+
+
+def customer_list(listing: Listing[CustomerObject]) -> CustomerList:
+    """A page of customers."""
+    return CustomerList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def credit_report(obj: CreditReportObject) -> CreditReport:
+    """A credit report answer."""
+    return CreditReport.model_validate(obj)
+
+
+def review(obj: ReviewObject) -> Review:
+    """A review answer."""
+    return Review.model_validate(obj)
+
+
+def review_list(listing: Listing[ReviewObject]) -> ReviewList:
+    """A page of the review queue."""
+    return ReviewList.model_validate({"data": listing.data, "has_more": listing.has_more})

@@ -1,0 +1,267 @@
+"""The read models the services answer: each object as the API shows it, typed (docs/api.md).
+
+A use case answers the object once, as JSON-shaped data, and the same object is what its event
+carries; the API validates it into its response schema once (`api/present.py`). They are
+TypedDicts rather than dataclasses so that nothing is built twice on the write path: the event
+and the answer share the one object, and the response schema reads it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, Literal, NotRequired, TypedDict, TypeVar
+
+__all__ = [
+    "AddressObject",
+    "ApplicationSummary",
+    "CartItemObject",
+    "CheckoutObject",
+    "CreditReportObject",
+    "CreditSummary",
+    "CustomerObject",
+    "DecisionObject",
+    "Listing",
+    "NextActionObject",
+    "OfferObject",
+    "RedirectUrlsObject",
+    "ReviewObject",
+    "RuleFiredObject",
+    "WorkflowObject",
+    "WorkflowStepObject",
+]
+
+Outcome = Literal["approve", "review", "decline"]
+ObjT = TypeVar("ObjT")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing(Generic[ObjT]):
+    """One page of a list, newest (or, for reviews, oldest) first."""
+
+    data: Sequence[ObjT]
+    has_more: bool
+
+
+class AddressObject(TypedDict):
+    """A postal address."""
+
+    line1: str
+    line2: str | None
+    city: str
+    region: str | None
+    postal_code: str
+    country: str
+
+
+class CustomerObject(TypedDict):
+    """A customer of the merchant."""
+
+    id: str
+    object: Literal["customer"]
+    created: str
+    livemode: bool
+    email: str
+    name: str
+    phone: str
+    date_of_birth: str
+    address: AddressObject
+    national_id_last4: str
+    locale: str
+    sandbox_tag: NotRequired[str | None]
+    sandbox_tag_note: NotRequired[str | None]
+    test_clock: str | None
+
+
+class CreditReportObject(TypedDict):
+    """A stored credit report (the bureau's fields beside these as the report has them)."""
+
+    id: str
+    object: Literal["credit_report"]
+    created: str
+    livemode: bool
+    customer: str
+
+
+class CartItemObject(TypedDict):
+    """One line of a cart."""
+
+    sku: str
+    name: str
+    unit_amount: int
+    quantity: int
+
+
+class ScheduleEntryObject(TypedDict):
+    """One installment of an offer's schedule."""
+
+    sequence: int
+    due_date: str
+    amount: int
+    principal: int
+    interest: int
+    fees: int
+    status: str
+    paid_amount: int
+
+
+class OfferObject(TypedDict):
+    """One plan priced for a checkout, with its disclosure and schedule."""
+
+    id: str
+    plan: str
+    term_count: int
+    interval: str
+    apr_bps: int
+    plan_apr_bps: int | None
+    currency: str
+    amount_financed: int
+    finance_charge: int
+    total_of_payments: int
+    installment_amount: int
+    final_installment_amount: int
+    first_due_date: str
+    schedule: list[ScheduleEntryObject]
+
+
+class RuleFiredObject(TypedDict):
+    """A policy rule that fired."""
+
+    rule_id: str
+    outcome: Outcome
+    reason_code: str
+
+
+class DecisionObject(TypedDict):
+    """The credit decision on a checkout."""
+
+    outcome: Outcome
+    reason_codes: list[str]
+    score: int | None
+    credit_limit: int | None
+    apr_bps: NotRequired[int | None]
+    policy_id: str
+    policy_version: int
+    rules_fired: list[RuleFiredObject]
+    sandbox_tag: NotRequired[dict[str, object] | None]
+
+
+class WorkflowStepObject(TypedDict):
+    """One step of the loan process an application went through."""
+
+    step: str
+    type: str
+    outcome: str | None
+    started_at: str
+    finished_at: str | None
+    elapsed_us: int | None
+
+
+class WorkflowObject(TypedDict):
+    """The loan process run for a confirmed checkout."""
+
+    id: str
+    definition: str
+    definition_version: int
+    status: str
+    outcome: str | None
+    steps: list[WorkflowStepObject]
+
+
+class RedirectUrlsObject(TypedDict):
+    """Where the hosted page sends an online shopper back."""
+
+    success_url: str
+    cancel_url: str | None
+
+
+class NextActionObject(TypedDict):
+    """What the merchant does next with an open checkout."""
+
+    type: Literal["redirect_to_url", "display_qr_code"]
+    url: str
+    short_code: NotRequired[str | None]
+    qr_png_url: NotRequired[str]
+    qr_svg_url: NotRequired[str]
+
+
+class CheckoutObject(TypedDict):
+    """A checkout with its offers and (once decided) decision."""
+
+    id: str
+    object: Literal["checkout"]
+    created: str
+    livemode: bool
+    status: str
+    amount: int
+    currency: str
+    items: list[CartItemObject]
+    shipping_amount: int
+    tax_amount: int
+    customer: str
+    merchant_reference: str | None
+    metadata: dict[str, str] | None
+    offers: list[OfferObject]
+    pricing: dict[str, object] | None
+    selected_offer: str | None
+    decision: DecisionObject | None
+    workflow: WorkflowObject | None
+    loan: str | None
+    expires_at: str
+    channel: str
+    store_id: str | None
+    terminal_id: str | None
+    redirect_urls: RedirectUrlsObject | None
+    short_code: str | None
+    next_action: NextActionObject | None
+    merchant_authorized: bool
+    virtual_card: str | None
+
+
+class ApplicationSummary(TypedDict):
+    """The application a review decides, as the underwriter sees it."""
+
+    checkout: str
+    customer: str
+    amount: int
+    currency: str
+    plan: str | None
+    item_count: int
+    merchant_reference: str | None
+
+
+class CreditSummary(TypedDict):
+    """The customer's latest credit file, summarized for the underwriter."""
+
+    bureau_score: int | None
+    pull_type: str | None
+    utilization_bps: int | None
+    delinquencies: int | None
+    public_records: int | None
+    frozen: bool | None
+    tradeline_count: int
+    inquiry_count: int
+    pulled_at: str
+
+
+class ReviewObject(TypedDict):
+    """A manual review; in the queue's answers, also what an underwriter needs to decide."""
+
+    application: NotRequired[ApplicationSummary]
+    credit_summary: NotRequired[CreditSummary | None]
+    score: NotRequired[int | None]
+    credit_limit: NotRequired[int | None]
+    policy_id: NotRequired[str | None]
+    policy_version: NotRequired[int | None]
+    rules_fired: NotRequired[list[RuleFiredObject]]
+    id: str
+    object: Literal["review"]
+    created: str
+    livemode: bool
+    status: str
+    checkout: str
+    merchant: str
+    queue: str
+    reason_codes: list[str]
+    deadline: str | None
+    decided_at: str | None
