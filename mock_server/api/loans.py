@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query
 
+from mock_server.api import present
 from mock_server.api.bodies import CaptureRequest, PaymentRequest, RefundRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
@@ -39,16 +40,14 @@ def list_(
     customer: Annotated[str | None, Query(max_length=64, description="only this customer")] = None,
 ) -> LoanList:
     """The merchant's loans, newest first."""
-    data, has_more = loans.list_loans(
-        sandbox, caller, page.limit, page.starting_after, status, customer
-    )
-    return LoanList.model_validate({"data": data, "has_more": has_more})
+    listing = loans.list_loans(sandbox, caller, page.limit, page.starting_after, status, customer)
+    return present.loan_list(listing)
 
 
 @router.get("/{loan_id}", operation_id="loans-retrieve")
 def retrieve(loan_id: str, sandbox: SandboxDep, caller: CallerDep) -> Loan:
     """One loan with its schedule, balance and history."""
-    return Loan.model_validate(loans.get_loan(sandbox, caller, loan_id))
+    return present.loan(loans.get_loan(sandbox, caller, loan_id))
 
 
 @router.post(
@@ -64,23 +63,23 @@ def capture(
 ) -> Loan:
     """Settle the authorization, fully (no amount) or partially; the schedule starts today."""
     amount = body.amount if body is not None else None
-    return Loan.model_validate(loans.capture_loan(sandbox, caller, loan_id, amount))
+    return present.loan(loans.capture_loan(sandbox, caller, loan_id, amount))
 
 
 @router.post("/{loan_id}/void", operation_id="loans-void")
 def void(loan_id: str, sandbox: SandboxDep, caller: CallerDep) -> Loan:
     """Release an uncaptured authorization."""
-    return Loan.model_validate(loans.void_loan(sandbox, caller, loan_id))
+    return present.loan(loans.void_loan(sandbox, caller, loan_id))
 
 
 @router.post("/{loan_id}/refunds", operation_id="loans-refund")
 def refund(loan_id: str, body: RefundRequest, sandbox: SandboxDep, caller: CallerDep) -> Loan:
     """Refund part or all of a captured loan; the rest is re-amortized."""
-    return Loan.model_validate(loans.refund_loan(sandbox, caller, loan_id, body.amount))
+    return present.loan(loans.refund_loan(sandbox, caller, loan_id, body.amount))
 
 
 @router.post("/{loan_id}/payments", operation_id="loans-pay")
 def pay(loan_id: str, body: PaymentRequest, sandbox: SandboxDep, caller: CallerDep) -> Loan:
     """(sandbox) The customer pays now: fees, then interest, then principal. On a charged-off
     loan the payment is a recovery: it is collected and the loan stays charged off."""
-    return Loan.model_validate(loans.pay_loan(sandbox, caller, loan_id, body.amount))
+    return present.loan(loans.pay_loan(sandbox, caller, loan_id, body.amount))

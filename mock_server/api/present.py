@@ -7,12 +7,21 @@ its event carries); FastAPI then serializes the schema without validating it aga
 from __future__ import annotations
 
 from mock_server.api.admin_schemas import Review, ReviewList
-from mock_server.api.schemas import Checkout, CheckoutList, CreditReport, Customer, CustomerList
+from mock_server.api.schemas import (
+    Checkout,
+    CheckoutList,
+    CreditReport,
+    Customer,
+    CustomerList,
+    Loan,
+    LoanList,
+)
 from mock_server.services.objects import (
     CheckoutObject,
     CreditReportObject,
     CustomerObject,
     Listing,
+    LoanObject,
     ReviewObject,
 )
 
@@ -22,6 +31,8 @@ __all__ = [
     "credit_report",
     "customer",
     "customer_list",
+    "loan",
+    "loan_list",
     "review",
     "review_list",
 ]
@@ -50,6 +61,16 @@ def customer_list(listing: Listing[CustomerObject]) -> CustomerList:
 def credit_report(obj: CreditReportObject) -> CreditReport:
     """A credit report answer."""
     return CreditReport.model_validate(obj)
+
+
+def loan(obj: LoanObject) -> Loan:
+    """A loan answer."""
+    return Loan.model_validate(obj)
+
+
+def loan_list(listing: Listing[LoanObject]) -> LoanList:
+    """A page of loans."""
+    return LoanList.model_validate({"data": listing.data, "has_more": listing.has_more})
 
 
 def review(obj: ReviewObject) -> Review:

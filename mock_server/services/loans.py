@@ -1,27 +1,25 @@
 """Loans: read (with lazy authorization expiry), capture, void, refund, pay.
 
-Each operation loads the loan, runs one domain method (which refuses illegal transitions with a
-code), saves `Loan.to_dict()` and appends the event, all in one transaction.
+Each operation loads the loan from its unit of work, runs one domain method (which refuses illegal
+transitions with a code), saves `Loan.to_dict()` and appends the event, all in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mock_server.domain import InvalidTransition, Loan, LoanStatus
-from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
-from mock_server.services.errors import Conflict, NotFound
-from mock_server.services.events import record_event
-from mock_server.services.presenters import loan_object
+from mock_server.services.errors import Conflict
+from mock_server.services.objects import Listing, LoanObject
+from mock_server.services.presenters import loan_read_model
 from mock_server.services.settlement import record_capture, record_refund
+from mock_server.services.unit_of_work import StoredLoan, UnitOfWork
 from mock_server.storage.models import CheckoutRow, LoanRow
-from mock_server.storage.repositories import LoanRepository
 
 __all__ = ["capture_loan", "get_loan", "list_loans", "pay_loan", "refund_loan", "void_loan"]
 
@@ -35,27 +33,13 @@ _STATUS_EVENTS = {
 }
 
 
-def _load(session: Session, caller: Caller, loan_id: str, *, for_update: bool = False) -> LoanRow:
-    row = LoanRepository(session, caller.merchant.id).get(loan_id, for_update=for_update)
-    if row is None:
-        raise NotFound("loan", loan_id, param="id")
-    return row
-
-
-def _save(row: LoanRow, loan: Loan) -> dict[str, Any]:
-    row.data = loan.to_dict()
-    row.status = loan.status.value
-    return loan_object(row)
-
-
-def _expire_if_due(
-    session: Session, caller: Caller, row: LoanRow, loan: Loan, today: date, sandbox: Sandbox
-) -> bool:
+def _expire_if_due(uow: UnitOfWork, stored: StoredLoan, today: date) -> bool:
+    loan = stored.loan
     if loan.status is not LoanStatus.AUTHORIZED or today < loan.authorization_expires_at:
         return False
     loan.expire(today)
-    now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
-    record_event(session, caller, "loan.expired", _save(row, loan), now)
+    stored.save()
+    uow.record("loan.expired", loan_read_model(stored.row))
     return True
 
 
@@ -66,32 +50,33 @@ def _operate(
     event_type: str,
     action: Callable[[Loan, date], object],
     settle: Callable[[Session, LoanRow, Loan, datetime], None] | None = None,
-) -> dict[str, Any]:
+) -> LoanObject:
     """Run `action` on the loan as of the merchant's sandbox date and log `event_type`; `settle`
     moves the merchant's balance in the same transaction (services.settlement)."""
     refused: InvalidTransition | None = None
-    with sandbox.db.transaction() as session:
-        row = _load(session, caller, loan_id, for_update=True)
+    with UnitOfWork(sandbox, caller) as uow:
+        stored = uow.loans.get(loan_id, for_update=True)
+        row, loan = stored.row, stored.loan
         if event_type == "loan.captured":
-            require_merchant_authorized(session, row)
-        now = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id)
-        today = now.date()
-        loan = Loan.from_dict(row.data)
-        _expire_if_due(session, caller, row, loan, today, sandbox)  # committed even if refused
+            require_merchant_authorized(uow.session, row)
+        uow.use_clock(row.test_clock_id)
+        today = uow.now.date()
+        _expire_if_due(uow, stored, today)  # committed even if refused
         before = loan.status
         try:
             action(loan, max(today, loan.today))
         except InvalidTransition as exc:
             refused = exc
         else:
-            obj = _save(row, loan)
-            record_event(session, caller, event_type, obj, now)
+            stored.save()
+            obj = loan_read_model(row)
+            uow.record(event_type, obj)
             if settle is not None:
-                settle(session, row, loan, now)
+                settle(uow.session, row, loan, uow.now)
             status_event = _STATUS_EVENTS.get(loan.status)
             changed = loan.status is not before and before is not LoanStatus.AUTHORIZED
             if changed and status_event and event_type != status_event:
-                record_event(session, caller, status_event, obj, now)
+                uow.record(status_event, obj)
             return obj
     raise refused
 
@@ -110,14 +95,13 @@ def require_merchant_authorized(session: Session, row: LoanRow) -> None:
         )
 
 
-def get_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> dict[str, Any]:
+def get_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> LoanObject:
     """One loan with schedule, balances and history."""
-    with sandbox.db.transaction() as session:
-        row = _load(session, caller, loan_id)
-        loan = Loan.from_dict(row.data)
-        today = merchant_now(session, caller.merchant.id, sandbox.wall, row.test_clock_id).date()
-        _expire_if_due(session, caller, row, loan, today, sandbox)
-        return loan_object(row)
+    with UnitOfWork(sandbox, caller) as uow:
+        stored = uow.loans.get(loan_id)
+        uow.use_clock(stored.row.test_clock_id)
+        _expire_if_due(uow, stored, uow.now.date())
+        return loan_read_model(stored.row)
 
 
 def list_loans(
@@ -127,23 +111,14 @@ def list_loans(
     starting_after: str | None,
     status: str | None = None,
     customer: str | None = None,
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[LoanObject]:
     """The merchant's loans, newest first."""
-    filters = []
-    if status:
-        filters.append(LoanRow.status == status)
-    if customer:
-        filters.append(LoanRow.customer_id == customer)
-    with sandbox.db.reader() as session:
-        page = LoanRepository(session, caller.merchant.id).page(limit, starting_after, filters)
-        if page is None:
-            raise NotFound("loan", str(starting_after), param="starting_after")
-        return [loan_object(r) for r in page.rows], page.has_more
+    with UnitOfWork(sandbox, caller, read_only=True) as uow:
+        page = uow.loans.page(limit, starting_after, status=status, customer=customer)
+        return Listing([loan_read_model(r) for r in page.rows], page.has_more)
 
 
-def capture_loan(
-    sandbox: Sandbox, caller: Caller, loan_id: str, amount: int | None
-) -> dict[str, Any]:
+def capture_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int | None) -> LoanObject:
     """Capture all or part of an authorization; the schedule starts today."""
     return _operate(
         sandbox,
@@ -163,12 +138,12 @@ def capture_loan(
     )
 
 
-def void_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> dict[str, Any]:
+def void_loan(sandbox: Sandbox, caller: Caller, loan_id: str) -> LoanObject:
     """Release an uncaptured authorization."""
     return _operate(sandbox, caller, loan_id, "loan.voided", lambda loan, on: loan.void(on))
 
 
-def refund_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> dict[str, Any]:
+def refund_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> LoanObject:
     """Refund part or all of a captured loan (re-amortizing what remains)."""
     return _operate(
         sandbox,
@@ -182,7 +157,7 @@ def refund_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> 
     )
 
 
-def pay_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> dict[str, Any]:
+def pay_loan(sandbox: Sandbox, caller: Caller, loan_id: str, amount: int) -> LoanObject:
     """(sandbox) The customer pays `amount` now: fees, then interest, then principal; on a
     charged-off loan the payment is a recovery (the loan stays charged off)."""
     return _operate(

@@ -22,6 +22,7 @@ __all__ = [
     "CustomerObject",
     "DecisionObject",
     "Listing",
+    "LoanObject",
     "NextActionObject",
     "OfferObject",
     "RedirectUrlsObject",
@@ -265,3 +266,31 @@ class ReviewObject(TypedDict):
     reason_codes: list[str]
     deadline: str | None
     decided_at: str | None
+
+
+class LoanObject(TypedDict):
+    """A loan with its schedule, balances and history."""
+
+    id: str
+    object: Literal["loan"]
+    created: str
+    livemode: bool
+    status: str
+    checkout: str
+    customer: str
+    currency: str
+    plan: str
+    term_count: int
+    interval: str
+    apr_bps: int
+    authorized_amount: int
+    captured_amount: int
+    refunded_amount: int
+    paid_amount: int
+    principal_balance: int
+    interest_outstanding: int
+    fees_outstanding: int
+    authorization_expires_at: str
+    schedule: list[ScheduleEntryObject]
+    history: list[dict[str, object]]  # date, kind, amount, detail and what the kind adds
+    last_furnished: dict[str, object] | None

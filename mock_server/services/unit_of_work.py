@@ -16,7 +16,8 @@
   `use_clock` (a checkout's, a customer's) if any.
 - `record(type, object)`: appends the event carrying the object as it is after the change.
 - repositories, scoped to the caller's merchant: `checkouts` answers `Checkout` aggregates,
-  `customers` and `credit_reports` the stored customers and reports.
+  `loans` the domain's `Loan` with its row, `customers` and `credit_reports` the stored
+  customers and reports.
 
 A unit opened inside another (in the same request) shares its session: a review worked for a
 merchant opens one per merchant inside the queue's.
@@ -31,20 +32,22 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session
 
+from mock_server.domain import Loan
 from mock_server.domain.checkout import Checkout
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
-from mock_server.storage.models import CheckoutRow, CustomerRow
+from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow
 from mock_server.storage.repositories import (
     CheckoutRepository,
     CreditReportRepository,
     CustomerRepository,
+    LoanRepository,
     Page,
 )
 
-__all__ = ["Checkouts", "Customers", "StoredCheckout", "UnitOfWork"]
+__all__ = ["Checkouts", "Customers", "Loans", "StoredCheckout", "StoredLoan", "UnitOfWork"]
 
 
 class StoredCheckout(Checkout):
@@ -119,6 +122,55 @@ class Customers:
         return page
 
 
+class StoredLoan:
+    """A loan aggregate (the domain's `Loan`) and the row it is stored in."""
+
+    __slots__ = ("loan", "row")
+
+    def __init__(self, row: LoanRow) -> None:
+        self.row = row
+        self.loan = Loan.from_dict(row.data)
+
+    def save(self) -> None:
+        """Write the loan's state back to its row (stored with the unit's work)."""
+        self.row.data = self.loan.to_dict()
+        self.row.status = self.loan.status.value
+
+
+class Loans:
+    """The merchant's loans, as aggregates."""
+
+    def __init__(self, session: Session, merchant_id: str) -> None:
+        self.rows = LoanRepository(session, merchant_id)
+
+    def get(self, loan_id: str, *, for_update: bool = False) -> StoredLoan:
+        """The merchant's loan (locked for the transaction when `for_update`), or NotFound."""
+        row = self.rows.get(loan_id, for_update=for_update)
+        if row is None:
+            raise NotFound("loan", loan_id, param="id")
+        return StoredLoan(row)
+
+    def page(
+        self,
+        limit: int,
+        starting_after: str | None,
+        *,
+        status: str | None = None,
+        customer: str | None = None,
+    ) -> Page[LoanRow]:
+        """Newest first, of one status and one customer if given; NotFound when the cursor is
+        no loan of the merchant."""
+        filters = []
+        if status:
+            filters.append(LoanRow.status == status)
+        if customer:
+            filters.append(LoanRow.customer_id == customer)
+        page = self.rows.page(limit, starting_after, filters)
+        if page is None:
+            raise NotFound("loan", str(starting_after), param="starting_after")
+        return page
+
+
 class UnitOfWork:
     """One use case's session, caller, sandbox time, event recorder and repositories."""
 
@@ -132,6 +184,7 @@ class UnitOfWork:
         self._now: datetime | None = None
         self._checkouts: Checkouts | None = None
         self._customers: Customers | None = None
+        self._loans: Loans | None = None
 
     def __enter__(self) -> UnitOfWork:
         db = self.sandbox.db
@@ -192,6 +245,13 @@ class UnitOfWork:
         if self._customers is None:
             self._customers = Customers(self.session, self.merchant_id)
         return self._customers
+
+    @property
+    def loans(self) -> Loans:
+        """The merchant's loans."""
+        if self._loans is None:
+            self._loans = Loans(self.session, self.merchant_id)
+        return self._loans
 
     @property
     def credit_reports(self) -> CreditReportRepository:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mock_server.domain import InvalidTransition
-from mock_server.domain.checkout import CONFIRMED, CheckoutLifecycle, CheckoutStatus
+from mock_server.domain.checkout import CONFIRMED, Checkout, CheckoutLifecycle, CheckoutStatus
 
 EXPIRES = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
@@ -97,3 +98,38 @@ def test_a_stored_status_reads_back_as_its_lifecycle() -> None:
     assert checkout.status is CheckoutStatus.IN_REVIEW
     with pytest.raises(ValueError):
         CheckoutLifecycle.of("chk_3", "pending", EXPIRES)
+
+
+@dataclass
+class _Record:
+    """A stored checkout as the aggregate sees it (any object with these attributes)."""
+
+    id: str = "chk_1"
+    status: str = "open"
+    expires_at: datetime = EXPIRES
+    test_clock_id: str | None = None
+
+
+def test_the_aggregate_writes_each_transition_back_to_its_record() -> None:
+    record = _Record()
+    checkout = Checkout(record)
+    checkout.confirm(CheckoutStatus.IN_REVIEW)
+    assert record.status == "in_review"
+    checkout.decide_review(CheckoutStatus.APPROVED)
+    assert (record.status, checkout.status) == ("approved", CheckoutStatus.APPROVED)
+
+
+def test_the_aggregate_leaves_its_record_as_it_was_when_a_transition_is_refused() -> None:
+    record = _Record(status="declined")
+    with pytest.raises(InvalidTransition):
+        Checkout(record).cancel()
+    assert record.status == "declined"
+
+
+def test_the_aggregate_expires_its_record_once_past_its_time() -> None:
+    record = _Record()
+    checkout = Checkout(record)
+    assert not checkout.expire_if_due(EXPIRES - timedelta(seconds=1))
+    assert checkout.expire_if_due(EXPIRES)
+    assert record.status == "expired"
+    assert not checkout.expire_if_due(EXPIRES + timedelta(days=1))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 import pytest
 
 from mock_server.domain import InvalidTransition
-from mock_server.domain.review import ReviewLifecycle, ReviewStatus, ReviewVerdict
+from mock_server.domain.review import Review, ReviewLifecycle, ReviewStatus, ReviewVerdict
+
+AT = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +43,27 @@ def test_a_review_no_longer_pending_refuses_every_step(status: str) -> None:
         assert refused.value.code == f"review_already_{status}"
         assert refused.value.message == f"review rev_2 is already {status}"
         assert review.status == status
+
+
+@dataclass
+class _Record:
+    """A stored review as the aggregate sees it."""
+
+    id: str = "rev_1"
+    status: str = "pending"
+    decided_at: datetime | None = None
+
+
+def test_the_aggregate_writes_the_verdict_and_its_time_back_to_its_record() -> None:
+    record = _Record()
+    Review(record).decide("decline", AT)
+    assert (record.status, record.decided_at) == ("declined", AT)
+
+
+def test_the_aggregate_refuses_a_second_verdict_and_keeps_the_first() -> None:
+    record = _Record()
+    Review(record).expire(AT)
+    with pytest.raises(InvalidTransition) as refused:
+        Review(record).decide("approve", AT)
+    assert refused.value.code == "review_already_expired"
+    assert (record.status, record.decided_at) == ("expired", AT)
