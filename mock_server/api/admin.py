@@ -106,16 +106,16 @@ def list_merchants(
     q: Annotated[str | None, Query(max_length=100, description="search names and ids")] = None,
 ) -> MerchantList:
     """The reviewer's desk: merchants newest first, by status, reason and search."""
-    data, has_more = merchant_desk.list_merchants(
+    listing = merchant_desk.list_merchants(
         sandbox, page.limit, page.starting_after, status, reason, q
     )
-    return MerchantList.model_validate({"data": data, "has_more": has_more})
+    return present.merchant_list(listing)
 
 
 @router.get("/merchants/{merchant_id}", operation_id="admin-merchants-retrieve")
 def get_merchant(merchant_id: str, sandbox: SandboxDep, request_id: AdminDep) -> Merchant:
     """One merchant with its application, requirements, screening matches and desk notes."""
-    return Merchant.model_validate(merchant_desk.get_merchant(sandbox, merchant_id))
+    return present.merchant(merchant_desk.get_merchant(sandbox, merchant_id))
 
 
 def _desk(
@@ -125,10 +125,9 @@ def _desk(
     body: DeskAction | None,
     request_id: str | None,
 ) -> Merchant:
-    note = (body.note or body.reason) if body else None
-    asked = (body.requirements or []) if body else []
-    data = merchant_desk.act_on_merchant(sandbox, merchant_id, action, note, request_id, asked)
-    return Merchant.model_validate(data)
+    return present.merchant(
+        merchant_desk.act_on_merchant(sandbox, merchant_id, action, body, request_id)
+    )
 
 
 @router.post("/merchants/{merchant_id}/approve", operation_id="admin-merchants-approve")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from mock_server.api import present
 from mock_server.api.bodies import MerchantApplication, MerchantUpdate
 from mock_server.api.deps import ApplicantDep, CallerDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES, request_id_of
 from mock_server.api.merchant_bodies import MerchantApplicationUpdate
 from mock_server.api.schemas import Merchant
 from mock_server.services import merchants, onboarding
-from mock_server.services.clock import merchant_now
 
 __all__ = ["router"]
 
@@ -24,15 +24,13 @@ def apply(body: MerchantApplication, sandbox: SandboxDep, request: Request) -> M
     website, sanctions screen) and the KYB policy decides: `active` (with the secret key, once),
     `pending` (requirements due) or `pending_review` (with an onboarding key that may update the
     application), or `rejected`."""
-    application = body.model_dump(mode="json", exclude_none=True)
-    data = onboarding.apply_for_merchant(sandbox, application, request_id_of(request))
-    return Merchant.model_validate(data)
+    return present.merchant(onboarding.apply_for_merchant(sandbox, body, request_id_of(request)))
 
 
 @router.get("/me", operation_id="merchants-retrieve-me")
 def retrieve_me(sandbox: SandboxDep, caller: ApplicantDep) -> Merchant:
     """The caller's merchant: settings, application, requirements and status."""
-    return Merchant.model_validate(merchants.read_merchant(sandbox, caller))
+    return present.merchant(merchants.read_merchant(sandbox, caller))
 
 
 @router.patch("/me/application", operation_id="merchants-update-application")
@@ -41,11 +39,7 @@ def update_application(
 ) -> Merchant:
     """Change the application (only the fields given) and verify it again; the answer carries
     the secret key once if this change activated the merchant."""
-    changes = body.model_dump(mode="json", exclude_unset=True)
-    with sandbox.db.reader() as session:
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
-    data = onboarding.update_application(sandbox, caller, changes, now)
-    return Merchant.model_validate(data)
+    return present.merchant(onboarding.update_application(sandbox, caller, body))
 
 
 @router.patch("/me", operation_id="merchants-update-me")
@@ -54,15 +48,4 @@ def update_me(body: MerchantUpdate, sandbox: SandboxDep, caller: CallerDep) -> M
 
     0% promotions are paid for through the discount rate: `mdr_bps` is at least 399 plus 40 for
     each month of the longest 0% monthly plan beyond six (recomputed when plans change)."""
-    plans = None
-    if body.plans is not None:
-        plans = [p if isinstance(p, str) else p.model_dump(exclude_none=True) for p in body.plans]
-    data = merchants.update_merchant(
-        sandbox,
-        caller,
-        plans,
-        body.workflow,
-        display_name=body.display_name,
-        mdr_bps=body.mdr_bps,
-    )
-    return Merchant.model_validate(data)
+    return present.merchant(merchants.update_merchant(sandbox, caller, body))

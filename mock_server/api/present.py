@@ -15,6 +15,8 @@ from mock_server.api.schemas import (
     CustomerList,
     Loan,
     LoanList,
+    Merchant,
+    MerchantList,
 )
 from mock_server.services.objects import (
     CheckoutObject,
@@ -22,6 +24,7 @@ from mock_server.services.objects import (
     CustomerObject,
     Listing,
     LoanObject,
+    MerchantObject,
     ReviewObject,
 )
 
@@ -33,6 +36,8 @@ __all__ = [
     "customer_list",
     "loan",
     "loan_list",
+    "merchant",
+    "merchant_list",
     "review",
     "review_list",
 ]
@@ -71,6 +76,16 @@ def loan(obj: LoanObject) -> Loan:
 def loan_list(listing: Listing[LoanObject]) -> LoanList:
     """A page of loans."""
     return LoanList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def merchant(obj: MerchantObject) -> Merchant:
+    """A merchant answer."""
+    return Merchant.model_validate(obj)
+
+
+def merchant_list(listing: Listing[MerchantObject]) -> MerchantList:
+    """A page of merchants (the reviewer's desk)."""
+    return MerchantList.model_validate({"data": listing.data, "has_more": listing.has_more})
 
 
 def review(obj: ReviewObject) -> Review:

@@ -12,7 +12,6 @@ request information, suspend and reinstate, each with a note kept on the merchan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -20,6 +19,7 @@ from typing import Any, Final
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.merchant_requests import DeskAction as DeskRequest
 from mock_server.domain import InvalidTransition
 from mock_server.domain.merchant import DeskAction, MerchantLifecycle
 from mock_server.services.clock import merchant_now
@@ -27,6 +27,7 @@ from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
 from mock_server.services.merchants import locked_merchant
+from mock_server.services.objects import Listing, MerchantObject
 from mock_server.services.onboarding import merchant_lifecycle, reevaluate, settle_status
 from mock_server.services.presenters import merchant_object
 from mock_server.storage.models import MerchantRow
@@ -46,7 +47,7 @@ def list_merchants(
     status: str | None = None,
     reason: str | None = None,
     query: str | None = None,
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[MerchantObject]:
     """Merchants newest first, by status, by a review reason or requirement error code, and by
     a search over legal name, display name and id."""
     with sandbox.db.reader() as session:
@@ -78,10 +79,10 @@ def list_merchants(
                 raise NotFound("merchant", starting_after, param="starting_after")
             stmt = stmt.where(MerchantRow.seq < cursor)
         rows = list(session.scalars(stmt.order_by(MerchantRow.seq.desc()).limit(limit + 1)))
-        return [merchant_object(r, admin=True) for r in rows[:limit]], len(rows) > limit
+        return Listing([merchant_object(r, admin=True) for r in rows[:limit]], len(rows) > limit)
 
 
-def get_merchant(sandbox: Sandbox, merchant_id: str) -> dict[str, Any]:
+def get_merchant(sandbox: Sandbox, merchant_id: str) -> MerchantObject:
     """One merchant as the reviewer sees it: application, requirements, screening, notes."""
     with sandbox.db.reader() as session:
         row = session.scalars(select(MerchantRow).where(MerchantRow.id == merchant_id)).first()
@@ -94,11 +95,13 @@ def act_on_merchant(
     sandbox: Sandbox,
     merchant_id: str,
     action: DeskAction,
-    note: str | None,
+    body: DeskRequest | None,
     request_id: str | None,
-    requirements: Sequence[str] = (),
-) -> dict[str, Any]:
-    """Run one desk action with its note; answer the merchant (with a new secret key once)."""
+) -> MerchantObject:
+    """Run one desk action with the reviewer's note (and, asking for information, the
+    requirements named); answer the merchant (with a new secret key once)."""
+    note = (body.note or body.reason) if body is not None else None
+    requirements = (body.requirements or []) if body is not None else []
     refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
         row = locked_merchant(session, merchant_id)
@@ -110,7 +113,7 @@ def act_on_merchant(
         else:
             now = merchant_now(session, row.id, sandbox.wall)
             caller = Caller(MerchantAccount.from_row(row), request_id)
-            desk = _DeskStep(action, note, list(requirements), caller, now)
+            desk = _DeskStep(action, note, requirements, caller, now)
             return _act(session, sandbox, row, life, desk)
     raise refused
 
@@ -128,7 +131,7 @@ class _DeskStep:
 
 def _act(
     session: Session, sandbox: Sandbox, row: MerchantRow, life: MerchantLifecycle, desk: _DeskStep
-) -> dict[str, Any]:
+) -> MerchantObject:
     action, note, now, caller = desk.action, desk.note, desk.now, desk.caller
     before = row.status
     state = dict(row.verification)
@@ -153,7 +156,9 @@ def _act(
     obj = merchant_object(row, admin=True)
     if follow_up := _FOLLOW_UP_EVENTS.get(action):
         record_event(session, caller, follow_up, merchant_object(row), now)
-    return {**obj, "secret_key": key} if key else obj
+    if key:
+        obj["secret_key"] = key  # the answer's own object: the events carry others
+    return obj
 
 
 def _note(action: str, note: str | None, now: datetime) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any, Final
 from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import MerchantUpdate
 from mock_server.domain import DEFAULT_PLANS, Plan, PlanError, plan_from_dict
 from mock_server.ids import new_id
 from mock_server.services.clock import remember_offset
@@ -25,6 +26,7 @@ from mock_server.services.errors import (
     Unauthenticated,
 )
 from mock_server.services.events import record_event
+from mock_server.services.objects import MerchantObject
 from mock_server.services.presenters import merchant_object
 from mock_server.storage.database import json_value
 from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
@@ -233,7 +235,7 @@ def _merchant_row(session: Session, merchant_id: str) -> MerchantRow | None:
     return session.scalars(select(MerchantRow).where(MerchantRow.id == merchant_id)).first()
 
 
-def read_merchant(sandbox: Sandbox, caller: Caller) -> dict[str, Any]:
+def read_merchant(sandbox: Sandbox, caller: Caller) -> MerchantObject:
     """The caller's own merchant object."""
     with sandbox.db.reader() as session:
         row = _merchant_row(session, caller.merchant.id)
@@ -253,17 +255,13 @@ def required_mdr_bps(plans: Sequence[Mapping[str, Any]]) -> int:
     return DEFAULT_MDR_BPS + max(0, extra) * PROMOTION_MONTH_BPS
 
 
-def update_merchant(
-    sandbox: Sandbox,
-    caller: Caller,
-    plans: Sequence[Mapping[str, Any] | str] | None,
-    workflow: str | None,
-    *,
-    display_name: str | None = None,
-    mdr_bps: int | None = None,
-) -> dict[str, Any]:
+def update_merchant(sandbox: Sandbox, caller: Caller, body: MerchantUpdate) -> MerchantObject:
     """Change the plans offered (0% promotions priced into the discount rate), the workflow
     loans follow, and the name customers see."""
+    plans: list[Mapping[str, Any] | str] | None = None
+    if body.plans is not None:
+        plans = [p if isinstance(p, str) else p.model_dump(exclude_none=True) for p in body.plans]
+    workflow, display_name, mdr_bps = body.workflow, body.display_name, body.mdr_bps
     with sandbox.db.transaction() as session:
         row = _merchant_row(session, caller.merchant.id)
         if row is None:

@@ -23,6 +23,7 @@ __all__ = [
     "DecisionObject",
     "Listing",
     "LoanObject",
+    "MerchantObject",
     "NextActionObject",
     "OfferObject",
     "RedirectUrlsObject",
@@ -294,3 +295,47 @@ class LoanObject(TypedDict):
     schedule: list[ScheduleEntryObject]
     history: list[dict[str, object]]  # date, kind, amount, detail and what the kind adds
     last_furnished: dict[str, object] | None
+
+
+class RequirementsObject(TypedDict):
+    """What a merchant still owes."""
+
+    currently_due: list[str]
+    eventually_due: list[str]
+    pending_verification: list[str]
+    errors: list[dict[str, str]]
+
+
+class ScreeningObject(TypedDict):
+    """The sanctions screen of the business and every person."""
+
+    status: Literal["clear", "possible_match"]
+    matches: list[dict[str, object]]
+
+
+class MerchantObject(TypedDict):
+    """A merchant: settings, application (masked), requirements and screening; the reviewer
+    also sees `notes`; `secret_key` and `onboarding_key` only in the answers that issue them."""
+
+    id: str
+    object: Literal["merchant"]
+    created: str
+    livemode: bool
+    status: str
+    legal_name: str
+    display_name: str
+    mcc: str
+    country: str
+    currency: str
+    plans: list[str]
+    workflow: str
+    mdr_bps: int
+    review_reasons: list[str]
+    requirements: RequirementsObject
+    screening: ScreeningObject
+    charges_enabled: bool
+    payouts_enabled: bool
+    application: dict[str, object]  # the application as submitted (free-form beyond its fields)
+    secret_key: str | None
+    notes: NotRequired[list[dict[str, object]]]
+    onboarding_key: NotRequired[str]

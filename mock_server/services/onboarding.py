@@ -24,6 +24,8 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from mock_server.contract.merchant_requests import MerchantApplicationUpdate
+from mock_server.contract.requests import MerchantApplication
 from mock_server.domain.merchant import MerchantLifecycle
 from mock_server.kyb import CheckError, Requirements, tax_id_fails_later, verify_application
 from mock_server.rules import Decision, build_onboarding_facts
@@ -31,7 +33,9 @@ from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.events import record_event
 from mock_server.services.merchants import hash_key, locked_merchant, new_merchant_row
+from mock_server.services.objects import MerchantObject
 from mock_server.services.presenters import merchant_object
+from mock_server.services.unit_of_work import UnitOfWork
 from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
 
 __all__ = [
@@ -164,10 +168,11 @@ def settle_status(
 
 
 def apply_for_merchant(
-    sandbox: Sandbox, application: Mapping[str, Any], request_id: str | None = None
-) -> dict[str, Any]:
+    sandbox: Sandbox, body: MerchantApplication, request_id: str | None = None
+) -> MerchantObject:
     """Verify an application and run the KYB policy: an active merchant gets its secret key
     once; one pending or in review gets an onboarding key for its application."""
+    application = body.model_dump(mode="json", exclude_none=True)
     now = sandbox.wall()
     with sandbox.db.transaction() as session:
         row = new_merchant_row(application, "pending", now)
@@ -180,10 +185,10 @@ def apply_for_merchant(
         key = settle_status(session, sandbox, row, "", caller, now)
         obj = merchant_object(row)
         if key is not None:
-            return {**obj, "secret_key": key}
-        if row.status == "rejected":
-            return obj
-        return {**obj, "onboarding_key": issue_key(session, row, "onboarding", now)}
+            obj["secret_key"] = key
+        elif row.status != "rejected":
+            obj["onboarding_key"] = issue_key(session, row, "onboarding", now)
+        return obj
 
 
 # Application fields every merchant keeps on file: a change may replace them, never clear them.
@@ -200,11 +205,13 @@ _REQUIRED_ON_FILE = (
 
 
 def update_application(
-    sandbox: Sandbox, caller: Caller, changes: Mapping[str, Any], now: datetime
-) -> dict[str, Any]:
-    """Change the caller's application and verify it again; the answer carries the secret key
-    once if this change activated the merchant."""
-    with sandbox.db.transaction() as session:
+    sandbox: Sandbox, caller: Caller, body: MerchantApplicationUpdate
+) -> MerchantObject:
+    """Change the caller's application (the fields the body sets) and verify it again; the
+    answer carries the secret key once if this change activated the merchant."""
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    with UnitOfWork(sandbox, caller) as uow:
+        session, now = uow.session, uow.now
         row = locked_merchant(session, caller.merchant.id)
         merchant_lifecycle(row).require_unfrozen()
         cleared = [name for name in _REQUIRED_ON_FILE if name in changes and changes[name] is None]
@@ -223,8 +230,11 @@ def update_application(
         reevaluate(sandbox, row, now.date())
         key = settle_status(session, sandbox, row, before, caller, now)
         obj = merchant_object(row)
-        record_event(session, caller, "merchant.updated", obj, now)
-        return {**obj, "secret_key": key} if key else obj
+        uow.record("merchant.updated", obj)
+        if not key:
+            return obj
+        answer: MerchantObject = {**obj, "secret_key": key}  # the event's object keeps no key
+        return answer
 
 
 def _apply_changes(application: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from mock_server.services.objects import (
     CreditReportObject,
     CustomerObject,
     LoanObject,
+    MerchantObject,
     NextActionObject,
+    RequirementsObject,
     WorkflowObject,
     WorkflowStepObject,
 )
@@ -48,13 +50,16 @@ def _base(object_type: str, object_id: str, created: datetime) -> dict[str, Any]
     return {"id": object_id, "object": object_type, "created": iso(created), "livemode": False}
 
 
-def merchant_object(row: MerchantRow, *, admin: bool = False) -> dict[str, Any]:
+def merchant_object(row: MerchantRow, *, admin: bool = False) -> MerchantObject:
     """A merchant's settings, application (tax id and account number masked), requirements and
     screening (never its keys); the reviewer also sees the desk's notes."""
     state = row.verification or {}
     matches = list(state.get("screening") or [])
-    obj = {
-        **_base("merchant", row.id, row.created),
+    obj: MerchantObject = {
+        "id": row.id,
+        "object": "merchant",
+        "created": iso(row.created),
+        "livemode": False,
         "status": row.status,
         "legal_name": row.legal_name,
         "display_name": row.display_name or row.legal_name,
@@ -77,11 +82,13 @@ def merchant_object(row: MerchantRow, *, admin: bool = False) -> dict[str, Any]:
     return obj
 
 
-def _requirements(stored: dict[str, Any] | None) -> dict[str, Any]:
+def _requirements(stored: dict[str, Any] | None) -> RequirementsObject:
     stored = stored or {}
     return {
-        name: list(stored.get(name) or [])
-        for name in ("currently_due", "eventually_due", "pending_verification", "errors")
+        "currently_due": list(stored.get("currently_due") or []),
+        "eventually_due": list(stored.get("eventually_due") or []),
+        "pending_verification": list(stored.get("pending_verification") or []),
+        "errors": list(stored.get("errors") or []),
     }
 
 
