@@ -10,6 +10,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
+from mock_server.api import present
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import Event, EventList
@@ -28,8 +29,8 @@ def list_(
     type: Annotated[str | None, Query(max_length=64, description="only this event type")] = None,
 ) -> EventList:
     """The merchant's events, newest first."""
-    data, has_more = events.list_events(sandbox, caller, page.limit, page.starting_after, type)
-    return EventList.model_validate({"data": data, "has_more": has_more})
+    listing = events.list_events(sandbox, caller, page.limit, page.starting_after, type)
+    return present.event_list(listing)
 
 
 def stream_position(
@@ -89,4 +90,4 @@ async def stream(
 @router.get("/{event_id}", operation_id="events-retrieve")
 def retrieve(event_id: str, sandbox: SandboxDep, caller: CallerDep) -> Event:
     """One event."""
-    return Event.model_validate(events.get_event(sandbox, caller, event_id))
+    return present.event(events.get_event(sandbox, caller, event_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from mock_server.api import present
 from mock_server.api.bodies import PrequalificationCreate
 from mock_server.api.deps import CallerDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
@@ -22,5 +23,4 @@ def create(
     body: PrequalificationCreate, sandbox: SandboxDep, caller: CallerDep
 ) -> Prequalification:
     """How much this customer could finance, at what APR range (no hard inquiry)."""
-    data = prequalifications.prequalify(sandbox, caller, body.model_dump(mode="json"))
-    return Prequalification.model_validate(data)
+    return present.prequalification(prequalifications.prequalify(sandbox, caller, body))

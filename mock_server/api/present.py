@@ -13,18 +13,23 @@ from mock_server.api.schemas import (
     CreditReport,
     Customer,
     CustomerList,
+    Event,
+    EventList,
     Loan,
     LoanList,
     Merchant,
     MerchantList,
+    Prequalification,
 )
 from mock_server.services.objects import (
     CheckoutObject,
     CreditReportObject,
     CustomerObject,
+    EventObject,
     Listing,
     LoanObject,
     MerchantObject,
+    PrequalificationObject,
     ReviewObject,
 )
 
@@ -34,10 +39,13 @@ __all__ = [
     "credit_report",
     "customer",
     "customer_list",
+    "event",
+    "event_list",
     "loan",
     "loan_list",
     "merchant",
     "merchant_list",
+    "prequalification",
     "review",
     "review_list",
 ]
@@ -68,6 +76,16 @@ def credit_report(obj: CreditReportObject) -> CreditReport:
     return CreditReport.model_validate(obj)
 
 
+def event(obj: EventObject) -> Event:
+    """An event answer."""
+    return Event.model_validate(obj)
+
+
+def event_list(listing: Listing[EventObject]) -> EventList:
+    """A page of events."""
+    return EventList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
 def loan(obj: LoanObject) -> Loan:
     """A loan answer."""
     return Loan.model_validate(obj)
@@ -86,6 +104,11 @@ def merchant(obj: MerchantObject) -> Merchant:
 def merchant_list(listing: Listing[MerchantObject]) -> MerchantList:
     """A page of merchants (the reviewer's desk)."""
     return MerchantList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def prequalification(obj: PrequalificationObject) -> Prequalification:
+    """A prequalification answer."""
+    return Prequalification.model_validate(obj)
 
 
 def review(obj: ReviewObject) -> Review:

@@ -28,7 +28,6 @@ __all__ = [
     "check_date_of_birth",
     "create_customer",
     "get_customer",
-    "get_customer_row",
     "latest_credit_report",
     "list_customers",
     "new_customer",
@@ -76,14 +75,6 @@ def add_customer(
     )
     CustomerRepository(session, caller.merchant.id).add(row)
     record_event(session, caller, "customer.created", customer_object(row), now)
-    return row
-
-
-def get_customer_row(session: Session, caller: Caller, customer_id: str, param: str) -> CustomerRow:
-    """The merchant's customer row, or NotFound naming `param`."""
-    row = CustomerRepository(session, caller.merchant.id).get(customer_id)
-    if row is None:
-        raise NotFound("customer", customer_id, param=param)
     return row
 
 

@@ -9,7 +9,7 @@ happened (and once per `IDLE_RECHECK` seconds otherwise, for events other proces
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import func, select
 
@@ -17,6 +17,7 @@ from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.event_bus import EventBus
 from mock_server.services.events import event_object
+from mock_server.services.objects import EventObject
 from mock_server.storage.models import EventRow
 
 __all__ = ["BATCH", "IDLE_RECHECK", "events_after", "stream_start", "wait_for_events"]
@@ -46,7 +47,7 @@ def stream_start(sandbox: Sandbox, caller: Caller, last_event_id: str | None) ->
 
 def events_after(
     sandbox: Sandbox, caller: Caller, after: int, types: Sequence[str]
-) -> tuple[list[dict[str, Any]], int, bool]:
+) -> tuple[list[EventObject], int, bool]:
     """The merchant's events after position `after` (of these types, when given), oldest first;
     the position to continue after; and whether that was all of them for now."""
     query = (

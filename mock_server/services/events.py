@@ -13,6 +13,7 @@ from mock_server.ids import new_id
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.event_bus import EVENTS_RECORDED
+from mock_server.services.objects import EventObject, Listing
 from mock_server.services.presenters import iso
 from mock_server.services.webhooks import enqueue_deliveries, enqueue_event
 from mock_server.storage.models import EventRow
@@ -68,7 +69,7 @@ def record_events(
         enqueue_event(session, caller.merchant.id, event_id, type_)
 
 
-def event_object(row: EventRow) -> dict[str, Any]:
+def event_object(row: EventRow) -> EventObject:
     """The event in the API's shape."""
     return {
         "id": row.id,
@@ -81,7 +82,7 @@ def event_object(row: EventRow) -> dict[str, Any]:
     }
 
 
-def get_event(sandbox: Sandbox, caller: Caller, event_id: str) -> dict[str, Any]:
+def get_event(sandbox: Sandbox, caller: Caller, event_id: str) -> EventObject:
     """One of the merchant's events."""
     with sandbox.db.reader() as session:
         row = EventRepository(session, caller.merchant.id).get(event_id)
@@ -96,7 +97,7 @@ def list_events(
     limit: int,
     starting_after: str | None,
     type_: str | None = None,
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[EventObject]:
     """The merchant's events, newest first."""
     filters = [EventRow.type == type_] if type_ else []
     with sandbox.db.reader() as session:
@@ -105,4 +106,4 @@ def list_events(
         )
         if page is None:
             raise NotFound("event", str(starting_after), param="starting_after")
-        return [event_object(r) for r in page.rows], page.has_more
+        return Listing([event_object(r) for r in page.rows], page.has_more)

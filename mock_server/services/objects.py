@@ -21,11 +21,13 @@ __all__ = [
     "CreditSummary",
     "CustomerObject",
     "DecisionObject",
+    "EventObject",
     "Listing",
     "LoanObject",
     "MerchantObject",
     "NextActionObject",
     "OfferObject",
+    "PrequalificationObject",
     "RedirectUrlsObject",
     "ReviewObject",
     "RuleFiredObject",
@@ -339,3 +341,31 @@ class MerchantObject(TypedDict):
     secret_key: str | None
     notes: NotRequired[list[dict[str, object]]]
     onboarding_key: NotRequired[str]
+
+
+class EventObject(TypedDict):
+    """One state change: `data.object` is the object as it was after the change."""
+
+    id: str
+    object: Literal["event"]
+    created: str
+    livemode: bool
+    type: str
+    data: dict[str, object]
+    request_id: str | None
+
+
+class PrequalificationObject(TypedDict):
+    """How much a customer could finance and at what APR range (a soft pull)."""
+
+    id: str
+    object: Literal["prequalification"]
+    created: str
+    livemode: bool
+    customer: str
+    currency: str
+    outcome: Outcome
+    reason_codes: list[str]
+    max_amount: int
+    apr_min_bps: int | None
+    apr_max_bps: int | None

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import PrequalificationCreate
 from mock_server.domain import Plan
 from mock_server.ids import new_id
 from mock_server.risk.assessment import Assessment
 from mock_server.risk.personas import usd_to_minor
 from mock_server.rules import Decision
-from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
-from mock_server.services.customers import add_customer, get_customer_row
+from mock_server.services.customers import new_customer
 from mock_server.services.errors import InvalidRequest
+from mock_server.services.objects import PrequalificationObject
 from mock_server.services.presenters import iso
 from mock_server.services.pricing import soft_assessment
+from mock_server.services.unit_of_work import UnitOfWork
 from mock_server.storage.models import CreditReportRow, CustomerRow
 
 __all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify", "soft_pull"]
@@ -27,24 +27,25 @@ __all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify", "soft_pull"]
 DEFAULT_PREQUALIFY_USD = 100_000
 
 
-def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dict[str, Any]:
+def prequalify(
+    sandbox: Sandbox, caller: Caller, body: PrequalificationCreate
+) -> PrequalificationObject:
     """Soft-pull the customer and evaluate the credit policy; nothing touches the file."""
-    currency = str(body.get("currency") or caller.merchant.currency)
+    currency = body.currency or caller.merchant.currency
     plans = [p for p in caller.merchant.plans if currency in p.currencies]
     if not plans:
         raise InvalidRequest(
             f"currency {currency} is not offered by this merchant", param="currency"
         )
-    amount = int(body.get("amount") or usd_to_minor(DEFAULT_PREQUALIFY_USD, currency))
-    with sandbox.db.transaction() as session:
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
-        customer = body["customer"]
-        if isinstance(customer, str):
-            row = get_customer_row(session, caller, customer, "customer")
+    amount = body.amount or usd_to_minor(DEFAULT_PREQUALIFY_USD, currency)
+    with UnitOfWork(sandbox, caller) as uow:
+        now = uow.now
+        if isinstance(body.customer, str):
+            row = uow.customers.get(body.customer, param="customer")
         else:
-            row = add_customer(session, caller, customer, now, param="customer.date_of_birth")
-        assessment = soft_pull(session, sandbox, caller, row, amount, currency, now)
-        session.add(
+            row = new_customer(uow, body.customer, param="customer.date_of_birth")
+        assessment = soft_pull(uow.session, sandbox, caller, row, amount, currency, now)
+        uow.session.add(
             CreditReportRow(
                 id=new_id("cr"),
                 merchant_id=caller.merchant.id,
@@ -55,6 +56,7 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
             )
         )
     decision = sandbox.credit_policy.evaluate(assessment.facts)
+    max_amount, apr_min_bps, apr_max_bps = _terms(decision, plans, currency)
     return {
         "id": new_id("pq"),
         "object": "prequalification",
@@ -64,7 +66,9 @@ def prequalify(sandbox: Sandbox, caller: Caller, body: Mapping[str, Any]) -> dic
         "currency": currency,
         "outcome": decision.outcome,
         "reason_codes": list(decision.reason_codes),
-        **_terms(decision, plans, currency),
+        "max_amount": max_amount,
+        "apr_min_bps": apr_min_bps,
+        "apr_max_bps": apr_max_bps,
     }
 
 
@@ -90,15 +94,13 @@ def soft_pull(
     )
 
 
-def _terms(decision: Decision, plans: list[Plan], currency: str) -> dict[str, Any]:
+def _terms(
+    decision: Decision, plans: list[Plan], currency: str
+) -> tuple[int, int | None, int | None]:
     """Maximum amount (the policy's limit, capped by the largest plan) and the APR range."""
     if decision.outcome == "decline":
-        return {"max_amount": 0, "apr_min_bps": None, "apr_max_bps": None}
+        return 0, None, None
     limit_usd = decision.credit_limit if decision.credit_limit is not None else 0
     max_plan = max(p.max_amount[currency] for p in plans)
     aprs = sorted({p.apr_bps for p in plans} | ({decision.apr_bps} if decision.apr_bps else set()))
-    return {
-        "max_amount": min(usd_to_minor(limit_usd, currency), max_plan),
-        "apr_min_bps": aprs[0],
-        "apr_max_bps": aprs[-1],
-    }
+    return min(usd_to_minor(limit_usd, currency), max_plan), aprs[0], aprs[-1]

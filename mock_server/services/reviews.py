@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mock_server.contract.requests import ReviewApproval, ReviewDecision
@@ -29,10 +28,13 @@ from mock_server.services.presenters import checkout_object, iso, loan_object, w
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.storage.models import (
     CheckoutRow,
-    CreditReportRow,
-    MerchantRow,
     ReviewRow,
-    WorkflowInstanceRow,
+)
+from mock_server.storage.repositories import (
+    CheckoutRepository,
+    CreditReportRepository,
+    ReviewRepository,
+    WorkflowInstanceRepository,
 )
 from mock_server.workflow import WorkflowInstance, fire_timers, resume
 
@@ -67,13 +69,8 @@ _CREDIT_SUMMARY = (
 )  # fmt: skip
 
 
-def _credit_summary(session: Session, customer_id: str) -> CreditSummary | None:
-    report = session.scalars(
-        select(CreditReportRow)
-        .where(CreditReportRow.customer_id == customer_id)
-        .order_by(CreditReportRow.seq.desc())
-        .limit(1)
-    ).first()
+def _credit_summary(session: Session, row: ReviewRow, customer_id: str) -> CreditSummary | None:
+    report = CreditReportRepository(session, row.merchant_id).latest_for(customer_id)
     if report is None:
         return None
     data = report.data
@@ -85,7 +82,7 @@ def _credit_summary(session: Session, customer_id: str) -> CreditSummary | None:
 
 
 def _detail(session: Session, row: ReviewRow) -> dict[str, object]:
-    checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
+    checkout = _checkout_of(session, row)
     decision = checkout.data.get("decision") or {}
     offer_id = checkout.data.get("selected_offer")
     offer = next((o for o in checkout.data["offers"] if o["id"] == offer_id), None)
@@ -99,13 +96,21 @@ def _detail(session: Session, row: ReviewRow) -> dict[str, object]:
             "item_count": sum(int(i["quantity"]) for i in checkout.data["items"]),
             "merchant_reference": checkout.data.get("merchant_reference"),
         },
-        "credit_summary": _credit_summary(session, checkout.customer_id),
+        "credit_summary": _credit_summary(session, row, checkout.customer_id),
         "score": decision.get("score"),
         "credit_limit": decision.get("credit_limit"),
         "policy_id": decision.get("policy_id"),
         "policy_version": decision.get("policy_version"),
         "rules_fired": list(decision.get("rules_fired") or []),
     }
+
+
+def _checkout_of(session: Session, row: ReviewRow, *, for_update: bool = False) -> CheckoutRow:
+    """The checkout a review decides (of the review's merchant)."""
+    checkouts = CheckoutRepository(session, row.merchant_id)
+    found = checkouts.get(row.checkout_id, for_update=for_update)
+    assert found is not None, f"review {row.id} names no checkout of its merchant"
+    return found
 
 
 def list_reviews(
@@ -117,26 +122,14 @@ def list_reviews(
 ) -> Listing[ReviewObject]:
     """The queue across merchants, oldest first (overdue reviews are timed out first)."""
     with sandbox.db.transaction() as session:
-        # Each pending review's timer is fired by one process: rows another holds are skipped.
-        overdue = session.scalars(
-            select(ReviewRow).where(ReviewRow.status == "pending").with_for_update(skip_locked=True)
-        ).all()
-        for row in overdue:
+        queue_rows = ReviewRepository(session)
+        for row in queue_rows.claim_pending():
             _work(session, sandbox, row, None, None)
-        query = select(ReviewRow).order_by(ReviewRow.seq).limit(limit + 1)
-        if status:
-            query = query.where(ReviewRow.status == status)
-        if queue:
-            query = query.where(ReviewRow.queue == queue)
-        if starting_after is not None:
-            cursor = session.scalars(
-                select(ReviewRow).where(ReviewRow.id == starting_after)
-            ).first()
-            if cursor is None:
-                raise NotFound("review", starting_after, param="starting_after")
-            query = query.where(ReviewRow.seq > cursor.seq)
-        rows = list(session.scalars(query))
-        return Listing([review_object(r, session) for r in rows[:limit]], len(rows) > limit)
+        page = queue_rows.page(limit, starting_after, status, queue)
+        if page is None:
+            raise NotFound("review", str(starting_after), param="starting_after")
+        rows, has_more = page
+        return Listing([review_object(r, session) for r in rows], has_more)
 
 
 def work_review(
@@ -152,9 +145,7 @@ def work_review(
     credit_limit = body.credit_limit if isinstance(body, ReviewApproval) else None
     refused: InvalidTransition | None = None
     with sandbox.db.transaction() as session:
-        row = session.scalars(
-            select(ReviewRow).where(ReviewRow.id == review_id).with_for_update()
-        ).first()
+        row = ReviewRepository(session).get(review_id, for_update=True)
         if row is None:
             raise NotFound("review", review_id, param="id")
         review = Review(row)
@@ -174,7 +165,7 @@ def work_review(
 
 def _set_limit(session: Session, row: ReviewRow, credit_limit: int) -> None:
     """Lower the decision's credit limit; it must still cover the checkout's amount."""
-    checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
+    checkout = _checkout_of(session, row)
     decision = dict(checkout.data.get("decision") or {})
     current = decision.get("credit_limit")
     if credit_limit < checkout.amount or (current is not None and credit_limit > current):
@@ -197,17 +188,13 @@ def _work(
 ) -> bool:
     """Resume the instance with `outcome` (or only fire its timer when None); True when the
     reviewer's outcome was applied, False when nothing happened or the SLA timer fired first."""
-    merchant = session.scalars(select(MerchantRow).where(MerchantRow.id == row.merchant_id)).one()
+    merchant = ReviewRepository(session).merchant_of(row)
     caller = Caller(MerchantAccount.from_row(merchant), request_id)
     with UnitOfWork(sandbox, caller) as uow:  # the merchant's work, in the queue's transaction
-        checkout = StoredCheckout(
-            session.scalars(
-                select(CheckoutRow).where(CheckoutRow.id == row.checkout_id).with_for_update()
-            ).one()
-        )
-        stored = session.scalars(
-            select(WorkflowInstanceRow).where(WorkflowInstanceRow.id == row.workflow_instance_id)
-        ).one()
+        checkout = uow.checkouts.get(row.checkout_id, for_update=True)
+        instances = WorkflowInstanceRepository(session, row.merchant_id)
+        stored = instances.get(row.workflow_instance_id)
+        assert stored is not None, f"review {row.id} names no workflow instance of its merchant"
         instance = WorkflowInstance.from_dict(stored.data)
         definition = sandbox.workflow_version(instance.definition_id, instance.definition_version)
         uow.use_clock(checkout.test_clock)

@@ -15,6 +15,8 @@ from mock_server.storage.models import (
     CustomerRow,
     EventRow,
     LoanRow,
+    MerchantRow,
+    ReviewRow,
     WorkflowInstanceRow,
 )
 
@@ -25,6 +27,7 @@ __all__ = [
     "EventRepository",
     "LoanRepository",
     "Page",
+    "ReviewRepository",
     "WorkflowInstanceRepository",
 ]
 
@@ -179,3 +182,44 @@ class WorkflowInstanceRepository:
     def add(self, row: WorkflowInstanceRow) -> None:
         """Stage a new instance."""
         self.session.add(row)
+
+
+class ReviewRepository:
+    """The manual review queue across merchants (the lender's, so not scoped to one)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, review_id: str, *, for_update: bool = False) -> ReviewRow | None:
+        """The review with this id, or None."""
+        query = select(ReviewRow).where(ReviewRow.id == review_id)
+        return self.session.scalars(query.with_for_update() if for_update else query).first()
+
+    def claim_pending(self) -> Sequence[ReviewRow]:
+        """Every pending review, locked; those another transaction holds are skipped (so each
+        pending review's timer is fired by one process)."""
+        query = select(ReviewRow).where(ReviewRow.status == "pending")
+        return self.session.scalars(query.with_for_update(skip_locked=True)).all()
+
+    def page(
+        self, limit: int, starting_after: str | None, status: str | None, queue: str | None
+    ) -> tuple[list[ReviewRow], bool] | None:
+        """Oldest first, of one status and queue if given; None when `starting_after` names no
+        review."""
+        query = select(ReviewRow).order_by(ReviewRow.seq).limit(limit + 1)
+        if status:
+            query = query.where(ReviewRow.status == status)
+        if queue:
+            query = query.where(ReviewRow.queue == queue)
+        if starting_after is not None:
+            cursor = self.get(starting_after)
+            if cursor is None:
+                return None
+            query = query.where(ReviewRow.seq > cursor.seq)
+        rows = list(self.session.scalars(query))
+        return rows[:limit], len(rows) > limit
+
+    def merchant_of(self, review: ReviewRow) -> MerchantRow:
+        """The merchant whose application the review decides."""
+        query = select(MerchantRow).where(MerchantRow.id == review.merchant_id)
+        return self.session.scalars(query).one()

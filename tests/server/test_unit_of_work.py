@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from mock_server.api.schemas import Checkout, Customer
+from mock_server.api.schemas import Checkout, Customer, Loan, Merchant
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.unit_of_work import UnitOfWork
@@ -106,3 +106,13 @@ async def test_the_answer_is_the_object_its_event_carries(
     assert confirmed.json() == await _event_object(client, "checkout.approved", Checkout)
     made = await client.post("/v1/customers", json=kit.identity("grace@example.com"))
     assert made.json() == await _event_object(client, "customer.created", Customer)
+
+
+async def test_a_loans_and_a_merchants_answers_are_the_objects_their_events_carry(
+    client: httpx.AsyncClient, approved_loan: Any
+) -> None:
+    loan = await approved_loan()
+    captured = await client.post(f"/v1/loans/{loan['id']}/capture", json={})
+    assert captured.json() == await _event_object(client, "loan.captured", Loan)
+    renamed = await client.patch("/v1/merchants/me", json={"display_name": "Demo Bikes"})
+    assert renamed.json() == await _event_object(client, "merchant.updated", Merchant)
