@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from mock_server.api import present
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.pos_schemas import (
@@ -43,8 +44,9 @@ def authorize(
     checkout_id: str, body: CheckoutAuthorizeRequest, sandbox: SandboxDep, caller: CallerDep
 ) -> Checkout:
     """Redeem the one-time token the hosted page handed the shopper back with (once)."""
-    data = hosted_pages.authorize_with_token(sandbox, caller, checkout_id, body.token)
-    return Checkout.model_validate(data)
+    return present.checkout(
+        hosted_pages.authorize_with_token(sandbox, caller, checkout_id, body.token)
+    )
 
 
 @router.get(
