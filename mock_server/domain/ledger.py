@@ -120,7 +120,12 @@ _LEDGER_INTS: Final = (
 
 @dataclass(slots=True)
 class LoanInstallment:
-    """A scheduled installment of a live loan and what has been paid against each part."""
+    """A scheduled installment of a live loan and what has been paid against each part.
+
+    Its wire entry is built once and kept until the installment changes (the clock snapshots a
+    loan per event and most entries stay as they were): whatever changes a field drops it
+    (`changed`); the ledger's functions and `Loan`'s methods, the only writers, all do.
+    """
 
     sequence: int
     due_date: date
@@ -132,9 +137,14 @@ class LoanInstallment:
     paid_fees: int = 0
     late: bool = False
     late_fee_assessed: bool = False
-    # The last wire entry and the state it was built from (see `wire`).
+    # The last wire entry (see `wire`), None once a field changed; whether its status was `due`
+    # (None: `paid` or `late`, which the date does not change); and the installment's part of
+    # the loan's balances then: (unpaid principal, unpaid fees, paid, unpaid interest).
     _wire: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
-    _wire_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
+    _wire_due: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _wire_parts: tuple[int, int, int, int] = field(
+        default=(0, 0, 0, 0), init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_installment(cls, installment: Installment) -> LoanInstallment:
@@ -193,33 +203,35 @@ class LoanInstallment:
         the caller may change)."""
         return dict(self.wire(as_of))
 
+    def changed(self) -> None:
+        """Drop the wire entry kept from before a change (call after changing a field)."""
+        self._wire = None
+
     def wire(self, as_of: date) -> dict[str, object]:
         """`to_dict`, shared: built again only when the installment changed since the last call
-        (the clock snapshots a loan per event and most entries stay as they were); read-only."""
+        or its status moved with the date (`upcoming` -> `due`); read-only."""
+        entry = self._wire
+        if entry is not None and (
+            self._wire_due is None or self._wire_due is (self.due_date <= as_of)
+        ):
+            return entry
         amount = self.principal + self.interest + self.fees
         paid = self.paid_principal + self.paid_interest + self.paid_fees
+        self._wire_due = None
         if amount == paid:
             status: InstallmentStatus = "paid"
         elif self.late:
             status = "late"
         else:
-            status = "due" if self.due_date <= as_of else "upcoming"
-        key = (
-            status,
-            self.principal,
-            self.interest,
-            self.fees,
-            self.paid_principal,
-            self.paid_interest,
-            self.paid_fees,
-            self.late,
-            self.late_fee_assessed,
-            self.due_date,
+            self._wire_due = due = self.due_date <= as_of
+            status = "due" if due else "upcoming"
+        self._wire_parts = (
+            self.principal - self.paid_principal,
+            self.fees - self.paid_fees,
+            paid,
+            self.interest - self.paid_interest,
         )
-        if self._wire is not None and key == self._wire_key:
-            return self._wire
-        self._wire_key = key
-        self._wire = {
+        entry = self._wire = {
             "sequence": self.sequence,
             "due_date": self.due_date.isoformat(),
             "amount": amount,
@@ -234,7 +246,7 @@ class LoanInstallment:
             "late": self.late,
             "late_fee_assessed": self.late_fee_assessed,
         }
-        return self._wire
+        return entry
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LoanInstallment:
@@ -336,7 +348,12 @@ class PaymentAllocation:
 
 def due_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:
     """Installments due on or before ``on`` with something still owed, oldest first."""
-    return [i for i in lines if i.due_date <= on and i.unpaid > 0]
+    return [
+        i
+        for i in lines
+        if i.due_date <= on
+        and i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+    ]
 
 
 def future_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:
@@ -381,6 +398,7 @@ def reamortize(future: Sequence[LoanInstallment], principal: int, apr_bps: int) 
     for inst, (p, r) in zip(future, parts, strict=True):
         # Future installments carry no paid interest; any paid principal is a prepayment.
         inst.principal, inst.interest = inst.paid_principal + p, inst.paid_interest + r
+        inst.changed()
 
 
 def allocate(lines: Sequence[LoanInstallment], amount: int) -> tuple[int, int, int]:
@@ -392,12 +410,13 @@ def allocate(lines: Sequence[LoanInstallment], amount: int) -> tuple[int, int, i
     fees = interest = principal = 0
     left = amount
     for inst in lines:
-        pay_fees = min(inst.unpaid_fees, left)
-        pay_interest = min(inst.unpaid_interest, left - pay_fees)
-        pay_principal = min(inst.unpaid_principal, left - pay_fees - pay_interest)
+        pay_fees = min(inst.fees - inst.paid_fees, left)
+        pay_interest = min(inst.interest - inst.paid_interest, left - pay_fees)
+        pay_principal = min(inst.principal - inst.paid_principal, left - pay_fees - pay_interest)
         inst.paid_fees += pay_fees
         inst.paid_interest += pay_interest
         inst.paid_principal += pay_principal
+        inst.changed()
         fees, interest, principal = (
             fees + pay_fees,
             interest + pay_interest,
@@ -413,6 +432,7 @@ def waive_unpaid(lines: Sequence[LoanInstallment]) -> int:
     for inst in lines:
         waived += inst.unpaid_interest + inst.unpaid_fees
         inst.interest, inst.fees = inst.paid_interest, inst.paid_fees
+        inst.changed()
     return waived
 
 

@@ -164,7 +164,12 @@ class Loan:
 
     def owed_on(self, on: date) -> int:
         """Everything fallen due by ``on`` and not yet paid (what a full payment then is)."""
-        return sum(i.unpaid for i in self.installments if i.due_date <= on)
+        owed = 0
+        for i in self.installments:  # one pass, no property calls: the clock asks per payment
+            if i.due_date <= on:
+                owed += i.principal + i.interest + i.fees
+                owed -= i.paid_principal + i.paid_interest + i.paid_fees
+        return owed
 
     def payoff_amount(self, on: date) -> int:
         """What closes the loan on ``on``: principal, due interest, unpaid fees and the interest
@@ -261,6 +266,7 @@ class Loan:
         for inst in due_lines(self.installments, on):
             cut = min(remaining, inst.unpaid_principal)
             inst.principal -= cut
+            inst.changed()
             remaining -= cut
         if remaining:
             future = future_lines(self.installments, on)
@@ -291,10 +297,20 @@ class Loan:
             raise refusal(self.status, "take a payment")
         self._check_date(on)
         assert self.captured_on is not None  # guaranteed by SERVICING
-        due = due_lines(self.installments, on)
-        future = future_lines(self.installments, on)
-        due_total = sum(i.unpaid for i in due)
-        future_principal = sum(i.unpaid_principal for i in future)
+        # `due_lines` and `future_lines` and their totals, in one pass.
+        due: list[LoanInstallment] = []
+        future: list[LoanInstallment] = []
+        due_total = future_principal = 0
+        for i in self.installments:
+            if i.due_date <= on:
+                owed = i.principal + i.interest + i.fees
+                owed -= i.paid_principal + i.paid_interest + i.paid_fees
+                if owed > 0:
+                    due.append(i)
+                    due_total += owed
+            else:
+                future.append(i)
+                future_principal += i.principal - i.paid_principal
         # The payoff amount (see payoff_amount), from the lines already at hand.
         payoff = (
             due_total + future_principal + accrued_interest(self.installments, self.captured_on, on)
@@ -316,6 +332,7 @@ class Loan:
         if prepaid:
             future[0].principal += prepaid
             future[0].paid_principal += prepaid
+            future[0].changed()
             reamortize(future, future_principal - prepaid, self.apr_bps)
         allocation = PaymentAllocation(amount, fees, interest, principal, prepaid)
         self._record(on, "payment", amount, allocation.describe())
@@ -363,13 +380,15 @@ class Loan:
         self._advance(on)
         policy = self.late_fee_policy
         room = policy.cap_for(self.captured_amount) - sum(i.fees for i in self.installments)
+        flat = policy.fee_for(self.currency)
         total = 0
         for inst in past_grace(self.installments, on, policy.grace_days):
-            fee = min(policy.fee_for(self.currency), room - total)
+            fee = min(flat, room - total)
             if inst.late_fee_assessed or fee <= 0:
                 continue
             inst.fees += fee
             inst.late_fee_assessed = True
+            inst.changed()
             total += fee
             self._record(on, "late_fee", fee, f"installment {inst.sequence}")
         return total
@@ -387,9 +406,23 @@ class Loan:
         if self.status not in SERVICING:
             return self.status
         self._advance(on)
-        for inst in past_grace(self.installments, on, self.late_fee_policy.grace_days):
-            inst.late = True
-        self._set_status(on, self._ladder(on))
+        grace = self.late_fee_policy.grace_days
+        oldest: LoanInstallment | None = None  # the oldest installment still owed
+        for inst in self.installments:  # `past_grace` and the ladder in one pass
+            if inst.due_date > on:
+                continue
+            owed = inst.principal + inst.interest + inst.fees
+            if owed - inst.paid_principal - inst.paid_interest - inst.paid_fees <= 0:
+                continue
+            if oldest is None:
+                oldest = inst
+            if not inst.late and (on - inst.due_date).days > grace:
+                inst.late = True
+                inst.changed()
+        if oldest is None:
+            self._set_status(on, LoanStatus.ACTIVE)
+        else:
+            self._set_status(on, delinquency_status((on - oldest.due_date).days, grace))
         return self.status
 
     # Persistence ----------------------------------------------------------------------------
@@ -405,12 +438,18 @@ class Loan:
         schedule = []
         principal = interest_due = fees = paid = 0
         for inst in self.installments:
-            schedule.append(inst.wire(today))
-            principal += inst.principal - inst.paid_principal
-            fees += inst.fees - inst.paid_fees
-            paid += inst.paid_principal + inst.paid_interest + inst.paid_fees
+            entry = inst._wire
+            if entry is None or (
+                inst._wire_due is not None and inst._wire_due is not (inst.due_date <= today)
+            ):
+                entry = inst.wire(today)
+            schedule.append(entry)
+            unpaid_principal, unpaid_fees, paid_part, unpaid_interest = inst._wire_parts
+            principal += unpaid_principal
+            fees += unpaid_fees
+            paid += paid_part
             if inst.due_date <= today:
-                interest_due += inst.interest - inst.paid_interest
+                interest_due += unpaid_interest
         return {
             "id": self.id,
             "object": "loan",
@@ -492,6 +531,7 @@ class Loan:
         for n, inst in enumerate(future):
             inst.interest = accrued if n == 0 else 0
             inst.paid_interest, inst.paid_principal = inst.interest, inst.principal
+            inst.changed()
         allocation = PaymentAllocation(amount, fees, interest + accrued, principal, prepaid, True)
         self._record(on, "payment", amount, allocation.describe())
         if waived:
@@ -504,18 +544,27 @@ class Loan:
         if waived:
             self._record(on, "waived", waived, "interest and fees on a refunded loan")
 
-    def _ladder(self, on: date) -> LoanStatus:
-        oldest = next((i for i in self.installments if i.due_date <= on and i.unpaid > 0), None)
-        if oldest is None:
-            return LoanStatus.ACTIVE
-        return delinquency_status((on - oldest.due_date).days, self.late_fee_policy.grace_days)
-
     def _cure(self, on: date) -> None:
         """After money came in: paid off, or back down the delinquency ladder, never up."""
-        if not any(i.unpaid for i in self.installments):
+        owing = False
+        oldest: LoanInstallment | None = None  # the oldest due installment still owed
+        for i in self.installments:
+            owed = i.principal + i.interest + i.fees
+            owed -= i.paid_principal + i.paid_interest + i.paid_fees
+            if owed:
+                owing = True
+                if owed > 0 and i.due_date <= on:
+                    oldest = i
+                    break
+        if not owing:
             self._set_status(on, LoanStatus.PAID_OFF)
             return
-        target = self._ladder(on)
+        if oldest is None:
+            target = LoanStatus.ACTIVE
+        else:
+            target = delinquency_status(
+                (on - oldest.due_date).days, self.late_fee_policy.grace_days
+            )
         if target in SEVERITY and SEVERITY[target] < SEVERITY[self.status]:
             self._set_status(on, target)
 
