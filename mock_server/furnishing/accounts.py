@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from mock_server.domain.ledger import due_lines
+from mock_server.domain.ledger import LoanInstallment, due_lines
 from mock_server.domain.loan import Loan
 from mock_server.domain.states import DELINQUENT_DAYS, SERVICING, LoanStatus
 from mock_server.furnishing.metro2 import Value
@@ -48,6 +48,7 @@ _DPD_LADDER: Final = (
     (30, "71", "1"),
     (0, "11", "0"),
 )
+_DELINQUENCY_STATES: Final = frozenset({*SERVICING, LoanStatus.CHARGED_OFF})
 _GENERATIONS: Final = {"JR": "J", "SR": "S", "II": "2", "III": "3", "IV": "4"}
 _TITLES: Final = frozenset({"MR", "MRS", "MS", "MISS", "DR", "PROF", "MX"})
 _NAME_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -'")
@@ -166,18 +167,18 @@ class Period:
         return self.month_end.replace(day=1)
 
 
-def _days_past_due(loan: Loan, on: date) -> int:
-    due = due_lines(loan.installments, on)
-    return (on - due[0].due_date).days if due else 0
-
-
-def account_status(loan: Loan, on: date) -> tuple[str, str]:
-    """The Metro 2 account status and payment rating of a captured loan at `on`."""
+def account_status(
+    loan: Loan, on: date, due: list[LoanInstallment] | None = None
+) -> tuple[str, str]:
+    """The Metro 2 account status and payment rating of a captured loan at `on` (`due`: its
+    `due_lines` at `on`, when already at hand)."""
     if loan.status is LoanStatus.CHARGED_OFF:
         return "97", "L"
     if loan.status in (LoanStatus.PAID_OFF, LoanStatus.REFUNDED):
         return "13", "0"
-    dpd = _days_past_due(loan, on)
+    if due is None:
+        due = due_lines(loan.installments, on)
+    dpd = (on - due[0].due_date).days if due else 0
     return next((status, rating) for low, status, rating in _DPD_LADDER if dpd >= low)
 
 
@@ -185,9 +186,12 @@ def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str,
     """The 24 months before `month_end`'s month, most recent first: the rating reported then,
     `B` before the account opened, `D` when nothing was reported."""
     opened_month = opened.replace(day=1)
+    get = ratings.get
     return "".join(
-        "B" if first < opened_month else ratings.get(key, "D")
-        for first, key in _profile_months(month_end.replace(day=1))
+        [
+            "B" if first < opened_month else get(key, "D")
+            for first, key in _profile_months(month_end.replace(day=1))
+        ]
     )
 
 
@@ -202,20 +206,27 @@ def _profile_months(month_start: date) -> tuple[tuple[date, str], ...]:
     return tuple(months)
 
 
-def _balances(loan: Loan, on: date, status: str) -> tuple[int, int]:
-    """(current balance, amount past due) in cents."""
+def _balances(loan: Loan, status: str, due: list[LoanInstallment]) -> tuple[int, int]:
+    """(current balance, amount past due) in cents (`due`: the loan's `due_lines` at the
+    month-end): principal, due interest (as of the loan's date) and fees, in one pass."""
     if status == "13":
         return 0, 0
-    balance = loan.principal_balance + loan.interest_outstanding + loan.fees_outstanding
+    today = loan.today
+    principal = interest = fees = 0
+    for i in loan.installments:
+        principal += i.principal - i.paid_principal
+        fees += i.fees - i.paid_fees
+        if i.due_date <= today and i.unpaid > 0:
+            interest += i.interest - i.paid_interest
+    balance = (principal if loan.captured_on is not None else 0) + interest + fees
     if status == "97":
         return balance, balance
-    return balance, sum(i.unpaid for i in due_lines(loan.installments, on))
+    return balance, sum(i.unpaid for i in due)
 
 
-def _first_delinquency(loan: Loan, on: date, status: str) -> date | None:
-    if status in ("11", "13") or loan.status not in {*SERVICING, LoanStatus.CHARGED_OFF}:
+def _first_delinquency(loan: Loan, status: str, due: list[LoanInstallment]) -> date | None:
+    if status in ("11", "13") or loan.status not in _DELINQUENCY_STATES:
         return None
-    due = due_lines(loan.installments, on)
     return due[0].due_date + timedelta(days=DELINQUENT_DAYS) if due else None
 
 
@@ -238,10 +249,12 @@ def base_segment(
     if loan.captured_on is None:
         raise ValueError(f"loan {loan.id} was never captured and is not reportable")
     on = period.month_end
-    status, rating = account_status(loan, on)
-    balance, past_due = _balances(loan, on, status)
+    due = due_lines(loan.installments, on)
+    status, rating = account_status(loan, on, due)
+    balance, past_due = _balances(loan, status, due)
     payments = [h for h in loan.history if h.kind == "payment"]
-    paid_this_month = sum(h.amount for h in payments if period.month_start <= h.on <= on)
+    month_start = period.month_start
+    paid_this_month = sum(h.amount for h in payments if month_start <= h.on <= on)
     closed = loan.today if status in ("13", "97") else None
     return {
         "processing_indicator": 1,
@@ -266,7 +279,7 @@ def base_segment(
         "amount_past_due": whole_dollars(past_due),
         "original_charge_off_amount": whole_dollars(balance) if status == "97" else 0,
         "date_of_account_information": on,
-        "date_of_first_delinquency": _first_delinquency(loan, on, status),
+        "date_of_first_delinquency": _first_delinquency(loan, status, due),
         "date_closed": closed,
         "date_of_last_payment": payments[-1].on if payments else None,
         "interest_type_indicator": "F",  # fixed rate

@@ -31,6 +31,7 @@ __all__ = [
     "Metro2Error",
     "ParsedFile",
     "Value",
+    "encodings",
     "format_date",
     "parse_date",
     "read_file",
@@ -240,19 +241,52 @@ def _names(fields: Sequence[Field]) -> frozenset[str]:
     return known[1]
 
 
-def write_record(fields: Sequence[Field], values: Mapping[str, Value]) -> str:
-    """One 426-character record; unknown names are an error, missing ones blank or zero."""
-    unknown = set(values) - _names(fields)
+# Value types whose encodings a file may reuse: no two of them hold equal values (bool, equal to
+# 1 and 0 but refused by `N` fields, is not among them), so a value finds only its own encoding.
+_REUSABLE: Final = frozenset({int, str, date, datetime, type(None)})
+Encodings = list[dict[Value, str]]
+
+
+def encodings(fields: Sequence[Field]) -> Encodings:
+    """Empty memos of each field's encoded values, for `write_record` over many records (a file
+    repeats most values: the period's dates, each consumer's name and address, zeros)."""
+    return [{} for _ in fields]
+
+
+def write_record(
+    fields: Sequence[Field], values: Mapping[str, Value], memo: Encodings | None = None
+) -> str:
+    """One 426-character record; unknown names are an error, missing ones blank or zero. With
+    `memo` (see `encodings`), a value encoded before for the same field is not encoded again."""
+    unknown = values.keys() - _names(fields)
     if unknown:
         raise Metro2Error(f"no such fields: {sorted(unknown)}")
-    values = {"record_descriptor_word": RECORD_LENGTH, **values}
-    record = "".join(_encode(spec, values.get(spec.name)) for spec in fields)
+    get = values.get
+    parts = []
+    for index, spec in enumerate(fields):
+        value = get(spec.name, RECORD_LENGTH if spec.name == "record_descriptor_word" else None)
+        if memo is None or type(value) not in _REUSABLE:
+            parts.append(_encode(spec, value))
+            continue
+        known = memo[index]
+        text = known.get(value)
+        if text is None:
+            text = known[value] = _encode(spec, value)
+        parts.append(text)
+    record = "".join(parts)
     assert len(record) == RECORD_LENGTH
     return record
 
 
-def read_record(fields: Sequence[Field], record: str) -> dict[str, str | int | date | None]:
-    """A record's fields by name: numbers as int, dates as date, text stripped."""
+def read_record(
+    fields: Sequence[Field], record: str, names: frozenset[str] | None = None
+) -> dict[str, str | int | date | None]:
+    """A record's fields by name (only those in `names`, if given): numbers as int, dates as
+    date, text stripped."""
+    return _read(fields if names is None else _only(fields, names), record)
+
+
+def _read(fields: Iterable[Field], record: str) -> dict[str, str | int | date | None]:
     if len(record) != RECORD_LENGTH:
         raise Metro2Error(f"a record is {RECORD_LENGTH} characters, got {len(record)}")
     values: dict[str, str | int | date | None] = {}
@@ -267,6 +301,11 @@ def read_record(fields: Sequence[Field], record: str) -> dict[str, str | int | d
         else:
             values[spec.name] = text.rstrip()
     return values
+
+
+def _only(fields: Sequence[Field], names: frozenset[str]) -> tuple[Field, ...]:
+    """The fields of a layout that `names` names, in layout order."""
+    return tuple(spec for spec in fields if spec.name in names)
 
 
 def trailer_for(base_segments: Iterable[Mapping[str, Value]]) -> dict[str, Value]:
@@ -292,7 +331,8 @@ def trailer_for(base_segments: Iterable[Mapping[str, Value]]) -> dict[str, Value
 def write_file(header: Mapping[str, Value], base_segments: Sequence[Mapping[str, Value]]) -> str:
     """A whole file: header, the base segments in order, and the trailer; one record a line."""
     records = [write_record(HEADER_FIELDS, {"record_identifier": "HEADER", **header})]
-    records.extend(write_record(BASE_FIELDS, segment) for segment in base_segments)
+    memo = encodings(BASE_FIELDS)
+    records.extend(write_record(BASE_FIELDS, segment, memo) for segment in base_segments)
     records.append(write_record(TRAILER_FIELDS, trailer_for(base_segments)))
     return "\n".join(records) + "\n"
 
@@ -306,8 +346,10 @@ class ParsedFile:
     trailer: dict[str, str | int | date | None]
 
 
-def read_file(text: str) -> ParsedFile:
-    """Read a file `write_file` made; Metro2Error when it is not a well-formed Metro 2 file."""
+def read_file(text: str, base_names: frozenset[str] | None = None) -> ParsedFile:
+    """Read a file `write_file` made; Metro2Error when it is not a well-formed Metro 2 file.
+    With `base_names`, each base segment holds only those fields (a reader that needs a few
+    fields of thousands of records reads only those)."""
     records = text.splitlines()
     if len(records) < 2:
         raise Metro2Error("a file needs at least a header and a trailer")
@@ -315,7 +357,8 @@ def read_file(text: str) -> ParsedFile:
     trailer = read_record(TRAILER_FIELDS, records[-1])
     if header["record_identifier"] != "HEADER" or trailer["record_identifier"] != "TRAILER":
         raise Metro2Error("the first record must be the HEADER and the last the TRAILER")
-    bases = [read_record(BASE_FIELDS, record) for record in records[1:-1]]
+    specs = BASE_FIELDS if base_names is None else _only(BASE_FIELDS, base_names)
+    bases = [_read(specs, record) for record in records[1:-1]]
     if trailer["total_base_records"] != len(bases):
         raise Metro2Error(
             f"the trailer counts {trailer['total_base_records']} base records, found {len(bases)}"

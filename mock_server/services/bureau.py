@@ -11,6 +11,7 @@ Each credit step may reuse the merchant's last hard pull of the same customer wi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from mock_server.risk.identity import Identity
 from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
 
 __all__ = [
+    "SEGMENT_FIELDS",
     "AccountWrites",
     "BureauUnavailable",
     "KnownAccount",
@@ -54,6 +56,26 @@ class BureauUnavailable(Exception):
     """The bureau did not answer (a sandbox fault)."""
 
 
+# The base segment fields the bureau reads from a furnished file (its key, and the account).
+SEGMENT_FIELDS: Final = frozenset(
+    {
+        "surname",
+        "first_name",
+        "date_of_birth",
+        "social_security_number",
+        "consumer_account_number",
+        "account_status",
+        "payment_history_profile",
+        "current_balance",
+        "highest_credit",
+        "date_opened",
+        "date_of_account_information",
+        "compliance_condition_code",
+    }
+)
+
+
+@functools.lru_cache(maxsize=65_536)  # a consumer is matched every month: digest them once
 def _key(surname: object, first_name: object, date_of_birth: object, ssn: object) -> str:
     birth = date_of_birth.isoformat() if isinstance(date_of_birth, date) else "none"
     material = f"{surname}|{first_name}|{birth}|{int(str(ssn))}"

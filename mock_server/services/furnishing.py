@@ -267,7 +267,7 @@ def _fold_into_bureau(
     """The bureau reads the file and folds each consumer's accounts in; answers each customer's
     score (before, after)."""
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for segment in read_file(content).base_segments:
+    for segment in read_file(content, bureau.SEGMENT_FIELDS).base_segments:
         by_key[bureau.segment_bureau_key(segment)].append(segment)
     keys = {customer_id: bureau.bureau_key(c.data) for customer_id, c in customers.items()}
     known = bureau.known_accounts(session, set(keys.values()))

@@ -27,7 +27,7 @@ from mock_server.services.context import Caller, Sandbox
 from mock_server.services.events import record_events
 from mock_server.services.loan_walk import next_key_date, service_loan
 from mock_server.services.periodic import HeldLoan, event_time
-from mock_server.services.presenters import loan_object
+from mock_server.services.presenters import LoanMemo, loan_object
 from mock_server.storage.models import CustomerRow, LoanRow
 
 __all__ = ["OPEN_STATUSES", "LoanBook", "on_clock"]
@@ -57,6 +57,7 @@ class _Account(HeldLoan):
     behaviour: str
     through: date
     changed: bool = False
+    memo: LoanMemo = field(default_factory=LoanMemo)
 
     @property
     def id(self) -> str:
@@ -80,6 +81,7 @@ class LoanBook:
     queue: list[tuple[date, int]] = field(default_factory=list)
     pending: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
     changed: list[_Account] = field(default_factory=list)  # since the last store, in order
+    times: dict[date, datetime] = field(default_factory=dict)  # each event date's instant
 
     @classmethod
     def load(
@@ -167,7 +169,10 @@ class LoanBook:
             account.changed = True
             self.changed.append(account)
         for day, type_, snapshot in events:
-            self.pending.append((type_, loan_object(account, snapshot), event_time(day, target)))
+            at = self.times.get(day)
+            if at is None:
+                at = self.times[day] = event_time(day, target)
+            self.pending.append((type_, loan_object(account, snapshot, account.memo), at))
             self.counts[type_] += 1
 
     def store(self, *, loans: bool = True) -> None:

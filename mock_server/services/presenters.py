@@ -3,6 +3,8 @@ services' read models (`services.objects`)."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Protocol, cast
 
@@ -22,6 +24,7 @@ from mock_server.storage.models import CheckoutRow, CreditReportRow, CustomerRow
 from mock_server.workflow import WorkflowInstance
 
 __all__ = [
+    "LoanMemo",
     "LoanRecord",
     "application_view",
     "checkout_object",
@@ -215,11 +218,43 @@ class LoanRecord(Protocol):
     def furnished(self) -> dict[str, Any] | None: ...
 
 
-def loan_object(row: LoanRecord, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A loan with schedule, balances and history (from `data`, a `Loan.to_dict()`, if given)."""
+@dataclass(slots=True)
+class LoanMemo:
+    """What a loan's objects repeat, kept by whoever shows one loan many times (a clock advance
+    shows it once per event): its creation time as shown, and its last furnished record as
+    shown (for the stored record it was shown from: a new record is a new dict)."""
+
+    created: str | None = None
+    furnished: dict[str, Any] | None = None
+    shown: dict[str, Any] | None = None
+
+
+@functools.lru_cache(maxsize=4096)
+def _expires_at(day: str) -> str:
+    return iso(day_start(date.fromisoformat(day)))
+
+
+def loan_object(
+    row: LoanRecord, data: dict[str, Any] | None = None, memo: LoanMemo | None = None
+) -> dict[str, Any]:
+    """A loan with schedule, balances and history (from `data`, a `Loan.to_dict()`, if given;
+    with `memo`, what the loan's objects repeat is formatted once)."""
     data = row.data if data is None else data
+    if memo is None:
+        created, shown = iso(row.created), last_furnished(row.furnished)
+    else:
+        if memo.created is None:
+            memo.created = iso(row.created)
+        created = memo.created
+        furnished = row.furnished
+        if furnished is None or furnished is not memo.furnished:
+            memo.furnished, memo.shown = furnished, last_furnished(furnished)
+        shown = memo.shown
     return {
-        **_base("loan", row.id, row.created),
+        "id": row.id,
+        "object": "loan",
+        "created": created,
+        "livemode": False,
         "status": data["status"],
         "checkout": row.checkout_id,
         "customer": row.customer_id,
@@ -235,12 +270,10 @@ def loan_object(row: LoanRecord, data: dict[str, Any] | None = None) -> dict[str
         "principal_balance": data["principal_balance"],
         "interest_outstanding": data["interest_outstanding"],
         "fees_outstanding": data["fees_outstanding"],
-        "authorization_expires_at": iso(
-            day_start(date.fromisoformat(data["authorization_expires_at"]))
-        ),
+        "authorization_expires_at": _expires_at(data["authorization_expires_at"]),
         "schedule": data["schedule"],
         "history": data["history"],
-        "last_furnished": last_furnished(row.furnished),
+        "last_furnished": shown,
     }
 
 

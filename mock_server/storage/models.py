@@ -6,11 +6,13 @@ are newest-first and stable under inserts. Domain objects persist as their `to_d
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.type_api import _BindProcessorType
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -60,6 +62,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("datetimes must be timezone-aware")
         return value.astimezone(UTC).replace(tzinfo=None)
+
+    def bind_processor(self, dialect: Dialect) -> _BindProcessorType[datetime] | None:
+        """`process_bind_param` and the backend's own processing, remembered for the last
+        thousand instants (bulk writes repeat them: a clock advance dates its events by day)."""
+        process = super().bind_processor(dialect)
+        return None if process is None else functools.lru_cache(maxsize=1024)(process)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         """Read back as aware UTC."""
