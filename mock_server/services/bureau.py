@@ -34,6 +34,7 @@ from mock_server.risk.credit import (
     generate_credit_report,
 )
 from mock_server.risk.identity import Identity
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
 
 __all__ = [
@@ -163,6 +164,12 @@ class KnownAccount:
 
 KnownAccounts = dict[str, dict[str, KnownAccount]]
 _ACCOUNTS = BureauAccountRow.metadata.tables[BureauAccountRow.__tablename__]
+_INSERT = insert(_ACCOUNTS)
+_UPDATE = (
+    update(_ACCOUNTS)
+    .where(_ACCOUNTS.c.seq == bindparam("account_seq"))
+    .values(reported_on=bindparam("account_reported_on"), data=bindparam("account_data"))
+)
 
 
 @dataclass(slots=True)
@@ -177,18 +184,8 @@ class AccountWrites:
         """Write them: one INSERT and one UPDATE executed for every row, one DELETE."""
         if self.deletes:
             session.execute(delete(_ACCOUNTS).where(_ACCOUNTS.c.seq.in_(self.deletes)))
-        if self.inserts:
-            session.execute(insert(_ACCOUNTS), self.inserts)
-        if self.updates:
-            session.execute(
-                update(_ACCOUNTS)
-                .where(_ACCOUNTS.c.seq == bindparam("account_seq"))
-                .values(
-                    reported_on=bindparam("account_reported_on"),
-                    data=bindparam("account_data"),
-                ),
-                self.updates,
-            )
+        execute_many(session, _INSERT, self.inserts)
+        execute_many(session, _UPDATE, self.updates)
 
 
 def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:

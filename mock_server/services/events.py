@@ -16,12 +16,14 @@ from mock_server.services.event_bus import EVENTS_RECORDED
 from mock_server.services.objects import EventObject, Listing
 from mock_server.services.presenters import iso
 from mock_server.services.webhooks import enqueue_deliveries, enqueue_event
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import EventRow
 from mock_server.storage.repositories import EventRepository, Page
 
 __all__ = ["event_object", "get_event", "list_events", "record_event", "record_events"]
 
 _EVENTS = EventRow.metadata.tables[EventRow.__tablename__]
+_INSERT_EVENTS = insert(_EVENTS)
 
 
 def record_event(
@@ -63,8 +65,9 @@ def record_events(
         }
         for event_id, (type_, obj, at) in zip(ids, items, strict=True)
     ]
-    session.flush()  # events recorded one by one before these keep their place in the log
-    session.execute(insert(_EVENTS), rows)  # core: no ORM bookkeeping per row
+    # Core, one driver executemany (no ORM bookkeeping nor SQLAlchemy's work per row); what the
+    # session holds is flushed first, so events recorded one by one keep their place in the log.
+    execute_many(session, _INSERT_EVENTS, rows)
     for event_id, (type_, _, _) in zip(ids, items, strict=True):
         enqueue_event(session, caller.merchant.id, event_id, type_)
 

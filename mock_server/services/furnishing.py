@@ -45,6 +45,7 @@ from mock_server.services import bureau
 from mock_server.services.context import Sandbox
 from mock_server.services.periodic import HeldLoan, Occasion, PeriodicWork, month_ends
 from mock_server.services.presenters import iso
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import CustomerRow, DisputeRow, FurnishingFileRow, LoanRow
 
 __all__ = ["FURNISHED_EVENT", "FURNISHING", "REPORTER", "file_summary", "furnish_month_end"]
@@ -239,7 +240,7 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         dispute = disputes.get(row.id)
         if dispute is not None and dispute.status == "resolved" and not dispute.resolution_file_id:
             dispute.resolution_file_id = file_row.id
-    session.execute(_REMEMBER, reports)  # one UPDATE executed for every reported loan
+    execute_many(session, _REMEMBER, reports)  # one UPDATE executed for every reported loan
     occasion.record(FURNISHED_EVENT, file_summary(file_row))
     return file_row
 

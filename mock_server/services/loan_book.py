@@ -28,6 +28,7 @@ from mock_server.services.events import record_events
 from mock_server.services.loan_walk import next_key_date, service_loan
 from mock_server.services.periodic import HeldLoan, event_time
 from mock_server.services.presenters import LoanMemo, loan_object
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import CustomerRow, LoanRow
 
 __all__ = ["OPEN_STATUSES", "LoanBook", "on_clock"]
@@ -180,7 +181,8 @@ class LoanBook:
         False, the loans changed since (one UPDATE executed for all of them)."""
         changed = self.changed if loans else []
         if changed:
-            self.session.execute(
+            execute_many(
+                self.session,
                 _STORE,
                 [
                     {

@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.type_api import _BindProcessorType
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.type_api import _BindProcessorType
 
 __all__ = [
     "ApiKeyRow",
