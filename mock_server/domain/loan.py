@@ -35,7 +35,6 @@ from mock_server.domain.ledger import (
     int_field,
     list_field,
     mapping_field,
-    past_grace,
     reamortize,
     waive_unpaid,
 )
@@ -89,6 +88,11 @@ class Loan:
     late_fee_policy: LateFeePolicy = DEFAULT_LATE_FEE_POLICY
     history: list[HistoryEntry] = field(default_factory=list)
     authorization_days: int = AUTHORIZATION_DAYS
+    # The history's wire entries as of the last snapshot (`to_dict`): history only grows, so a
+    # snapshot copies this list after adding the entries recorded since.
+    _history_wire: list[dict[str, object]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -379,10 +383,23 @@ class Loan:
             return 0
         self._advance(on)
         policy = self.late_fee_policy
-        room = policy.cap_for(self.captured_amount) - sum(i.fees for i in self.installments)
+        # `past_grace`, found in the pass that sums the fees: due before `on` less the grace
+        # days, and still owed.
+        beyond = on - timedelta(days=policy.grace_days)
+        assessed = 0
+        late: list[LoanInstallment] = []
+        for i in self.installments:
+            assessed += i.fees
+            if i.due_date < beyond and (
+                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            ):
+                late.append(i)
+        if not late:
+            return 0
+        room = policy.cap_for(self.captured_amount) - assessed
         flat = policy.fee_for(self.currency)
         total = 0
-        for inst in past_grace(self.installments, on, policy.grace_days):
+        for inst in late:
             fee = min(flat, room - total)
             if inst.late_fee_assessed or fee <= 0:
                 continue
@@ -407,6 +424,7 @@ class Loan:
             return self.status
         self._advance(on)
         grace = self.late_fee_policy.grace_days
+        beyond = on - timedelta(days=grace)  # due before this: past the grace days
         oldest: LoanInstallment | None = None  # the oldest installment still owed
         for inst in self.installments:  # `past_grace` and the ladder in one pass
             if inst.due_date > on:
@@ -416,7 +434,7 @@ class Loan:
                 continue
             if oldest is None:
                 oldest = inst
-            if not inst.late and (on - inst.due_date).days > grace:
+            if not inst.late and inst.due_date < beyond:
                 inst.late = True
                 inst.changed()
         if oldest is None:
@@ -473,8 +491,18 @@ class Loan:
             "as_of": today.isoformat(),
             "late_fee_policy": self.late_fee_policy.wire(),
             "schedule": schedule,
-            "history": [h.wire() for h in self.history],
+            "history": self._history_entries(),
         }
+
+    def _history_entries(self) -> list[dict[str, object]]:
+        """The history's wire entries, a fresh list (see `_history_wire`)."""
+        history, entries = self.history, self._history_wire
+        count = len(entries)
+        if count > len(history) or (count and history[count - 1].wire() is not entries[-1]):
+            entries.clear()  # the history was replaced, not grown: start again
+            count = 0
+        entries.extend(h.wire() for h in history[count:])
+        return entries.copy()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Loan:

@@ -187,12 +187,13 @@ def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str,
     `B` before the account opened, `D` when nothing was reported."""
     opened_month = opened.replace(day=1)
     get = ratings.get
-    return "".join(
-        [
-            "B" if first < opened_month else get(key, "D")
-            for first, key in _profile_months(month_end.replace(day=1))
-        ]
-    )
+    marks = []
+    months = _profile_months(month_end.replace(day=1))
+    for first, key in months:  # latest first, so every month after one before opening is too
+        if first < opened_month:
+            break
+        marks.append(get(key, "D"))
+    return "".join(marks) + "B" * (len(months) - len(marks))
 
 
 @functools.lru_cache(maxsize=256)  # one per month-end: every account of a file shares it

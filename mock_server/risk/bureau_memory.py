@@ -28,6 +28,7 @@ __all__ = [
     "MAX_SCORE",
     "MIN_SCORE",
     "FurnishedAccount",
+    "account_points",
     "clamp_score",
     "remember",
     "score_change",
@@ -64,7 +65,7 @@ class FurnishedAccount:
         profile = str(fields["payment_history_profile"])
         status = str(fields["account_status"])
         current = "3" if status == "97" else _status_mark(status)
-        older = [_MARKS.get(mark, "-") for mark in reversed(profile[: HISTORY_MONTHS - 1])]
+        older = profile[: HISTORY_MONTHS - 1][::-1].translate(_PROFILE_MARKS)
         return cls(
             account_number=str(fields["consumer_account_number"]),
             account_status=status,
@@ -72,7 +73,7 @@ class FurnishedAccount:
             highest_credit=int(fields["highest_credit"]) * 100,
             opened=fields["date_opened"],
             reported_on=fields["date_of_account_information"],
-            history="".join(older) + current,
+            history=older + current,
             compliance_condition_code=str(fields["compliance_condition_code"] or ""),
         )
 
@@ -118,24 +119,37 @@ class FurnishedAccount:
         )
 
 
+_STATUS_MARKS: Final = {"71": "1", "78": "2", "80": "3", "82": "3", "83": "3", "84": "3"}
+
+
 def _status_mark(status: str) -> str:
-    return {"71": "1", "78": "2"}.get(status, "3" if status in {"80", "82", "83", "84"} else "C")
+    return _STATUS_MARKS.get(status, "C")
+
+
+class _ProfileMarks(dict[int, str]):
+    """`str.translate` table: each Metro 2 profile mark's history mark, `-` for any other."""
+
+    def __missing__(self, code: int) -> str:
+        return "-"
+
+
+_PROFILE_MARKS: Final = _ProfileMarks({ord(mark): shown for mark, shown in _MARKS.items()})
+
+
+def account_points(account_status: str, history: str) -> int:
+    """Points one furnished account adds to (or takes from) the file's score."""
+    if account_status == "97":
+        return CHARGE_OFF_POINTS
+    late = [points for mark, points in LATE_POINTS.items() if mark in history]
+    if late:
+        return min(late)
+    points = min(history.count("C") * ON_TIME_POINTS_PER_MONTH, ON_TIME_POINTS_CAP)
+    return points + (PAID_CLOSED_POINTS if account_status == "13" else 0)
 
 
 def score_change(accounts: Sequence[FurnishedAccount]) -> int:
     """Points the furnished accounts add to (or take from) the file's score."""
-    total = 0
-    for account in accounts:
-        late = [mark for mark in account.history if mark in LATE_POINTS]
-        if account.account_status == "97":
-            total += CHARGE_OFF_POINTS
-        elif late:
-            total += min(LATE_POINTS[mark] for mark in late)
-        else:
-            current = account.history.count("C")
-            total += min(current * ON_TIME_POINTS_PER_MONTH, ON_TIME_POINTS_CAP)
-            total += PAID_CLOSED_POINTS if account.account_status == "13" else 0
-    return total
+    return sum(account_points(a.account_status, a.history) for a in accounts)
 
 
 def clamp_score(score: int) -> int:

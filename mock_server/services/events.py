@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from mock_server.ids import new_id
+from mock_server.ids import new_id, new_ids
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.event_bus import EVENTS_RECORDED
@@ -52,7 +52,7 @@ def record_events(
     (bulk work such as a clock advance), with their webhook deliveries."""
     if not items:
         return
-    ids = [new_id("evt") for _ in items]
+    ids = new_ids("evt", len(items))
     rows = [
         {
             "id": event_id,

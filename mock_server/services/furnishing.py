@@ -38,7 +38,7 @@ from mock_server.furnishing import (
 )
 from mock_server.furnishing.metro2 import Value
 from mock_server.ids import new_id
-from mock_server.risk.bureau_memory import clamp_score, score_change
+from mock_server.risk.bureau_memory import account_points, clamp_score
 from mock_server.risk.credit import base_bureau_score
 from mock_server.risk.identity import Identity
 from mock_server.services import bureau
@@ -164,7 +164,13 @@ def _stored(
 
 
 def _ratings(furnished: Mapping[str, Any] | None, period: str, rating: str) -> dict[str, str]:
+    """The ratings of the last 24 periods, in order, with `period`'s."""
     ratings = dict((furnished or {}).get("ratings", {}))
+    if ratings and period > next(reversed(ratings)) and list(ratings) == sorted(ratings):
+        ratings[period] = rating  # the usual month: a later period after ordered ones
+        for key in list(ratings)[: max(len(ratings) - _PROFILE_MONTHS, 0)]:
+            del ratings[key]
+        return ratings
     ratings[period] = rating
     return dict(sorted(ratings.items())[-_PROFILE_MONTHS:])
 
@@ -293,7 +299,11 @@ def _fold_into_bureau(
 
 
 def _score_of(accounts: Mapping[str, bureau.KnownAccount]) -> int:
-    return score_change([record.read() for record in accounts.values()])
+    """`score_change` of the accounts, read from their stored data (no account objects)."""
+    return sum(
+        account_points(str(r.data["account_status"]), str(r.data["history"]))
+        for r in accounts.values()
+    )
 
 
 def _report(
