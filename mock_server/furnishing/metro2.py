@@ -291,7 +291,7 @@ def _read(fields: Iterable[Field], record: str) -> dict[str, str | int | date | 
         raise Metro2Error(f"a record is {RECORD_LENGTH} characters, got {len(record)}")
     values: dict[str, str | int | date | None] = {}
     for spec in fields:
-        text = record[spec.start - 1 : spec.end]
+        text = record[spec.start - 1 : spec.start - 1 + spec.length]
         if spec.kind == "N":
             if not text.isdigit():
                 raise Metro2Error(f"{spec.name} is not numeric: {text!r}")

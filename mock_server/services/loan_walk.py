@@ -60,7 +60,11 @@ def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDa
         due = inst.due_date
         if due > end:
             continue
-        owed = inst.unpaid > 0
+        # `inst.unpaid > 0`, written out: asked of every installment each time dates are listed
+        owed = (
+            inst.principal + inst.interest + inst.fees
+            > inst.paid_principal + inst.paid_interest + inst.paid_fees
+        )
         if owed:  # the fee, then the ladder
             for step in ladder:
                 on = due + step
@@ -101,7 +105,10 @@ def next_key_date(loan: Loan, behaviour: str, after: date) -> date | None:
     best = after + timedelta(days=1) if loan.today < after else date.max  # the catch-up
     for inst in loan.installments:
         due = inst.due_date
-        if inst.unpaid > 0:
+        if (  # `inst.unpaid > 0`, written out (see `_key_dates`)
+            inst.principal + inst.interest + inst.fees
+            > inst.paid_principal + inst.paid_interest + inst.paid_fees
+        ):
             for step in steps:
                 on = due + step
                 if after < on < best:
@@ -131,7 +138,7 @@ def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[Loa
         status = loan.status
         if status not in SERVICING:
             break
-        if owners and all(installments[i].unpaid == 0 for i in owners):
+        if owners and not any(installments[i].unpaid for i in owners):
             continue  # every installment this day was for has been paid: nothing can change
         day = max(day, loan.today)
         if action == "assess":
