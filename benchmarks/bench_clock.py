@@ -53,7 +53,7 @@ What the profiles showed, and what was cut:
   per distinct value (`storage.bulk.execute_many`); a clock event formats its loan's creation
   time and expiry once, each event date's instant once. Python calls per loan at `--loans 1000`
   (cProfile around `floor` and around `services.servicing.advance` called in the main thread;
-  a count, so stable on a busy machine): floor 2,269 -> 1,351, server 13,645 -> 6,494. Wall
+  a count, so stable on a busy machine): floor 2,269 -> 1,332, server 13,645 -> 6,475. Wall
   figures on the shared machine (load 5-8) moved too much to quote beyond the side by side
   ratio, which stayed ~0.12x: floor and server got faster together.
 """
