@@ -11,13 +11,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from mock_server.api.admin import AdminDep
 from mock_server.api.bodies import DisputeRequest, DisputeResolution
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import ListObject, ObjectBase
+from mock_server.api.schemas import ApiModel, ListObject, ObjectBase
 from mock_server.services import disputes
 
 __all__ = [
@@ -46,7 +46,7 @@ class FurnishingFile(ObjectBase):
     size_bytes: int
 
 
-class FurnishedAccount(BaseModel):
+class FurnishedAccount(ApiModel):
     """One base segment as read back from the file (money in whole dollars, as Metro 2 has it),
     with the loan it reports; every other field of the segment is included too."""
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from mock_server.api.schemas import ApiModel
 
 __all__ = [
     "BucketTally",
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 
-class _Figures(BaseModel):
+class _Figures(ApiModel):
     model_config = ConfigDict(from_attributes=True)
 
 
