@@ -1,8 +1,6 @@
 """`/v1/admin`: lender operations with the admin key: the review queue, the reviewer's desk for
 merchants, policies (with dry runs) and loan process definitions."""
 
-from __future__ import annotations
-
 import hmac
 from typing import Annotated, Any, Literal
 

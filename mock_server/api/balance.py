@@ -1,8 +1,6 @@
 """The merchant's money: `/v1/balance`, `/v1/balance_transactions`, `/v1/payouts` and
 `/v1/settlement_reports/{date}` (JSON, or CSV with `?format=csv` or `Accept: text/csv`)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 

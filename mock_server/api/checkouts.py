@@ -1,7 +1,5 @@
 """`/v1/checkouts`: create (answers with offers), read, list, confirm, cancel."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request

@@ -1,7 +1,5 @@
 """`/v1/customers`: the merchant's customers and their latest credit report."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api import present

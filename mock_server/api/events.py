@@ -1,7 +1,5 @@
 """`/v1/events`: the merchant's event log, and its live stream."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import AsyncIterable
 from typing import Annotated, Any

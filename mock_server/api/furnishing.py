@@ -4,8 +4,6 @@ Month-end Metro 2 files (listed, read with a parsed view per account, downloaded
 consumers' disputes of Installo tradelines (recorded, then resolved).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 

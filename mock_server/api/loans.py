@@ -1,7 +1,5 @@
 """`/v1/loans`: read, capture, void, refund, pay."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query

@@ -1,8 +1,6 @@
 """`/v1/merchants`: apply to join (no key), read and change one's own settings, and update
 one's application until it verifies (with the onboarding key or the secret key)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter, Request
 
 from mock_server.api import present

@@ -1,8 +1,6 @@
 """Point of sale: the token an online shopper brings back, in-store QR codes and SMS links,
 virtual cards, and the simulated card network a terminal charges them through."""
 
-from __future__ import annotations
-
 import io
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,7 +29,7 @@ __all__ = ["qr_code", "router"]
 router = APIRouter(tags=["point of sale"], responses=ERROR_RESPONSES)
 
 
-def qr_code(url: str) -> segno.QRCode:
+def qr_code(url: str) -> "segno.QRCode":
     """The QR code of a page URL (error correction M: a phone reads it off a screen); segno is
     imported at the first code drawn."""
     import segno

@@ -1,8 +1,6 @@
 """Portfolio analytics: `GET /v1/portfolio` (the merchant's own loans) and
 `GET /v1/admin/portfolio` (lender-wide, admin key)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.admin import AdminDep

@@ -1,7 +1,5 @@
 """`/v1/prequalifications`: soft pull, maximum amount and APR range."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api import present

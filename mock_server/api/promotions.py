@@ -1,7 +1,5 @@
 """`/v1/promotions`: "as low as" messaging for a product page."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query

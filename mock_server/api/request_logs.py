@@ -1,7 +1,5 @@
 """`/v1/request_logs`: the merchant's recent API requests (what `installo logs tail` shows)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep

@@ -1,7 +1,5 @@
 """`/v1/sandbox`: seeded personas across risk tiers, and the merchant's sandbox clock."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query

@@ -1,8 +1,6 @@
 """`/v1/sandbox/reset` and `/v1/sandbox/snapshots`: start a merchant's sandbox data afresh, or
 from a named state (a golden dataset a QA suite starts from)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path

@@ -1,7 +1,5 @@
 """`/v1/test_clocks`: clocks of their own for the customers and loans a test attaches to them."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.bodies import ClockAdvance

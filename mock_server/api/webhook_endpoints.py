@@ -1,7 +1,5 @@
 """`/v1/webhook_endpoints`: subscribe a URL to events; the signing secret is shown once."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.bodies import WebhookEndpointCreate
