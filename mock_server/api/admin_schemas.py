@@ -1,7 +1,5 @@
 """Lender-operations models (admin key): policies, loan processes, dry runs."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 

@@ -1,8 +1,6 @@
 """Response and request models of the developer tools: test clocks, request logs, sandbox
 reset and snapshots."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 

@@ -1,7 +1,5 @@
 """The one error shape for everything: ours, FastAPI's validation errors, 404/405 and 500s."""
 
-from __future__ import annotations
-
 import json
 import logging
 from typing import Any, Final, Literal

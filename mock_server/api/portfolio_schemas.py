@@ -4,8 +4,6 @@ Built straight from the analytics' dataclasses (`from_attributes`); amounts are 
 section's currency's minor unit, shares integer basis points.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Literal
 

@@ -1,8 +1,6 @@
 """Point-of-sale objects and bodies: virtual cards, card-network authorizations, the SMS
 outbox, and the token an online shopper brings back from the hosted page."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Literal
 

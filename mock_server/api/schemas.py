@@ -3,8 +3,6 @@
 Request bodies forbid unknown fields (a 4xx naming them); money is a strict int in minor units.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
