@@ -8,13 +8,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import ApiModel, ObjectBase
 from mock_server.services import settlement_reads
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["balance"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["balance"])
 
 
 class BalanceAmount(ApiModel):

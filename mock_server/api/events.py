@@ -16,7 +16,7 @@ from mock_server.services import event_stream, events
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/events", tags=["events"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/events", tags=["events"])
 
 
 @router.get("", operation_id="events-list")

@@ -14,7 +14,6 @@ from pydantic import ConfigDict
 from mock_server.api.admin import AdminDep
 from mock_server.api.bodies import DisputeRequest, DisputeResolution
 from mock_server.api.deps import PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import ApiModel, ListObject, ObjectBase
 from mock_server.services import disputes
 
@@ -27,7 +26,7 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
 class FurnishingFile(ObjectBase):

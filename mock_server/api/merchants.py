@@ -6,14 +6,14 @@ from fastapi import APIRouter, Request
 from mock_server.api import present
 from mock_server.api.bodies import MerchantApplication, MerchantUpdate
 from mock_server.api.deps import ApplicantDep, CallerDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES, request_id_of
+from mock_server.api.errors import request_id_of
 from mock_server.api.merchant_bodies import MerchantApplicationUpdate
 from mock_server.api.schemas import Merchant
 from mock_server.services import merchants, onboarding
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/merchants", tags=["merchants"])
 
 
 @router.post("", operation_id="merchants-create", status_code=201)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 
 from mock_server.api import present
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.pos_schemas import (
     CardAuthorization,
     CardAuthorizationRequest,
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["qr_code", "router"]
 
-router = APIRouter(tags=["point of sale"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["point of sale"])
 
 
 def qr_code(url: str) -> "segno.QRCode":

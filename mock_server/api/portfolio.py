@@ -5,13 +5,12 @@ from fastapi import APIRouter
 
 from mock_server.api.admin import AdminDep
 from mock_server.api.deps import CallerDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.portfolio_schemas import Portfolio
 from mock_server.services import portfolio
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["portfolio"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["portfolio"])
 
 
 @router.get("/v1/portfolio", operation_id="portfolio-retrieve")

@@ -4,11 +4,10 @@ from fastapi import APIRouter
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.developer_schemas import RequestLogList
-from mock_server.api.errors import ERROR_RESPONSES
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"])
 
 
 @router.get("", operation_id="request-logs-list")
