@@ -56,9 +56,10 @@ Cut next, with the instructions of a start to serving, 4,485 M before:
   per route, pydantic each field's, SQLAlchemy each `Mapped[...]` (~2,000 `eval`s a start);
 - the error answers are declared where app.py includes the routers, so FastAPI builds their two
   fields per route once (for the routes as included) instead of at import as well.
-Together 4,485 M -> 3,877 M instructions (-14%); CPU to the first answer -15% (medians of 8
-alternating spawns on the shared machine). What is left is mostly the frameworks' own import
-(about 2,100 M: pydantic and pydantic-settings, whose plugin scan reads every installed
+Together 4,491 M -> 3,854 M instructions (-14%, on main at 72dedc9); CPU seconds to the first
+answer -23% (medians of 8 alternating spawns of each tree, 2.31 s -> 1.79 s, on the shared
+machine at a load of 6; minimums 1.72 s -> 1.48 s). What is left is mostly the frameworks' own
+import (about 2,100 M: pydantic and pydantic-settings, whose plugin scan reads every installed
 distribution's entry points; SQLAlchemy; FastAPI, which also imports `pydantic.v1` at the first
 route; uvicorn), then FastAPI's analysis of 90 routes, the 29 ORM models, the rule, risk and
 workflow engines the services import (PyYAML among them, which the shipped workflows need at
