@@ -44,7 +44,7 @@ not already at the newest revision), the webhook HTTP client and its TLS certifi
 delivery), Faker (first generated person), Jinja (first hosted page), segno (first QR code),
 rapidfuzz (first sanctions screening), cryptography (first secret sealed or opened); no
 WebSocket library at all (uvicorn `ws="none"`), and the shipped workflows parsed with libyaml.
-Cut next, with the instructions of a start to serving, 4,485 M before:
+Cut next (each change measured by the instructions of a start to serving):
 - the cyclic garbage collector is paused until the app is built, then what the start built is
   frozen (`gc.freeze`): the start ran 284 young, 26 middle and 2 full collections over the
   ~140,000 objects it keeps (a tenth of its CPU time; they leave 881 unreachable objects);
@@ -56,14 +56,14 @@ Cut next, with the instructions of a start to serving, 4,485 M before:
   per route, pydantic each field's, SQLAlchemy each `Mapped[...]` (~2,000 `eval`s a start);
 - the error answers are declared where app.py includes the routers, so FastAPI builds their two
   fields per route once (for the routes as included) instead of at import as well.
-Together 4,491 M -> 3,854 M instructions (-14%, on main at 72dedc9); CPU seconds to the first
-answer -23% (medians of 8 alternating spawns of each tree, 2.31 s -> 1.79 s, on the shared
-machine at a load of 6; minimums 1.72 s -> 1.48 s). What is left is mostly the frameworks' own
-import (about 2,100 M: pydantic and pydantic-settings, whose plugin scan reads every installed
-distribution's entry points; SQLAlchemy; FastAPI, which also imports `pydantic.v1` at the first
-route; uvicorn), then FastAPI's analysis of 90 routes, the 29 ORM models, the rule, risk and
-workflow engines the services import (PyYAML among them, which the shipped workflows need at
-start), and the schema and demo merchant (`build_sandbox`).
+Together 4,512 M -> 3,895 M instructions (-14%, against main at 4a28a3a); CPU seconds to the
+first answer -23% against main at 72dedc9 (medians of 8 alternating spawns of each tree, 2.31 s
+-> 1.79 s, on the shared machine at a load of 6; minimums 1.72 s -> 1.48 s). What is left is
+mostly the frameworks' own import (about 2,100 M: pydantic and pydantic-settings, whose plugin
+scan reads every installed distribution's entry points; SQLAlchemy; FastAPI, which also imports
+`pydantic.v1` at the first route; uvicorn), then FastAPI's analysis of 90 routes, the 29 ORM
+models, the rule, risk and workflow engines the services import (PyYAML among them, which the
+shipped workflows need at start), and the schema and demo merchant (`build_sandbox`).
 """
 
 from __future__ import annotations
