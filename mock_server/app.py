@@ -34,7 +34,7 @@ from mock_server.api import (
     webhook_endpoints,
 )
 from mock_server.api.docs_policy import DocsPolicyMiddleware
-from mock_server.api.errors import install_error_handlers
+from mock_server.api.errors import ERROR_RESPONSES, install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
 from mock_server.api.limits import RequestLimitsMiddleware
 from mock_server.api.middleware import IdempotencyMiddleware, RequestContextMiddleware
@@ -143,28 +143,30 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     app.state.sandbox = sandbox
     install_error_handlers(app)
     app.include_router(_health)
-    for module in (
-        merchants,
-        customers,
-        prequalifications,
-        promotions,
-        checkouts,
-        loans,
-        events,
-        portfolio,
-        sandbox_controls,
-        webhook_endpoints,
-        balance,
-        admin,
-        test_clocks,
-        sandbox_data,
-        request_logs,
-        point_of_sale,
-        hosted_page,
-        furnishing,
+    # The error answers are declared where the routers are included: FastAPI then builds their
+    # two fields per route once, for the routes as included, instead of once more at import.
+    for router in (
+        merchants.router,
+        customers.router,
+        prequalifications.router,
+        promotions.router,
+        checkouts.router,
+        loans.router,
+        events.router,
+        portfolio.router,
+        sandbox_controls.router,
+        webhook_endpoints.router,
+        balance.router,
+        admin.router,
+        test_clocks.router,
+        sandbox_data.router,
+        request_logs.router,
+        point_of_sale.router,
     ):
-        app.include_router(module.router)
-    app.include_router(sandbox_data.admin_router)
+        app.include_router(router, responses=ERROR_RESPONSES)
+    app.include_router(hosted_page.router)
+    for router in (furnishing.router, sandbox_data.admin_router):
+        app.include_router(router, responses=ERROR_RESPONSES)
     document_api(app)
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     app.add_middleware(DocsPolicyMiddleware, paths=frozenset({"/docs", "/redoc"}))

@@ -1,8 +1,6 @@
 """`/v1/admin`: lender operations with the admin key: the review queue, the reviewer's desk for
 merchants, policies (with dry runs) and loan process definitions."""
 
-from __future__ import annotations
-
 import hmac
 from typing import Annotated, Any, Literal
 
@@ -22,7 +20,7 @@ from mock_server.api.admin_schemas import (
 )
 from mock_server.api.bodies import ReviewApproval, ReviewDecision
 from mock_server.api.deps import PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES, request_id_of
+from mock_server.api.errors import request_id_of
 from mock_server.api.merchant_bodies import DeskAction
 from mock_server.api.schemas import Merchant, MerchantList
 from mock_server.domain.merchant import DeskAction as DeskActionName
@@ -50,7 +48,7 @@ def require_admin(
 
 AdminDep = Annotated[str | None, Depends(require_admin)]
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
 @router.get("/reviews", operation_id="admin-reviews-list")

@@ -1,13 +1,11 @@
 """Lender-operations models (admin key): policies, loan processes, dry runs."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from mock_server.api.schemas import ListObject, ObjectBase, StrictBody
+from mock_server.api.schemas import ApiModel, ListObject, ObjectBase, StrictBody
 
 __all__ = [
     "CreditSummary",
@@ -23,7 +21,7 @@ __all__ = [
 ]
 
 
-class Policy(BaseModel):
+class Policy(ApiModel):
     """A live credit or onboarding policy: rules as data."""
 
     id: str
@@ -35,7 +33,7 @@ class Policy(BaseModel):
     rules: list[dict[str, Any]]
 
 
-class Workflow(BaseModel):
+class Workflow(ApiModel):
     """A live loan process definition."""
 
     id: str
@@ -46,7 +44,7 @@ class Workflow(BaseModel):
     steps: list[dict[str, Any]]
 
 
-class PolicyList(BaseModel):
+class PolicyList(ApiModel):
     """Every live policy."""
 
     object: Literal["list"] = "list"
@@ -54,7 +52,7 @@ class PolicyList(BaseModel):
     has_more: bool = False
 
 
-class WorkflowList(BaseModel):
+class WorkflowList(ApiModel):
     """Every live loan process."""
 
     object: Literal["list"] = "list"
@@ -75,7 +73,7 @@ class DryRunRequest(StrictBody):
     count: Annotated[int, Field(strict=True, ge=1, le=1000)] = 200
 
 
-class PolicyDryRun(BaseModel):
+class PolicyDryRun(ApiModel):
     """What the policy would decide for each application, and the mix overall."""
 
     model_config = ConfigDict(extra="allow")
@@ -94,7 +92,7 @@ class PolicyDryRun(BaseModel):
     results: list[dict[str, Any]]
 
 
-class ReviewApplication(BaseModel):
+class ReviewApplication(ApiModel):
     """What was applied for: the cart's amount, the customer and the plan chosen."""
 
     checkout: str
@@ -106,7 +104,7 @@ class ReviewApplication(BaseModel):
     merchant_reference: str | None
 
 
-class CreditSummary(BaseModel):
+class CreditSummary(ApiModel):
     """The latest credit report pulled for the applicant, in brief."""
 
     bureau_score: int | None

@@ -1,33 +1,29 @@
 """The merchant's money: `/v1/balance`, `/v1/balance_transactions`, `/v1/payouts` and
 `/v1/settlement_reports/{date}` (JSON, or CSV with `?format=csv` or `Accept: text/csv`)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import ObjectBase
+from mock_server.api.schemas import ApiModel, ObjectBase
 from mock_server.services import settlement_reads
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["balance"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1", tags=["balance"])
 
 
-class BalanceAmount(BaseModel):
+class BalanceAmount(ApiModel):
     """An amount in one currency."""
 
     amount: int
     currency: str
 
 
-class Balance(BaseModel):
+class Balance(ApiModel):
     """What the merchant is owed: available now (paid out daily) and pending."""
 
     object: Literal["balance"] = "balance"
@@ -54,7 +50,7 @@ class BalanceTransaction(ObjectBase):
     description: str
 
 
-class BalanceTransactionList(BaseModel):
+class BalanceTransactionList(ApiModel):
     """A page of balance transactions."""
 
     object: Literal["list"] = "list"
@@ -75,7 +71,7 @@ class Payout(ObjectBase):
     failure_message: str | None
 
 
-class PayoutList(BaseModel):
+class PayoutList(ApiModel):
     """A page of payouts."""
 
     object: Literal["list"] = "list"
@@ -83,7 +79,7 @@ class PayoutList(BaseModel):
     has_more: bool
 
 
-class SettlementSummary(BaseModel):
+class SettlementSummary(ApiModel):
     """The day's sums."""
 
     captures: int
@@ -96,7 +92,7 @@ class SettlementSummary(BaseModel):
     payouts_returned: int
 
 
-class SettlementReport(BaseModel):
+class SettlementReport(ApiModel):
     """One sandbox day's balance transactions and their sums."""
 
     object: Literal["settlement_report"] = "settlement_report"

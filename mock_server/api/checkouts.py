@@ -1,7 +1,5 @@
 """`/v1/checkouts`: create (answers with offers), read, list, confirm, cancel."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -9,14 +7,13 @@ from fastapi import APIRouter, Query, Request
 from mock_server.api import present
 from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.links import CHECKOUT_CREATED, CHECKOUT_DECIDED
 from mock_server.api.schemas import Checkout, CheckoutList
 from mock_server.services import checkouts, confirmation
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/checkouts", tags=["checkouts"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/checkouts", tags=["checkouts"])
 
 CheckoutStatus = Literal["open", "approved", "declined", "in_review", "expired", "canceled"]
 

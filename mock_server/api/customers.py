@@ -1,19 +1,16 @@
 """`/v1/customers`: the merchant's customers and their latest credit report."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api import present
 from mock_server.api.bodies import CustomerCreate
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import CreditReport, Customer, CustomerList
 from mock_server.services import customers
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/customers", tags=["customers"])
 
 
 @router.post("", operation_id="customers-create", status_code=201)

@@ -1,7 +1,5 @@
 """Named dependencies: the sandbox, the authenticated caller, pagination."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated
 

@@ -1,14 +1,12 @@
 """Response and request models of the developer tools: test clocks, request logs, sandbox
 reset and snapshots."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from mock_server.api.schemas import PRINTABLE, ListObject
+from mock_server.api.schemas import PRINTABLE, ApiModel, ListObject
 
 __all__ = [
     "RequestLog",
@@ -27,7 +25,7 @@ _STRICT = ConfigDict(extra="forbid")
 SNAPSHOT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
-class TestClock(BaseModel):
+class TestClock(ApiModel):
     """A test clock: its own frozen sandbox time for the customers and loans attached to it."""
 
     __test__ = False  # not a pytest class
@@ -55,7 +53,7 @@ class TestClockCreateBody(BaseModel):
     frozen_time: AwareDatetime | None = None
 
 
-class RequestLog(BaseModel):
+class RequestLog(ApiModel):
     """One API request the merchant made."""
 
     id: str
@@ -80,7 +78,7 @@ class SandboxResetBody(BaseModel):
     confirm: str = Field(max_length=40, description="the merchant's id, e.g. mer_...")
 
 
-class SandboxReset(BaseModel):
+class SandboxReset(ApiModel):
     """What a reset removed, by kind."""
 
     object: Literal["sandbox_reset"] = "sandbox_reset"
@@ -95,7 +93,7 @@ class SandboxSnapshotBody(BaseModel):
     name: str = Field(pattern=SNAPSHOT_NAME, description="letters, digits, _ . - (64 at most)")
 
 
-class SandboxSnapshot(BaseModel):
+class SandboxSnapshot(ApiModel):
     """A named copy of the merchant's sandbox data, restorable later."""
 
     object: Literal["sandbox_snapshot"] = "sandbox_snapshot"

@@ -1,7 +1,5 @@
 """The one error shape for everything: ours, FastAPI's validation errors, 404/405 and 500s."""
 
-from __future__ import annotations
-
 import json
 import logging
 from typing import Any, Final, Literal
@@ -9,9 +7,9 @@ from typing import Any, Final, Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mock_server.api.schemas import ApiModel
 from mock_server.api.validation_errors import validation_problem
 from mock_server.domain import InvalidTransition
 from mock_server.services.errors import (
@@ -49,7 +47,7 @@ ErrorType = Literal[
 ]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(ApiModel):
     """One bad parameter of a request that has several."""
 
     param: str
@@ -57,7 +55,7 @@ class ErrorDetail(BaseModel):
     message: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(ApiModel):
     """What went wrong, for a program (`type`, `code`, `param`) and for a person (`message`);
     a validation error lists every bad parameter in `errors` (`param` is the first)."""
 
@@ -69,7 +67,7 @@ class ErrorBody(BaseModel):
     errors: list[ErrorDetail] | None = None
 
 
-class ErrorEnvelope(BaseModel):
+class ErrorEnvelope(ApiModel):
     """Every 4xx and 5xx answer."""
 
     error: ErrorBody

@@ -1,7 +1,5 @@
 """`/v1/events`: the merchant's event log, and its live stream."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import AsyncIterable
 from typing import Annotated, Any
@@ -18,7 +16,7 @@ from mock_server.services import event_stream, events
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/events", tags=["events"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/events", tags=["events"])
 
 
 @router.get("", operation_id="events-list")

@@ -4,20 +4,17 @@ Month-end Metro 2 files (listed, read with a parsed view per account, downloaded
 consumers' disputes of Installo tradelines (recorded, then resolved).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from mock_server.api.admin import AdminDep
 from mock_server.api.bodies import DisputeRequest, DisputeResolution
 from mock_server.api.deps import PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
-from mock_server.api.schemas import ListObject, ObjectBase
+from mock_server.api.schemas import ApiModel, ListObject, ObjectBase
 from mock_server.services import disputes
 
 __all__ = [
@@ -29,7 +26,7 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
 class FurnishingFile(ObjectBase):
@@ -46,7 +43,7 @@ class FurnishingFile(ObjectBase):
     size_bytes: int
 
 
-class FurnishedAccount(BaseModel):
+class FurnishedAccount(ApiModel):
     """One base segment as read back from the file (money in whole dollars, as Metro 2 has it),
     with the loan it reports; every other field of the segment is included too."""
 

@@ -6,8 +6,6 @@ shown again with the error beside the field (400), a step that no longer applies
 (409), an unknown link as a 404 page.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -35,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @cache
-def templates() -> Jinja2Templates:
+def templates() -> "Jinja2Templates":
     """The pages' Jinja templates, loaded at the first page shown (Jinja is not needed before)."""
     from fastapi.templating import Jinja2Templates
 

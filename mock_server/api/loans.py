@@ -1,7 +1,5 @@
 """`/v1/loans`: read, capture, void, refund, pay."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query
@@ -9,14 +7,13 @@ from fastapi import APIRouter, Body, Query
 from mock_server.api import present
 from mock_server.api.bodies import CaptureRequest, PaymentRequest, RefundRequest
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.links import LOAN_CAPTURED
 from mock_server.api.schemas import Loan, LoanList
 from mock_server.services import loans
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/loans", tags=["loans"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/loans", tags=["loans"])
 
 LoanStatusFilter = Literal[
     "authorized",

@@ -1,21 +1,19 @@
 """`/v1/merchants`: apply to join (no key), read and change one's own settings, and update
 one's application until it verifies (with the onboarding key or the secret key)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter, Request
 
 from mock_server.api import present
 from mock_server.api.bodies import MerchantApplication, MerchantUpdate
 from mock_server.api.deps import ApplicantDep, CallerDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES, request_id_of
+from mock_server.api.errors import request_id_of
 from mock_server.api.merchant_bodies import MerchantApplicationUpdate
 from mock_server.api.schemas import Merchant
 from mock_server.services import merchants, onboarding
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/merchants", tags=["merchants"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/merchants", tags=["merchants"])
 
 
 @router.post("", operation_id="merchants-create", status_code=201)

@@ -1,8 +1,6 @@
 """Point of sale: the token an online shopper brings back, in-store QR codes and SMS links,
 virtual cards, and the simulated card network a terminal charges them through."""
 
-from __future__ import annotations
-
 import io
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 
 from mock_server.api import present
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.pos_schemas import (
     CardAuthorization,
     CardAuthorizationRequest,
@@ -28,10 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = ["qr_code", "router"]
 
-router = APIRouter(tags=["point of sale"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["point of sale"])
 
 
-def qr_code(url: str) -> segno.QRCode:
+def qr_code(url: str) -> "segno.QRCode":
     """The QR code of a page URL (error correction M: a phone reads it off a screen); segno is
     imported at the first code drawn."""
     import segno

@@ -1,19 +1,16 @@
 """Portfolio analytics: `GET /v1/portfolio` (the merchant's own loans) and
 `GET /v1/admin/portfolio` (lender-wide, admin key)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.admin import AdminDep
 from mock_server.api.deps import CallerDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.portfolio_schemas import Portfolio
 from mock_server.services import portfolio
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["portfolio"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["portfolio"])
 
 
 @router.get("/v1/portfolio", operation_id="portfolio-retrieve")

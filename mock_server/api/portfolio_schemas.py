@@ -4,12 +4,12 @@ Built straight from the analytics' dataclasses (`from_attributes`); amounts are 
 section's currency's minor unit, shares integer basis points.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from mock_server.api.schemas import ApiModel
 
 __all__ = [
     "BucketTally",
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-class _Figures(BaseModel):
+class _Figures(ApiModel):
     model_config = ConfigDict(from_attributes=True)
 
 

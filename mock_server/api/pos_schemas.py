@@ -1,14 +1,19 @@
 """Point-of-sale objects and bodies: virtual cards, card-network authorizations, the SMS
 outbox, and the token an online shopper brings back from the hosted page."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from mock_server.api.schemas import CurrencyCode, ListObject, ObjectBase, PositiveAmount, StrictBody
+from mock_server.api.schemas import (
+    ApiModel,
+    CurrencyCode,
+    ListObject,
+    ObjectBase,
+    PositiveAmount,
+    StrictBody,
+)
 
 __all__ = [
     "CardAuthorization",
@@ -82,7 +87,7 @@ class CardAuthorizationRequest(StrictBody):
     currency: CurrencyCode
 
 
-class CardAuthorization(BaseModel):
+class CardAuthorization(ApiModel):
     """The network's answer: approved (code 00, the loan captured) or declined with an
     ISO 8583-style response code and a reason."""
 

@@ -1,21 +1,16 @@
 """`/v1/prequalifications`: soft pull, maximum amount and APR range."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api import present
 from mock_server.api.bodies import PrequalificationCreate
 from mock_server.api.deps import CallerDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import Prequalification
 from mock_server.services import prequalifications
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/v1/prequalifications", tags=["prequalifications"], responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/v1/prequalifications", tags=["prequalifications"])
 
 
 @router.post("", operation_id="prequalifications-create", status_code=201)

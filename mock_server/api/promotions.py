@@ -1,19 +1,16 @@
 """`/v1/promotions`: "as low as" messaging for a product page."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from mock_server.api.deps import CallerDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import Promotion
 from mock_server.services import promotions
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/promotions", tags=["promotions"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
 
 
 @router.get("", operation_id="promotions-retrieve")

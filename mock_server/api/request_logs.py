@@ -1,16 +1,13 @@
 """`/v1/request_logs`: the merchant's recent API requests (what `installo logs tail` shows)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.developer_schemas import RequestLogList
-from mock_server.api.errors import ERROR_RESPONSES
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"])
 
 
 @router.get("", operation_id="request-logs-list")

@@ -1,20 +1,17 @@
 """`/v1/sandbox`: seeded personas across risk tiers, and the merchant's sandbox clock."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from mock_server.api.bodies import ClockAdvance
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import PersonaList, SandboxClock
 from mock_server.services import personas, servicing
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
 
 
 @router.get("/personas", operation_id="sandbox-personas-list")

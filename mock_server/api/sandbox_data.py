@@ -1,8 +1,6 @@
 """`/v1/sandbox/reset` and `/v1/sandbox/snapshots`: start a merchant's sandbox data afresh, or
 from a named state (a golden dataset a QA suite starts from)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -17,13 +15,12 @@ from mock_server.api.developer_schemas import (
     SandboxSnapshotBody,
     SandboxSnapshotList,
 )
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.services import sandbox_data
 
 __all__ = ["admin_router", "router"]
 
-router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"], responses=ERROR_RESPONSES)
-admin_router = APIRouter(prefix="/v1/admin", tags=["admin"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
+admin_router = APIRouter(prefix="/v1/admin", tags=["admin"])
 SnapshotName = Annotated[str, Path(pattern=SNAPSHOT_NAME, description="the snapshot's name")]
 
 

@@ -3,8 +3,6 @@
 Request bodies forbid unknown fields (a 4xx naming them); money is a strict int in minor units.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
@@ -34,6 +32,7 @@ __all__ = [
     "PRINTABLE",
     "Address",
     "Amount",
+    "ApiModel",
     "CartItem",
     "Checkout",
     "CheckoutList",
@@ -82,13 +81,24 @@ __all__ = [
 ]
 
 
-class ObjectBase(BaseModel):
+class ApiModel(BaseModel):
+    """The base of the models here: pydantic builds a model's validator and serializer at its
+    first use instead of at import (`defer_build`). Most are only used inside another (an
+    `Offer` in a `Checkout`, a `Checkout` in a `CheckoutList`), whose validators include theirs,
+    so most are never built on their own, and the sandbox starts sooner. Request bodies
+    (`StrictBody`) stay eager: FastAPI builds a body's field with an alias, which warns when its
+    build is deferred."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class ObjectBase(ApiModel):
     id: str
     created: datetime
     livemode: bool = False
 
 
-class ScheduleEntry(BaseModel):
+class ScheduleEntry(ApiModel):
     """One installment."""
 
     sequence: int
@@ -101,7 +111,7 @@ class ScheduleEntry(BaseModel):
     paid_amount: int
 
 
-class Offer(BaseModel):
+class Offer(ApiModel):
     """One plan priced for the checkout, with the full disclosure and schedule preview."""
 
     id: str
@@ -122,7 +132,7 @@ class Offer(BaseModel):
     schedule: list[ScheduleEntry]
 
 
-class RuleFired(BaseModel):
+class RuleFired(ApiModel):
     """A policy rule that fired."""
 
     rule_id: str
@@ -130,14 +140,14 @@ class RuleFired(BaseModel):
     reason_code: str
 
 
-class SandboxTagTrace(BaseModel):
+class SandboxTagTrace(ApiModel):
     """(sandbox) The magic email tag behind a decision, and what it set for the engines."""
 
     tag: Literal["approve", "decline", "review", "fraud", "frozen"]
     effects: list[str]
 
 
-class Decision(BaseModel):
+class Decision(ApiModel):
     """The credit decision on a checkout, explaining itself."""
 
     outcome: Literal["approve", "review", "decline"]
@@ -176,7 +186,7 @@ class Customer(ObjectBase):
     test_clock: str | None = Field(description="the test clock it is attached to, if any")
 
 
-class CreditReport(BaseModel):
+class CreditReport(ApiModel):
     """The latest bureau report pulled for a customer."""
 
     model_config = ConfigDict(extra="allow")
@@ -200,7 +210,7 @@ class CreditReport(BaseModel):
 # Checkouts ------------------------------------------------------------------------------------
 
 
-class WorkflowStep(BaseModel):
+class WorkflowStep(ApiModel):
     """One step of the loan process an application went through."""
 
     step: str
@@ -211,7 +221,7 @@ class WorkflowStep(BaseModel):
     elapsed_us: int | None = Field(description="real time the step's work took, microseconds")
 
 
-class CheckoutWorkflow(BaseModel):
+class CheckoutWorkflow(ApiModel):
     """The loan process run for a confirmed checkout (sandbox): steps in order with outcomes."""
 
     id: str
@@ -222,7 +232,7 @@ class CheckoutWorkflow(BaseModel):
     steps: list[WorkflowStep]
 
 
-class NextAction(BaseModel):
+class NextAction(ApiModel):
     """What the merchant does next with an open checkout: redirect the shopper to the hosted
     page (online), or show its QR code and short code (in store)."""
 
@@ -233,7 +243,7 @@ class NextAction(BaseModel):
     qr_svg_url: str | None = None
 
 
-class CheckoutPricing(BaseModel):
+class CheckoutPricing(ApiModel):
     """How a known customer's offers were priced: a soft pull read by the credit policy of the
     merchant's loan process (the tier's APR, never above a plan's)."""
 
@@ -278,7 +288,7 @@ class Checkout(ObjectBase):
 # Loans ----------------------------------------------------------------------------------------
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(ApiModel):
     """One dated entry of a loan's history."""
 
     model_config = ConfigDict(extra="allow")
@@ -289,7 +299,7 @@ class HistoryEntry(BaseModel):
     detail: str
 
 
-class LastFurnished(BaseModel):
+class LastFurnished(ApiModel):
     """When and how a loan was last reported to the bureau (Metro 2), and the change in the
     customer's bureau score that file caused. Balances are the reported whole dollars, in cents
     of `currency` (USD: Metro 2 is the US format)."""
@@ -346,7 +356,7 @@ class Loan(ObjectBase):
 # Merchants ------------------------------------------------------------------------------------
 
 
-class RequirementError(BaseModel):
+class RequirementError(ApiModel):
     """A failed check: which requirement, a machine code and the reason."""
 
     requirement: str
@@ -354,7 +364,7 @@ class RequirementError(BaseModel):
     reason: str
 
 
-class Requirements(BaseModel):
+class Requirements(ApiModel):
     """What a merchant still owes: missing or failed fields (`currently_due`), that plus what is
     being verified (`eventually_due`), checks still running, and errors with reasons."""
 
@@ -364,7 +374,7 @@ class Requirements(BaseModel):
     errors: list[RequirementError]
 
 
-class ScreeningMatch(BaseModel):
+class ScreeningMatch(ApiModel):
     """A name that scored at least the threshold against a screening list entry."""
 
     role: str
@@ -374,14 +384,14 @@ class ScreeningMatch(BaseModel):
     entry: dict[str, Any]
 
 
-class Screening(BaseModel):
+class Screening(ApiModel):
     """The sanctions screen of the business and every person."""
 
     status: Literal["clear", "possible_match"]
     matches: list[ScreeningMatch]
 
 
-class DeskNote(BaseModel):
+class DeskNote(ApiModel):
     """A reviewer's action on a merchant and its note."""
 
     action: str
@@ -417,7 +427,7 @@ class Merchant(ObjectBase):
     onboarding_key: str | None = None
 
 
-class MerchantList(BaseModel):
+class MerchantList(ApiModel):
     """A page of merchants (the reviewer's desk)."""
 
     object: Literal["list"] = "list"
@@ -450,7 +460,7 @@ class Prequalification(ObjectBase):
     reason_codes: list[str]
 
 
-class PromotionPlan(BaseModel):
+class PromotionPlan(ApiModel):
     """A plan that gives the promoted payment."""
 
     plan: str
@@ -459,7 +469,7 @@ class PromotionPlan(BaseModel):
     installment_amount: int
 
 
-class Promotion(BaseModel):
+class Promotion(ApiModel):
     """'As low as' messaging for an amount."""
 
     object: Literal["promotion"] = "promotion"
@@ -469,7 +479,7 @@ class Promotion(BaseModel):
     plans: list[PromotionPlan]
 
 
-class Persona(BaseModel):
+class Persona(ApiModel):
     """A seeded sandbox person in a risk tier, usable as a checkout's inline customer."""
 
     id: str
@@ -500,7 +510,7 @@ class WebhookEndpoint(ObjectBase):
     secret: str | None = None
 
 
-class DeliveryAttempt(BaseModel):
+class DeliveryAttempt(ApiModel):
     """One try at delivering an event: when, the receiver's status (None when unreachable)."""
 
     at: datetime
@@ -509,7 +519,7 @@ class DeliveryAttempt(BaseModel):
     latency_ms: int | None
 
 
-class WebhookDelivery(BaseModel):
+class WebhookDelivery(ApiModel):
     """One event on its way to one endpoint, with every attempt so far."""
 
     id: str
@@ -522,7 +532,7 @@ class WebhookDelivery(BaseModel):
     attempts: list[DeliveryAttempt]
 
 
-class DeletedObject(BaseModel):
+class DeletedObject(ApiModel):
     """The answer to a delete."""
 
     id: str
@@ -530,7 +540,7 @@ class DeletedObject(BaseModel):
     deleted: Literal[True] = True
 
 
-class SandboxClock(BaseModel):
+class SandboxClock(ApiModel):
     """The merchant's sandbox time after an advance, and how many events each kind it caused."""
 
     object: Literal["sandbox_clock"] = "sandbox_clock"
@@ -538,7 +548,7 @@ class SandboxClock(BaseModel):
     events: dict[str, int]
 
 
-class Health(BaseModel):
+class Health(ApiModel):
     """Liveness."""
 
     status: Literal["ok"] = "ok"
@@ -547,7 +557,7 @@ class Health(BaseModel):
 T = TypeVar("T")
 
 
-class ListObject(BaseModel, Generic[T]):
+class ListObject(ApiModel, Generic[T]):
     object: Literal["list"] = "list"
     data: list[T]
     has_more: bool

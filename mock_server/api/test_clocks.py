@@ -1,19 +1,16 @@
 """`/v1/test_clocks`: clocks of their own for the customers and loans a test attaches to them."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.bodies import ClockAdvance
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.developer_schemas import TestClock, TestClockCreateBody, TestClockList
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import DeletedObject
 from mock_server.services import test_clocks
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/test_clocks", tags=["test_clocks"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/test_clocks", tags=["test_clocks"])
 
 
 @router.post("", operation_id="test-clocks-create", status_code=201)

@@ -1,12 +1,9 @@
 """`/v1/webhook_endpoints`: subscribe a URL to events; the signing secret is shown once."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from mock_server.api.bodies import WebhookEndpointCreate
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
-from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import (
     DeletedObject,
     WebhookDeliveryList,
@@ -17,9 +14,7 @@ from mock_server.services import webhooks
 
 __all__ = ["router"]
 
-router = APIRouter(
-    prefix="/v1/webhook_endpoints", tags=["webhook_endpoints"], responses=ERROR_RESPONSES
-)
+router = APIRouter(prefix="/v1/webhook_endpoints", tags=["webhook_endpoints"])
 
 
 @router.post("", operation_id="webhook-endpoints-create", status_code=201)

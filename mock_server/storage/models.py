@@ -2,9 +2,10 @@
 
 Every listed table has an integer `seq` (insertion order) beside its prefixed string `id`, so lists
 are newest-first and stable under inserts. Domain objects persist as their `to_dict()` in `data`.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: SQLAlchemy would parse and `eval` each `Mapped[...]`
+string when the classes are declared, about 550 of them at every start.
+"""
 
 import functools
 from datetime import UTC, date, datetime

@@ -4,7 +4,8 @@ first use in a fresh `mock-server` process, right after its first `/healthz` ans
 Left until first use: Alembic (a database already at the newest revision, or a new one, needs
 none), httpx and the webhook client's TLS set-up (the first delivery), Faker (the first generated
 person), Jinja (the first hosted page), segno (the first QR code), rapidfuzz (the first sanctions
-screening), the portfolio analytics (the first portfolio read). No WebSocket library is loaded
+screening), the portfolio analytics (the first portfolio read), cryptography (the first secret
+sealed or opened: a webhook endpoint's signing secret). No WebSocket library is loaded
 at all: no route speaks WebSocket.
 """
 
@@ -27,6 +28,7 @@ import pytest
 AUTH = {"Authorization": "Bearer sk_test_demo"}
 DEFERRED = (
     "alembic", "faker", "jinja2", "segno", "httpx", "rapidfuzz", "wsproto", "mock_server.analytics",
+    "cryptography",
 )  # fmt: skip
 
 # Starts the sandbox as `mock-server` does (its module, the schema, the demo merchant, the app,
