@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from mock_server.api.schemas import PRINTABLE, ListObject
+from mock_server.api.schemas import ListObject
+from mock_server.contract.requests import TestClockCreateBody
 
 __all__ = [
     "RequestLog",
@@ -44,15 +45,6 @@ class TestClockList(ListObject[TestClock]):
     """A page of test clocks, newest first."""
 
     __test__ = False
-
-
-class TestClockCreateBody(BaseModel):
-    """`frozen_time` defaults to the merchant's sandbox time now."""
-
-    __test__ = False
-    model_config = _STRICT
-    name: str | None = Field(default=None, max_length=200, pattern=PRINTABLE)
-    frozen_time: AwareDatetime | None = None
 
 
 class RequestLog(BaseModel):

@@ -7,12 +7,14 @@ its event carries); FastAPI then serializes the schema without validating it aga
 from __future__ import annotations
 
 from mock_server.api.admin_schemas import Review, ReviewList
+from mock_server.api.developer_schemas import TestClock, TestClockList
 from mock_server.api.schemas import (
     Checkout,
     CheckoutList,
     CreditReport,
     Customer,
     CustomerList,
+    DeletedObject,
     Event,
     EventList,
     Loan,
@@ -20,7 +22,11 @@ from mock_server.api.schemas import (
     Merchant,
     MerchantList,
     Prequalification,
+    WebhookDeliveryList,
+    WebhookEndpoint,
+    WebhookEndpointList,
 )
+from mock_server.services import objects
 from mock_server.services.objects import (
     CheckoutObject,
     CreditReportObject,
@@ -31,6 +37,9 @@ from mock_server.services.objects import (
     MerchantObject,
     PrequalificationObject,
     ReviewObject,
+    TestClockObject,
+    WebhookDeliveryObject,
+    WebhookEndpointObject,
 )
 
 __all__ = [
@@ -39,6 +48,7 @@ __all__ = [
     "credit_report",
     "customer",
     "customer_list",
+    "deleted",
     "event",
     "event_list",
     "loan",
@@ -48,6 +58,11 @@ __all__ = [
     "prequalification",
     "review",
     "review_list",
+    "test_clock",
+    "test_clock_list",
+    "webhook_delivery_list",
+    "webhook_endpoint",
+    "webhook_endpoint_list",
 ]
 
 
@@ -119,3 +134,33 @@ def review(obj: ReviewObject) -> Review:
 def review_list(listing: Listing[ReviewObject]) -> ReviewList:
     """A page of the review queue."""
     return ReviewList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def deleted(obj: objects.DeletedObject) -> DeletedObject:
+    """The answer to a delete."""
+    return DeletedObject.model_validate(obj)
+
+
+def webhook_endpoint(obj: WebhookEndpointObject) -> WebhookEndpoint:
+    """A webhook endpoint answer (its secret only when just created)."""
+    return WebhookEndpoint.model_validate(obj)
+
+
+def webhook_endpoint_list(listing: Listing[WebhookEndpointObject]) -> WebhookEndpointList:
+    """A page of webhook endpoints."""
+    return WebhookEndpointList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def webhook_delivery_list(listing: Listing[WebhookDeliveryObject]) -> WebhookDeliveryList:
+    """A page of an endpoint's deliveries."""
+    return WebhookDeliveryList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def test_clock(obj: TestClockObject) -> TestClock:
+    """A test clock answer."""
+    return TestClock.model_validate(obj)
+
+
+def test_clock_list(listing: Listing[TestClockObject]) -> TestClockList:
+    """A page of test clocks."""
+    return TestClockList.model_validate({"data": listing.data, "has_more": listing.has_more})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StringConstraints
+from pydantic import AwareDatetime, Field, StrictBool, StringConstraints
 
 from mock_server.contract.fields import (
     PRINTABLE,
@@ -41,6 +41,7 @@ __all__ = [
     "RefundRequest",
     "ReviewApproval",
     "ReviewDecision",
+    "TestClockCreateBody",
     "WebhookEndpointCreate",
 ]
 
@@ -172,6 +173,14 @@ class WebhookEndpointCreate(StrictBody):
 
     url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
     enabled_events: Annotated[list[EventType], Field(min_length=1, max_length=50)] | None = None
+
+
+class TestClockCreateBody(StrictBody):
+    """`frozen_time` defaults to the merchant's sandbox time now."""
+
+    __test__ = False
+    name: str | None = Field(default=None, max_length=200, pattern=PRINTABLE)
+    frozen_time: AwareDatetime | None = None
 
 
 class ClockAdvance(StrictBody):

@@ -21,6 +21,8 @@ __all__ = [
     "CreditSummary",
     "CustomerObject",
     "DecisionObject",
+    "DeletedObject",
+    "DeliveryAttemptObject",
     "EventObject",
     "Listing",
     "LoanObject",
@@ -31,6 +33,9 @@ __all__ = [
     "RedirectUrlsObject",
     "ReviewObject",
     "RuleFiredObject",
+    "TestClockObject",
+    "WebhookDeliveryObject",
+    "WebhookEndpointObject",
     "WorkflowObject",
     "WorkflowStepObject",
 ]
@@ -369,3 +374,59 @@ class PrequalificationObject(TypedDict):
     max_amount: int
     apr_min_bps: int | None
     apr_max_bps: int | None
+
+
+class DeletedObject(TypedDict):
+    """The answer to a delete."""
+
+    id: str
+    object: str
+    deleted: Literal[True]
+
+
+class WebhookEndpointObject(TypedDict):
+    """A webhook subscription; `secret` only in the answer that creates it."""
+
+    id: str
+    object: Literal["webhook_endpoint"]
+    created: str
+    livemode: bool
+    url: str
+    enabled_events: list[str]
+    status: str
+    disabled_reason: str | None
+    secret: str | None
+
+
+class DeliveryAttemptObject(TypedDict):
+    """One try at delivering an event: when, the receiver's status (None when unreachable)."""
+
+    at: str
+    status_code: int | None
+    error: str | None
+    latency_ms: int | None
+
+
+class WebhookDeliveryObject(TypedDict):
+    """One event on its way to one endpoint, with every attempt so far."""
+
+    id: str
+    object: Literal["webhook_delivery"]
+    endpoint: str
+    event: str
+    status: str
+    attempt_count: int
+    next_attempt_at: str | None
+    attempts: list[DeliveryAttemptObject]
+
+
+class TestClockObject(TypedDict):
+    """A test clock: its own frozen sandbox time for the customers and loans attached to it."""
+
+    id: str
+    object: Literal["test_clock"]
+    created: str
+    livemode: bool
+    name: str | None
+    frozen_time: str
+    status: Literal["ready"]
