@@ -6,12 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from mock_server.api.schemas import ListObject
-from mock_server.contract.requests import TestClockCreateBody
+from mock_server.contract.requests import (
+    SNAPSHOT_NAME,
+    SandboxResetBody,
+    SandboxSnapshotBody,
+    TestClockCreateBody,
+)
 
 __all__ = [
+    "SNAPSHOT_NAME",
     "RequestLog",
     "RequestLogList",
     "SandboxReset",
@@ -23,9 +29,6 @@ __all__ = [
     "TestClockCreateBody",
     "TestClockList",
 ]
-
-_STRICT = ConfigDict(extra="forbid")
-SNAPSHOT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
 class TestClock(BaseModel):
@@ -65,26 +68,12 @@ class RequestLogList(ListObject[RequestLog]):
     """A page of requests, newest first."""
 
 
-class SandboxResetBody(BaseModel):
-    """`confirm` must be the merchant's own id, so a reset never happens by accident."""
-
-    model_config = _STRICT
-    confirm: str = Field(max_length=40, description="the merchant's id, e.g. mer_...")
-
-
 class SandboxReset(BaseModel):
     """What a reset removed, by kind."""
 
     object: Literal["sandbox_reset"] = "sandbox_reset"
     merchant: str
     deleted: dict[str, int]
-
-
-class SandboxSnapshotBody(BaseModel):
-    """A snapshot's name (a snapshot with the same name is replaced)."""
-
-    model_config = _STRICT
-    name: str = Field(pattern=SNAPSHOT_NAME, description="letters, digits, _ . - (64 at most)")
 
 
 class SandboxSnapshot(BaseModel):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
-from mock_server.api.schemas import CurrencyCode, ListObject, ObjectBase, PositiveAmount, StrictBody
+from mock_server.api.schemas import ListObject, ObjectBase, StrictBody
+from mock_server.contract.requests import CardAuthorizationRequest, SmsLinkRequest
 
 __all__ = [
     "CardAuthorization",
@@ -20,19 +21,11 @@ __all__ = [
     "VirtualCard",
 ]
 
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{6,20}$")]
-
 
 class CheckoutAuthorizeRequest(StrictBody):
     """The one-time token the hosted page handed the shopper back with."""
 
     token: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-
-
-class SmsLinkRequest(StrictBody):
-    """Text the hosted page link to a phone (default: the customer's)."""
-
-    phone: Phone | None = None
 
 
 class SmsMessage(ObjectBase):
@@ -69,17 +62,6 @@ class VirtualCard(ObjectBase):
     single_use: bool
     used_at: datetime | None
     authorization: str | None
-
-
-class CardAuthorizationRequest(StrictBody):
-    """A terminal's charge of a card, as the card network receives it."""
-
-    number: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,19}$")]
-    exp_month: Annotated[int, Field(strict=True, ge=1, le=12)]
-    exp_year: Annotated[int, Field(strict=True, ge=2000, le=2199)]
-    cvc: Annotated[str, StringConstraints(pattern=r"^[0-9]{3,4}$")]
-    amount: PositiveAmount
-    currency: CurrencyCode
 
 
 class CardAuthorization(BaseModel):
