@@ -22,6 +22,7 @@ from mock_server.contract.requests import (
     RefundRequest,
     ReviewApproval,
     ReviewDecision,
+    TestClockCreateBody,
     WebhookEndpointCreate,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "RefundRequest",
     "ReviewApproval",
     "ReviewDecision",
+    "TestClockCreateBody",
     "WebhookEndpointCreate",
 ]

@@ -4,11 +4,16 @@ reset and snapshots."""
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-
-from mock_server.api.schemas import PRINTABLE, ApiModel, ListObject
+from mock_server.api.schemas import ApiModel, ListObject
+from mock_server.contract.requests import (
+    SNAPSHOT_NAME,
+    SandboxResetBody,
+    SandboxSnapshotBody,
+    TestClockCreateBody,
+)
 
 __all__ = [
+    "SNAPSHOT_NAME",
     "RequestLog",
     "RequestLogList",
     "SandboxReset",
@@ -20,9 +25,6 @@ __all__ = [
     "TestClockCreateBody",
     "TestClockList",
 ]
-
-_STRICT = ConfigDict(extra="forbid")
-SNAPSHOT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
 class TestClock(ApiModel):
@@ -44,15 +46,6 @@ class TestClockList(ListObject[TestClock]):
     __test__ = False
 
 
-class TestClockCreateBody(BaseModel):
-    """`frozen_time` defaults to the merchant's sandbox time now."""
-
-    __test__ = False
-    model_config = _STRICT
-    name: str | None = Field(default=None, max_length=200, pattern=PRINTABLE)
-    frozen_time: AwareDatetime | None = None
-
-
 class RequestLog(ApiModel):
     """One API request the merchant made."""
 
@@ -71,26 +64,12 @@ class RequestLogList(ListObject[RequestLog]):
     """A page of requests, newest first."""
 
 
-class SandboxResetBody(BaseModel):
-    """`confirm` must be the merchant's own id, so a reset never happens by accident."""
-
-    model_config = _STRICT
-    confirm: str = Field(max_length=40, description="the merchant's id, e.g. mer_...")
-
-
 class SandboxReset(ApiModel):
     """What a reset removed, by kind."""
 
     object: Literal["sandbox_reset"] = "sandbox_reset"
     merchant: str
     deleted: dict[str, int]
-
-
-class SandboxSnapshotBody(BaseModel):
-    """A snapshot's name (a snapshot with the same name is replaced)."""
-
-    model_config = _STRICT
-    name: str = Field(pattern=SNAPSHOT_NAME, description="letters, digits, _ . - (64 at most)")
 
 
 class SandboxSnapshot(ApiModel):

@@ -95,8 +95,7 @@ def send_sms(
     checkout_id: str, body: SmsLinkRequest, sandbox: SandboxDep, caller: CallerDep
 ) -> SmsMessage:
     """Text the hosted page link to the shopper (into the simulated SMS outbox)."""
-    data = in_store.send_sms_link(sandbox, caller, checkout_id, body.phone)
-    return SmsMessage.model_validate(data)
+    return present.sms_message(in_store.send_sms_link(sandbox, caller, checkout_id, body))
 
 
 @router.get("/v1/sandbox/sms", operation_id="sandbox-sms-list")
@@ -107,14 +106,14 @@ def list_sms(
     checkout: Annotated[str | None, Query(max_length=64, description="one checkout's")] = None,
 ) -> SmsMessageList:
     """The simulated SMS outbox, newest first."""
-    data, has_more = in_store.list_sms(sandbox, caller, page.limit, page.starting_after, checkout)
-    return SmsMessageList.model_validate({"data": data, "has_more": has_more})
+    listing = in_store.list_sms(sandbox, caller, page.limit, page.starting_after, checkout)
+    return present.sms_message_list(listing)
 
 
 @router.get("/v1/virtual_cards/{card_id}", operation_id="virtual-cards-retrieve")
 def retrieve_card(card_id: str, sandbox: SandboxDep, caller: CallerDep) -> VirtualCard:
     """The single-use card an in-store approval issued, with its number and CVC."""
-    return VirtualCard.model_validate(virtual_cards.get_virtual_card(sandbox, caller, card_id))
+    return present.virtual_card(virtual_cards.get_virtual_card(sandbox, caller, card_id))
 
 
 @router.post("/v1/card_network/authorizations", operation_id="card-network-authorize")
@@ -123,5 +122,4 @@ def authorize_charge(
 ) -> CardAuthorization:
     """(sandbox) The card network: charge a card; the first valid charge captures its loan,
     others are declined with an ISO 8583-style response code."""
-    data = card_network.authorize_charge(sandbox, caller, body.model_dump())
-    return CardAuthorization.model_validate(data)
+    return present.card_authorization(card_network.authorize_charge(sandbox, caller, body))

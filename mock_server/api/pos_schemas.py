@@ -4,16 +4,10 @@ outbox, and the token an online shopper brings back from the hosted page."""
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
-from mock_server.api.schemas import (
-    ApiModel,
-    CurrencyCode,
-    ListObject,
-    ObjectBase,
-    PositiveAmount,
-    StrictBody,
-)
+from mock_server.api.schemas import ApiModel, ListObject, ObjectBase, StrictBody
+from mock_server.contract.requests import CardAuthorizationRequest, SmsLinkRequest
 
 __all__ = [
     "CardAuthorization",
@@ -25,19 +19,11 @@ __all__ = [
     "VirtualCard",
 ]
 
-Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{6,20}$")]
-
 
 class CheckoutAuthorizeRequest(StrictBody):
     """The one-time token the hosted page handed the shopper back with."""
 
     token: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-
-
-class SmsLinkRequest(StrictBody):
-    """Text the hosted page link to a phone (default: the customer's)."""
-
-    phone: Phone | None = None
 
 
 class SmsMessage(ObjectBase):
@@ -74,17 +60,6 @@ class VirtualCard(ObjectBase):
     single_use: bool
     used_at: datetime | None
     authorization: str | None
-
-
-class CardAuthorizationRequest(StrictBody):
-    """A terminal's charge of a card, as the card network receives it."""
-
-    number: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,19}$")]
-    exp_month: Annotated[int, Field(strict=True, ge=1, le=12)]
-    exp_year: Annotated[int, Field(strict=True, ge=2000, le=2199)]
-    cvc: Annotated[str, StringConstraints(pattern=r"^[0-9]{3,4}$")]
-    amount: PositiveAmount
-    currency: CurrencyCode
 
 
 class CardAuthorization(ApiModel):

@@ -7,21 +7,53 @@ its event carries); FastAPI then serializes the schema without validating it aga
 from __future__ import annotations
 
 from mock_server.api.admin_schemas import Review, ReviewList
+from mock_server.api.balance_schemas import (
+    Balance,
+    BalanceTransaction,
+    BalanceTransactionList,
+    Payout,
+    PayoutList,
+    SettlementReport,
+)
+from mock_server.api.developer_schemas import (
+    RequestLogList,
+    SandboxReset,
+    SandboxSnapshot,
+    SandboxSnapshotList,
+    TestClock,
+    TestClockList,
+)
+from mock_server.api.pos_schemas import (
+    CardAuthorization,
+    SmsMessage,
+    SmsMessageList,
+    VirtualCard,
+)
 from mock_server.api.schemas import (
     Checkout,
     CheckoutList,
     CreditReport,
     Customer,
     CustomerList,
+    DeletedObject,
     Event,
     EventList,
     Loan,
     LoanList,
     Merchant,
     MerchantList,
+    PersonaList,
     Prequalification,
+    Promotion,
+    WebhookDeliveryList,
+    WebhookEndpoint,
+    WebhookEndpointList,
 )
+from mock_server.services import objects
 from mock_server.services.objects import (
+    BalanceObject,
+    BalanceTransactionObject,
+    CardAuthorizationObject,
     CheckoutObject,
     CreditReportObject,
     CustomerObject,
@@ -29,25 +61,59 @@ from mock_server.services.objects import (
     Listing,
     LoanObject,
     MerchantObject,
+    PayoutObject,
+    PersonaObject,
     PrequalificationObject,
+    PromotionObject,
+    RequestLogObject,
     ReviewObject,
+    SandboxResetObject,
+    SandboxSnapshotObject,
+    SettlementReportObject,
+    SmsMessageObject,
+    TestClockObject,
+    VirtualCardObject,
+    WebhookDeliveryObject,
+    WebhookEndpointObject,
 )
 
 __all__ = [
+    "balance",
+    "balance_transaction",
+    "balance_transaction_list",
+    "card_authorization",
     "checkout",
     "checkout_list",
     "credit_report",
     "customer",
     "customer_list",
+    "deleted",
     "event",
     "event_list",
     "loan",
     "loan_list",
     "merchant",
     "merchant_list",
+    "payout",
+    "payout_list",
+    "persona_list",
     "prequalification",
+    "promotion",
+    "request_log_list",
     "review",
     "review_list",
+    "sandbox_reset",
+    "sandbox_snapshot",
+    "sandbox_snapshot_list",
+    "settlement_report",
+    "sms_message",
+    "sms_message_list",
+    "test_clock",
+    "test_clock_list",
+    "virtual_card",
+    "webhook_delivery_list",
+    "webhook_endpoint",
+    "webhook_endpoint_list",
 ]
 
 
@@ -119,3 +185,117 @@ def review(obj: ReviewObject) -> Review:
 def review_list(listing: Listing[ReviewObject]) -> ReviewList:
     """A page of the review queue."""
     return ReviewList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def deleted(obj: objects.DeletedObject) -> DeletedObject:
+    """The answer to a delete."""
+    return DeletedObject.model_validate(obj)
+
+
+def webhook_endpoint(obj: WebhookEndpointObject) -> WebhookEndpoint:
+    """A webhook endpoint answer (its secret only when just created)."""
+    return WebhookEndpoint.model_validate(obj)
+
+
+def webhook_endpoint_list(listing: Listing[WebhookEndpointObject]) -> WebhookEndpointList:
+    """A page of webhook endpoints."""
+    return WebhookEndpointList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def webhook_delivery_list(listing: Listing[WebhookDeliveryObject]) -> WebhookDeliveryList:
+    """A page of an endpoint's deliveries."""
+    return WebhookDeliveryList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def test_clock(obj: TestClockObject) -> TestClock:
+    """A test clock answer."""
+    return TestClock.model_validate(obj)
+
+
+def test_clock_list(listing: Listing[TestClockObject]) -> TestClockList:
+    """A page of test clocks."""
+    return TestClockList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def sandbox_reset(obj: SandboxResetObject) -> SandboxReset:
+    """What a sandbox reset removed."""
+    return SandboxReset.model_validate(obj)
+
+
+def sandbox_snapshot(obj: SandboxSnapshotObject) -> SandboxSnapshot:
+    """A sandbox snapshot answer."""
+    return SandboxSnapshot.model_validate(obj)
+
+
+def sandbox_snapshot_list(listing: Listing[SandboxSnapshotObject]) -> SandboxSnapshotList:
+    """The merchant's snapshots."""
+    return SandboxSnapshotList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def balance(obj: BalanceObject) -> Balance:
+    """The merchant's balance."""
+    return Balance.model_validate(obj)
+
+
+def balance_transaction(obj: BalanceTransactionObject) -> BalanceTransaction:
+    """A balance transaction answer."""
+    return BalanceTransaction.model_validate(obj)
+
+
+def balance_transaction_list(
+    listing: Listing[BalanceTransactionObject],
+) -> BalanceTransactionList:
+    """A page of balance transactions."""
+    return BalanceTransactionList.model_validate(
+        {"data": listing.data, "has_more": listing.has_more}
+    )
+
+
+def payout(obj: PayoutObject) -> Payout:
+    """A payout answer."""
+    return Payout.model_validate(obj)
+
+
+def payout_list(listing: Listing[PayoutObject]) -> PayoutList:
+    """A page of payouts."""
+    return PayoutList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def settlement_report(obj: SettlementReportObject) -> SettlementReport:
+    """A day's settlement report (JSON)."""
+    return SettlementReport.model_validate(obj)
+
+
+def sms_message(obj: SmsMessageObject) -> SmsMessage:
+    """A text of the simulated outbox."""
+    return SmsMessage.model_validate(obj)
+
+
+def sms_message_list(listing: Listing[SmsMessageObject]) -> SmsMessageList:
+    """A page of the simulated outbox."""
+    return SmsMessageList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def virtual_card(obj: VirtualCardObject) -> VirtualCard:
+    """A virtual card answer (its number and CVC only in the owning merchant's read)."""
+    return VirtualCard.model_validate(obj)
+
+
+def card_authorization(obj: CardAuthorizationObject) -> CardAuthorization:
+    """The card network's answer to a charge."""
+    return CardAuthorization.model_validate(obj)
+
+
+def promotion(obj: PromotionObject) -> Promotion:
+    """An 'as low as' answer."""
+    return Promotion.model_validate(obj)
+
+
+def persona_list(listing: Listing[PersonaObject]) -> PersonaList:
+    """A page of sandbox personas."""
+    return PersonaList.model_validate({"data": listing.data, "has_more": listing.has_more})
+
+
+def request_log_list(listing: Listing[RequestLogObject]) -> RequestLogList:
+    """A page of the merchant's recent requests."""
+    return RequestLogList.model_validate({"data": listing.data, "has_more": listing.has_more})

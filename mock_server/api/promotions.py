@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from mock_server.api import present
 from mock_server.api.deps import CallerDep
 from mock_server.api.schemas import Promotion
 from mock_server.services import promotions
@@ -20,4 +21,4 @@ def retrieve(
     currency: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$", description="ISO 4217")],
 ) -> Promotion:
     """The lowest monthly payment for this amount and the plans that give it."""
-    return Promotion.model_validate(promotions.promotion(caller, amount, currency.upper()))
+    return present.promotion(promotions.promotion(caller, amount, currency.upper()))

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from mock_server.api import present
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.developer_schemas import RequestLogList
 
@@ -15,5 +16,5 @@ def list_(sandbox: SandboxDep, caller: CallerDep, page: PageDep) -> RequestLogLi
     """This merchant's recent requests, newest first: method, path (no query string), status,
     request id, idempotency key, time and duration. Kept in memory by the sandbox process (the
     newest 1,000 per merchant); never a header, a body or a key."""
-    data, has_more = sandbox.request_log.page(caller.merchant.id, page.limit, page.starting_after)
-    return RequestLogList.model_validate({"data": data, "has_more": has_more})
+    listing = sandbox.request_log.page(caller.merchant.id, page.limit, page.starting_after)
+    return present.request_log_list(listing)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from mock_server.api import present
 from mock_server.api.bodies import ClockAdvance
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.schemas import PersonaList, SandboxClock
@@ -23,10 +24,10 @@ def list_personas(
     locale: Annotated[str | None, Query(max_length=16, description="en_US or zh_CN")] = None,
 ) -> PersonaList:
     """Seeded Faker people across risk tiers; the same seed gives the same people."""
-    data, has_more = personas.list_personas(
+    listing = personas.list_personas(
         sandbox.settings.seed, page.limit, page.starting_after, tier, locale
     )
-    return PersonaList.model_validate({"data": data, "has_more": has_more})
+    return present.persona_list(listing)
 
 
 @router.post("/clock/advance", operation_id="sandbox-clock-advance")

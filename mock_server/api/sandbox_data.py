@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from mock_server.api import present
 from mock_server.api.admin import AdminDep
 from mock_server.api.deps import CallerDep, SandboxDep
 from mock_server.api.developer_schemas import (
@@ -30,7 +31,7 @@ def reset(body: SandboxResetBody, sandbox: SandboxDep, caller: CallerDep) -> San
     clocks, pending deliveries, stored idempotency answers; the clock returns to real time. The
     merchant, its keys, settings, webhook endpoints and snapshots stay. `confirm` must be the
     merchant's id."""
-    return SandboxReset.model_validate(sandbox_data.reset(sandbox, caller, body.confirm))
+    return present.sandbox_reset(sandbox_data.reset(sandbox, caller, body))
 
 
 @admin_router.post("/merchants/{merchant_id}/sandbox/reset", operation_id="admin-sandbox-reset")
@@ -39,23 +40,22 @@ def admin_reset(
 ) -> SandboxReset:
     """Reset one merchant's sandbox data with the admin key (`confirm`: that merchant's id)."""
     caller = sandbox_data.merchant_caller(sandbox, merchant_id)
-    return SandboxReset.model_validate(sandbox_data.reset(sandbox, caller, body.confirm))
+    return present.sandbox_reset(sandbox_data.reset(sandbox, caller, body))
 
 
 @router.post("/snapshots", operation_id="sandbox-snapshots-create", status_code=201)
 def snapshot(body: SandboxSnapshotBody, sandbox: SandboxDep, caller: CallerDep) -> SandboxSnapshot:
     """Copy this merchant's sandbox data under a name (a snapshot of that name is replaced)."""
-    return SandboxSnapshot.model_validate(sandbox_data.snapshot(sandbox, caller, body.name))
+    return present.sandbox_snapshot(sandbox_data.snapshot(sandbox, caller, body))
 
 
 @router.get("/snapshots", operation_id="sandbox-snapshots-list")
 def list_snapshots(sandbox: SandboxDep, caller: CallerDep) -> SandboxSnapshotList:
     """This merchant's snapshots, newest first."""
-    data = sandbox_data.list_snapshots(sandbox, caller)
-    return SandboxSnapshotList.model_validate({"data": data, "has_more": False})
+    return present.sandbox_snapshot_list(sandbox_data.list_snapshots(sandbox, caller))
 
 
 @router.post("/snapshots/{name}/restore", operation_id="sandbox-snapshots-restore")
 def restore(name: SnapshotName, sandbox: SandboxDep, caller: CallerDep) -> SandboxSnapshot:
     """Replace this merchant's sandbox data with the snapshot's copy."""
-    return SandboxSnapshot.model_validate(sandbox_data.restore(sandbox, caller, name))
+    return present.sandbox_snapshot(sandbox_data.restore(sandbox, caller, name))

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from mock_server.api import present
 from mock_server.api.bodies import WebhookEndpointCreate
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.schemas import (
@@ -20,21 +21,20 @@ router = APIRouter(prefix="/v1/webhook_endpoints", tags=["webhook_endpoints"])
 @router.post("", operation_id="webhook-endpoints-create", status_code=201)
 def create(body: WebhookEndpointCreate, sandbox: SandboxDep, caller: CallerDep) -> WebhookEndpoint:
     """Subscribe; keep the `secret` (whsec_...) to verify `Installo-Signature`."""
-    data = webhooks.create_endpoint(sandbox, caller, body.url, body.enabled_events)
-    return WebhookEndpoint.model_validate(data)
+    return present.webhook_endpoint(webhooks.create_endpoint(sandbox, caller, body))
 
 
 @router.get("", operation_id="webhook-endpoints-list")
 def list_(sandbox: SandboxDep, caller: CallerDep, page: PageDep) -> WebhookEndpointList:
     """The merchant's endpoints, newest first (without secrets)."""
-    data, has_more = webhooks.list_endpoints(sandbox, caller, page.limit, page.starting_after)
-    return WebhookEndpointList.model_validate({"data": data, "has_more": has_more})
+    listing = webhooks.list_endpoints(sandbox, caller, page.limit, page.starting_after)
+    return present.webhook_endpoint_list(listing)
 
 
 @router.get("/{endpoint_id}", operation_id="webhook-endpoints-retrieve")
 def retrieve(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> WebhookEndpoint:
     """One endpoint: its status, and why it was disabled if it was."""
-    return WebhookEndpoint.model_validate(webhooks.get_endpoint(sandbox, caller, endpoint_id))
+    return present.webhook_endpoint(webhooks.get_endpoint(sandbox, caller, endpoint_id))
 
 
 @router.get("/{endpoint_id}/deliveries", operation_id="webhook-endpoints-deliveries")
@@ -42,19 +42,19 @@ def deliveries(
     endpoint_id: str, sandbox: SandboxDep, caller: CallerDep, page: PageDep
 ) -> WebhookDeliveryList:
     """The endpoint's deliveries, newest first, with each attempt's status and latency."""
-    data, has_more = webhooks.list_deliveries(
+    listing = webhooks.list_deliveries(
         sandbox, caller, endpoint_id, page.limit, page.starting_after
     )
-    return WebhookDeliveryList.model_validate({"data": data, "has_more": has_more})
+    return present.webhook_delivery_list(listing)
 
 
 @router.post("/{endpoint_id}/enable", operation_id="webhook-endpoints-enable")
 def enable(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> WebhookEndpoint:
     """Turn an endpoint disabled after failing deliveries back on."""
-    return WebhookEndpoint.model_validate(webhooks.enable_endpoint(sandbox, caller, endpoint_id))
+    return present.webhook_endpoint(webhooks.enable_endpoint(sandbox, caller, endpoint_id))
 
 
 @router.delete("/{endpoint_id}", operation_id="webhook-endpoints-delete")
 def delete(endpoint_id: str, sandbox: SandboxDep, caller: CallerDep) -> DeletedObject:
     """Unsubscribe: delete the endpoint; no more deliveries go to it."""
-    return DeletedObject.model_validate(webhooks.delete_endpoint(sandbox, caller, endpoint_id))
+    return present.deleted(webhooks.delete_endpoint(sandbox, caller, endpoint_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StringConstraints
+from pydantic import AwareDatetime, Field, StrictBool, StringConstraints
 
 from mock_server.contract.fields import (
     PRINTABLE,
@@ -26,7 +26,9 @@ from mock_server.contract.fields import (
 from mock_server.contract.merchant_requests import ApplicationFields
 
 __all__ = [
+    "SNAPSHOT_NAME",
     "CaptureRequest",
+    "CardAuthorizationRequest",
     "CheckoutCreate",
     "ClockAdvance",
     "ConfirmRequest",
@@ -41,6 +43,10 @@ __all__ = [
     "RefundRequest",
     "ReviewApproval",
     "ReviewDecision",
+    "SandboxResetBody",
+    "SandboxSnapshotBody",
+    "SmsLinkRequest",
+    "TestClockCreateBody",
     "WebhookEndpointCreate",
 ]
 
@@ -172,6 +178,49 @@ class WebhookEndpointCreate(StrictBody):
 
     url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2048)]
     enabled_events: Annotated[list[EventType], Field(min_length=1, max_length=50)] | None = None
+
+
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()\-]{6,20}$")]
+
+
+class SmsLinkRequest(StrictBody):
+    """Text the hosted page link to a phone (default: the customer's)."""
+
+    phone: Phone | None = None
+
+
+class CardAuthorizationRequest(StrictBody):
+    """A terminal's charge of a card, as the card network receives it."""
+
+    number: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,19}$")]
+    exp_month: Annotated[int, Field(strict=True, ge=1, le=12)]
+    exp_year: Annotated[int, Field(strict=True, ge=2000, le=2199)]
+    cvc: Annotated[str, StringConstraints(pattern=r"^[0-9]{3,4}$")]
+    amount: PositiveAmount
+    currency: CurrencyCode
+
+
+SNAPSHOT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class SandboxResetBody(StrictBody):
+    """`confirm` must be the merchant's own id, so a reset never happens by accident."""
+
+    confirm: str = Field(max_length=40, description="the merchant's id, e.g. mer_...")
+
+
+class SandboxSnapshotBody(StrictBody):
+    """A snapshot's name (a snapshot with the same name is replaced)."""
+
+    name: str = Field(pattern=SNAPSHOT_NAME, description="letters, digits, _ . - (64 at most)")
+
+
+class TestClockCreateBody(StrictBody):
+    """`frozen_time` defaults to the merchant's sandbox time now."""
+
+    __test__ = False
+    name: str | None = Field(default=None, max_length=200, pattern=PRINTABLE)
+    frozen_time: AwareDatetime | None = None
 
 
 class ClockAdvance(StrictBody):

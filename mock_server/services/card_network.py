@@ -20,19 +20,20 @@ ISO 8583-style response code and a reason, as a real network answers a terminal:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from stdnum import luhn
 
+from mock_server.contract.requests import CardAuthorizationRequest
 from mock_server.ids import new_id
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.events import record_event
 from mock_server.services.loans import capture_loan
+from mock_server.services.objects import CardAuthorizationObject
 from mock_server.services.presenters import iso
 from mock_server.services.virtual_cards import (
     cvc_digest,
@@ -68,21 +69,21 @@ def _find_card(session: Session, key: str, number: str) -> VirtualCardRow | None
 
 
 def _decline_reason(
-    key: str, card: VirtualCardRow, loan: LoanRow, charge: Mapping[str, Any], now: datetime
+    key: str, card: VirtualCardRow, loan: LoanRow, charge: CardAuthorizationRequest, now: datetime
 ) -> str | None:
     """Why the network declines this charge of a known card, checked in a network's order
     (None: approve)."""
     checks: list[tuple[bool, str]] = [
         (now > card.expires_at, "expired_card"),
         (
-            (int(charge["exp_month"]), int(charge["exp_year"])) != (card.exp_month, card.exp_year),
+            (charge.exp_month, charge.exp_year) != (card.exp_month, card.exp_year),
             "expiry_mismatch",
         ),
-        (cvc_digest(key, card.id, str(charge["cvc"])) != card.cvc_digest, "cvc_mismatch"),
+        (cvc_digest(key, card.id, charge.cvc) != card.cvc_digest, "cvc_mismatch"),
         (card.status == "used", "card_already_used"),
         (card.status != "active" or not _loan_open(loan, now), "card_canceled"),
-        (str(charge["currency"]) != card.currency, "currency_mismatch"),
-        (int(charge["amount"]) > card.amount_limit, "amount_over_limit"),
+        (charge.currency != card.currency, "currency_mismatch"),
+        (charge.amount > card.amount_limit, "amount_over_limit"),
     ]
     return next((reason for failed, reason in checks if failed), None)
 
@@ -92,11 +93,13 @@ def _loan_open(loan: LoanRow, now: datetime) -> bool:
     return loan.status == "authorized" and now.date() < expires
 
 
-def authorize_charge(sandbox: Sandbox, caller: Caller, charge: Mapping[str, Any]) -> dict[str, Any]:
+def authorize_charge(
+    sandbox: Sandbox, caller: Caller, charge: CardAuthorizationRequest
+) -> CardAuthorizationObject:
     """Authorize a terminal's charge: approve and capture the loan, or decline with a reason."""
     key = sandbox.settings.card_key
     with sandbox.db.transaction() as session:
-        card = _find_card(session, key, str(charge["number"]))
+        card = _find_card(session, key, charge.number)
         loan = None
         if card is not None:  # the card's loan keeps the time (its test clock, if any)
             loan = session.scalars(select(LoanRow).where(LoanRow.id == card.loan_id)).one()
@@ -120,8 +123,9 @@ def authorize_charge(sandbox: Sandbox, caller: Caller, charge: Mapping[str, Any]
         session.add(auth)
         if reason is None and card is not None:
             reason = _approve(sandbox, session, caller, card, auth, charge, now)
-        auth.data = _authorization(auth, card, charge, reason or "approved", caller)
-        return dict(auth.data)
+        answer = _authorization(auth, card, charge, reason or "approved", caller)
+        auth.data = dict(answer)
+        return answer
 
 
 def _approve(
@@ -130,7 +134,7 @@ def _approve(
     caller: Caller,
     card: VirtualCardRow,
     auth: CardAuthorizationRow,
-    charge: Mapping[str, Any],
+    charge: CardAuthorizationRequest,
     now: datetime,
 ) -> str | None:
     """Use the card up (only one of racing charges can) and capture its loan for the amount."""
@@ -143,7 +147,7 @@ def _approve(
     if getattr(used, "rowcount", 0) != 1:
         auth.approved, auth.response_code = False, RESPONSE_CODES["card_already_used"][0]
         return "card_already_used"
-    capture_loan(sandbox, caller, card.loan_id, int(charge["amount"]))
+    capture_loan(sandbox, caller, card.loan_id, charge.amount)
     session.refresh(card)
     record_event(session, caller, "virtual_card.used", virtual_card_object(card), now)
     return None
@@ -152,10 +156,10 @@ def _approve(
 def _authorization(
     auth: CardAuthorizationRow,
     card: VirtualCardRow | None,
-    charge: Mapping[str, Any],
+    charge: CardAuthorizationRequest,
     reason: str,
     caller: Caller,
-) -> dict[str, Any]:
+) -> CardAuthorizationObject:
     """The network's answer; the card and loan are named only to the merchant owning them."""
     code, message = RESPONSE_CODES[reason]
     owned = card is not None and card.merchant_id == caller.merchant.id
@@ -168,9 +172,9 @@ def _authorization(
         "response_code": code,
         "reason": reason,
         "message": message,
-        "amount": int(charge["amount"]),
-        "currency": str(charge["currency"]),
-        "last4": str(charge["number"])[-4:],
+        "amount": charge.amount,
+        "currency": charge.currency,
+        "last4": charge.number[-4:],
         "virtual_card": card.id if owned and card is not None else None,
         "loan": card.loan_id if owned and card is not None and reason == "approved" else None,
     }

@@ -15,7 +15,7 @@ from mock_server.services.errors import NotFound
 from mock_server.services.event_bus import EVENTS_RECORDED
 from mock_server.services.objects import EventObject, Listing
 from mock_server.services.presenters import iso
-from mock_server.services.webhooks import enqueue_deliveries, enqueue_event
+from mock_server.services.webhook_queue import enqueue_deliveries, enqueue_event
 from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import EventRow
 from mock_server.storage.repositories import EventRepository, Page

@@ -3,16 +3,16 @@ outbox (`GET /v1/sandbox/sms`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import SmsLinkRequest
 from mock_server.ids import new_id
 from mock_server.services.checkouts import expire_if_due, load_checkout
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, NotFound
+from mock_server.services.objects import Listing, SmsMessageObject
 from mock_server.services.presenters import iso
 from mock_server.storage.models import CheckoutRow, CustomerRow, SmsMessageRow
 
@@ -35,7 +35,7 @@ def page_url(sandbox: Sandbox, caller: Caller, checkout_id: str) -> str:
         return _page_url(load_checkout(session, caller, checkout_id))
 
 
-def sms_object(row: SmsMessageRow) -> dict[str, Any]:
+def sms_object(row: SmsMessageRow) -> SmsMessageObject:
     """One message of the simulated outbox."""
     return {
         "id": row.id,
@@ -49,8 +49,8 @@ def sms_object(row: SmsMessageRow) -> dict[str, Any]:
 
 
 def send_sms_link(
-    sandbox: Sandbox, caller: Caller, checkout_id: str, phone: str | None
-) -> dict[str, Any]:
+    sandbox: Sandbox, caller: Caller, checkout_id: str, body: SmsLinkRequest
+) -> SmsMessageObject:
     """Text the page link of an open checkout to `phone` (default: the customer's phone)."""
     error: Conflict | None = None
     with sandbox.db.transaction() as session:
@@ -58,7 +58,7 @@ def send_sms_link(
         now = merchant_now(session, caller.merchant.id, sandbox.wall, checkout.test_clock_id)
         expire_if_due(session, caller, checkout, now)
         if checkout.status == "open":
-            to = phone or _customer_phone(session, checkout)
+            to = body.phone or _customer_phone(session, checkout)
             row = SmsMessageRow(
                 id=new_id("sms"),
                 merchant_id=caller.merchant.id,
@@ -87,7 +87,7 @@ def _customer_phone(session: Session, checkout: CheckoutRow) -> str:
 
 def list_sms(
     sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None, checkout: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[SmsMessageObject]:
     """The merchant's outbox, newest first (optionally one checkout's messages)."""
     with sandbox.db.reader() as session:
         query = select(SmsMessageRow).where(SmsMessageRow.merchant_id == caller.merchant.id)
@@ -101,4 +101,4 @@ def list_sms(
                 raise NotFound("sms_message", starting_after, param="starting_after")
             query = query.where(SmsMessageRow.seq < after)
         rows = session.scalars(query.order_by(SmsMessageRow.seq.desc()).limit(limit + 1)).all()
-        return [sms_object(r) for r in rows[:limit]], len(rows) > limit
+        return Listing([sms_object(r) for r in rows[:limit]], len(rows) > limit)

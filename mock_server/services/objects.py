@@ -15,22 +15,42 @@ from typing import Generic, Literal, NotRequired, TypedDict, TypeVar
 __all__ = [
     "AddressObject",
     "ApplicationSummary",
+    "BalanceAmountObject",
+    "BalanceObject",
+    "BalanceTransactionObject",
+    "CardAuthorizationObject",
     "CartItemObject",
     "CheckoutObject",
     "CreditReportObject",
     "CreditSummary",
     "CustomerObject",
     "DecisionObject",
+    "DeletedObject",
+    "DeliveryAttemptObject",
     "EventObject",
     "Listing",
     "LoanObject",
     "MerchantObject",
     "NextActionObject",
     "OfferObject",
+    "PayoutObject",
+    "PersonaObject",
     "PrequalificationObject",
+    "PromotionObject",
+    "PromotionPlanObject",
     "RedirectUrlsObject",
+    "RequestLogObject",
     "ReviewObject",
     "RuleFiredObject",
+    "SandboxResetObject",
+    "SandboxSnapshotObject",
+    "SettlementReportObject",
+    "SettlementSummaryObject",
+    "SmsMessageObject",
+    "TestClockObject",
+    "VirtualCardObject",
+    "WebhookDeliveryObject",
+    "WebhookEndpointObject",
     "WorkflowObject",
     "WorkflowStepObject",
 ]
@@ -369,3 +389,260 @@ class PrequalificationObject(TypedDict):
     max_amount: int
     apr_min_bps: int | None
     apr_max_bps: int | None
+
+
+class DeletedObject(TypedDict):
+    """The answer to a delete."""
+
+    id: str
+    object: str
+    deleted: Literal[True]
+
+
+class WebhookEndpointObject(TypedDict):
+    """A webhook subscription; `secret` only in the answer that creates it."""
+
+    id: str
+    object: Literal["webhook_endpoint"]
+    created: str
+    livemode: bool
+    url: str
+    enabled_events: list[str]
+    status: str
+    disabled_reason: str | None
+    secret: str | None
+
+
+class DeliveryAttemptObject(TypedDict):
+    """One try at delivering an event: when, the receiver's status (None when unreachable)."""
+
+    at: str
+    status_code: int | None
+    error: str | None
+    latency_ms: int | None
+
+
+class WebhookDeliveryObject(TypedDict):
+    """One event on its way to one endpoint, with every attempt so far."""
+
+    id: str
+    object: Literal["webhook_delivery"]
+    endpoint: str
+    event: str
+    status: str
+    attempt_count: int
+    next_attempt_at: str | None
+    attempts: list[DeliveryAttemptObject]
+
+
+class TestClockObject(TypedDict):
+    """A test clock: its own frozen sandbox time for the customers and loans attached to it."""
+
+    id: str
+    object: Literal["test_clock"]
+    created: str
+    livemode: bool
+    name: str | None
+    frozen_time: str
+    status: Literal["ready"]
+
+
+class SandboxResetObject(TypedDict):
+    """What a reset removed, by kind."""
+
+    object: Literal["sandbox_reset"]
+    merchant: str
+    deleted: dict[str, int]
+
+
+class SandboxSnapshotObject(TypedDict):
+    """A named copy of the merchant's sandbox data, restorable later."""
+
+    object: Literal["sandbox_snapshot"]
+    name: str
+    created: str
+    counts: dict[str, int]
+
+
+class BalanceAmountObject(TypedDict):
+    """An amount in one currency."""
+
+    amount: int
+    currency: str
+
+
+class BalanceObject(TypedDict):
+    """What the merchant is owed: available now (paid out daily) and pending."""
+
+    object: Literal["balance"]
+    livemode: bool
+    available: list[BalanceAmountObject]
+    pending: list[BalanceAmountObject]
+    settlement_delay_days: int
+
+
+class BalanceTransactionObject(TypedDict):
+    """One movement of the balance, linked to its loan (captures, refunds) or payout."""
+
+    id: str
+    object: Literal["balance_transaction"]
+    created: str
+    livemode: bool
+    type: str
+    amount: int
+    fee: int
+    net: int
+    currency: str
+    status: Literal["pending", "available"]
+    available_on: str
+    source: str
+    loan: str | None
+    payout: str | None
+    description: str
+
+
+class PayoutObject(TypedDict):
+    """A payout of the available balance to the merchant's bank account."""
+
+    id: str
+    object: Literal["payout"]
+    created: str
+    livemode: bool
+    amount: int
+    currency: str
+    status: str
+    arrival_date: str
+    bank_account_last4: str | None
+    failure_code: str | None
+    failure_message: str | None
+
+
+class SettlementSummaryObject(TypedDict):
+    """A day's sums."""
+
+    captures: int
+    captured: int
+    fees: int
+    refunds: int
+    refunded: int
+    net_settled: int
+    paid_out: int
+    payouts_returned: int
+
+
+class SettlementReportObject(TypedDict):
+    """One sandbox day's balance transactions and their sums."""
+
+    object: Literal["settlement_report"]
+    livemode: bool
+    date: str
+    currency: str
+    summary: SettlementSummaryObject
+    transactions: list[BalanceTransactionObject]
+
+
+class SmsMessageObject(TypedDict):
+    """A text in the simulated SMS outbox."""
+
+    id: str
+    object: Literal["sms_message"]
+    created: str
+    livemode: bool
+    checkout: str
+    to: str
+    body: str
+
+
+class VirtualCardObject(TypedDict):
+    """A single-use card an in-store approval issued: number and CVC only in the owning
+    merchant's read, never in events."""
+
+    id: str
+    object: Literal["virtual_card"]
+    created: str
+    livemode: bool
+    status: str
+    checkout: str
+    loan: str
+    merchant: str
+    brand: Literal["visa"]
+    last4: str
+    number: str | None
+    cvc: str | None
+    exp_month: int
+    exp_year: int
+    expires_at: str
+    amount_limit: int
+    currency: str
+    single_use: bool
+    used_at: str | None
+    authorization: str | None
+
+
+class CardAuthorizationObject(TypedDict):
+    """The card network's answer to a terminal's charge."""
+
+    id: str
+    object: Literal["card_authorization"]
+    created: str
+    livemode: bool
+    approved: bool
+    response_code: str
+    reason: str
+    message: str
+    amount: int
+    currency: str
+    last4: str
+    virtual_card: str | None
+    loan: str | None
+
+
+class PromotionPlanObject(TypedDict):
+    """A plan giving the lowest monthly payment, and that payment."""
+
+    plan: str
+    term_count: int
+    apr_bps: int
+    installment_amount: int
+
+
+class PromotionObject(TypedDict):
+    """'As low as': the lowest monthly payment for an amount and the plans that give it."""
+
+    object: Literal["promotion"]
+    amount: int
+    currency: str
+    lowest_installment_amount: int | None
+    plans: list[PromotionPlanObject]
+
+
+class PersonaObject(TypedDict):
+    """A seeded sandbox person of a risk tier, with the autopay behaviour of their loans."""
+
+    id: str
+    object: Literal["persona"]
+    tier: str
+    ring_id: str | None
+    email: str
+    name: str
+    phone: str
+    date_of_birth: str
+    address: AddressObject
+    national_id_last4: str
+    locale: str
+    device_id: str | None
+    behaviour: str
+
+
+class RequestLogObject(TypedDict):
+    """One API request the merchant made (its id is the request id)."""
+
+    id: str
+    object: Literal["request_log"]
+    request_id: str
+    method: str
+    path: str
+    status: int
+    idempotency_key: str | None
+    created: str
+    duration_ms: int

@@ -114,7 +114,7 @@ class Occasion:
         """The instant this occasion's events carry."""
         return event_time(self.on, self.target)
 
-    def record(self, type_: str, obj: dict[str, Any]) -> None:
+    def record(self, type_: str, obj: Mapping[str, object]) -> None:
         """Record an event (and its webhook deliveries) dated at this occasion; count it."""
         from mock_server.services.events import record_event  # events import this package
 

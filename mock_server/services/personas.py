@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Final
+from typing import Final
 
 from mock_server.risk.identity import SUPPORTED_LOCALES
 from mock_server.risk.personas import Persona, Tier, generate_personas
 from mock_server.services.errors import InvalidRequest
+from mock_server.services.objects import Listing, PersonaObject
 
 __all__ = ["PERSONA_POPULATION", "list_personas"]
 
@@ -34,7 +35,7 @@ def _generate(
         return found
 
 
-def _persona_object(index: int, persona: Persona) -> dict[str, Any]:
+def _persona_object(index: int, persona: Persona) -> PersonaObject:
     data = persona.to_dict()
     return {
         "id": f"per_{index:04d}",
@@ -67,7 +68,7 @@ def _cursor(starting_after: str | None) -> int:
 
 def list_personas(
     seed: int, limit: int, starting_after: str | None, tier: str | None, locale: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[PersonaObject]:
     """A page of the seeded population (optionally one tier or locale); same seed, same people."""
     if tier is not None and tier not in {t.value for t in Tier}:
         known = ", ".join(t.value for t in Tier)
@@ -80,9 +81,9 @@ def list_personas(
     start = _cursor(starting_after)
     end = min(start + limit, PERSONA_POPULATION)
     if start >= end:
-        return [], False
+        return Listing([], has_more=False)
     tiers = (tier,) if tier else ()
     locales = (locale,) if locale else ()
     people = _generate(seed, tiers, locales, end)
     data = [_persona_object(i, people[i]) for i in range(start, end)]
-    return data, end < PERSONA_POPULATION
+    return Listing(data, end < PERSONA_POPULATION)

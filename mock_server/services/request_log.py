@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from dataclasses import asdict, dataclass
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Final
 
 from mock_server.services.errors import NotFound
+from mock_server.services.objects import Listing, RequestLogObject
 
 __all__ = ["MERCHANTS", "PER_MERCHANT", "RequestLog", "RequestLogEntry"]
 
@@ -33,9 +34,19 @@ class RequestLogEntry:
     created: str
     duration_ms: int
 
-    def to_object(self) -> dict[str, Any]:
+    def to_object(self) -> RequestLogObject:
         """The entry in the API's shape (its id is the request id)."""
-        return {"id": self.request_id, "object": "request_log", **asdict(self)}
+        return {
+            "id": self.request_id,
+            "object": "request_log",
+            "request_id": self.request_id,
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "idempotency_key": self.idempotency_key,
+            "created": self.created,
+            "duration_ms": self.duration_ms,
+        }
 
 
 class RequestLog:
@@ -60,7 +71,7 @@ class RequestLog:
 
     def page(
         self, merchant_id: str, limit: int, starting_after: str | None
-    ) -> tuple[list[dict[str, Any]], bool]:
+    ) -> Listing[RequestLogObject]:
         """The merchant's requests newest first, `limit` of them after `starting_after`."""
         with self._lock:
             newest_first = list(reversed(self._entries.get(merchant_id, ())))
@@ -69,7 +80,7 @@ class RequestLog:
             if starting_after not in ids:
                 raise NotFound("request_log", starting_after, param="starting_after")
             newest_first = newest_first[ids.index(starting_after) + 1 :]
-        return [e.to_object() for e in newest_first[:limit]], len(newest_first) > limit
+        return Listing([e.to_object() for e in newest_first[:limit]], len(newest_first) > limit)
 
     def clear(self, merchant_id: str) -> None:
         """Forget the merchant's requests."""

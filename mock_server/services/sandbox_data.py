@@ -22,8 +22,10 @@ from typing import Any, Final
 from sqlalchemy import Date, DateTime, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import SandboxResetBody, SandboxSnapshotBody
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import InvalidRequest, NotFound
+from mock_server.services.objects import Listing, SandboxResetObject, SandboxSnapshotObject
 from mock_server.services.presenters import iso
 from mock_server.storage.models import (
     ApiKeyRow,
@@ -102,9 +104,9 @@ def _check_confirmation(caller: Caller, confirm: str) -> None:
         )
 
 
-def reset(sandbox: Sandbox, caller: Caller, confirm: str) -> dict[str, Any]:
+def reset(sandbox: Sandbox, caller: Caller, body: SandboxResetBody) -> SandboxResetObject:
     """Delete the merchant's sandbox data; `confirm` must be the merchant's id."""
-    _check_confirmation(caller, confirm)
+    _check_confirmation(caller, body.confirm)
     with sandbox.db.transaction() as session:
         deleted = _clear(session, caller.merchant.id)
     sandbox.request_log.clear(caller.merchant.id)
@@ -136,7 +138,7 @@ def _load(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def _snapshot_object(row: SnapshotRow) -> dict[str, Any]:
+def _snapshot_object(row: SnapshotRow) -> SandboxSnapshotObject:
     counts = {name: len(rows) for name, rows in row.data.items() if rows}
     return {
         "object": "sandbox_snapshot",
@@ -156,9 +158,9 @@ def _copied(merchant_id: str) -> list[tuple[Table, Any]]:
     return [*tables, *_keyed_elsewhere(merchant_id)]
 
 
-def snapshot(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
+def snapshot(sandbox: Sandbox, caller: Caller, body: SandboxSnapshotBody) -> SandboxSnapshotObject:
     """Copy the merchant's sandbox data under `name` (replacing a snapshot of that name)."""
-    merchant_id = caller.merchant.id
+    merchant_id, name = caller.merchant.id, body.name
     with sandbox.db.transaction() as session:
         data = {
             table.name: [
@@ -177,7 +179,7 @@ def snapshot(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
         return _snapshot_object(row)
 
 
-def restore(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
+def restore(sandbox: Sandbox, caller: Caller, name: str) -> SandboxSnapshotObject:
     """Replace the merchant's sandbox data with the snapshot `name`."""
     merchant_id = caller.merchant.id
     with sandbox.db.transaction() as session:
@@ -196,12 +198,12 @@ def restore(sandbox: Sandbox, caller: Caller, name: str) -> dict[str, Any]:
         return _snapshot_object(row)
 
 
-def list_snapshots(sandbox: Sandbox, caller: Caller) -> list[dict[str, Any]]:
-    """The merchant's snapshots, newest first."""
+def list_snapshots(sandbox: Sandbox, caller: Caller) -> Listing[SandboxSnapshotObject]:
+    """The merchant's snapshots, newest first (all of them, on one page)."""
     with sandbox.db.reader() as session:
         rows = session.scalars(
             select(SnapshotRow)
             .where(SnapshotRow.merchant_id == caller.merchant.id)
             .order_by(SnapshotRow.seq.desc())
         )
-        return [_snapshot_object(r) for r in rows]
+        return Listing([_snapshot_object(r) for r in rows], has_more=False)

@@ -38,7 +38,7 @@ from mock_server.services.loan_walk import LATE_PAYER_DAYS, LoanEvent, next_key_
 from mock_server.services.periodic import Occasion, agenda
 from mock_server.services.presenters import iso
 from mock_server.services.reviews import list_reviews
-from mock_server.services.webhooks import cache_endpoints
+from mock_server.services.webhook_queue import cache_endpoints
 from mock_server.storage.models import CheckoutRow
 
 __all__ = [

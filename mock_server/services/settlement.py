@@ -28,6 +28,11 @@ from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
 from mock_server.kyb import payout_failure_for
+from mock_server.services.objects import (
+    BalanceTransactionObject,
+    PayoutObject,
+    SettlementSummaryObject,
+)
 from mock_server.services.presenters import iso
 from mock_server.storage.models import BalanceTransactionRow, MerchantRow, PayoutRow
 
@@ -192,7 +197,7 @@ def _last4(account: dict[str, Any]) -> str | None:
     return digits[-4:] or None
 
 
-def payout_object(row: PayoutRow) -> dict[str, Any]:
+def payout_object(row: PayoutRow) -> PayoutObject:
     """A payout as the API shows it."""
     messages = {"no_account": "the bank account does not exist or was closed"}
     return {
@@ -210,7 +215,7 @@ def payout_object(row: PayoutRow) -> dict[str, Any]:
     }
 
 
-def transaction_object(row: BalanceTransactionRow, today: date) -> dict[str, Any]:
+def transaction_object(row: BalanceTransactionRow, today: date) -> BalanceTransactionObject:
     """A balance transaction as the API shows it (`status` as of the merchant's today)."""
     return {
         "id": row.id,
@@ -231,7 +236,7 @@ def transaction_object(row: BalanceTransactionRow, today: date) -> dict[str, Any
     }
 
 
-def summarize(rows: Sequence[BalanceTransactionRow]) -> dict[str, int]:
+def summarize(rows: Sequence[BalanceTransactionRow]) -> SettlementSummaryObject:
     """The sums of a day's transactions, as a settlement report shows them."""
     captures = [r for r in rows if r.type == "capture"]
     refunds = [r for r in rows if r.type == "refund"]

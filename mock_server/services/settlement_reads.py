@@ -14,6 +14,13 @@ from sqlalchemy.orm import Session
 from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
+from mock_server.services.objects import (
+    BalanceObject,
+    BalanceTransactionObject,
+    Listing,
+    PayoutObject,
+    SettlementReportObject,
+)
 from mock_server.services.settlement import (
     SETTLEMENT_DELAY_DAYS,
     balance_amounts,
@@ -44,7 +51,7 @@ def _today(session: Session, sandbox: Sandbox, caller: Caller) -> date:
     return merchant_now(session, caller.merchant.id, sandbox.wall).date()
 
 
-def get_balance(sandbox: Sandbox, caller: Caller) -> dict[str, Any]:
+def get_balance(sandbox: Sandbox, caller: Caller) -> BalanceObject:
     """The merchant's balance per currency: available now and pending."""
     with sandbox.db.reader() as session:
         sums = balance_amounts(session, caller.merchant.id, _today(session, sandbox, caller))
@@ -88,7 +95,7 @@ def list_transactions(
     type_: str | None = None,
     loan: str | None = None,
     payout: str | None = None,
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[BalanceTransactionObject]:
     """The merchant's balance transactions, newest first, by type, loan or payout."""
     filters: list[ColumnElement[bool]] = []
     if type_:
@@ -101,10 +108,10 @@ def list_transactions(
         today = _today(session, sandbox, caller)
         rows, more = _page(session, BalanceTransactionRow, caller.merchant.id, limit,
                            starting_after, filters)  # fmt: skip
-        return [transaction_object(r, today) for r in rows], more
+        return Listing([transaction_object(r, today) for r in rows], more)
 
 
-def get_transaction(sandbox: Sandbox, caller: Caller, txn_id: str) -> dict[str, Any]:
+def get_transaction(sandbox: Sandbox, caller: Caller, txn_id: str) -> BalanceTransactionObject:
     """One balance transaction."""
     with sandbox.db.reader() as session:
         row = session.scalars(
@@ -121,15 +128,15 @@ def get_transaction(sandbox: Sandbox, caller: Caller, txn_id: str) -> dict[str, 
 def list_payouts(
     sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None,
     status: str | None = None,
-) -> tuple[list[dict[str, Any]], bool]:  # fmt: skip
+) -> Listing[PayoutObject]:  # fmt: skip
     """The merchant's payouts, newest first."""
     filters: list[ColumnElement[bool]] = [PayoutRow.status == status] if status else []
     with sandbox.db.reader() as session:
         rows, more = _page(session, PayoutRow, caller.merchant.id, limit, starting_after, filters)
-        return [payout_object(r) for r in rows], more
+        return Listing([payout_object(r) for r in rows], more)
 
 
-def get_payout(sandbox: Sandbox, caller: Caller, payout_id: str) -> dict[str, Any]:
+def get_payout(sandbox: Sandbox, caller: Caller, payout_id: str) -> PayoutObject:
     """One payout."""
     with sandbox.db.reader() as session:
         row = session.scalars(
@@ -158,7 +165,7 @@ def _day_rows(session: Session, merchant_id: str, day: date) -> list[BalanceTran
     )
 
 
-def settlement_report(sandbox: Sandbox, caller: Caller, day: date) -> dict[str, Any]:
+def settlement_report(sandbox: Sandbox, caller: Caller, day: date) -> SettlementReportObject:
     """The day's settlement (sandbox date, UTC): every balance transaction and their sums."""
     with sandbox.db.reader() as session:
         today = _today(session, sandbox, caller)

@@ -8,18 +8,18 @@ never see each other's time. Deleting a clock deletes everything attached to it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import ClockAdvance, TestClockCreateBody
 from mock_server.ids import new_id
-from mock_server.services.clock import find_test_clock, merchant_now
+from mock_server.services.clock import find_test_clock
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
+from mock_server.services.objects import DeletedObject, Listing, TestClockObject
 from mock_server.services.presenters import iso
 from mock_server.services.servicing import advance_target, expire_checkouts, run_until
+from mock_server.services.unit_of_work import UnitOfWork
 from mock_server.storage.models import Base, CheckoutRow, CustomerRow, LoanRow, TestClockRow
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-def clock_object(row: TestClockRow) -> dict[str, Any]:
+def clock_object(row: TestClockRow) -> TestClockObject:
     """A test clock in the API's shape."""
     return {
         "id": row.id,
@@ -56,23 +56,22 @@ def clock_row(
 
 
 def create_test_clock(
-    sandbox: Sandbox, caller: Caller, name: str | None, frozen_time: datetime | None
-) -> dict[str, Any]:
+    sandbox: Sandbox, caller: Caller, body: TestClockCreateBody
+) -> TestClockObject:
     """A new clock, frozen at `frozen_time` (default: the merchant's sandbox time now)."""
-    with sandbox.db.transaction() as session:
-        now = merchant_now(session, caller.merchant.id, sandbox.wall)
+    with UnitOfWork(sandbox, caller) as uow:
         row = TestClockRow(
             id=new_id("clock"),
-            merchant_id=caller.merchant.id,
-            created=now,
-            name=name,
-            frozen_time=frozen_time or now,
+            merchant_id=uow.merchant_id,
+            created=uow.now,
+            name=body.name,
+            frozen_time=body.frozen_time or uow.now,
         )
-        session.add(row)
+        uow.session.add(row)
         return clock_object(row)
 
 
-def get_test_clock(sandbox: Sandbox, caller: Caller, clock_id: str) -> dict[str, Any]:
+def get_test_clock(sandbox: Sandbox, caller: Caller, clock_id: str) -> TestClockObject:
     """One of the merchant's test clocks."""
     with sandbox.db.reader() as session:
         return clock_object(clock_row(session, caller, clock_id))
@@ -80,7 +79,7 @@ def get_test_clock(sandbox: Sandbox, caller: Caller, clock_id: str) -> dict[str,
 
 def list_test_clocks(
     sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[TestClockObject]:
     """The merchant's test clocks, newest first."""
     query = select(TestClockRow).where(TestClockRow.merchant_id == caller.merchant.id)
     with sandbox.db.reader() as session:
@@ -88,24 +87,24 @@ def list_test_clocks(
             after = clock_row(session, caller, starting_after, "starting_after")
             query = query.where(TestClockRow.seq < after.seq)
         rows = list(session.scalars(query.order_by(TestClockRow.seq.desc()).limit(limit + 1)))
-        return [clock_object(r) for r in rows[:limit]], len(rows) > limit
+        return Listing([clock_object(r) for r in rows[:limit]], len(rows) > limit)
 
 
 def advance_test_clock(
-    sandbox: Sandbox, caller: Caller, clock_id: str, days: int | None, to: date | None
-) -> dict[str, Any]:
+    sandbox: Sandbox, caller: Caller, clock_id: str, body: ClockAdvance
+) -> TestClockObject:
     """Move the clock forward: its loans and checkouts live through the days in between."""
     with sandbox.db.transaction() as session:
         row = clock_row(session, caller, clock_id, for_update=True)
         before = row.frozen_time
-        target = advance_target(before, days, to)
+        target = advance_target(before, body.days, body.to)
         run_until(session, sandbox, caller, before.date(), target, test_clock=row.id)
         expire_checkouts(session, caller, target, test_clock=row.id)
         row.frozen_time = target
         return clock_object(row)
 
 
-def delete_test_clock(sandbox: Sandbox, caller: Caller, clock_id: str) -> dict[str, Any]:
+def delete_test_clock(sandbox: Sandbox, caller: Caller, clock_id: str) -> DeletedObject:
     """Delete the clock and every object attached to it (customers, their checkouts, loans,
     credit reports, reviews, workflow instances); events already sent stay in the log."""
     with sandbox.db.transaction() as session:

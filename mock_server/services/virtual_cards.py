@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from stdnum import luhn
 from mock_server.ids import new_id
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
+from mock_server.services.objects import VirtualCardObject
 from mock_server.services.presenters import iso
 from mock_server.storage.models import CheckoutRow, LoanRow, VirtualCardRow
 
@@ -110,7 +111,9 @@ def issue_virtual_card(
     return row
 
 
-def virtual_card_object(row: VirtualCardRow, printed: CardSecrets | None = None) -> dict[str, Any]:
+def virtual_card_object(
+    row: VirtualCardRow, printed: CardSecrets | None = None
+) -> VirtualCardObject:
     """The card as the API shows it; the number and CVC only when `printed` is given (the
     owning merchant's read), never in events."""
     return {
@@ -137,7 +140,7 @@ def virtual_card_object(row: VirtualCardRow, printed: CardSecrets | None = None)
     }
 
 
-def get_virtual_card(sandbox: Sandbox, caller: Caller, card_id: str) -> dict[str, Any]:
+def get_virtual_card(sandbox: Sandbox, caller: Caller, card_id: str) -> VirtualCardObject:
     """The merchant's card with its number and CVC (another merchant's card is a 404)."""
     with sandbox.db.reader() as session:
         row = session.scalars(

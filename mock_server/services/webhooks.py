@@ -1,23 +1,37 @@
-"""Webhook endpoints: subscribe, list, delete; and the deliveries each event enqueues."""
+"""Webhook endpoints: subscribe, list, delete, their deliveries; the queueing each event does
+lives in services/webhook_queue.py (re-exported here)."""
 
 from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, Final
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mock_server.contract.requests import WebhookEndpointCreate
 from mock_server.ids import new_id
-from mock_server.services.clock import merchant_now, utc_now
 from mock_server.services.context import Caller, MerchantAccount, Sandbox
 from mock_server.services.errors import InvalidRequest, NotFound
+from mock_server.services.objects import (
+    DeletedObject,
+    DeliveryAttemptObject,
+    Listing,
+    WebhookDeliveryObject,
+    WebhookEndpointObject,
+)
 from mock_server.services.presenters import iso
+from mock_server.services.unit_of_work import UnitOfWork
+from mock_server.services.webhook_queue import (
+    ALL_EVENTS,
+    ENDPOINT_CACHE,
+    PENDING_FLAG,
+    cache_endpoints,
+    enqueue_deliveries,
+    enqueue_event,
+    forget_endpoints,
+)
 from mock_server.storage.models import (
-    EventRow,
     MerchantRow,
     WebhookDeliveryRow,
     WebhookEndpointRow,
@@ -42,13 +56,8 @@ __all__ = [
     "list_endpoints",
 ]
 
-ALL_EVENTS = "*"
-# Set on a session whose commit should wake the dispatcher.
-PENDING_FLAG = "webhook_deliveries_pending"
-ENDPOINT_CACHE = "webhook_endpoint_cache"
 
-
-def endpoint_object(row: WebhookEndpointRow, *, secret: str | None = None) -> dict[str, Any]:
+def endpoint_object(row: WebhookEndpointRow, *, secret: str | None = None) -> WebhookEndpointObject:
     """An endpoint in the API's shape; the secret only in the answer that creates it (the row
     holds it sealed)."""
     return {
@@ -64,9 +73,9 @@ def endpoint_object(row: WebhookEndpointRow, *, secret: str | None = None) -> di
     }
 
 
-def delivery_object(row: WebhookDeliveryRow) -> dict[str, Any]:
+def delivery_object(row: WebhookDeliveryRow) -> WebhookDeliveryObject:
     """A delivery of one event to one endpoint, with every attempt made so far."""
-    attempts = [
+    attempts: list[DeliveryAttemptObject] = [
         {
             "at": a["at"],
             "status_code": a.get("status_code"),
@@ -88,9 +97,10 @@ def delivery_object(row: WebhookDeliveryRow) -> dict[str, Any]:
 
 
 def create_endpoint(
-    sandbox: Sandbox, caller: Caller, url: str, enabled_events: Sequence[str] | None
-) -> dict[str, Any]:
+    sandbox: Sandbox, caller: Caller, body: WebhookEndpointCreate
+) -> WebhookEndpointObject:
     """Subscribe a URL to the merchant's events (all of them unless told)."""
+    url, enabled_events = body.url, body.enabled_events
     refused = sandbox.outbound.check_registration(url)
     if refused is not None:
         raise InvalidRequest(
@@ -105,18 +115,18 @@ def create_endpoint(
         )
     # Standard Webhooks secrets are base64 after the prefix (their libraries decode it).
     secret = f"whsec_{base64.b64encode(secrets.token_bytes(24)).decode()}"
-    with sandbox.db.transaction() as session:
-        forget_endpoints(session)
+    with UnitOfWork(sandbox, caller) as uow:
+        forget_endpoints(uow.session)
         row = WebhookEndpointRow(
             id=new_id("whe"),
-            merchant_id=caller.merchant.id,
-            created=merchant_now(session, caller.merchant.id, sandbox.wall),
+            merchant_id=uow.merchant_id,
+            created=uow.now,
             url=url,
             enabled_events=events,
             status="enabled",
             secret=sandbox.db.sealer.seal(secret),
         )
-        session.add(row)
+        uow.session.add(row)
         return endpoint_object(row, secret=secret)
 
 
@@ -132,7 +142,7 @@ def _own_endpoint(session: Session, caller: Caller, endpoint_id: str) -> Webhook
     return row
 
 
-def get_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
+def get_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> WebhookEndpointObject:
     """One of the merchant's endpoints (without its secret)."""
     with sandbox.db.reader() as session:
         return endpoint_object(_own_endpoint(session, caller, endpoint_id))
@@ -140,7 +150,7 @@ def get_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str
 
 def list_deliveries(
     sandbox: Sandbox, caller: Caller, endpoint_id: str, limit: int, starting_after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[WebhookDeliveryObject]:
     """The endpoint's deliveries, newest first, each with its attempts (status, latency)."""
     with sandbox.db.reader() as session:
         endpoint = _own_endpoint(session, caller, endpoint_id)
@@ -156,10 +166,10 @@ def list_deliveries(
                 raise NotFound("webhook_delivery", starting_after, param="starting_after")
             query = query.where(WebhookDeliveryRow.seq < int(seq))
         rows = list(session.scalars(query))
-        return [delivery_object(r) for r in rows[:limit]], len(rows) > limit
+        return Listing([delivery_object(r) for r in rows[:limit]], len(rows) > limit)
 
 
-def enable_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
+def enable_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> WebhookEndpointObject:
     """Turn a disabled endpoint back on (deliveries resume with the next event)."""
     with sandbox.db.transaction() as session:
         forget_endpoints(session)
@@ -170,7 +180,7 @@ def enable_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[
 
 def disable_endpoint(
     session: Session, endpoint_id: str, reason: str
-) -> tuple[Caller, dict[str, Any]] | None:
+) -> tuple[Caller, WebhookEndpointObject] | None:
     """Disable an endpoint that keeps failing and cancel its pending deliveries; answer its
     merchant (for the event) and the endpoint as it is now, or None when already disabled."""
     row = session.scalars(
@@ -200,7 +210,7 @@ def _rows(session: Session, merchant_id: str) -> list[WebhookEndpointRow]:
 
 def list_endpoints(
     sandbox: Sandbox, caller: Caller, limit: int, starting_after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
+) -> Listing[WebhookEndpointObject]:
     """The merchant's endpoints, newest first."""
     with sandbox.db.reader() as session:
         objects = [endpoint_object(r) for r in _rows(session, caller.merchant.id)]
@@ -209,10 +219,10 @@ def list_endpoints(
         if starting_after not in ids:
             raise NotFound("webhook_endpoint", starting_after, param="starting_after")
         objects = objects[ids.index(starting_after) + 1 :]
-    return objects[:limit], len(objects) > limit
+    return Listing(objects[:limit], len(objects) > limit)
 
 
-def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[str, Any]:
+def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> DeletedObject:
     """Unsubscribe; deliveries still pending for it are dropped."""
     with sandbox.db.transaction() as session:
         forget_endpoints(session)
@@ -224,63 +234,3 @@ def delete_endpoint(sandbox: Sandbox, caller: Caller, endpoint_id: str) -> dict[
             delivery.status = "canceled"
         session.delete(row)
         return {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
-
-
-def cache_endpoints(session: Session) -> None:
-    """Kept for callers that ask: `enqueue_deliveries` reads each merchant's endpoints once per
-    session anyway (every change to an endpoint calls `forget_endpoints` first)."""
-    session.info.setdefault(ENDPOINT_CACHE, {})
-
-
-def forget_endpoints(session: Session) -> None:
-    """Drop the session's endpoint cache (before changing an endpoint)."""
-    session.info.pop(ENDPOINT_CACHE, None)
-
-
-# Built once (every write request asks it): two columns of the merchant's enabled endpoints.
-_SUBSCRIPTIONS: Final = select(WebhookEndpointRow.id, WebhookEndpointRow.enabled_events).where(
-    WebhookEndpointRow.merchant_id == bindparam("merchant_id"),
-    WebhookEndpointRow.status == "enabled",
-)
-
-
-def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[str]]]:
-    cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
-    if merchant_id in cache:
-        return cache[merchant_id]
-    # Core, so no autoflush: the endpoints are never among this request's pending rows (they
-    # are created by requests of their own), and a flush here would split the request's
-    # inserts in two.
-    rows = session.connection().execute(_SUBSCRIPTIONS, {"merchant_id": merchant_id})
-    found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in rows]
-    cache[merchant_id] = found
-    return found
-
-
-def enqueue_deliveries(session: Session, event: EventRow, now: datetime | None = None) -> int:
-    """Queue the event for each of the merchant's endpoints that wants it (same transaction)."""
-    return enqueue_event(session, event.merchant_id, event.id, event.type, now)
-
-
-def enqueue_event(
-    session: Session, merchant_id: str, event_id: str, type_: str, now: datetime | None = None
-) -> int:
-    """Queue one event, given by id and type, for each endpoint that wants it."""
-    queued = 0
-    for endpoint_id, wanted in _subscriptions(session, merchant_id):
-        if ALL_EVENTS not in wanted and type_ not in wanted:
-            continue
-        session.add(
-            WebhookDeliveryRow(
-                merchant_id=merchant_id,
-                endpoint_id=endpoint_id,
-                event_id=event_id,
-                status="pending",
-                next_attempt_at=now or utc_now(),
-                attempts=[],
-            )
-        )
-        queued += 1
-    if queued:
-        session.info[PENDING_FLAG] = True
-    return queued

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from mock_server.app import create_app
+from mock_server.contract.requests import SandboxResetBody
 from mock_server.services import sandbox_data
 from mock_server.services.context import Sandbox
 from mock_server.services.merchants import merchant_id_for_key
@@ -74,7 +75,7 @@ class CheckoutToRefund(Workflow):  # type: ignore[misc,valid-type]
 
     def __init__(self) -> None:
         super().__init__()
-        sandbox_data.reset(SANDBOX, DEMO, DEMO.merchant.id)
+        sandbox_data.reset(SANDBOX, DEMO, SandboxResetBody(confirm=DEMO.merchant.id))
         self.amounts = itertools.cycle(AMOUNTS)
         self.shoppers = itertools.count(1)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from mock_server.services.objects import Listing
 from mock_server.services.request_log import RequestLog, RequestLogEntry
 from tests.merchant_applications import complete_application
 
@@ -80,9 +81,10 @@ def test_the_log_keeps_the_newest_requests_of_the_most_recent_merchants() -> Non
         log.record("mer_a", entry(n))
     log.record("mer_b", entry(10))
     log.record("mer_c", entry(20))  # mer_a is the least recently active: forgotten
-    assert log.page("mer_a", 10, None) == ([], False)
-    assert [e["id"] for e in log.page("mer_c", 10, None)[0]] == ["req_20"]
+    assert log.page("mer_a", 10, None) == Listing([], has_more=False)
+    assert [e["id"] for e in log.page("mer_c", 10, None).data] == ["req_20"]
     log.record("mer_b", entry(11))
-    page, more = log.page("mer_b", 1, None)
+    listing = log.page("mer_b", 1, None)
+    page, more = listing.data, listing.has_more
     assert ([e["id"] for e in page], more) == (["req_11"], True)
-    assert [e["id"] for e in log.page("mer_b", 5, "req_11")[0]] == ["req_10"]
+    assert [e["id"] for e in log.page("mer_b", 5, "req_11").data] == ["req_10"]
