@@ -61,6 +61,24 @@ class Result:
     rps: float
     p50_ms: float
     p99_ms: float
+    cpu_ms: float | None  # the server process's CPU per request, where the OS tells it
+
+
+def process_cpu(pid: int) -> Callable[[], float | None]:
+    """A reader of the process's CPU seconds so far (user + system; Linux's /proc), or of None
+    elsewhere. Unlike requests per second, CPU per request hardly moves when other work shares
+    the machine, so its ratio is the steadier figure there."""
+    stat = Path(f"/proc/{pid}/stat")
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def read() -> float | None:
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    return read
 
 
 def free_port() -> int:
@@ -103,9 +121,13 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 async def measure(
-    name: str, calls: list[Callable[[], Awaitable[httpx.Response]]], concurrency: int
+    name: str,
+    calls: list[Callable[[], Awaitable[httpx.Response]]],
+    concurrency: int,
+    cpu: Callable[[], float | None] | None = None,
 ) -> Result:
-    """Run the calls over `concurrency` workers; every answer must be a 2xx."""
+    """Run the calls over `concurrency` workers; every answer must be a 2xx (and, given a
+    reader of the server's CPU seconds, the CPU per request)."""
     queue = list(reversed(calls))
     latencies: list[float] = []
 
@@ -118,15 +140,21 @@ async def measure(
             if response.status_code >= 300:
                 raise SystemExit(f"{name}: {response.status_code} {response.text[:200]}")
 
+    cpu_before = cpu() if cpu is not None else None
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    cpu_after = cpu() if cpu is not None else None
     latencies.sort()
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None:
+        cpu_ms = (cpu_after - cpu_before) / len(latencies) * 1e3
     return Result(
         name,
         len(latencies) / elapsed,
         percentile(latencies, 0.5) * 1e3,
         percentile(latencies, 0.99) * 1e3,
+        cpu_ms,
     )
 
 
@@ -150,6 +178,7 @@ async def one_round(
     requests: int,
     concurrency: int,
     offset: int,
+    cpu: Callable[[], float | None],
 ) -> list[Result]:
     """Healthz, create and confirm, measured back to back."""
     bodies = [checkout_body(personas[n % len(personas)], offset + n) for n in range(requests)]
@@ -157,7 +186,9 @@ async def one_round(
         if body["currency"] == "CNY":
             body["items"][0]["unit_amount"] = 175_000
             body["amount"] = 350_000
-    health = await measure("GET /healthz", [lambda: client.get("/healthz")] * requests, concurrency)
+    health = await measure(
+        "GET /healthz", [lambda: client.get("/healthz")] * requests, concurrency, cpu
+    )
     created: list[dict[str, Any]] = []
 
     def create(body: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
@@ -168,7 +199,9 @@ async def one_round(
 
         return call
 
-    create_result = await measure("POST /v1/checkouts", [create(b) for b in bodies], concurrency)
+    create_result = await measure(
+        "POST /v1/checkouts", [create(b) for b in bodies], concurrency, cpu
+    )
 
     def confirm(checkout: dict[str, Any]) -> Callable[[], Awaitable[httpx.Response]]:
         body = {"offer": checkout["offers"][-1]["id"], "consent": True}
@@ -176,7 +209,7 @@ async def one_round(
         return lambda: client.post(path, json=body)
 
     confirm_result = await measure(
-        "POST /v1/checkouts/{id}/confirm", [confirm(c) for c in created], concurrency
+        "POST /v1/checkouts/{id}/confirm", [confirm(c) for c in created], concurrency, cpu
     )
     return [health, create_result, confirm_result]
 
@@ -200,11 +233,15 @@ async def run(requests: int, levels: list[int], rounds: int) -> None:
                     "/v1/sandbox/personas", params={"tier": "prime", "limit": 100}
                 )
                 personas = page.json()["data"]
-                await one_round(client, personas, min(50, requests), concurrency, 10**6 + offset)
+                cpu = process_cpu(process.pid)
+                await one_round(
+                    client, personas, min(50, requests), concurrency, 10**6 + offset, cpu
+                )
                 best: dict[str, Result] = {}
                 for _ in range(rounds):
                     offset += requests
-                    for result in await one_round(client, personas, requests, concurrency, offset):
+                    results = await one_round(client, personas, requests, concurrency, offset, cpu)
+                    for result in results:
                         if result.name not in best or result.rps > best[result.name].rps:
                             best[result.name] = result
             report(list(best.values()), requests, concurrency, rounds)
@@ -220,10 +257,17 @@ def report(results: list[Result], requests: int, concurrency: int, rounds: int) 
         f"mock-server on uvicorn, in-memory SQLite: {requests} requests x {rounds} rounds, "
         f"{concurrency} concurrent (best round per endpoint)"
     )
-    print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x healthz rate':>15}")
+    print(
+        f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x healthz rate':>15}"
+        f" {'server CPU ms':>14} {'x healthz CPU':>14}"
+    )
     for r in results:
+        cpu = share = ""
+        if r.cpu_ms is not None and floor.cpu_ms is not None and r.cpu_ms > 0:
+            cpu, share = f"{r.cpu_ms:.2f}", f"{floor.cpu_ms / r.cpu_ms:.2f}x"
         print(
             f"{r.name:34} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.rps / floor.rps:14.2f}x"
+            f" {cpu:>14} {share:>14}"
         )
     print()
 

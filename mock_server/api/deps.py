@@ -27,8 +27,8 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="A merchant's secret key: sk_test_...")
 
 
-def get_sandbox(request: Request) -> Sandbox:
-    """The sandbox this app serves."""
+async def get_sandbox(request: Request) -> Sandbox:
+    """The sandbox this app serves (a coroutine: reading it needs no worker thread)."""
     sandbox: Sandbox = request.app.state.sandbox
     return sandbox
 

@@ -28,7 +28,7 @@ _REPEATING: Final = (date, str, int)  # values worth processing once (hashable, 
 
 
 def _plan(statement: Insert | Update, session: Session, keys: tuple[str, ...]) -> Plan | None:
-    dialect = session.get_bind().dialect
+    dialect = session.connection().dialect
     memo_key = (id(statement), dialect.name, keys)
     known = _PLANS.get(memo_key)
     if known is not None and known[0] is statement:
@@ -46,20 +46,30 @@ def _plan(statement: Insert | Update, session: Session, keys: tuple[str, ...]) -
 
 
 def execute_many(
-    session: Session, statement: Insert | Update, rows: Sequence[Mapping[str, Any]]
+    session: Session,
+    statement: Insert | Update,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    flush: bool = True,
 ) -> None:
     """Execute `statement` (an INSERT or UPDATE with bound parameters named like the rows' keys)
-    once for every row, in one driver call, in the session's transaction (what the session holds
-    unflushed is flushed first, as `Session.execute` would)."""
+    once for every row, in one driver call, in the session's transaction. What the session holds
+    unflushed is flushed first, as `Session.execute` would, unless `flush` is False (the
+    caller writes those rows itself). Rows that leave a column to its default take the usual
+    way through SQLAlchemy, which fills the defaults in."""
     if not rows:
         return
     keys = tuple(rows[0])
     plan = _plan(statement, session, keys)
     if plan is None:
-        session.execute(statement, list(rows))
+        if flush:
+            session.execute(statement, list(rows))
+        else:
+            session.connection().execute(statement, list(rows))
         return
     sql, names, processors = plan
-    session.flush()
+    if flush:
+        session.flush()
     columns = []
     for name, process in zip(names, processors, strict=True):
         values = [row[name] for row in rows]

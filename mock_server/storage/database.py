@@ -25,18 +25,27 @@ from typing import Any
 import anyio
 import orjson
 from anyio import to_thread
-from sqlalchemy import Engine, Table, create_engine, event, insert, inspect, update
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, insert, inspect, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.dml import Insert, Update
 
 from mock_server.settings import DEFAULT_DB_POOL_SIZE
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import Base
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 from mock_server.storage.sealing import Sealer
 
-__all__ = ["Database", "OutdatedSchema", "RequestTransaction", "json_text", "json_value"]
+__all__ = [
+    "Database",
+    "OutdatedSchema",
+    "RequestTransaction",
+    "json_text",
+    "json_value",
+    "work_may_run_on_loop",
+]
 
 
 def json_text(value: Any) -> str:
@@ -104,13 +113,13 @@ def write_changes(session: Session) -> None:
         return
     added = sorted(session.new, key=lambda obj: instance_state(obj).insert_order or 0)
     changed = list(session.dirty)
-    connection = session.connection()
     for table, values in _insert_batches(added):
-        connection.execute(insert(table), values)
+        execute_many(session, _insert_of(table), values, flush=False)
+    updates: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
     for row in changed:
         state = instance_state(row)
         changes = {
-            column: state.dict[attribute]
+            f"set_{column}": state.dict[attribute]
             for attribute, column in _columns_of(state.mapper)
             if attribute in state.committed_state and attribute in state.dict
         }
@@ -118,10 +127,39 @@ def write_changes(session: Session) -> None:
             changed_table = state.mapper.local_table
             assert isinstance(changed_table, Table)
             key = state.mapper.primary_key_from_instance(row)
-            where = [c == v for c, v in zip(state.mapper.primary_key, key, strict=True)]
-            connection.execute(update(changed_table).where(*where).values(changes))
+            for column, value in zip(state.mapper.primary_key, key, strict=True):
+                changes[f"key_{column.key}"] = value
+            updates.setdefault((changed_table, tuple(changes)), []).append(changes)
+    for (changed_table, names), values in updates.items():  # one statement per kind of change
+        execute_many(session, _update_of(changed_table, names), values, flush=False)
     for row in (*added, *changed):
         session.expunge(row)
+
+
+_INSERTS: dict[Table, Insert] = {}
+_UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
+
+
+def _insert_of(table: Table) -> Insert:
+    """The table's INSERT, built once (`execute_many` compiles a statement once)."""
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = insert(table)
+    return statement
+
+
+def _update_of(table: Table, names: tuple[str, ...]) -> Update:
+    """The table's UPDATE by primary key of the columns named `set_<column>` among `names`
+    (the key's columns are `key_<column>`), built once per kind of change."""
+    statement = _UPDATES.get((table, names))
+    if statement is None:
+        columns = [name.removeprefix("set_") for name in names if name.startswith("set_")]
+        statement = _UPDATES[(table, names)] = (
+            update(table)
+            .where(*(c == bindparam(f"key_{c.key}") for c in table.primary_key.columns))
+            .values({column: bindparam(f"set_{column}") for column in columns})
+        )
+    return statement
 
 
 def _insert_batches(rows: list[Any]) -> list[tuple[Table, list[dict[str, Any]]]]:
@@ -267,11 +305,21 @@ class _Scope:
     db: Database
     session: Session
     doomed: bool = False
+    request: bool = False  # a request's transaction, holding the writer lock from its loop
 
 
 _active: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
     "installo_transaction", default=None
 )
+
+
+def work_may_run_on_loop() -> bool:
+    """Whether the running request's database work may run on its event loop rather than in a
+    worker thread: it holds the request transaction of an in-memory database, whose one
+    connection does CPU work only (no disk or network wait) under the writer lock the request
+    already holds, so a thread hop would cost CPU and buy no concurrency."""
+    scope = _active.get()
+    return scope is not None and scope.request and scope.db.in_memory
 
 
 class Database:
@@ -448,7 +496,7 @@ class RequestTransaction:
         """Take the writer lock (waiting without holding a worker thread) and open the session."""
         if self.db._writer is not None:
             self._hold = await self.db._writer.acquire()
-        self._scope = _Scope(self.db, self.db._sessions())
+        self._scope = _Scope(self.db, self.db._sessions(), request=True)
         self._token = _active.set(self._scope)
 
     def end(self) -> None:

@@ -1,12 +1,18 @@
 """A write cancelled while its work runs, and cancelled again while it unwinds (a TUI worker
 stopped by the tour and then by its group), still rolls back and gives the SQLite writer lock
-back: a lock kept by a request that is gone would hang every later request of the sandbox."""
+back: a lock kept by a request that is gone would hang every later request of the sandbox.
+
+The work runs in a worker thread, where a cancel can land while it runs: on a database file.
+(On an in-memory database a checkout's write runs on the event loop, from its first statement
+to its commit without an await, so no cancel lands midway: tests/server/test_route_threads.py.)
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,9 +27,9 @@ AUTH = {"Authorization": "Bearer sk_test_demo"}
 
 @pytest.mark.parametrize("turns_between", [0, 1, 3])
 async def test_a_write_cancelled_twice_gives_the_writer_lock_back(
-    monkeypatch: pytest.MonkeyPatch, turns_between: int
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, turns_between: int
 ) -> None:
-    app = create_app(Settings(db="sqlite://", webhook_worker=False))
+    app = create_app(Settings(db=f"sqlite:///{tmp_path / 'sandbox.db'}", webhook_worker=False))
     sandbox = app.state.sandbox
     working, go_on, done = threading.Event(), threading.Event(), threading.Event()
     cancel_checkout = checkouts.cancel_checkout
