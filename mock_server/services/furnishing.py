@@ -238,8 +238,9 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     session.add(file_row)
     scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers)
     reports = []
+    reported_at = iso(file_row.created)  # the file's, shared by every account's report
     for row, customer, fields in accounts:
-        row.furnished = _report(row, fields, file_row, scores[customer.id])
+        row.furnished = _report(row, fields, file_row, reported_at, scores[customer.id])
         if row.held is not None:
             row.held.furnished = row.furnished
         reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
@@ -310,6 +311,7 @@ def _report(
     row: _Reportable,
     fields: Mapping[str, Value],
     file_row: FurnishingFileRow,
+    reported_at: str,
     score: tuple[int, int],
 ) -> dict[str, Any]:
     """What the loan keeps of when and how it was last reported (and each month's rating)."""
@@ -322,7 +324,7 @@ def _report(
     return {
         "file": file_row.id,
         "period": file_row.period,
-        "reported_at": iso(file_row.created),
+        "reported_at": reported_at,
         "account_number": account_number(row.id),
         "account_status": status,
         "payment_rating": str(fields["payment_rating"]),

@@ -28,7 +28,7 @@ from mock_server.services.events import record_events
 from mock_server.services.loan_walk import next_key_date, service_loan
 from mock_server.services.periodic import HeldLoan, event_time
 from mock_server.services.presenters import LoanMemo, loan_object
-from mock_server.storage.bulk import execute_many
+from mock_server.storage.bulk import JsonList, execute_many
 from mock_server.storage.models import CustomerRow, LoanRow
 
 __all__ = ["OPEN_STATUSES", "LoanBook", "on_clock"]
@@ -59,6 +59,8 @@ class _Account(HeldLoan):
     through: date
     changed: bool = False
     memo: LoanMemo = field(default_factory=LoanMemo)
+    schedule_json: JsonList = field(default_factory=JsonList)  # as last shown, serialized
+    history_json: JsonList = field(default_factory=JsonList)
 
     @property
     def id(self) -> str:
@@ -69,6 +71,14 @@ class _Account(HeldLoan):
     def data(self) -> dict[str, Any]:
         """The loan's stored data now (`Loan.to_dict()`)."""
         return self.loan.to_dict()
+
+    def shown(self, data: dict[str, Any]) -> dict[str, Any]:
+        """`data` (a fresh `Loan.to_dict()`, or an object built from one), changed to be
+        stored as JSON: the same document, its schedule and history entries replaced by the
+        text serialized the first time each entry was shown (see `storage.bulk.JsonList`)."""
+        data["schedule"] = self.schedule_json.fragment(data["schedule"])
+        data["history"] = self.history_json.fragment(data["history"])
+        return data
 
 
 @dataclass(slots=True)
@@ -173,7 +183,8 @@ class LoanBook:
             at = self.times.get(day)
             if at is None:
                 at = self.times[day] = event_time(day, target)
-            self.pending.append((type_, loan_object(account, snapshot, account.memo), at))
+            obj = account.shown(loan_object(account, snapshot, account.memo))
+            self.pending.append((type_, obj, at))
             self.counts[type_] += 1
 
     def store(self, *, loans: bool = True) -> None:
@@ -187,7 +198,7 @@ class LoanBook:
                 [
                     {
                         "loan_id": account.loan.id,
-                        "loan_data": account.loan.to_dict(),
+                        "loan_data": account.shown(account.loan.to_dict()),
                         "loan_status": account.loan.status.value,
                     }
                     for account in changed

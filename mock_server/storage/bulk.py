@@ -7,18 +7,26 @@ loan and month) that was most of the write. `execute_many` compiles the statemen
 dialect, processes each column's values with the same processors (a value that repeats, such as
 the day's date, once) and hands the rows to the driver's `executemany` in one call: the rows
 stored are the same.
+
+`JsonList` serves the same writes' JSON columns: a clock advance stores a loan's schedule and
+history again in every event of that loan, mostly unchanged (the domain keeps an entry's dict
+until the entry changes), so each entry is serialized once and later documents carry the
+list's text as an `orjson.Fragment`, which orjson writes out verbatim: the stored text is the
+same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+import orjson
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
-__all__ = ["execute_many"]
+__all__ = ["JsonList", "execute_many"]
 
 Processor = Callable[[Any], Any] | None
 Plan = tuple[str, tuple[str, ...], tuple[Processor, ...]]  # SQL, parameter names, processors
@@ -93,3 +101,26 @@ def execute_many(
         connection.exec_driver_sql(
             sql, [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
         )
+
+
+@dataclass(slots=True)
+class JsonList:
+    """One list of read-only dicts shown again and again (a loan's schedule, or its history),
+    as JSON: an entry that is, by identity, the one at the same place last time keeps the text
+    serialized then; the others are serialized (`orjson.dumps`)."""
+
+    _entries: list[object] = field(default_factory=list)
+    _texts: list[bytes] = field(default_factory=list)
+
+    def fragment(self, entries: list[Any]) -> orjson.Fragment:
+        """The list's JSON text, exactly as `orjson.dumps(entries)` writes it, as a fragment
+        (an entry must not change once shown here, as the domain's wire entries do not)."""
+        dumps = orjson.dumps
+        texts = [
+            text if before is entry else dumps(entry)
+            for before, entry, text in zip(self._entries, entries, self._texts, strict=False)
+        ]
+        if len(entries) > len(texts):
+            texts += [dumps(entry) for entry in entries[len(texts) :]]
+        self._entries, self._texts = entries, texts
+        return orjson.Fragment(b"[" + b",".join(texts) + b"]")
