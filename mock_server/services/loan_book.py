@@ -28,7 +28,7 @@ from mock_server.services.events import record_events
 from mock_server.services.loan_walk import next_key_date, service_loan
 from mock_server.services.periodic import HeldLoan, event_time
 from mock_server.services.presenters import LoanMemo, loan_object
-from mock_server.storage.bulk import JsonList, execute_many
+from mock_server.storage.bulk import GrowingJsonList, execute_many
 from mock_server.storage.models import CustomerRow, LoanRow
 
 __all__ = ["OPEN_STATUSES", "LoanBook", "on_clock"]
@@ -59,8 +59,7 @@ class _Account(HeldLoan):
     through: date
     changed: bool = False
     memo: LoanMemo = field(default_factory=LoanMemo)
-    schedule_json: JsonList = field(default_factory=JsonList)  # as last shown, serialized
-    history_json: JsonList = field(default_factory=JsonList)
+    history_json: GrowingJsonList = field(default_factory=GrowingJsonList)  # as last shown
 
     @property
     def id(self) -> str:
@@ -74,9 +73,9 @@ class _Account(HeldLoan):
 
     def shown(self, data: dict[str, Any]) -> dict[str, Any]:
         """`data` (a fresh `Loan.to_dict()`, or an object built from one), changed to be
-        stored as JSON: the same document, its schedule and history entries replaced by the
-        text serialized the first time each entry was shown (see `storage.bulk.JsonList`)."""
-        data["schedule"] = self.schedule_json.fragment(data["schedule"])
+        stored as JSON: the same document, its history as text that serializes each entry
+        once (see `storage.bulk.GrowingJsonList`; the schedule, a dozen entries of which any
+        may change, orjson writes as fast as they could be looked up)."""
         data["history"] = self.history_json.fragment(data["history"])
         return data
 

@@ -1,4 +1,4 @@
-"""storage.bulk.JsonList: a list's JSON text, reusing the text of entries shown before."""
+"""storage.bulk.GrowingJsonList: an append-only list's JSON text, each entry serialized once."""
 
 from __future__ import annotations
 
@@ -6,33 +6,37 @@ from typing import Any
 
 import orjson
 
-from mock_server.storage.bulk import JsonList
+from mock_server.storage.bulk import GrowingJsonList
 
 
 def _text(value: Any) -> bytes:
-    return orjson.dumps({"object": {"schedule": value}})
+    return orjson.dumps({"object": {"history": value}})
 
 
-def test_a_json_list_writes_what_orjson_writes_as_the_list_grows_changes_and_shrinks() -> None:
-    first = {"sequence": 1, "amount": 5415, "status": "paid", "note": None}
-    second = {"sequence": 2, "amount": 5415, "status": "due", "nested": [1, {"a": "é"}]}
-    shown = JsonList()
+def test_a_growing_json_list_writes_what_orjson_writes_as_the_list_grows_or_is_replaced() -> None:
+    first = {"kind": "capture", "amount": 60000, "note": None}
+    second = {"kind": "payment", "amount": 5415, "lines": [1, {"a": "é"}]}
+    third = {"kind": "late_fee", "amount": 700}
+    shown = GrowingJsonList()
     steps: list[list[dict[str, Any]]] = [
         [],
         [first],
-        [first, second],
-        [first, {**second, "status": "paid"}],  # an entry replaced by a new dict
-        [first, second, {"sequence": 3}],
-        [second],  # replaced, not grown
+        [first],  # unchanged
+        [first, second, third],  # grown by two
+        [first, {**second}, third],  # an entry replaced by a new dict
+        [second],  # replaced by a shorter list
         [],
+        [third, first],
     ]
     for entries in steps:
-        assert _text(shown.fragment(entries)) == _text(entries)
+        assert _text(shown.fragment(list(entries))) == _text(entries)
 
 
-def test_a_json_list_serializes_only_the_entries_that_are_new_objects() -> None:
-    entry = {"sequence": 1, "amount": 100}
-    shown = JsonList()
+def test_a_growing_json_list_serializes_only_the_entries_added_since() -> None:
+    entry = {"kind": "capture", "amount": 100}
+    shown = GrowingJsonList()
     shown.fragment([entry])
     entry["amount"] = 999  # the contract: entries are read-only once shown; this breaks it
-    assert _text(shown.fragment([entry])) == _text([{"sequence": 1, "amount": 100}])
+    added = {"kind": "payment", "amount": 1}
+    before = {"kind": "capture", "amount": 100}
+    assert _text(shown.fragment([entry, added])) == _text([before, added])
