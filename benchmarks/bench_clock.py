@@ -9,7 +9,8 @@ the same loans over the same days, side by side:
 
 - floor: the pure domain walk (`service_loan`, key date to key date) over the loans in memory:
   each loan read from its stored data, walked, and every event's loan snapshot taken; no
-  database, no event rows;
+  database, no event rows; with the cyclic garbage collector paused as the advance pauses it
+  (`services.servicing.collector_paused`), so that the two are compared on equal terms;
 - server: `POST /v1/sandbox/clock/advance` (reads, walks and stores the loans, records every
   event and its webhook deliveries, and runs the month-end Metro 2 furnishing and the merchant's
   daily work, in one transaction).
@@ -56,6 +57,38 @@ What the profiles showed, and what was cut:
   a count, so stable on a busy machine): floor 2,269 -> 1,332, server 13,645 -> 6,475. Wall
   figures on the shared machine (load 5-8) moved too much to quote beyond the side by side
   ratio, which stayed ~0.12x: floor and server got faster together.
+- then (issue 9 stop 22; cProfile around `services.servicing.advance` in the main thread,
+  py-spy raw over `--loans 1000`, `gc.callbacks` timing the collector's pauses inside the
+  advance, and process CPU time of the advance beside wall time, since the shared machine ran
+  at load 3-5 on its 2 cores and wall time doubled from run to run): of an advance over 1,000
+  loans, month-end furnishing was ~45%, the events' JSON ~8% (each event serialized its loan's
+  whole schedule and history, ~5-8 KB, though one or two entries had changed since the loan's
+  last event), and the cyclic collector ~14% (0.9 s of 6.3 s: 336 young and 2 full
+  collections over the hundreds of thousands of objects an advance holds until it ends,
+  attributed by py-spy to whatever frame allocated, e.g. an autoflush's `UOWTransaction`).
+  Cut: an advance (sandbox clock and test clocks) runs with the collector paused
+  (`collector_paused`; reference counting still frees everything acyclic); a loan's history
+  goes into its events and its stored data as one `orjson.Fragment` that serializes only the
+  entries added since the loan's last event (`storage.bulk.GrowingJsonList`: 2.2 us instead of
+  7.5 us for a 50-entry history grown by one; the events' JSON, timed inside `json_text` over
+  an advance of 1,000 loans, 0.80 s -> 0.39 s plus 0.11 s building the fragments. Tried
+  first: the same per schedule entry, by identity; orjson writes a dozen small dicts as fast
+  as Python can look them up, so that was no faster and was dropped); the bureau keys consumers
+  from the Consumer the file was written from, not by reading each customer again; a file's
+  `reported_at` is formatted once. A golden run (400 loans, a webhook endpoint, three advances
+  of 45, 40 and 300 days around disputes opened and resolved verified / corrected / deleted;
+  every table dumped, ids drawn from a seeded generator, wall clock fixed) stored exactly the
+  same rows before and after. Figures, f68504d against this change, alternating, the
+  machine shared (load 2-4): an advance over 10,000 loans called in the main thread, process
+  CPU time 72.5 s -> 54.9 s (of which the collector 26.3 s, 18 full collections, -> 0.01 s);
+  `python -m benchmarks.bench_clock` (10,000 loans) server 69.7 s -> 51.4 s and 68.1 s ->
+  62.5 s in two pairs, floor 8.3 s -> 7.6 s and 9.4 s -> 8.6 s (the collector paused in both
+  paths now), server/floor 0.12x -> 0.15x and 0.14x -> 0.14x; Python calls per loan at
+  `--loans 1000` (cProfile) server 6,468 -> 6,378 (what was cut runs in C: the collector,
+  orjson), floor 1,323 -> 1,328. Still far from the targets (0.5x, 10x): furnishing is ~40% of
+  the advance (~170 us of CPU per account and month-end: base segment, record written, read
+  back by the bureau, folded, two JSON UPDATEs), and the walk's stops at each loan's key dates
+  list its key dates again each time (`_key_dates` and `next_key_date`, ~8%).
 """
 
 from __future__ import annotations
@@ -75,7 +108,7 @@ from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.context import Sandbox
-from mock_server.services.servicing import service_loan
+from mock_server.services.servicing import collector_paused, service_loan
 from mock_server.settings import Settings
 from mock_server.storage.models import CustomerRow, LoanRow
 
@@ -158,13 +191,15 @@ def floor(sandbox: Sandbox, start: date, days: int) -> tuple[float, Counter[str]
         cid: person_for_identity(seed, Identity.from_dict(data)).behaviour
         for cid, data in customers.items()
     }
-    began = time.perf_counter()
     states: Counter[str] = Counter()
-    for customer_id, data in rows:
-        loan = Loan.from_dict(data)
-        service_loan(loan, behaviour[customer_id], start, start + timedelta(days=days))
-        states[loan.status.value] += 1
-    return time.perf_counter() - began, states
+    with collector_paused():  # as the advance runs (see the module docstring)
+        began = time.perf_counter()
+        for customer_id, data in rows:
+            loan = Loan.from_dict(data)
+            service_loan(loan, behaviour[customer_id], start, start + timedelta(days=days))
+            states[loan.status.value] += 1
+        elapsed = time.perf_counter() - began
+    return elapsed, states
 
 
 def server(client: TestClient, sandbox: Sandbox, days: int) -> tuple[float, Counter[str]]:

@@ -44,6 +44,7 @@ __all__ = [
     "KnownAccount",
     "KnownAccounts",
     "bureau_key",
+    "consumer_key",
     "fold_accounts",
     "known_accounts",
     "pull_report",
@@ -85,7 +86,11 @@ def _key(surname: object, first_name: object, date_of_birth: object, ssn: object
 
 def bureau_key(customer: Mapping[str, Any]) -> str:
     """The bureau's key for a consumer: a digest of name, date of birth and SSN as furnished."""
-    consumer = Consumer.from_customer(customer)
+    return consumer_key(Consumer.from_customer(customer))
+
+
+def consumer_key(consumer: Consumer) -> str:
+    """`bureau_key` of a customer already read as Metro 2 carries them."""
     return _key(
         consumer.surname,
         consumer.first_name,

@@ -236,10 +236,11 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         content=content,
     )
     session.add(file_row)
-    scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers)
+    scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers, consumers)
     reports = []
+    reported_at = iso(file_row.created)  # the file's, shared by every account's report
     for row, customer, fields in accounts:
-        row.furnished = _report(row, fields, file_row, scores[customer.id])
+        row.furnished = _report(row, fields, file_row, reported_at, scores[customer.id])
         if row.held is not None:
             row.held.furnished = row.furnished
         reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
@@ -270,13 +271,18 @@ def _fold_into_bureau(
     merchant_id: str,
     content: str,
     customers: Mapping[str, CustomerRow],
+    consumers: Mapping[str, Consumer],
 ) -> dict[str, tuple[int, int]]:
     """The bureau reads the file and folds each consumer's accounts in; answers each customer's
-    score (before, after)."""
+    score (before, after). `consumers`: the customers already read as the file carries them
+    (by id; any other is read here)."""
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for segment in read_file(content, bureau.SEGMENT_FIELDS).base_segments:
         by_key[bureau.segment_bureau_key(segment)].append(segment)
-    keys = {customer_id: bureau.bureau_key(c.data) for customer_id, c in customers.items()}
+    keys: dict[str, str] = {}
+    for customer_id, customer in customers.items():
+        consumer = consumers.get(customer_id) or Consumer.from_customer(customer.data)
+        keys[customer_id] = bureau.consumer_key(consumer)
     known = bureau.known_accounts(session, set(keys.values()))
     before = {key: _score_of(rows) for key, rows in known.items()}
     writes = bureau.AccountWrites()
@@ -310,6 +316,7 @@ def _report(
     row: _Reportable,
     fields: Mapping[str, Value],
     file_row: FurnishingFileRow,
+    reported_at: str,
     score: tuple[int, int],
 ) -> dict[str, Any]:
     """What the loan keeps of when and how it was last reported (and each month's rating)."""
@@ -322,7 +329,7 @@ def _report(
     return {
         "file": file_row.id,
         "period": file_row.period,
-        "reported_at": iso(file_row.created),
+        "reported_at": reported_at,
         "account_number": account_number(row.id),
         "account_status": status,
         "payment_rating": str(fields["payment_rating"]),

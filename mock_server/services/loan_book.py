@@ -28,7 +28,7 @@ from mock_server.services.events import record_events
 from mock_server.services.loan_walk import next_key_date, service_loan
 from mock_server.services.periodic import HeldLoan, event_time
 from mock_server.services.presenters import LoanMemo, loan_object
-from mock_server.storage.bulk import execute_many
+from mock_server.storage.bulk import GrowingJsonList, execute_many
 from mock_server.storage.models import CustomerRow, LoanRow
 
 __all__ = ["OPEN_STATUSES", "LoanBook", "on_clock"]
@@ -59,6 +59,7 @@ class _Account(HeldLoan):
     through: date
     changed: bool = False
     memo: LoanMemo = field(default_factory=LoanMemo)
+    history_json: GrowingJsonList = field(default_factory=GrowingJsonList)  # as last shown
 
     @property
     def id(self) -> str:
@@ -69,6 +70,14 @@ class _Account(HeldLoan):
     def data(self) -> dict[str, Any]:
         """The loan's stored data now (`Loan.to_dict()`)."""
         return self.loan.to_dict()
+
+    def shown(self, data: dict[str, Any]) -> dict[str, Any]:
+        """`data` (a fresh `Loan.to_dict()`, or an object built from one), changed to be
+        stored as JSON: the same document, its history as text that serializes each entry
+        once (see `storage.bulk.GrowingJsonList`; the schedule, a dozen entries of which any
+        may change, orjson writes as fast as they could be looked up)."""
+        data["history"] = self.history_json.fragment(data["history"])
+        return data
 
 
 @dataclass(slots=True)
@@ -173,7 +182,8 @@ class LoanBook:
             at = self.times.get(day)
             if at is None:
                 at = self.times[day] = event_time(day, target)
-            self.pending.append((type_, loan_object(account, snapshot, account.memo), at))
+            obj = account.shown(loan_object(account, snapshot, account.memo))
+            self.pending.append((type_, obj, at))
             self.counts[type_] += 1
 
     def store(self, *, loans: bool = True) -> None:
@@ -187,7 +197,7 @@ class LoanBook:
                 [
                     {
                         "loan_id": account.loan.id,
-                        "loan_data": account.loan.to_dict(),
+                        "loan_data": account.shown(account.loan.to_dict()),
                         "loan_status": account.loan.status.value,
                     }
                     for account in changed

@@ -22,7 +22,11 @@ The schedule (behaviour is fixed per customer by persona tier and sandbox seed):
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
@@ -47,6 +51,7 @@ __all__ = [
     "LoanEvent",
     "advance",
     "advance_target",
+    "collector_paused",
     "expire_checkouts",
     "next_key_date",
     "run_until",
@@ -77,9 +82,36 @@ def advance_target(before: datetime, days: int | None, to: date | None) -> datet
     return target
 
 
+_PAUSES = threading.Lock()
+_paused = [0, False]  # advances running with the collector paused; whether it was enabled
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a clock advance runs (process-wide; it
+    resumes, if it ran before, once the last advance running ends). An advance allocates
+    hundreds of thousands of objects that live until it ends (the loans held, their events'
+    objects), so the collector ran hundreds of times over them, a few of them full
+    collections of the whole heap: ~14% of an advance over 1,000 loans. What is freed
+    meanwhile is freed by reference counting as usual; only cyclic garbage (the advance's or
+    other requests') waits for the first collection after the pause."""
+    with _PAUSES:
+        if _paused[0] == 0:
+            _paused[1] = gc.isenabled()
+            gc.disable()
+        _paused[0] += 1
+    try:
+        yield
+    finally:
+        with _PAUSES:
+            _paused[0] -= 1
+            if _paused[0] == 0 and _paused[1]:
+                gc.enable()
+
+
 def advance(sandbox: Sandbox, caller: Caller, days: int | None, to: date | None) -> dict[str, Any]:
     """Move the merchant's sandbox time forward and let everything due happen."""
-    with sandbox.db.transaction() as session:
+    with collector_paused(), sandbox.db.transaction() as session:
         hold_clock(session, caller.merchant.id)  # one advance at a time, across processes
         before = merchant_now(session, caller.merchant.id, sandbox.wall)
         target = advance_target(before, days, to)

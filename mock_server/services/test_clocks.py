@@ -18,7 +18,12 @@ from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.objects import DeletedObject, Listing, TestClockObject
 from mock_server.services.presenters import iso
-from mock_server.services.servicing import advance_target, expire_checkouts, run_until
+from mock_server.services.servicing import (
+    advance_target,
+    collector_paused,
+    expire_checkouts,
+    run_until,
+)
 from mock_server.services.unit_of_work import UnitOfWork
 from mock_server.storage.models import Base, CheckoutRow, CustomerRow, LoanRow, TestClockRow
 
@@ -94,7 +99,7 @@ def advance_test_clock(
     sandbox: Sandbox, caller: Caller, clock_id: str, body: ClockAdvance
 ) -> TestClockObject:
     """Move the clock forward: its loans and checkouts live through the days in between."""
-    with sandbox.db.transaction() as session:
+    with collector_paused(), sandbox.db.transaction() as session:
         row = clock_row(session, caller, clock_id, for_update=True)
         before = row.frozen_time
         target = advance_target(before, body.days, body.to)

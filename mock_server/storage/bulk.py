@@ -7,18 +7,25 @@ loan and month) that was most of the write. `execute_many` compiles the statemen
 dialect, processes each column's values with the same processors (a value that repeats, such as
 the day's date, once) and hands the rows to the driver's `executemany` in one call: the rows
 stored are the same.
+
+`GrowingJsonList` serves the same writes' JSON columns: a clock advance stores a loan's
+history again in every event of that loan, grown by an entry or two since the last, so each
+entry is serialized once and later documents carry the history's text as an `orjson.Fragment`,
+which orjson writes out verbatim: the stored text is the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+import orjson
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
-__all__ = ["execute_many"]
+__all__ = ["GrowingJsonList", "execute_many"]
 
 Processor = Callable[[Any], Any] | None
 Plan = tuple[str, tuple[str, ...], tuple[Processor, ...]]  # SQL, parameter names, processors
@@ -93,3 +100,32 @@ def execute_many(
         connection.exec_driver_sql(
             sql, [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
         )
+
+
+@dataclass(slots=True)
+class GrowingJsonList:
+    """An append-only list of read-only dicts shown again and again (a loan's history) as
+    JSON: while the entry at the place of the last one shown is that same object, the list
+    only grew (as the domain's own history entries guarantee, `Loan._history_entries`), and
+    only the new entries are serialized; otherwise the whole list is."""
+
+    _count: int = 0
+    _last: object = None
+    _text: bytes = b"[]"
+
+    def fragment(self, entries: list[Any]) -> orjson.Fragment:
+        """The list's JSON text, exactly as `orjson.dumps(entries)` writes it, as a fragment
+        (entries must not change once shown here, as the domain's wire entries do not)."""
+        count = self._count
+        if count and (len(entries) < count or entries[count - 1] is not self._last):
+            count = 0  # replaced, not grown: start again
+        new = [orjson.dumps(entry) for entry in entries[count:]]
+        if not new:
+            text = self._text if count else b"[]"
+        elif count:
+            text = self._text[:-1] + b"," + b",".join(new) + b"]"
+        else:
+            text = b"[" + b",".join(new) + b"]"
+        self._count, self._text = len(entries), text
+        self._last = entries[-1] if entries else None
+        return orjson.Fragment(text)
