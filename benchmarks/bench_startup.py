@@ -71,10 +71,13 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -90,11 +93,53 @@ from merchant_sim.connection import SandboxConnection
 
 async def first_frame(pilot):
     print(time.time(), flush=True)
+    if "--modules" in sys.argv:
+        print(*third_party_modules(), sep="\\n", flush=True)
     pilot.app.exit()
 
 MerchantSimApp(lambda: SandboxConnection.start_embedded(seed=0)).run(
     headless=True, auto_pilot=first_frame
 )
+"""
+#: Defines `third_party_modules()` in a probe: the modules in `sys.modules` loaded from
+#: site-packages (the frameworks and their dependencies, not the repository's packages), in the
+#: order their import began.
+_MODULES_HELPER = """
+import os as _os, sys as _sys, sysconfig as _sysconfig
+
+def third_party_modules():
+    roots = {_sysconfig.get_paths()[key] + _os.sep for key in ("purelib", "platlib")}
+    return [
+        name
+        for name, module in list(_sys.modules.items())
+        if not name.startswith("__editable__")
+        and any((getattr(module, "__file__", None) or "").startswith(r) for r in roots)
+    ]
+"""
+#: `mock-server`'s own start, which writes its third-party modules to the file named in
+#: `BENCH_MODULES_FILE` when it gets SIGUSR1 (sent after its first answer).
+_SERVER_MODULES_PROBE = """
+import signal
+
+def _dump(_signum, _frame):
+    path = _os.environ["BENCH_MODULES_FILE"]
+    with open(path + ".part", "w") as out:
+        out.write("\\n".join(third_party_modules()))
+    _os.replace(path + ".part", path)
+
+signal.signal(signal.SIGUSR1, _dump)
+from mock_server.__main__ import main
+_sys.exit(main(_sys.argv[1:]))
+"""
+#: Imports the modules named one a line on stdin, in that order (a module that does not import
+#: on its own is skipped, as it was an optional import that failed in the program too).
+_IMPORT_FLOOR = """
+import importlib, sys
+for name in sys.stdin.read().split():
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
 """
 
 
@@ -202,17 +247,79 @@ def server_first_checkout() -> float:
     return server_first_answer(then_checkout=True)
 
 
-def sim_first_paint() -> float:
-    """Seconds from spawning the storefront to its first frame."""
-    began_wall = time.time()
+def _paint_probe(*flags: str) -> list[str]:
+    """Run the storefront to its first frame; the lines it printed (the frame's wall-clock
+    time first)."""
     done = subprocess.run(
-        [sys.executable, "-c", _PAINT_PROBE],
+        [sys.executable, "-c", _MODULES_HELPER + _PAINT_PROBE, *flags],
         check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "TERM": "xterm-256color"},
     )
-    return float(done.stdout.strip().splitlines()[-1]) - began_wall
+    return done.stdout.split()
+
+
+def sim_first_paint() -> float:
+    """Seconds from spawning the storefront to its first frame."""
+    began_wall = time.time()
+    return float(_paint_probe()[0]) - began_wall
+
+
+def sim_modules() -> list[str]:
+    """The third-party modules the storefront has imported when it paints its first frame."""
+    return _paint_probe("--modules")[1:]
+
+
+def server_modules() -> list[str]:
+    """The third-party modules `mock-server` has imported when it first answers /healthz."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        listing = Path(folder) / "modules.txt"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _MODULES_HELPER + _SERVER_MODULES_PROBE,
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "BENCH_MODULES_FILE": str(listing)},
+        )
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+                _wait_for_health(client, process)
+            process.send_signal(signal.SIGUSR1)
+            while not listing.exists():
+                if process.poll() is not None:
+                    raise RuntimeError("mock-server exited before listing its modules")
+                time.sleep(0.005)
+            return listing.read_text().split()
+        finally:
+            process.terminate()
+            process.wait()
+
+
+def import_floor(modules: list[str], cpu: bool = False) -> float:
+    """Seconds for a fresh `python` to import ``modules`` in this order and exit (the
+    frameworks' share of a start); with `cpu`, its user plus system CPU seconds instead."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", _IMPORT_FLOOR], input="\n".join(modules), text=True, check=True
+    )
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) if cpu else wall
+
+
+def packages(modules: list[str]) -> list[str]:
+    """The distinct top-level packages of ``modules``, in order."""
+    return list(dict.fromkeys(name.split(".")[0] for name in modules))
 
 
 def median(measure: Callable[[], float], runs: int) -> float:
@@ -221,29 +328,54 @@ def median(measure: Callable[[], float], runs: int) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
+def _row(name: str, seconds: float, floor: float, target: float | None = None) -> str:
+    goal = f"; target {target * 1000:.0f} ms" if target is not None else ""
+    return (
+        f"{name:<31} {seconds * 1000:7.0f} ms  (+{(seconds - floor) * 1000:.0f} ms over the "
+        f"floor, {seconds / floor:.1f}x{goal})"
+    )
+
+
+def _frameworks(name: str, modules: list[str], seconds: float, floor: float) -> str:
+    names = packages(modules)
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return f"{_row(name, seconds, floor)[:-1]}; {len(modules)} modules of {shown})"
+
+
+def _ours(total: float, frameworks: float) -> str:
+    return (
+        f"  of which ours (total - imports) {(total - frameworks) * 1000:5.0f} ms  "
+        f"({(total - frameworks) / total:.0%} of the total)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Measure each start against the interpreter's own and print both and the ratio."""
+    """Measure each start against the interpreter's own and print both and the ratio, and each
+    program's start against the import of the frameworks it loads before it serves or paints."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     compile_sources()
+    server_imports, sim_imports = server_modules(), sim_modules()
     floor = median(python_floor, args.runs)
-    print(f"python -c pass (floor)        {floor * 1000:7.0f} ms")
-    rows: tuple[tuple[str, Callable[[], float], float | None], ...] = (
-        ("import installo", sdk_import, 0.150),
-        ("mock-server first answer", server_first_answer, 1.0),
-        ("mock-server first checkout", server_first_checkout, None),
-        ("mock-server CPU to 1st answer", server_first_answer_cpu, 1.0),
-        ("merchant-sim first paint", sim_first_paint, 1.5),
-    )
-    for name, measure, target in rows:
-        seconds = median(measure, args.runs)
-        extra = seconds - floor
-        goal = f"; target {target * 1000:.0f} ms" if target is not None else ""
-        print(
-            f"{name:<29} {seconds * 1000:7.0f} ms  (+{extra * 1000:.0f} ms over the floor, "
-            f"{seconds / floor:.1f}x{goal})"
-        )
+    print(f"python -c pass (floor)          {floor * 1000:7.0f} ms")
+    print(_row("import installo", median(sdk_import, args.runs), floor, 0.150))
+    imports = median(lambda: import_floor(server_imports), args.runs)
+    print(_frameworks("mock-server's frameworks import", server_imports, imports, floor))
+    answer = median(server_first_answer, args.runs)
+    print(_row("mock-server first answer", answer, floor, 1.0))
+    print(_ours(answer, imports))
+    print(_row("mock-server first checkout", median(server_first_checkout, args.runs), floor))
+    imports_cpu = median(lambda: import_floor(server_imports, cpu=True), args.runs)
+    print(_row("mock-server's frameworks CPU", imports_cpu, floor))
+    answer_cpu = median(server_first_answer_cpu, args.runs)
+    print(_row("mock-server CPU to 1st answer", answer_cpu, floor, 1.0))
+    print(_ours(answer_cpu, imports_cpu))
+    imports = median(lambda: import_floor(sim_imports), args.runs)
+    print(_frameworks("merchant-sim's frameworks import", sim_imports, imports, floor))
+    paint = median(sim_first_paint, args.runs)
+    print(_row("merchant-sim first paint", paint, floor, 1.5))
+    print(_ours(paint, imports))
     return 0
 
 
