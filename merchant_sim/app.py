@@ -116,11 +116,9 @@ class MerchantSimApp(App[None]):
         return self.connection.label if self.connection else "not connected"
 
     def on_mount(self) -> None:
-        """Show the store at once; the sandbox starts behind it, once the store is on screen
-        (a worker thread importing the sandbox would otherwise share the interpreter with the
-        first frame)."""
+        """Show the store at once; the sandbox starts behind it."""
         self.switch_mode("store")
-        self.call_after_refresh(self.start_sandbox)
+        self.start_sandbox()
 
     def _connect(self) -> SandboxConnection:
         """Connect, in a worker thread; what the connection and the other screens need is
@@ -134,7 +132,12 @@ class MerchantSimApp(App[None]):
 
     @work(exclusive=True, group="connect")
     async def start_sandbox(self) -> None:
-        """Start or reach the sandbox off the UI thread, then load personas."""
+        """Start or reach the sandbox off the UI thread, then load personas. The thread starts
+        once the store is on screen: importing the sandbox, it would otherwise share the
+        interpreter with the first frame."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
         try:
             self.connection = await asyncio.to_thread(self._connect)
             from merchant_sim.gateway import FeatureUnavailable, Gateway
