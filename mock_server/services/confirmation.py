@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,6 @@ from mock_server.domain import DEFAULT_PLANS, InvalidTransition, Loan, Plan, to_
 from mock_server.domain.checkout import CheckoutStatus
 from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
-from mock_server.rules import Outcome
 from mock_server.services.checkouts import expire_checkout_if_due
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
@@ -36,6 +36,10 @@ from mock_server.storage.models import (
     WorkflowInstanceRow,
 )
 from mock_server.workflow import WorkflowDefinition, WorkflowInstance, start
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Outcome
 
 __all__ = [
     "Authorizer",
