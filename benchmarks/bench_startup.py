@@ -9,11 +9,20 @@ Each is a fresh process, timed from spawn to the moment that matters, against th
   listens only once its schema is in place and its demo merchant seeded, so that first 200 means
   a real request would be served too; and spawn to the 201 of a checkout sent right after that
   first 200, which pays for what is left until first use (FastAPI builds an included router's
-  routes at its first request, the credit policy compiles at the first decision, Faker loads at
-  the first generated name);
+  routes at its first request, the rule engine loads and the credit policy compiles at the first
+  decision, Faker loads at the first generated name);
 - `import installo`: the whole `python -c "import installo"` process;
 - `merchant-sim`: spawn to the first frame of the storefront (Textual, headless; the embedded
   sandbox starts in a worker after that frame, as in the terminal).
+
+Beside each program, the frameworks' share of its start: a fresh `python` that imports, in the
+same order, every third-party module (loaded from site-packages) the program had loaded when it
+first answered (`mock-server`, which lists them on SIGUSR1 after its first 200) or painted (the
+probe lists them at the first frame), and exits. That list is taken in the same run, so it
+follows the code; the program's own part is its start minus that floor ("ours": our modules'
+import, FastAPI's analysis of our routes, pydantic's and SQLAlchemy's build of our models, the
+schema and the demo merchant; for the storefront its screen, styles and layout). The sandbox's
+floor runs with `PYDANTIC_DISABLE_PLUGINS` as `mock-server` sets it (mock_server/script.py).
 
 The sandbox's CPU seconds to its first answer are printed too (from /proc, Linux only; its
 ratio is to the floor's wall time): on a busy machine the wall time mostly measures waiting for a

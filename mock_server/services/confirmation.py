@@ -25,7 +25,6 @@ from mock_server.services.events import record_event
 from mock_server.services.objects import CheckoutObject, OfferObject
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
 from mock_server.services.pricing import OfferPrice, priced_plan
-from mock_server.services.underwriting import Application, ProcessSettings, Underwriter
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.services.virtual_cards import issue_virtual_card, virtual_card_object
 from mock_server.storage.models import (
@@ -38,8 +37,9 @@ from mock_server.storage.models import (
 from mock_server.workflow import WorkflowDefinition, WorkflowInstance, start
 
 if TYPE_CHECKING:
-    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    # The rule engine and the underwriting process load at the first decision, not at start.
     from mock_server.rules import Outcome
+    from mock_server.services.underwriting import Application, Underwriter
 
 __all__ = [
     "Authorizer",
@@ -77,6 +77,8 @@ def _application(
     device_id: str | None,
     offer: OfferPrice | None = None,
 ) -> Application:
+    from mock_server.services.underwriting import Application
+
     return Application(
         id=row.id,
         merchant_id=caller.merchant.id,
@@ -194,6 +196,9 @@ def underwriter_for(
     if customer is None:
         query = select(CustomerRow).where(CustomerRow.id == row.customer_id)
         customer = session.scalars(query).one()
+    # The underwriting process (its step handlers) loads at the first confirm, not at start.
+    from mock_server.services.underwriting import ProcessSettings, Underwriter
+
     settings = ProcessSettings.of(definition)
     return Underwriter(
         session,

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from mock_server.services.clock import utc_now
 from mock_server.services.context import Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
-from mock_server.services.underwriting import policy_public_id
 from mock_server.storage.models import DefinitionRow
 from mock_server.workflow import (
     SHIPPED_DEFINITIONS,
@@ -59,6 +58,8 @@ def workflow_name(public_id: str) -> str:
 
 def policy_object(policy: Policy) -> dict[str, Any]:
     """A policy in the API's shape."""
+    from mock_server.services.underwriting import policy_public_id  # loaded at first use
+
     return {**policy.to_dict(), "id": policy_public_id(policy.id), "object": "policy"}
 
 
