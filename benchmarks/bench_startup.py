@@ -313,18 +313,13 @@ def server_modules() -> list[str]:
             process.wait()
 
 
-def import_floor(modules: list[str], cpu: bool = False, env: dict[str, str] | None = None) -> float:
+def import_floor(modules: list[str], cpu: bool = False) -> float:
     """Seconds for a fresh `python` to import ``modules`` in this order and exit (the
-    frameworks' share of a start), with ``env`` added to its environment; with `cpu`, its user
-    plus system CPU seconds instead."""
+    frameworks' share of a start); with `cpu`, its user plus system CPU seconds instead."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", _IMPORT_FLOOR],
-        input="\n".join(modules),
-        text=True,
-        check=True,
-        env={**os.environ, **(env or {})},
+        [sys.executable, "-c", _IMPORT_FLOOR], input="\n".join(modules), text=True, check=True
     )
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -374,15 +369,13 @@ def main(argv: list[str] | None = None) -> int:
     floor = median(python_floor, args.runs)
     print(f"python -c pass (floor)          {floor * 1000:7.0f} ms")
     print(_row("import installo", median(sdk_import, args.runs), floor, 0.150))
-    # As `mock-server` imports them: without pydantic's plugin search (mock_server/script.py).
-    server_env = {"PYDANTIC_DISABLE_PLUGINS": os.environ.get("PYDANTIC_DISABLE_PLUGINS", "__all__")}
-    imports = median(lambda: import_floor(server_imports, env=server_env), args.runs)
+    imports = median(lambda: import_floor(server_imports), args.runs)
     print(_frameworks("mock-server's frameworks import", server_imports, imports, floor))
     answer = median(server_first_answer, args.runs)
     print(_row("mock-server first answer", answer, floor, 1.0))
     print(_ours(answer, imports))
     print(_row("mock-server first checkout", median(server_first_checkout, args.runs), floor))
-    imports_cpu = median(lambda: import_floor(server_imports, cpu=True, env=server_env), args.runs)
+    imports_cpu = median(lambda: import_floor(server_imports, cpu=True), args.runs)
     print(_row("mock-server's frameworks CPU", imports_cpu, floor))
     answer_cpu = median(server_first_answer_cpu, args.runs)
     print(_row("mock-server CPU to 1st answer", answer_cpu, floor, 1.0))
