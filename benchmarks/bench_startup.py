@@ -21,8 +21,7 @@ first answered (`mock-server`, which lists them on SIGUSR1 after its first 200) 
 probe lists them at the first frame), and exits. That list is taken in the same run, so it
 follows the code; the program's own part is its start minus that floor ("ours": our modules'
 import, FastAPI's analysis of our routes, pydantic's and SQLAlchemy's build of our models, the
-schema and the demo merchant; for the storefront its screen, styles and layout). The sandbox's
-floor runs with `PYDANTIC_DISABLE_PLUGINS` as `mock-server` sets it (mock_server/script.py).
+schema and the demo merchant; for the storefront its screen, styles and layout).
 
 The sandbox's CPU seconds to its first answer are printed too (from /proc, Linux only; its
 ratio is to the floor's wall time): on a busy machine the wall time mostly measures waiting for a
