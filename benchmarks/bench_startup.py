@@ -72,6 +72,58 @@ scan reads every installed distribution's entry points; SQLAlchemy; FastAPI, whi
 `pydantic.v1` at the first route; uvicorn), then FastAPI's analysis of 90 routes, the 29 ORM
 models, the rule, risk and workflow engines the services import (PyYAML among them, which the
 shipped workflows need at start), and the schema and demo merchant (`build_sandbox`).
+
+Issue 9, stop 22 (branch s22-startup), profiled and measured the same way, plus:
+- the storefront: `-X importtime -c "import merchant_sim.app"` (tree of what the first frame
+  imports); a probe that stamps the import, the app's mount, the first compositor refresh of the
+  store (`Screen._compositor_refresh`), the start of `connect` in the worker thread and the
+  personas' arrival; and cachegrind of this file's probe exiting (`os._exit`) at the first frame;
+- the sandbox: `-X importtime` summed per package of our own modules (self time); cProfile with
+  `time.process_time` as its timer around `main()`, frameworks imported first, the callers of
+  `re.compile` and `dataclass`; an AST walk of the module-level imports reachable from
+  `mock_server.__main__` and `app` (which modules make an engine load at start); and cachegrind
+  of importing each engine package after a common base of the frameworks, storage and domain:
+  risk 90 M, rules 71 M, kyb with python-stdnum 47 M, furnishing ~29 M instructions.
+What they showed and what changed:
+- the storefront imported before its first frame the SDK's client and every model (~0.5 s CPU
+  here), httpx (with its CLI: click, rich, pygments), the scenario runner (PyYAML, the sandbox's
+  domain), plotext and six screens it does not show, and its worker thread began importing the
+  embedded sandbox during the mount, sharing the interpreter with the first frame. Now the other
+  screens load when first shown (MODES hold factories; the worker imports them once the sandbox
+  is up), the SDK, httpx and the runner load in the worker, the run counts the session keeps
+  moved to `merchant_sim/tally.py`, and the worker's thread starts after the first refresh.
+  Before the first frame: 420 third-party modules -> 211 (textual, rich, platformdirs);
+  instructions to the first frame 3,072 M -> 1,444 M (-53%, cachegrind, main at f68504d);
+- the sandbox loaded at start the rule engine (through the services' context and eight
+  services), KYB with python-stdnum (through the rules' onboarding facts, onboarding and payouts;
+  stdnum's Luhn check through the card services) and the underwriting process, none of which
+  `/healthz`, the schema or the demo merchant needs: they now load at the first decision, merchant
+  application, payout or card (the first checkout pays for the rules and underwriting, ~0.03 s).
+  Instructions to serving 3,943 M -> 3,793 M (-3.8%, cachegrind, main at f68504d).
+Measured with this file, main (f68504d) and this branch alternating on the shared machine (two
+runs of each, medians of 3 spawns per figure; other agents' jobs running, load 2.5-3.8), main's
+figures first:
+- merchant-sim first paint 1641 / 1594 ms -> 842 / 865 ms (target 1500); its frameworks' import
+  639 / 637 ms (211 modules), ours 203 / 228 ms: Textual parsing the widgets' and the app's
+  styles, composing and laying out the store (main's floor, 1683 / 1658 ms over 420 modules,
+  counted what its worker thread imported during the first frame, so its "ours" was negative);
+- mock-server CPU to its first answer 2070 / 2150 ms -> 2020 / 2000 ms against its frameworks'
+  import, 1716 / 1675 ms -> 1707 / 1576 ms (the same modules but the rule engine's and KYB's:
+  452 -> 432), so ours 354 / 475 ms -> 313 / 424 ms; wall to the first answer 1944 / 2415 ms ->
+  2416 / 2345 ms, first checkout 2928 / 2480 ms -> 2462 / 2900 ms: on this machine the wall
+  times vary by a quarter between runs of the same tree, more than the change (the instruction
+  counts above are the steady measure). The 1 s target is below the frameworks' import alone
+  (their floor is 80-85% of the start): what is ours is 15-22% of it.
+- `python -c pass` 53-64 ms, `import installo` 58-80 ms (unchanged).
+Left as they are: the risk engine (90 M) and the Metro 2 furnishing package (~29 M) are imported
+at start by services.furnishing (the month-end work registered in `build_sandbox`), bureau and
+loan_book (through servicing), files another engineer is changing this stop; FastAPI's analysis
+of the routes (about a third of our part: `get_dependant`, a pydantic field per parameter, a
+regex per path), pydantic's build of the request models (their validators are needed by the
+route analysis), SQLAlchemy's declarative mapping, mapper configuration at the first query and
+the DDL of 29 tables. Pydantic's plugin search (every installed distribution's entry points at
+the first model) costs 12-19 ms CPU and 27 M instructions here: not worth turning users' pydantic
+plugins off for (`PYDANTIC_DISABLE_PLUGINS`).
 """
 
 from __future__ import annotations
