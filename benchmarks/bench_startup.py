@@ -115,6 +115,9 @@ figures first:
   counts above are the steady measure). The 1 s target is below the frameworks' import alone
   (their floor is 80-85% of the start): what is ours is 15-22% of it.
 - `python -c pass` 53-64 ms, `import installo` 58-80 ms (unchanged).
+A second pair of runs (medians of 5) at a load of 4-5: first paint 2802 / 2988 ms -> 1442 /
+1020 ms; CPU to the first answer 2170 / 2200 ms -> 2040 / 2400 ms: at that load even the CPU
+times of one tree moved by a fifth between runs, and a floor could exceed the program's start.
 Left as they are: the risk engine (90 M) and the Metro 2 furnishing package (~29 M) are imported
 at start by services.furnishing (the month-end work registered in `build_sandbox`), bureau and
 loan_book (through servicing), files another engineer is changing this stop; FastAPI's analysis
