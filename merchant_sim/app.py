@@ -3,36 +3,68 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from installo._exceptions import APIError
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from merchant_sim.commands import SimCommands
-from merchant_sim.connection import SandboxConnection
-from merchant_sim.gateway import FeatureUnavailable, Gateway
 from merchant_sim.identity import Identity
 from merchant_sim.messages import CheckoutDecided, SandboxFailed, SandboxReady
-from merchant_sim.problems import describe
-from merchant_sim.screens.dashboard import DashboardScreen
-from merchant_sim.screens.in_store import InStoreScreen
-from merchant_sim.screens.lender import LenderScreen
-from merchant_sim.screens.loan import LoanScreen
-from merchant_sim.screens.money import MoneyScreen
-from merchant_sim.screens.portfolio import PortfolioScreen
 from merchant_sim.screens.store import StoreScreen
 from merchant_sim.session import Session
-from merchant_sim.webhook_receiver import WebhookReceiver
 
 if TYPE_CHECKING:
+    from merchant_sim.connection import SandboxConnection
     from merchant_sim.demo import DemoTour
+    from merchant_sim.gateway import Gateway
+    from merchant_sim.webhook_receiver import WebhookReceiver
 
 STYLES = Path(__file__).parent / "styles"
+
+#: The screens after the store, by mode: each module is imported when its mode is first shown
+#: (or, once the sandbox is up, in the connecting worker), not before the storefront's first
+#: frame: with the SDK's models, httpx and the plotting library they would double its start.
+LATER_SCREENS: dict[str, tuple[str, str]] = {
+    "loan": ("merchant_sim.screens.loan", "LoanScreen"),
+    "lender": ("merchant_sim.screens.lender", "LenderScreen"),
+    "dashboard": ("merchant_sim.screens.dashboard", "DashboardScreen"),
+    "in_store": ("merchant_sim.screens.in_store", "InStoreScreen"),
+    "portfolio": ("merchant_sim.screens.portfolio", "PortfolioScreen"),
+    "money": ("merchant_sim.screens.money", "MoneyScreen"),
+}
+
+
+def screen_class(mode: str) -> type[Screen[None]]:
+    """The screen class of a mode after the store (its module imported on first use)."""
+    module, name = LATER_SCREENS[mode]
+    screen: type[Screen[None]] = getattr(importlib.import_module(module), name)
+    return screen
+
+
+def _later_screen(mode: str) -> Callable[[], Screen[None]]:
+    return lambda: screen_class(mode)()
+
+
+#: What the app uses once it is connected (the SDK's client and models among them).
+_CONNECTED_MODULES = (
+    "installo._exceptions",
+    "merchant_sim.gateway",
+    "merchant_sim.problems",
+    "merchant_sim.webhook_receiver",
+)
+
+
+def _start_failures() -> tuple[type[Exception], ...]:
+    """The failures of a start the storefront explains (evaluated only when one is raised)."""
+    from installo._exceptions import APIError
+
+    return (APIError, RuntimeError, OSError, ImportError)
 
 
 class MerchantSimApp(App[None]):
@@ -43,12 +75,7 @@ class MerchantSimApp(App[None]):
     COMMANDS = App.COMMANDS | {SimCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[None]]]] = {
         "store": StoreScreen,
-        "loan": LoanScreen,
-        "lender": LenderScreen,
-        "dashboard": DashboardScreen,
-        "in_store": InStoreScreen,
-        "portfolio": PortfolioScreen,
-        "money": MoneyScreen,
+        **{mode: _later_screen(mode) for mode in LATER_SCREENS},
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown in each screen's top row (ModeBar), so the footer keeps the screen's own keys.
@@ -93,17 +120,36 @@ class MerchantSimApp(App[None]):
         self.switch_mode("store")
         self.start_sandbox()
 
+    def _connect(self) -> SandboxConnection:
+        """Connect, in a worker thread; what the connection and the other screens need is
+        imported there too, so the UI thread never waits for an import."""
+        for module in _CONNECTED_MODULES:
+            importlib.import_module(module)
+        connection = self.connect()
+        for module, _name in LATER_SCREENS.values():
+            importlib.import_module(module)
+        return connection
+
     @work(exclusive=True, group="connect")
     async def start_sandbox(self) -> None:
-        """Start or reach the sandbox off the UI thread, then load personas."""
+        """Start or reach the sandbox off the UI thread, then load personas. The thread starts
+        once the store is on screen: importing the sandbox, it would otherwise share the
+        interpreter with the first frame."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
         try:
-            self.connection = await asyncio.to_thread(self.connect)
+            self.connection = await asyncio.to_thread(self._connect)
+            from merchant_sim.gateway import FeatureUnavailable, Gateway
+
             gateway = Gateway(self.connection.client)
             try:
                 self.session.personas = await gateway.personas()
             except FeatureUnavailable:
                 self.session.personas = []
-        except (APIError, RuntimeError, OSError, ImportError) as exc:
+        except _start_failures() as exc:
+            from merchant_sim.problems import describe
+
             problem = describe(exc)
             self.screen.post_message(SandboxFailed(str(problem)))
             self.notify(problem.detail, title=problem.title, severity="error", timeout=10)
@@ -119,6 +165,11 @@ class MerchantSimApp(App[None]):
 
     async def listen_for_webhooks(self, gateway: Gateway) -> None:
         """Receive the sandbox's webhooks on a loopback port, verified with the endpoint secret."""
+        from installo._exceptions import APIError
+
+        from merchant_sim.gateway import FeatureUnavailable
+        from merchant_sim.webhook_receiver import WebhookReceiver
+
         receiver = WebhookReceiver().start()
         try:
             receiver.secret = await gateway.subscribe_webhooks(receiver.url)
@@ -154,6 +205,8 @@ class MerchantSimApp(App[None]):
         token = self.session.read_token(loan_id)
         if not self.session.finish_read(await self.gateway.loan(loan_id), token):
             return
+        from merchant_sim.screens.loan import LoanScreen
+
         stack = self.screen_stack
         if stack and isinstance(stack[-1], LoanScreen) and self.session.current_loan_id == loan_id:
             stack[-1].show_loan(self.session.loan)
@@ -186,12 +239,12 @@ class MerchantSimApp(App[None]):
         screens: list[tuple[str, type[Screen[None]]]] = [
             ("Store · F1", StoreScreen),
             ("Checkout", CheckoutScreen),
-            ("Loan · F2", LoanScreen),
-            ("Lender desk · F3", LenderScreen),
-            ("Dashboard · F4", DashboardScreen),
-            ("Portfolio · F5", PortfolioScreen),
-            ("Money · F6", MoneyScreen),
-            ("In store · F7", InStoreScreen),
+            ("Loan · F2", screen_class("loan")),
+            ("Lender desk · F3", screen_class("lender")),
+            ("Dashboard · F4", screen_class("dashboard")),
+            ("Portfolio · F5", screen_class("portfolio")),
+            ("Money · F6", screen_class("money")),
+            ("In store · F7", screen_class("in_store")),
         ]
         self.push_screen(HelpScreen(sections_for(self.BINDINGS, screens)))
 
@@ -205,6 +258,9 @@ class MerchantSimApp(App[None]):
     @work(exclusive=True, group="showcase")
     async def run_showcase(self) -> None:
         """Run the showcase scenario (forty shoppers) and let the dashboard show it."""
+        from installo._exceptions import APIError
+
+        from merchant_sim.problems import describe
         from merchant_sim.showcase import run_showcase
 
         if self.gateway is None:

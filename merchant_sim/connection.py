@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from installo import AsyncInstallo
-from installo.testing.sandbox import sandbox_app
+if TYPE_CHECKING:
+    # httpx, the SDK and the sandbox are imported where a connection is made: the storefront
+    # paints its first frame before it connects (in a worker), so it does not wait for them.
+    import httpx
+    from installo import AsyncInstallo
+
+    #: Wraps the transport the client will use (the scenario runner injects faults this way).
+    TransportWrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
 
 __all__ = [
     "DEMO_ADMIN_KEY",
@@ -22,12 +27,11 @@ DEMO_API_KEY = "sk_test_demo"
 DEMO_ADMIN_KEY = "admin_test_demo"
 EMBEDDED_URL = "http://sandbox.local"
 
-#: Wraps the transport the client will use (the scenario runner injects faults this way).
-TransportWrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
-
 
 def build_sandbox_app(*, seed: int = 0) -> Any:
     """Build the sandbox's ASGI app (SQLite in memory) through the SDK's sandbox helper."""
+    from installo.testing.sandbox import sandbox_app
+
     return sandbox_app(seed=seed)
 
 
@@ -54,6 +58,9 @@ class SandboxConnection:
     ) -> SandboxConnection:
         """Start the sandbox in this process (SQLite in memory) and drive it through ASGI; an
         already built sandbox ``app`` is driven instead when given (tests pin its wall clock)."""
+        import httpx
+        from installo import AsyncInstallo
+
         app = app if app is not None else build_sandbox_app(seed=seed)
         transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
         if wrap is not None:
@@ -79,6 +86,9 @@ class SandboxConnection:
         wrap: TransportWrap | None = None,
     ) -> SandboxConnection:
         """Drive the sandbox at ``url`` with a merchant key (and the admin key, for the lender)."""
+        import httpx
+        from installo import AsyncInstallo
+
         transport = wrap(httpx.AsyncHTTPTransport()) if wrap is not None else None
         client = AsyncInstallo(
             api_key=api_key,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from installo.types.checkout import Checkout
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from installo.types.checkout import Checkout
 
 
 class SandboxReady(Message):

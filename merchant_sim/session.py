@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from installo.types.checkout import Checkout
-from installo.types.loan import Loan
-from installo.types.merchant import Merchant
-from installo.types.portfolio import Portfolio
-from installo.types.sandbox import Persona
+from typing import TYPE_CHECKING
 
 from merchant_sim.cart import DEMO_CATALOG, Cart, Product
 from merchant_sim.identity import Identity
-from merchant_sim.runner.stats import CheckoutRecord, RunStats
+from merchant_sim.tally import CheckoutRecord, RunStats
+
+if TYPE_CHECKING:  # the SDK's models load with the sandbox, after the storefront's first frame
+    from installo.types.checkout import Checkout
+    from installo.types.loan import Loan
+    from installo.types.merchant import Merchant
+    from installo.types.portfolio import Portfolio
+    from installo.types.sandbox import Persona
 
 __all__ = ["Session"]
 

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
-from merchant_sim.gateway import Gateway
 from merchant_sim.session import Session
 
 if TYPE_CHECKING:
     from merchant_sim.app import MerchantSimApp
+    from merchant_sim.gateway import Gateway
 
 
 class SimScreen(Screen[None]):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from mock_server.domain.money import UnsupportedCurrency, to_usd_minor
-from mock_server.kyb import Verification, verify_application
+
+if TYPE_CHECKING:
+    from mock_server.kyb import Verification
 
 ONBOARDING_FACT_FIELDS: Final = frozenset(
     f"application.{name}"
@@ -53,6 +55,9 @@ def build_onboarding_facts(
     email = str(application.get("contact_email") or "").strip()
     host = _website_host(website) if website else None
     if verification is None:
+        # KYB (python-stdnum, the sanctions list) loads at the first application, not at start.
+        from mock_server.kyb import verify_application
+
         verification = verify_application(application, datetime.now(UTC).date())
     return {
         "verification": dict(verification.facts),

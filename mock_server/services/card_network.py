@@ -25,7 +25,6 @@ from typing import Final
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from stdnum import luhn
 
 from mock_server.contract.requests import CardAuthorizationRequest
 from mock_server.ids import new_id
@@ -59,6 +58,8 @@ RESPONSE_CODES: Final[dict[str, tuple[str, str]]] = {
 
 
 def _find_card(session: Session, key: str, number: str) -> VirtualCardRow | None:
+    from stdnum import luhn  # python-stdnum loads at the first card, not at start (0.05 s)
+
     if not luhn.is_valid(number):
         return None
     return session.scalars(

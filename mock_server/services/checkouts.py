@@ -20,7 +20,6 @@ from mock_server.services.hosted_pages import open_hosted_page
 from mock_server.services.objects import CheckoutObject, Listing, OfferObject
 from mock_server.services.presenters import checkout_object
 from mock_server.services.pricing import TierPrice, offered_apr, priced_plan, soft_pull_price
-from mock_server.services.underwriting import ProcessSettings
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.storage.models import CheckoutRow, CustomerRow
 from mock_server.storage.repositories import CheckoutRepository
@@ -98,6 +97,8 @@ def _price_for(
     now: datetime,
 ) -> TierPrice:
     """A soft pull of a known customer, read by the policy of the merchant's loan process."""
+    from mock_server.services.underwriting import ProcessSettings  # loaded at first use
+
     settings = ProcessSettings.of(sandbox.workflow(caller.merchant.workflow))
     merchant = {"mcc": caller.merchant.mcc, "country": caller.merchant.country}
     return soft_pull_price(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,6 @@ from mock_server.domain import DEFAULT_PLANS, InvalidTransition, Loan, Plan, to_
 from mock_server.domain.checkout import CheckoutStatus
 from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
-from mock_server.rules import Outcome
 from mock_server.services.checkouts import expire_checkout_if_due
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
@@ -25,7 +25,6 @@ from mock_server.services.events import record_event
 from mock_server.services.objects import CheckoutObject, OfferObject
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
 from mock_server.services.pricing import OfferPrice, priced_plan
-from mock_server.services.underwriting import Application, ProcessSettings, Underwriter
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
 from mock_server.services.virtual_cards import issue_virtual_card, virtual_card_object
 from mock_server.storage.models import (
@@ -36,6 +35,11 @@ from mock_server.storage.models import (
     WorkflowInstanceRow,
 )
 from mock_server.workflow import WorkflowDefinition, WorkflowInstance, start
+
+if TYPE_CHECKING:
+    # The rule engine and the underwriting process load at the first decision, not at start.
+    from mock_server.rules import Outcome
+    from mock_server.services.underwriting import Application, Underwriter
 
 __all__ = [
     "Authorizer",
@@ -73,6 +77,8 @@ def _application(
     device_id: str | None,
     offer: OfferPrice | None = None,
 ) -> Application:
+    from mock_server.services.underwriting import Application
+
     return Application(
         id=row.id,
         merchant_id=caller.merchant.id,
@@ -190,6 +196,9 @@ def underwriter_for(
     if customer is None:
         query = select(CustomerRow).where(CustomerRow.id == row.customer_id)
         customer = session.scalars(query).one()
+    # The underwriting process (its step handlers) loads at the first confirm, not at start.
+    from mock_server.services.underwriting import ProcessSettings, Underwriter
+
     settings = ProcessSettings.of(definition)
     return Underwriter(
         session,

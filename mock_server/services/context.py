@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mock_server.domain import Plan, plan_from_dict
-from mock_server.rules import Policy, load_shipped_policy
 from mock_server.services.clock import WallClock, utc_now
 from mock_server.services.event_bus import EventBus
 from mock_server.services.outbound import OutboundPolicy
@@ -17,6 +16,10 @@ from mock_server.settings import Settings
 from mock_server.storage import Database
 from mock_server.storage.models import MerchantRow
 from mock_server.workflow import WorkflowDefinition
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Policy
 
 __all__ = ["Caller", "Dispatcher", "MerchantAccount", "Sandbox"]
 
@@ -140,6 +143,8 @@ class Sandbox:
         self.sync_definitions()
         found = self.policies.get(name)
         if found is None:
+            from mock_server.rules import load_shipped_policy
+
             found = self.policies[name] = load_shipped_policy(name)
         return found
 

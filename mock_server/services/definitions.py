@@ -8,15 +8,13 @@ waiting in review resumes on the definition it started with.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from mock_server.rules import Policy, PolicyError, fields_for_kind, load_policy, load_shipped_policy
 from mock_server.services.clock import utc_now
 from mock_server.services.context import Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
-from mock_server.services.underwriting import policy_public_id
 from mock_server.storage.models import DefinitionRow
 from mock_server.workflow import (
     SHIPPED_DEFINITIONS,
@@ -25,6 +23,10 @@ from mock_server.workflow import (
     load_definition,
     load_shipped_definition,
 )
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Policy
 
 __all__ = [
     "get_policy",
@@ -56,6 +58,8 @@ def workflow_name(public_id: str) -> str:
 
 def policy_object(policy: Policy) -> dict[str, Any]:
     """A policy in the API's shape."""
+    from mock_server.services.underwriting import policy_public_id  # loaded at first use
+
     return {**policy.to_dict(), "id": policy_public_id(policy.id), "object": "policy"}
 
 
@@ -79,6 +83,8 @@ def load_stored_definitions(sandbox: Sandbox) -> None:
         rows = [(r.seq, r.kind, dict(r.data)) for r in session.scalars(query)]
     for seq, kind, data in rows:
         if kind == "policy":
+            from mock_server.rules import load_policy
+
             sandbox.policies[str(data["id"])] = load_policy(data, fields=_fields(data))
         else:
             _install_workflow(sandbox, load_definition(data))
@@ -91,6 +97,8 @@ def share_definitions(sandbox: Sandbox) -> None:
 
 
 def _fields(data: Mapping[str, Any]) -> frozenset[str] | None:
+    from mock_server.rules import fields_for_kind
+
     kind = data.get("kind")
     return fields_for_kind(kind) if isinstance(kind, str) else None
 
@@ -125,6 +133,8 @@ def _next_version(data: dict[str, Any], current: int | None, param: str = "versi
 
 def put_policy(sandbox: Sandbox, public_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """Upload a new version of a policy (validated against its kind's fact fields)."""
+    from mock_server.rules import PolicyError, load_policy
+
     name = _name(public_id, "pol_")
     data = dict(body)
     if data.setdefault("id", name) != name:
@@ -222,6 +232,8 @@ def _stored(sandbox: Sandbox, kind: str, name: str) -> list[dict[str, Any]]:
 
 def list_policy_versions(sandbox: Sandbox, public_id: str) -> list[dict[str, Any]]:
     """Every version of a policy, oldest first: the shipped one, then each upload."""
+    from mock_server.rules import load_policy, load_shipped_policy
+
     name = _name(public_id, "pol_")
     versions: list[Policy] = []
     if name in _SHIPPED_POLICIES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from sqlalchemy import select
 
@@ -18,12 +18,14 @@ from mock_server.ids import new_id
 from mock_server.risk.assessment import assess_application
 from mock_server.risk.fraud import InMemoryVelocityStore
 from mock_server.risk.personas import generate_personas
-from mock_server.rules import Policy, PolicyError, build_onboarding_facts, dry_run, load_policy
-from mock_server.rules import fields_for_kind as _fields_for_kind
 from mock_server.services.clock import utc_now
 from mock_server.services.context import Sandbox
 from mock_server.services.errors import InvalidRequest, NotFound
 from mock_server.storage.models import ApplicationFactsRow, MerchantRow
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Policy
 
 __all__ = ["GENERATED_AMOUNTS_USD", "BatchSource", "dry_run_policy", "generated_credit_batch"]
 
@@ -55,6 +57,8 @@ def generated_credit_batch(seed: int, count: int) -> list[dict[str, Any]]:
 
 
 def _generated_onboarding_batch(count: int) -> list[dict[str, Any]]:
+    from mock_server.rules import build_onboarding_facts
+
     batch: list[dict[str, Any]] = []
     for index in range(count):
         site = f"shop-{index}.example.com"
@@ -76,6 +80,8 @@ def _generated_onboarding_batch(count: int) -> list[dict[str, Any]]:
 
 
 def _stored_batch(sandbox: Sandbox, kind: str, count: int) -> list[dict[str, Any]]:
+    from mock_server.rules import build_onboarding_facts
+
     with sandbox.db.reader() as session:
         if kind == "onboarding":
             merchants = session.scalars(
@@ -112,6 +118,8 @@ def _batch(
 
 
 def _candidate(live: Policy, proposed: Mapping[str, Any] | None) -> Policy:
+    from mock_server.rules import PolicyError, fields_for_kind, load_policy
+
     if proposed is None:
         return live
     data = {"id": live.id, "kind": live.kind, "version": live.version + 1, **proposed}
@@ -119,7 +127,7 @@ def _candidate(live: Policy, proposed: Mapping[str, Any] | None) -> Policy:
         raise InvalidRequest(f"the proposed policy's id must be {live.id!r}", param="policy.id")
     kind = data.get("kind")
     try:
-        return load_policy(data, fields=_fields_for_kind(kind) if isinstance(kind, str) else None)
+        return load_policy(data, fields=fields_for_kind(kind) if isinstance(kind, str) else None)
     except PolicyError as exc:
         first = exc.problems[0].location if exc.problems else "rules"
         raise InvalidRequest(str(exc), code="policy_invalid", param=f"policy.{first}") from exc
@@ -144,6 +152,8 @@ def dry_run_policy(
     candidate = _candidate(live, proposed)
     chosen: BatchSource = source or ("inline" if applications else "stored")
     batch = _batch(sandbox, live.kind, chosen, applications, count)
+    from mock_server.rules import dry_run
+
     report = dry_run(candidate, batch, baseline=live).to_dict()
     results: list[dict[str, Any]] = []
     for facts in batch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,6 @@ from mock_server.domain import Plan
 from mock_server.ids import new_id
 from mock_server.risk.assessment import Assessment
 from mock_server.risk.personas import usd_to_minor
-from mock_server.rules import Decision
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import new_customer
 from mock_server.services.errors import InvalidRequest
@@ -20,6 +20,10 @@ from mock_server.services.presenters import iso
 from mock_server.services.pricing import soft_assessment
 from mock_server.services.unit_of_work import UnitOfWork
 from mock_server.storage.models import CreditReportRow, CustomerRow
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Decision
 
 __all__ = ["DEFAULT_PREQUALIFY_USD", "prequalify", "soft_pull"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from sqlalchemy.orm import Session
 
@@ -25,9 +25,12 @@ from mock_server.risk.assessment import Assessment, assess_application
 from mock_server.risk.fraud import InMemoryVelocityStore
 from mock_server.risk.identity import Identity
 from mock_server.risk.reasons import ReasonCode
-from mock_server.rules import Decision, Policy
 from mock_server.services import bureau
 from mock_server.storage.models import CustomerRow
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Decision, Policy
 
 __all__ = [
     "RISK_TIER_WORSENED",

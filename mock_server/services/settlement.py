@@ -27,7 +27,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mock_server.ids import new_id
-from mock_server.kyb import payout_failure_for
 from mock_server.services.objects import (
     BalanceTransactionObject,
     PayoutObject,
@@ -167,6 +166,8 @@ def create_payouts(
     session: Session, merchant: MerchantRow, on: date, now: datetime
 ) -> list[PayoutRow]:
     """Pay out each currency's positive available balance to the merchant's bank account."""
+    from mock_server.kyb import payout_failure_for  # KYB loads at first use, not at start
+
     account = merchant.application.get("bank_account") or {}
     created = []
     for currency, sums in sorted(balance_amounts(session, merchant.id, on).items()):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -30,7 +30,6 @@ from mock_server.risk.fraud import (
 from mock_server.risk.identity import Identity, age_on
 from mock_server.risk.personas import usd_to_minor
 from mock_server.risk.tags import tag_trace
-from mock_server.rules import Decision, Outcome, Policy
 from mock_server.services import bureau
 from mock_server.services.pricing import OfferPrice, WorseTierAction, hold_disclosed_price
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
@@ -41,6 +40,10 @@ from mock_server.workflow import (
     StepResult,
     WorkflowDefinition,
 )
+
+if TYPE_CHECKING:
+    # The rule engine (mock_server.rules) loads at the first decision, not at start.
+    from mock_server.rules import Decision, Outcome, Policy
 
 __all__ = [
     "ADULT_AGE",
@@ -353,6 +356,8 @@ class Underwriter:
         """Evaluate the credit policy on the application's facts (or refer it to a person when
         the bureau was down and the credit step says `review`); an approval whose tier now prices
         above the disclosed APR becomes `on_worse_tier` (RISK_TIER_WORSENED)."""
+        from mock_server.rules import Decision
+
         if self.bureau_down_action == "review":
             self.decision = Decision(
                 outcome="review",
@@ -385,6 +390,8 @@ class Underwriter:
         """The decision behind the process's `outcome`: the policy's when it agrees; else the
         policy's view of the same facts when that agrees; else `outcome` for the step's reason
         (e.g. a fraud screen or an amount gate that sent an approval to review)."""
+        from mock_server.rules import Decision
+
         if self.decision is not None and self.decision.outcome == outcome:
             return self.decision
         policy = self.policy
