@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from mock_server.domain.loan import AUTHORIZATION_DAYS
@@ -32,6 +32,7 @@ from mock_server.risk.personas import usd_to_minor
 from mock_server.risk.tags import tag_trace
 from mock_server.services import bureau
 from mock_server.services.pricing import OfferPrice, WorseTierAction, hold_disclosed_price
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import (
     JSON,
@@ -112,8 +113,8 @@ class SqlVelocityStore:
             for kind in VELOCITY_ATTRIBUTES
             if (value := application.value(kind)) is not None
         ]
-        if rows:  # one batched statement for all the signals
-            self.session.execute(insert(VelocityRow), rows)
+        if rows:  # one batched statement for all the signals, compiled once
+            execute_many(self.session, _VELOCITY_INSERT, rows, flush=False)
 
     def count(
         self,
@@ -125,14 +126,27 @@ class SqlVelocityStore:
         distinct_emails: bool = False,
     ) -> int:
         """Applications (or distinct emails) with this signal in `(since, until]`."""
-        counted = func.count(func.distinct(VelocityRow.email)) if distinct_emails else func.count()
-        query = select(counted).where(
-            VelocityRow.kind == attribute,
-            VelocityRow.value == value,
-            VelocityRow.at > since,
-            VelocityRow.at <= until,
-        )
-        return int(self.session.scalar(query) or 0)
+        query = _EMAILS_WITH_SIGNAL if distinct_emails else _APPLICATIONS_WITH_SIGNAL
+        params = {"kind": attribute, "value": value, "since": since, "until": until}
+        return int(self.session.connection().execute(query, params).scalar() or 0)
+
+
+# Built once (a statement built per count cost as much as running it): the signals are only
+# ever inserted by `record`, after the counts, so the counts need no flush of the session.
+_VELOCITY: Final = VelocityRow.metadata.tables[VelocityRow.__tablename__]
+_VELOCITY_INSERT: Final = insert(_VELOCITY)
+_SIGNAL_WINDOW: Final = (
+    _VELOCITY.c.kind == bindparam("kind"),
+    _VELOCITY.c.value == bindparam("value"),
+    _VELOCITY.c.at > bindparam("since"),
+    _VELOCITY.c.at <= bindparam("until"),
+)
+_APPLICATIONS_WITH_SIGNAL: Final = (
+    select(func.count()).select_from(_VELOCITY).where(*_SIGNAL_WINDOW)
+)
+_EMAILS_WITH_SIGNAL: Final = select(func.count(func.distinct(_VELOCITY.c.email))).where(
+    *_SIGNAL_WINDOW
+)
 
 
 def timed(handler: StepHandler) -> StepHandler:
