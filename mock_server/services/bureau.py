@@ -109,14 +109,22 @@ def segment_bureau_key(segment: Mapping[str, Any]) -> str:
     )
 
 
-def remembered_accounts(session: Session, key: str, on: date) -> list[FurnishedAccount]:
-    """The consumer's furnished accounts as reported on or before `on`."""
-    rows = session.scalars(
-        select(BureauAccountRow)
-        .where(BureauAccountRow.bureau_key == key, BureauAccountRow.reported_on <= on)
-        .order_by(BureauAccountRow.seq)
+_ACCOUNTS = BureauAccountRow.metadata.tables[BureauAccountRow.__tablename__]
+_REPORTED_ACCOUNTS = (
+    select(_ACCOUNTS.c.data)
+    .where(
+        _ACCOUNTS.c.bureau_key == bindparam("bureau_key"),
+        _ACCOUNTS.c.reported_on <= bindparam("on"),
     )
-    return [FurnishedAccount.from_dict(row.data) for row in rows]
+    .order_by(_ACCOUNTS.c.seq)
+)
+
+
+def remembered_accounts(session: Session, key: str, on: date) -> list[FurnishedAccount]:
+    """The consumer's furnished accounts as reported on or before `on` (the accounts are only
+    ever written by statements, never added to a session, so nothing waits to be flushed)."""
+    found = session.connection().execute(_REPORTED_ACCOUNTS, {"bureau_key": key, "on": on})
+    return [FurnishedAccount.from_dict(data) for data in found.scalars()]
 
 
 def _inquiries(session: Session, key: str, before: datetime) -> list[Inquiry]:
@@ -168,7 +176,6 @@ class KnownAccount:
 
 
 KnownAccounts = dict[str, dict[str, KnownAccount]]
-_ACCOUNTS = BureauAccountRow.metadata.tables[BureauAccountRow.__tablename__]
 _INSERT = insert(_ACCOUNTS)
 _UPDATE = (
     update(_ACCOUNTS)
