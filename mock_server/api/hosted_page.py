@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from mock_server.api.bodies import CustomerCreate
 from mock_server.api.deps import SandboxDep
@@ -21,6 +22,7 @@ from mock_server.api.errors import request_id_of
 from mock_server.domain import format_money
 from mock_server.services import application_page
 from mock_server.services.application_page import PageView
+from mock_server.services.context import Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest, NotFound
 from mock_server.services.hosted_pages import find_page_by_code
 
@@ -130,6 +132,15 @@ async def identity(request: Request, token: str, sandbox: SandboxDep) -> Respons
     """The identity the shopper confirmed; a bad field is shown beside it."""
     form = await request.form()
     values = {name: str(form.get(name) or "").strip() for name, *_ in IDENTITY_FIELDS}
+    # The page's database work in a worker thread, as for the page's other routes: on the event
+    # loop, waiting for an in-memory database's writer lock that a request suspended at an
+    # await holds would stop the loop that request needs to go on.
+    return await run_in_threadpool(_submit_identity, request, token, sandbox, values)
+
+
+def _submit_identity(
+    request: Request, token: str, sandbox: Sandbox, values: dict[str, str]
+) -> Response:
     try:
         current = application_page.view(sandbox, token)
     except NotFound:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.services import checkouts, test_clocks
+from mock_server.services import application_page, checkouts, test_clocks
 from tests.server.conftest import AUTH, BASE_URL, AppFactory, cart
 
 
@@ -72,3 +72,25 @@ async def test_on_this_runs_database_a_write_runs_on_the_loop_only_in_memory(
     app = make_app()
     seen = await _threads_of(app, monkeypatch)
     assert (seen["create"] == seen["loop"]) is app.state.sandbox.db.in_memory
+
+
+async def test_the_hosted_pages_identity_form_reads_the_database_in_a_worker_thread(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An async route: on the loop, its wait for an in-memory database's writer lock, held by a
+    # request suspended at an await, would stop the loop that request needs to go on.
+    seen: dict[str, int] = {"loop": threading.get_ident()}
+    view = application_page.view
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen["view"] = threading.get_ident()
+        return view(*args, **kwargs)
+
+    monkeypatch.setattr(application_page, "view", spy)
+    transport = httpx.ASGITransport(app=make_app(db="sqlite://"))
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=AUTH) as c:
+        created = await c.post("/v1/checkouts", json=cart())
+        page = created.json()["next_action"]["url"].removeprefix(BASE_URL)
+        answer = await c.post(f"{page}/identity", data={"name": ""})
+    assert answer.status_code == 400  # the form is shown again, its bad fields marked
+    assert seen["view"] != seen["loop"]
