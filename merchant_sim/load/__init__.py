@@ -2,7 +2,8 @@
 
 A scenario's `load` section sets the shape (merchant_sim/README.md): `users` concurrent shoppers,
 started over `ramp_up_s` seconds, together starting `arrival_rate` journeys a second, for
-`duration_s` seconds. Install with the `load` extra (`pip install 'installo[load]'`).
+`duration_s` seconds (or, with `--checkouts N`, until exactly N journeys ended). Install with
+the `load` extra (`pip install 'installo[load]'`).
 """
 
 from merchant_sim.load.cli import load_cli, locust_arguments

@@ -4,7 +4,9 @@ Headless by default; `--web` opens Locust's UI instead. Locust's own options pas
 `--master --expect-workers 2` and `--worker --master-host HOST` spread the load over processes and
 machines (each worker is started with the same scenario file), and `--csv PREFIX` and
 `--html FILE` write Locust's CSV statistics and HTML report. Users and spawn rate come from the
-scenario's `load` section unless `-u` / `-r` are given; the run lasts `load.duration_s`.
+scenario's `load` section unless `-u` / `-r` are given; the run lasts `load.duration_s`, or
+`--duration` seconds, or with `--checkouts N` until exactly N shopper journeys ended across all
+workers (then a `--duration` given as well is an upper bound: whichever comes first).
 The exit code is 0 when every expectation held on the aggregate of all workers, 1 when one did
 not, 2 when the scenario is invalid.
 """
@@ -47,7 +49,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--duration", type=float, help="seconds of load (default: the scenario's load.duration_s)"
     )
+    parser.add_argument(
+        "--checkouts",
+        type=_positive,
+        metavar="N",
+        help="stop once N shopper journeys (one checkout each) ended, counted across all workers, "
+        "instead of after a duration; with --duration too, whichever comes first",
+    )
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def locust_arguments(argv: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -65,7 +81,12 @@ def locust_arguments(argv: Sequence[str]) -> tuple[list[str], dict[str, str]]:
         if not given & {"-r", "--spawn-rate"}:
             command += ["--spawn-rate", f"{load.spawn_rate:g}"]
         command += ["--installo-run", f"{scenario.name}-{uuid.uuid4().hex[:10]}"]
-        command += ["--installo-duration", f"{args.duration or load.duration_s:g}"]
+        if args.checkouts is not None:  # by count; a duration given as well is an upper bound
+            command += ["--installo-checkouts", str(args.checkouts)]
+            if args.duration:
+                command += ["--installo-duration", f"{args.duration:g}"]
+        else:
+            command += ["--installo-duration", f"{args.duration or load.duration_s:g}"]
         for option, path in (
             ("--installo-report", args.report),
             ("--installo-series-csv", args.series_csv),

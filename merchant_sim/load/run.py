@@ -1,12 +1,19 @@
-"""One process's share of a load run: its shoppers, and (on the master) everyone's results."""
+"""One process's share of a load run: its shoppers, and (on the master) everyone's results.
+
+A run stops after a duration or, with `merchant-sim load --checkouts N`, once N journeys ended: the
+master (or the only process) holds a `CheckoutQuota` of N tickets, and every shopper asks it for a
+ticket before each journey (`LoadRun.shop`), so exactly N journeys start across all workers however
+fast each one is, and each ends with a recorded result (API errors are recorded, not raised).
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from typing import Any
 
 import gevent
+from gevent.event import AsyncResult
 from installo import Installo
 from installo.types.sandbox import Persona
 from locust import User, constant, constant_throughput
@@ -20,10 +27,30 @@ from merchant_sim.runner.schema import Scenario
 from merchant_sim.runner.stats import check_expectations
 from merchant_sim.runner.timeseries import write_series_csv
 
-__all__ = ["LoadRun"]
+__all__ = ["CheckoutQuota", "LoadRun"]
 
 PERSONAS_PER_TIER = 50
 WORKER_ANSWER_TIMEOUT_S = 300.0
+
+
+class CheckoutQuota:
+    """The master's (or only process's) count of `--checkouts N`: N tickets, one per journey."""
+
+    def __init__(self, total: int) -> None:
+        self.remaining = total
+        self.holders: set[str] = set()  # the processes that were granted at least one ticket
+
+    def grant(self, node: str) -> bool:
+        """One ticket for `node`, or False once all N were handed out (or the run is ending)."""
+        if self.remaining <= 0:
+            return False
+        self.remaining -= 1
+        self.holders.add(node)
+        return True
+
+    def close(self) -> None:
+        """Hand out no more tickets (the time limit passed first)."""
+        self.remaining = 0
 
 
 class LoadRun:
@@ -43,6 +70,16 @@ class LoadRun:
         self._count = 0
         self._answers: dict[str, list[dict[str, Any]]] = {}
         self._expected = 1
+        self.quota: CheckoutQuota | None = None  # master or only process, with --checkouts
+        # Where shoppers run, with --checkouts: asks the quota for ticket `id` (the answer comes
+        # back through `granted`); called once this process's tickets ran out and nothing is in
+        # flight (a worker answers its results then, without waiting to be asked).
+        self.ask: Callable[[int], None] | None = None
+        self.on_exhausted: Callable[[], None] = lambda: None
+        self._replies: dict[int, AsyncResult] = {}
+        self._asked = 0
+        self._exhausted = False
+        self._told = False
         load = scenario.load
         self._pace: Callable[[User], float] = (
             constant_throughput(load.arrival_rate / load.users)
@@ -70,19 +107,47 @@ class LoadRun:
         """Seconds a user waits before its next journey."""
         return self._pace(user)
 
+    def count_locally(self, total: int) -> None:
+        """`--checkouts N` in a single process: the quota is here, tickets are granted at once."""
+        quota = self.quota = CheckoutQuota(total)
+        self.ask = lambda ident: self.granted(ident, quota.grant("local"))
+
+    def granted(self, ident: int, granted: bool) -> None:
+        """The quota's answer to ticket request `ident`."""
+        reply = self._replies.pop(ident, None)
+        if reply is not None:
+            reply.set(granted)
+
+    def _ticket(self) -> bool:
+        """May one more journey start? Always without --checkouts; else one ticket of N."""
+        if self.ask is None:
+            return True
+        if self._exhausted:
+            return False
+        self._asked += 1
+        reply = self._replies[self._asked] = AsyncResult()
+        self.ask(self._asked)
+        if not reply.get():
+            self._exhausted = True
+        return not self._exhausted
+
     def shop(self) -> JourneyResult | None:
-        """One shopper's journey, or None once the run is finishing."""
+        """One shopper's journey, or None once the run is finishing or the tickets ran out."""
         if self.finishing or self.journey is None:
             return None
-        self._count += 1
-        key = f"w{self.worker_index}-{self._count}"
-        self.in_flight += 1
+        self.in_flight += 1  # waiting for a ticket counts: `finish` waits for the answer
         try:
-            result = self.journey.shop(key)
+            if not self._ticket() or self.finishing:
+                return None  # with --checkouts, `finishing` here means the time limit passed
+            self._count += 1
+            result = self.journey.shop(f"w{self.worker_index}-{self._count}")
+            self.results.append(result)
+            return result
         finally:
             self.in_flight -= 1
-        self.results.append(result)
-        return result
+            if self._exhausted and not self.in_flight and not self._told:
+                self._told = True
+                self.on_exhausted()
 
     def finish(self) -> list[dict[str, Any]]:
         """Start no more journeys, let those in flight end; answer this process's results."""
@@ -90,6 +155,24 @@ class LoadRun:
         while self.in_flight:
             gevent.sleep(0.05)  # journeys in flight end on their own; this only waits for them
         return [to_wire(result) for result in self.results]
+
+    def wait_for_count(self, seconds: float, connected: Callable[[], Set[str]]) -> None:
+        """With --checkouts: block (cooperatively) until every process that was granted a ticket
+        answered its results (or left the run), or until `seconds` passed when given (> 0)."""
+        quota = self.quota
+        assert quota is not None
+        deadline = time.monotonic() + seconds if seconds > 0 else None
+        while True:
+            live = set(connected())
+            if not live:
+                break  # every worker left: nobody will shop or answer any more
+            answered_or_left = set(self._answers) | (quota.holders - live)
+            if quota.remaining <= 0 and quota.holders <= answered_or_left:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            gevent.sleep(0.05)  # answers arrive on other greenlets; this only waits for them
+        quota.close()
 
     def expect_workers(self, count: int) -> None:
         """The master will wait for this many answers."""

@@ -154,7 +154,7 @@ def _transition_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problem = validation_problem(exc.errors())  # the wording installo.testing's mock shares
+    problem = validation_problem(exc.errors(), exc.body)  # the wording installo.testing shares
     details = [ErrorDetail(**detail.to_dict()) for detail in problem.details]
     return error_response(
         request,

@@ -144,6 +144,28 @@ def test_a_customer_missing_what_the_sandbox_requires_is_refused_naming_every_fi
     assert api.customers == {}
 
 
+def test_a_bad_customer_is_named_as_written_like_the_sandbox_does() -> None:
+    """`customer` is an id or an identity: the mock words the union's errors as the server does,
+    at the path the user wrote (tests/server/test_conventions.py asks the server the same)."""
+    identity = {
+        "email": "ada@example.com", "name": "Ada", "phone": "+1 415 555 0100",
+        "date_of_birth": "1985-12-10", "national_id_last4": "1234",
+        "address": {"line1": "1 Market St", "city": "SF", "state": "CA", "postal_code": "94105",
+                    "country": "US"},
+    }  # fmt: skip
+    params = []
+    with mock_api(base_url=BASE_URL):
+        for customer in (5, identity):
+            answer = httpx.post(
+                f"{BASE_URL}/v1/prequalifications",
+                json={"amount": 50_000, "currency": "USD", "customer": customer},
+                headers={"Authorization": f"Bearer {API_KEY}"},
+            )
+            assert answer.status_code == 422
+            params.append([e["param"] for e in answer.json()["error"]["errors"]])
+    assert params == [["customer"], ["customer.address.state"]]
+
+
 def test_a_negative_amount_is_refused_before_anything_is_created(client: Installo) -> None:
     with mock_api(base_url=BASE_URL) as api, client:
         buyer = customer(client)

@@ -72,6 +72,93 @@ async def test_unknown_body_fields_are_refused_by_name(client: httpx.AsyncClient
     assert "colour" in error["message"]
 
 
+async def test_a_customer_neither_id_nor_object_is_refused_as_written(
+    client: httpx.AsyncClient, kit: Any
+) -> None:
+    """`customer` is a customer id (string) or an identity (object): a number is neither, and the
+    error names the field as the user wrote it, not pydantic's union branches."""
+    for bad in (5, [kit.identity()], None):
+        error = assert_error(
+            await client.post("/v1/checkouts", json={**kit.cart(), "customer": bad}),
+            422,
+            "invalid_request_error",
+            "parameter_invalid",
+        )
+        assert error["param"] == "customer"
+        assert error["message"] == "Invalid customer: Input should be a string or an object"
+        assert [e["param"] for e in error["errors"]] == ["customer"]
+
+
+async def test_a_customer_object_reports_its_own_fields_only(
+    client: httpx.AsyncClient, kit: Any
+) -> None:
+    """Given an object, only the object branch's errors answer, at the path the user wrote."""
+    identity = kit.identity()
+    identity["address"]["state"] = "CA"  # the field is `region`
+    error = assert_error(
+        await client.post("/v1/checkouts", json=kit.cart(customer=identity)),
+        422,
+        "invalid_request_error",
+        "parameter_unknown",
+    )
+    assert error["param"] == "customer.address.state"
+    assert error["message"] == "Received unknown parameter(s): customer.address.state"
+    assert [e["param"] for e in error["errors"]] == ["customer.address.state"]
+    partial = {"email": "ada@example.com", "name": "Ada"}
+    error = assert_error(
+        await client.post("/v1/prequalifications", json={**_prequalify(), "customer": partial}),
+        422,
+        "invalid_request_error",
+        "parameter_missing",
+    )
+    assert [e["param"] for e in error["errors"]] == [
+        "customer.phone", "customer.date_of_birth", "customer.national_id_last4", "customer.address"
+    ]  # fmt: skip
+
+
+async def test_a_customer_id_string_reports_the_string_rules_only(
+    client: httpx.AsyncClient, kit: Any
+) -> None:
+    """Given a string, only the id branch answers (its length), not "should be an object"."""
+    for bad, rule in (("", "at least 1 character"), ("c" * 65, "at most 64 characters")):
+        error = assert_error(
+            await client.post("/v1/prequalifications", json={**_prequalify(), "customer": bad}),
+            422,
+            "invalid_request_error",
+            "parameter_invalid",
+        )
+        assert error["param"] == "customer"
+        assert error["message"] == f"Invalid customer: String should have {rule}"
+        assert len(error["errors"]) == 1
+
+
+async def test_every_union_field_of_the_contract_answers_as_written(
+    client: httpx.AsyncClient,
+) -> None:
+    """The merchant's plans are plan ids or plan definitions: the same rules as `customer`."""
+    cases = (
+        (5, "parameter_invalid", "plans.0",
+         "Invalid plans.0: Input should be a string or an object"),
+        ({"id": "p", "term_count": 3, "apr_bps": 0, "bogus": 1}, "parameter_unknown",
+         "plans.0.bogus", "Received unknown parameter(s): plans.0.bogus"),
+        ({"id": "p", "term_count": "3", "apr_bps": 0}, "parameter_invalid",
+         "plans.0.term_count", "Invalid plans.0.term_count: Input should be a valid integer"),
+    )  # fmt: skip
+    for plan, code, param, message in cases:
+        error = assert_error(
+            await client.patch("/v1/merchants/me", json={"plans": [plan]}),
+            422,
+            "invalid_request_error",
+            code,
+        )
+        assert (error["param"], error["message"]) == (param, message)
+        assert len(error["errors"]) == 1
+
+
+def _prequalify() -> dict[str, Any]:
+    return {"amount": 50_000, "currency": "USD"}
+
+
 async def test_float_money_is_refused(client: httpx.AsyncClient, kit: Any) -> None:
     body = {**kit.cart(), "amount": 1200.0}
     error = assert_error(

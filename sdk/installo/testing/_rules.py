@@ -142,6 +142,6 @@ def body_problem(method: str, path: str, content: bytes) -> Problem | None:
             errors = [dict(e) for e in exc.errors()]
     if not errors:
         return None
-    problem = _import("mock_server.api.validation_errors").validation_problem(errors)
+    problem = _import("mock_server.api.validation_errors").validation_problem(errors, body)
     details = [d.to_dict() for d in problem.details]
     return Problem(422, problem.code, problem.message, problem.param, details)
