@@ -101,7 +101,8 @@ def _columns_of(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
 def write_changes(session: Session) -> None:
     """Write the rows added to the session and the changes to rows it read, by core
     statements: one INSERT per table (an executemany, in foreign-key order), then one UPDATE
-    per changed row (by primary key); the session stops tracking those rows.
+    by primary key per table and set of changed columns (an executemany), each statement
+    compiled once (`bulk.execute_many`); the session stops tracking those rows.
 
     The ORM's flush of a request's few rows cost more than the rest of its commit (its unit of
     work sorts, snapshots and fetches back every row); these rows are never read back through
