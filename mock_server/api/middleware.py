@@ -280,10 +280,9 @@ class IdempotencyMiddleware:
         return None
 
     async def _blocking(self, call: Callable[..., _T], *args: Any) -> _T:
-        """Run database work: in a worker thread, or on the event loop for an in-memory
-        database, whose one connection does CPU work only (no disk or network wait) under the
-        writer lock every request takes, so a thread hop (~0.1 ms of CPU) would buy nothing."""
-        if self.sandbox.db.in_memory:
+        """Run database work: in a worker thread, or on the event loop where the database's
+        work runs there (`Database.work_runs_on_loop`)."""
+        if self.sandbox.db.work_runs_on_loop:
             return call(*args)
         return await to_thread.run_sync(call, *args)
 

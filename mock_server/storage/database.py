@@ -316,11 +316,10 @@ _active: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
 
 def work_may_run_on_loop() -> bool:
     """Whether the running request's database work may run on its event loop rather than in a
-    worker thread: it holds the request transaction of an in-memory database, whose one
-    connection does CPU work only (no disk or network wait) under the writer lock the request
-    already holds, so a thread hop would cost CPU and buy no concurrency."""
+    worker thread: it holds the request transaction (and so the writer lock) of a database
+    whose work runs on the loop (`Database.work_runs_on_loop`)."""
     scope = _active.get()
-    return scope is not None and scope.request and scope.db.in_memory
+    return scope is not None and scope.request and scope.db.work_runs_on_loop
 
 
 class Database:
@@ -376,6 +375,14 @@ class Database:
                 json_deserializer=json_value,
             )
         return engine
+
+    @property
+    def work_runs_on_loop(self) -> bool:
+        """Whether a request's work on this database runs on its event loop rather than in a
+        worker thread: an in-memory database's one connection does CPU work only (no disk or
+        network wait) under the writer lock each write holds, so a thread hop would cost CPU
+        (~0.5 ms a hop measured, bench_server's docstring) and buy no concurrency."""
+        return self.in_memory
 
     def _run_after_commit(self, session: Session) -> None:
         for hook in self.after_commit:
