@@ -9,6 +9,7 @@ lands on the last installment. 0% plans split principal evenly, remainder on the
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -65,7 +66,7 @@ class Installment:
         return {
             "sequence": self.sequence,
             "due_date": self.due_date.isoformat(),
-            "amount": self.amount,
+            "amount": self.principal + self.interest + self.fees,
             "principal": self.principal,
             "interest": self.interest,
             "fees": self.fees,
@@ -88,9 +89,17 @@ def due_dates(interval: Interval, term_count: int, start: date) -> list[date]:
     Monthly: one month after ``start`` and monthly after that, each anchored on ``start``'s day.
     Two-weekly (pay in 4): the first at ``start``, then every 14 days.
     """
+    return list(_due_dates(interval, term_count, start))
+
+
+@functools.lru_cache(maxsize=512)
+def _due_dates(interval: Interval, term_count: int, start: date) -> tuple[date, ...]:
+    """`due_dates`, computed once per plan shape and start: every checkout of a day prices
+    the same few plans from the same date, and the calendar arithmetic was a third of an
+    offer's cost."""
     if interval == "month":
-        return [add_months(start, k) for k in range(1, term_count + 1)]
-    return [start + PAY_IN_4_SPACING * k for k in range(term_count)]
+        return tuple(add_months(start, k) for k in range(1, term_count + 1))
+    return tuple(start + PAY_IN_4_SPACING * k for k in range(term_count))
 
 
 def monthly_rate(apr_bps: int) -> Fraction:
@@ -152,7 +161,7 @@ def build_installments(
     amount: int, apr_bps: int, term_count: int, interval: Interval, start: date
 ) -> list[Installment]:
     """The schedule for these terms, financing ``amount`` from ``start``."""
-    dates = due_dates(interval, term_count, start)
+    dates = _due_dates(interval, term_count, start)
     return _installments(annuity_parts(amount, apr_bps, term_count), dates)
 
 
@@ -179,13 +188,16 @@ def disclose(apr_bps: int, schedule: Sequence[Installment]) -> Disclosure:
     """The disclosure for a schedule: totals, the regular and final payment, first due date."""
     if not schedule:
         raise ValueError("a schedule needs at least one installment")
-    financed = sum(i.principal for i in schedule)
-    charge = sum(i.interest for i in schedule)
+    financed = charge = fees = 0
+    for installment in schedule:
+        financed += installment.principal
+        charge += installment.interest
+        fees += installment.fees
     return Disclosure(
         apr_bps=apr_bps,
         amount_financed=financed,
         finance_charge=charge,
-        total_of_payments=sum(i.amount for i in schedule),
+        total_of_payments=financed + charge + fees,
         payment_count=len(schedule),
         payment_amount=schedule[0].amount,
         final_payment_amount=schedule[-1].amount,
