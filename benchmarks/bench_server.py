@@ -175,6 +175,60 @@ async def measure(
     )
 
 
+BARE_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n"
+
+
+async def bare_healthz(
+    port: int, requests: int, concurrency: int, cpu: Callable[[], float | None]
+) -> Result:
+    """GET /healthz over `concurrency` keep-alive connections that speak HTTP/1.1 by hand
+    (asyncio streams, no client library): what the server answers when the client costs
+    next to nothing. httpx's pool is the bound of the floor above it (its cost per request
+    grows with the connections it juggles, encode/httpx#3215), so this row shows how much of
+    that floor is the client's."""
+    remaining = requests
+    latencies: list[float] = []
+
+    async def connection() -> None:
+        nonlocal remaining
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while remaining > 0:
+                remaining -= 1
+                started = time.perf_counter()
+                writer.write(BARE_REQUEST)
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = head.split(b" ", 2)[1]
+                length = next(
+                    int(line.partition(b":")[2])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                if status != b"200":
+                    raise SystemExit(f"bare GET /healthz: {status.decode()}")
+        finally:
+            writer.close()
+
+    cpu_before = cpu()
+    started = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    cpu_after = cpu()
+    latencies.sort()
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None:
+        cpu_ms = (cpu_after - cpu_before) / len(latencies) * 1e3
+    return Result(
+        "GET /healthz (bare client)",
+        len(latencies) / elapsed,
+        percentile(latencies, 0.5) * 1e3,
+        percentile(latencies, 0.99) * 1e3,
+        cpu_ms,
+    )
+
+
 def checkout_body(persona: dict[str, Any], n: int) -> dict[str, Any]:
     """A cart for one persona, its email tagged +approve and made unique per call."""
     local, _, domain = persona["email"].partition("@")
@@ -197,7 +251,7 @@ async def one_round(
     offset: int,
     cpu: Callable[[], float | None],
 ) -> list[Result]:
-    """Healthz, create and confirm, measured back to back."""
+    """Healthz, create and confirm, measured back to back; then healthz again from a bare client."""
     bodies = [checkout_body(personas[n % len(personas)], offset + n) for n in range(requests)]
     for body in bodies:
         if body["currency"] == "CNY":
@@ -228,7 +282,10 @@ async def one_round(
     confirm_result = await measure(
         "POST /v1/checkouts/{id}/confirm", [confirm(c) for c in created], concurrency, cpu
     )
-    return [health, create_result, confirm_result]
+    port = client.base_url.port
+    assert port is not None
+    bare = await bare_healthz(port, requests, concurrency, cpu)
+    return [health, create_result, confirm_result, bare]
 
 
 async def run(requests: int, levels: list[int], rounds: int) -> None:

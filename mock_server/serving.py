@@ -10,6 +10,11 @@ report `IPPROTO_TCP`, and a listener from `uvicorn.Config.bind_socket()` (which 
 binds before its banner, and the `--workers` supervisor shares) reports protocol 0, so its
 connections kept Nagle on: every keep-alive request after the first waited ~40 ms for the
 client's delayed ACK before the body of its answer left (uvicorn issue 3149).
+
+And it keeps an idle connection open for `KEEP_ALIVE_SECONDS`, longer than clients keep one in
+their pools: with uvicorn's 5 s, equal to httpx's (and so the SDK's) `keepalive_expiry`, a
+request sent on a connection idle for about 5 s could cross the server's close and fail with a
+ReadError (two of sixteen such requests here).
 """
 
 from __future__ import annotations
@@ -30,12 +35,21 @@ from mock_server.ids import new_id
 from mock_server.logs import InjectedResetFilter
 from mock_server.settings import Settings
 
-__all__ = ["MAX_HEADER_BYTES", "ShapedH11Protocol", "quiet_injected_resets", "server_config"]
+__all__ = [
+    "KEEP_ALIVE_SECONDS",
+    "MAX_HEADER_BYTES",
+    "ShapedH11Protocol",
+    "quiet_injected_resets",
+    "server_config",
+]
 
 log = logging.getLogger("mock_server.access")
 
 # The request line and headers together; h11 keeps at most this much of an unfinished head.
 MAX_HEADER_BYTES: Final = 16 * 1024
+# How long an idle keep-alive connection stays open: well past the clients' own pool expiry
+# (httpx: 5 s), as a server behind a load balancer outlasts the balancer's (nginx's default).
+KEEP_ALIVE_SECONDS: Final = 75
 
 
 class ShapedH11Protocol(H11Protocol):
@@ -112,5 +126,6 @@ def server_config(app: FastAPI | str, settings: Settings, **options: Any) -> uvi
         # loads one whenever a development tool happens to have installed it).
         ws="none",
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         **options,
     )

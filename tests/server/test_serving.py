@@ -47,3 +47,22 @@ def test_every_connection_sends_without_waiting_for_acks(
             sock = connection.transport.get_extra_info("socket")
             assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
         assert client.get("/healthz").status_code == 200  # the kept-alive connection answers
+
+
+def test_an_idle_connection_outlasts_the_clients_pool_expiry(
+    served: tuple[uvicorn.Server, str],
+) -> None:
+    """A client reuses a pooled connection until its own keep-alive expiry (httpx: 5 s); were
+    the server to close it at the same age, a request could cross the close (ReadError)."""
+    server, base = served
+    client_expiry = httpx.Limits().keepalive_expiry
+    assert client_expiry is not None
+    with httpx.Client(base_url=base) as client:
+        assert client.get("/healthz").status_code == 200
+        connections = [
+            c for c in server.server_state.connections if isinstance(c, ShapedH11Protocol)
+        ]
+        assert connections, "the client's connection is open on the server"
+        for connection in connections:
+            # How long this connection may idle before the server closes it.
+            assert connection.timeout_keep_alive > 2 * client_expiry
