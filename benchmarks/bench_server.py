@@ -48,6 +48,18 @@ bounded by this client on a two-core machine). Side by side, f68504d then this (
 alternating, 8 concurrent): create 91.7 / 96.6 -> 132.2 / 145.3 req/s (server CPU 9.97 / 9.37
 -> 7.57 / 6.87 ms), confirm 63.4 / 59.1 -> 112.2 / 91.7 req/s (15.23 / 16.33 -> 8.87 /
 10.87 ms).
+
+Stop 23: measured by phase in process (`time.thread_time` around the service functions, 300
+requests on an ASGI transport), a create spent ~0.8 ms of its ~6 ms pricing six offers, a third
+of it in `add_months`; due dates are now computed once per plan shape and start date
+(0.83 -> 0.32 ms per checkout), and a scorecard works out its probability of default once per
+number of points (a 28-digit Decimal power per application). The last row, `GET /healthz (bare
+client)`, sends the floor's request from keep-alive connections that speak HTTP/1.1 by hand: on
+this machine it runs 4-10x the httpx floor's rate at half its server CPU, so the floor (and its
+collapse at 32 concurrent, p99 over a second) is httpx's own pool (encode/httpx#3215), not the
+server. Running at 32 also found the server closing idle connections at 5 s, the same age at
+which httpx's pool drops them: a request could cross the close (ReadError); mock-server now
+keeps them 75 s (`serving.KEEP_ALIVE_SECONDS`).
 """
 
 from __future__ import annotations
