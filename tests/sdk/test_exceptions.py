@@ -29,7 +29,7 @@ from installo import (
     UnprocessableEntityError,
 )
 from installo._exceptions import error_class_for
-from installo.testing import error_body
+from installo.testing import customer_object, error_body
 
 from .conftest import API_KEY
 
@@ -147,6 +147,42 @@ def test_unparseable_answer_is_a_validation_error(client: Installo, api: respx.M
     with pytest.raises(APIResponseValidationError) as info:
         client.loans.retrieve("loan_1")
     assert "Loan" in str(info.value)
+
+
+def test_an_answer_that_is_not_json_is_a_validation_error_with_no_body(
+    client: Installo, api: respx.MockRouter
+) -> None:
+    api.get("/v1/loans/loan_1").mock(return_value=httpx.Response(200, text="<html>oops"))
+    with pytest.raises(APIResponseValidationError) as info:
+        client.loans.retrieve("loan_1")
+    assert "Loan" in str(info.value)
+    assert info.value.body is None
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ({"object": "list", "has_more": False}, "the answer is not a list"),
+        ({"object": "list", "data": None, "has_more": False}, "the answer is not a list"),
+        ({"object": "list", "data": [{"id": "cus_1"}], "has_more": False}, "not a valid Customer"),
+    ],
+)
+def test_a_page_that_does_not_parse_is_a_validation_error_naming_why(
+    client: Installo, api: respx.MockRouter, page: dict[str, object], message: str
+) -> None:
+    api.get("/v1/customers").mock(return_value=httpx.Response(200, json=page))
+    with pytest.raises(APIResponseValidationError) as info:
+        client.customers.list()
+    assert message in str(info.value)
+    assert info.value.body == page
+
+
+def test_a_page_keeps_its_items_and_has_more(client: Installo, api: respx.MockRouter) -> None:
+    page = {"object": "list", "data": [customer_object(id="cus_1")], "has_more": True}
+    api.get("/v1/customers").mock(return_value=httpx.Response(200, json=page))
+    listed = client.customers.list()
+    assert [c.id for c in listed.data] == ["cus_1"]
+    assert listed.has_more is True
 
 
 def test_every_exception_is_exported() -> None:
