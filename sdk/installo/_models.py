@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 import pydantic
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict
 
 __all__ = ["BaseModel", "InstalloObject", "OpenEnum"]
 
@@ -17,8 +17,22 @@ class BaseModel(pydantic.BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
 
-    # The `Request-Id` of the response this object came from (like openai-python's `_request_id`).
-    _request_id: str | None = PrivateAttr(default=None)
+    @property
+    def _request_id(self) -> str | None:
+        """The `Request-Id` of the response this object came from (like openai-python's
+        `_request_id`); None for an object nested in another or built by hand."""
+        private = self.__pydantic_private__
+        return None if private is None else private.get("_request_id")
+
+    @_request_id.setter
+    def _request_id(self, value: str | None) -> None:
+        # Kept with pydantic's private attributes, but set only on the objects a response
+        # answers: declared as a private attribute, it made pydantic initialise one on every
+        # object a response nests (~100 in a checkout with its offers), most of the parse.
+        if self.__pydantic_private__ is None:
+            object.__setattr__(self, "__pydantic_private__", {"_request_id": value})
+        else:
+            self.__pydantic_private__["_request_id"] = value
 
     def to_dict(self) -> dict[str, Any]:
         """Answer the object as JSON-compatible data, the way the API sent it."""
