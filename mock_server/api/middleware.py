@@ -8,13 +8,15 @@ path, status, duration and request id only.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import anyio
 from anyio import to_thread
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -211,13 +213,21 @@ class IdempotencyMiddleware:
     async def _transaction(
         self, scope: Scope, receive: Receive, send: Send, claim: idempotency.Claim | None
     ) -> None:
+        """The request in one transaction, which a cancellation ends only once no worker thread
+        works in it any more (`_to_the_end`)."""
+        await _to_the_end(scope, self._run_transaction(scope, receive, send, claim))
+
+    async def _run_transaction(
+        self, scope: Scope, receive: Receive, send: Send, claim: idempotency.Claim | None
+    ) -> None:
         tx = self.sandbox.db.request_transaction()
         await tx.begin()
         try:
             await self._in_transaction(tx, scope, receive, send, claim)
         finally:
-            # A request cancelled again while it rolls back or commits (a TUI worker stopped
-            # twice) skips that await: it must still never keep the writer lock.
+            # A cancelled request (`_to_the_end` cancels this work by its cancel scope, once any
+            # thread at work has returned) skips the rollback's await: it rolls back here, and
+            # never keeps the writer lock.
             tx.abandon()
 
     async def _in_transaction(
@@ -332,6 +342,50 @@ class IdempotencyMiddleware:
         if found is not None:
             self._merchants[credentials.key_hash] = found
         return found
+
+
+async def _to_the_end(scope: Scope, work: Coroutine[Any, Any, None]) -> None:
+    """Run a write request's work; if the request is cancelled, end only after that work has
+    come to a safe end (the cancellation then goes on).
+
+    The work lends its session, and on SQLite its writer lock, to worker threads (the route, the
+    idempotency layer's hops). An anyio cancellation waits for such a thread to return
+    (`to_thread` shields it), but asyncio's `task.cancel()` (a stopped Textual worker, uvicorn's
+    shutdown) abandons it: the request went on to roll back, close the session and give the lock
+    to the next writer while the thread still worked with that session. So the work runs in a
+    task of its own under a cancel scope, and the request's cancellation, of either kind, reaches
+    it as that scope's: a running thread returns first, then the work rolls back as on any
+    cancellation (or, cancelled in its commit, has committed whole)."""
+    cancel_scope = anyio.CancelScope()
+
+    async def run() -> None:
+        with cancel_scope:
+            await work
+
+    task = asyncio.ensure_future(run())  # the request's context (a copy)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if task.done():  # the work itself was cancelled (its event loop closing)
+            raise
+        access_log.info(
+            "%s %s cancelled: finishing its worker thread's work first request_id=%s",
+            escape_controls(scope["method"]),
+            escape_controls(scope["path"]),
+            scope.get("state", {}).get("request_id"),
+        )
+        cancel_scope.cancel()
+        with anyio.CancelScope(shield=True):  # no other anyio cancellation while it ends
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):  # cancelled again: still wait
+                    await asyncio.wait((task,))
+        if not task.cancelled() and task.exception() is not None:
+            error_log.error(
+                "a cancelled request's work failed request_id=%s",
+                scope.get("state", {}).get("request_id"),
+                exc_info=task.exception(),
+            )
+        raise
 
 
 async def _send_conflict(scope: Scope, send: Send, exc: idempotency.IdempotencyError) -> None:
