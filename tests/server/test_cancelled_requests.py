@@ -1,6 +1,8 @@
 """A write cancelled while its work runs, and cancelled again while it unwinds (a TUI worker
 stopped by the tour and then by its group), still rolls back and gives the SQLite writer lock
-back: a lock kept by a request that is gone would hang every later request of the sandbox.
+back, once the work in its worker thread has returned: a lock kept by a request that is gone
+would hang every later request of the sandbox, and a lock given back while that thread still
+wrote would let the next writer in beside it (tests/server/test_cancelled_writes.py).
 
 The work runs in a worker thread, where a cancel can land while it runs: on a database file.
 (On an in-memory database a checkout's write runs on the event loop, from its first statement
@@ -52,12 +54,12 @@ async def test_a_write_cancelled_twice_gives_the_writer_lock_back(
             for _ in range(turns_between):  # the request unwinds towards its rollback
                 await asyncio.sleep(0)
             request.cancel()  # and is stopped again on its way
+            go_on.set()  # the work in its thread goes on; the request ends after it
             with contextlib.suppress(asyncio.CancelledError):
                 await request
+            assert done.is_set()  # the request did not end beside its thread's work
             assert sandbox.db._writer is not None
-            assert not sandbox.db._writer._lock.locked()  # kept for good before the fix
-            go_on.set()  # the abandoned work ends on its own, alone
-            await asyncio.to_thread(done.wait)
+            assert not sandbox.db._writer._lock.locked()  # kept for good before 7dd55ac
             monkeypatch.setattr(checkouts, "cancel_checkout", cancel_checkout)
             answer = await c.post("/v1/checkouts/chk_gone/cancel")
             assert answer.status_code == 404  # the next write runs
