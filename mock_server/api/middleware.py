@@ -366,19 +366,19 @@ async def _to_the_end(scope: Scope, work: Coroutine[Any, Any, None]) -> None:
     try:
         await asyncio.shield(task)
     except asyncio.CancelledError:
-        if task.done():  # the work itself was cancelled (its event loop closing)
-            raise
-        access_log.info(
-            "%s %s cancelled: finishing its worker thread's work first request_id=%s",
-            escape_controls(scope["method"]),
-            escape_controls(scope["path"]),
-            scope.get("state", {}).get("request_id"),
-        )
-        cancel_scope.cancel()
-        with anyio.CancelScope(shield=True):  # no other anyio cancellation while it ends
-            while not task.done():
-                with contextlib.suppress(asyncio.CancelledError):  # cancelled again: still wait
-                    await asyncio.wait((task,))
+        if not task.done():  # (done: the work itself was cancelled, its event loop closing)
+            access_log.info(
+                "%s %s cancelled: its transaction ends once no worker thread works in it "
+                "request_id=%s",
+                escape_controls(scope["method"]),
+                escape_controls(scope["path"]),
+                scope.get("state", {}).get("request_id"),
+            )
+            cancel_scope.cancel()
+            with anyio.CancelScope(shield=True):  # no other anyio cancellation while it ends
+                while not task.done():
+                    with contextlib.suppress(asyncio.CancelledError):  # cancelled again: wait
+                        await asyncio.wait((task,))
         if not task.cancelled() and task.exception() is not None:
             error_log.error(
                 "a cancelled request's work failed request_id=%s",

@@ -39,7 +39,7 @@ from mock_server.storage.database import RequestTransaction
 from tests.server.conftest import AUTH, BASE_URL, cart
 
 HANG_S = 120.0  # only a hang detector: each scenario takes well under a second
-WAITING = "finishing its worker thread's work first"  # the log line of a cancelled write
+WAITING = "its transaction ends once no worker thread works in it"  # a cancelled write's log
 
 
 class Watch:
