@@ -25,7 +25,7 @@ from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.events import record_events
-from mock_server.services.loan_walk import next_key_date, service_loan
+from mock_server.services.loan_walk import LoanWalk, next_key_date
 from mock_server.services.periodic import HeldLoan, event_time
 from mock_server.services.presenters import LoanMemo, loan_object
 from mock_server.storage.bulk import GrowingJsonList, execute_many
@@ -60,6 +60,7 @@ class _Account(HeldLoan):
     changed: bool = False
     memo: LoanMemo = field(default_factory=LoanMemo)
     history_json: GrowingJsonList = field(default_factory=GrowingJsonList)  # as last shown
+    walk: LoanWalk | None = None  # from the advance's start, once first serviced
 
     @property
     def id(self) -> str:
@@ -169,7 +170,10 @@ class LoanBook:
     def _service(self, account: _Account, on: date, target: datetime) -> None:
         loan = account.loan
         before = loan.as_of, loan.status
-        events = service_loan(loan, account.behaviour, account.through, on)
+        walk = account.walk
+        if walk is None:
+            walk = account.walk = LoanWalk(loan, account.behaviour, account.through, target.date())
+        events = walk.to(on)
         account.through = on
         # A loan still serviced was walked to `on`; any other changed only if its date, status
         # or events did (a closed loan the book still holds is left as stored).

@@ -23,7 +23,7 @@ from typing import Any, Final
 from mock_server.domain import InvalidTransition, Loan, LoanStatus
 from mock_server.domain.states import CHARGE_OFF_DAYS, DELINQUENT_DAYS, SERVICING
 
-__all__ = ["LATE_PAYER_DAYS", "LoanEvent", "next_key_date", "service_loan"]
+__all__ = ["LATE_PAYER_DAYS", "LoanEvent", "LoanWalk", "next_key_date", "service_loan"]
 
 LATE_PAYER_DAYS: Final = 15
 LoanEvent = tuple[date, str, dict[str, Any]]
@@ -127,41 +127,86 @@ def service_loan(loan: Loan, behaviour: str, start: date, end: date) -> list[Loa
     """Walk one loan from `start` to `end`, visiting only its key dates; answer its events in
     order, each with the loan as it was right after (one event's snapshot is shared with the
     status change it caused: both describe the same moment; treat them as read-only)."""
-    events: list[LoanEvent] = []
-    if loan.status is LoanStatus.AUTHORIZED:
-        if end >= loan.authorization_expires_at:
-            loan.expire(max(loan.authorization_expires_at, loan.today))
-            events.append((loan.today, "loan.expired", loan.to_dict()))
+    return LoanWalk(loan, behaviour, start, end).to(end)
+
+
+class LoanWalk:
+    """One loan's walk from `start` to `end` taken in stops (`to`), as a clock advance takes it
+    between periodic dates: the key dates are listed once, at the first stop, and each stop
+    walks those up to it, then assesses the loan on the stop's date, exactly as
+    `service_loan(loan, behaviour, previous stop, stop)` would (an installment once paid is
+    never owed again, so a later listing would only drop days the walk skips anyway; an
+    assessment listed on the stop's date is the stop's own). Listing the key dates again at
+    every stop was ~5% of an advance over 1,000 loans (py-spy)."""
+
+    __slots__ = ("_keys", "_next", "_start", "behaviour", "end", "loan")
+
+    def __init__(self, loan: Loan, behaviour: str, start: date, end: date) -> None:
+        self.loan, self.behaviour, self.end = loan, behaviour, end
+        self._start = start
+        self._keys: list[KeyDate] | None = None
+        self._next = 0
+
+    def to(self, until: date) -> list[LoanEvent]:
+        """Walk on through `until` (after the previous stop, at most `end`); answer the events
+        as `service_loan` does."""
+        loan = self.loan
+        events: list[LoanEvent] = []
+        if loan.status is LoanStatus.AUTHORIZED:
+            if until >= loan.authorization_expires_at:
+                loan.expire(max(loan.authorization_expires_at, loan.today))
+                events.append((loan.today, "loan.expired", loan.to_dict()))
+            return events
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = _key_dates(loan, self.behaviour, self._start, self.end)
+        at, count = self._next, len(keys)
+        while at < count:
+            day, order, action, owners = keys[at]
+            if day > until:
+                break
+            at += 1
+            if day == until and order == _ASSESSMENT:
+                continue  # the stop's own assessment, below, is that one
+            if loan.status not in SERVICING:
+                break
+            self._visit(day, action, owners, events)
+        self._next = at
+        if loan.status in SERVICING:
+            self._visit(until, "assess", _ALWAYS, events)
         return events
-    installments = loan.installments
-    for day, _, action, owners in _key_dates(loan, behaviour, start, end):
+
+    def _visit(
+        self, day: date, action: str, owners: tuple[int, ...], events: list[LoanEvent]
+    ) -> None:
+        """Do what one key date holds for the loan (being serviced); add its events."""
+        loan = self.loan
         status = loan.status
-        if status not in SERVICING:
-            break
-        if owners and not any(installments[i].unpaid for i in owners):
-            continue  # every installment this day was for has been paid: nothing can change
+        if owners:
+            installments = loan.installments
+            if not any(installments[i].unpaid for i in owners):
+                return  # every installment this day was for has been paid: nothing can change
         day = max(day, loan.today)
         if action == "assess":
             loan.assess_late_fees(day)
             loan.mark_delinquency(day)
             if loan.status is not status and loan.status in _STATUS_EVENTS:
                 events.append((day, _STATUS_EVENTS[loan.status], loan.to_dict()))
-            continue
+            return
         if action == "fail":
             loan.observe(day)
             events.append((day, "loan.payment_failed", loan.to_dict()))
-            continue
+            return
         owed = loan.owed_on(day)
         amount = owed // 2 if action == "pay_half" else owed
         if amount <= 0:
-            continue
+            return
         try:
             loan.apply_payment(amount, day)
         except InvalidTransition:
             events.append((day, "loan.payment_failed", loan.to_dict()))
-            continue
+            return
         snapshot = loan.to_dict()
         events.append((day, "loan.payment_succeeded", snapshot))
         if loan.status is not status and loan.status in _STATUS_EVENTS:
             events.append((day, _STATUS_EVENTS[loan.status], snapshot))
-    return events
