@@ -383,8 +383,14 @@ def accrued_interest(lines: Sequence[LoanInstallment], start: date, on: date) ->
     first installment) to the next installment's due date; that installment's interest accrues
     evenly across it.
     """
-    index = next((n for n, inst in enumerate(lines) if inst.due_date > on), None)
-    if index is None:
+    index = next((n for n, inst in enumerate(lines) if inst.due_date > on), len(lines))
+    return accrued_from(lines, index, start, on)
+
+
+def accrued_from(lines: Sequence[LoanInstallment], index: int, start: date, on: date) -> int:
+    """`accrued_interest`, given the index of the first installment due after ``on`` (the
+    number of lines when none is): for a caller that found it in its own pass."""
+    if index >= len(lines):
         return 0  # nothing left to fall due
     current = lines[index]
     begin = lines[index - 1].due_date if index else start

@@ -27,6 +27,7 @@ from mock_server.domain.ledger import (
     LateFeePolicy,
     LoanInstallment,
     PaymentAllocation,
+    accrued_from,
     accrued_interest,
     allocate,
     date_field,
@@ -93,6 +94,10 @@ class Loan:
     _history_wire: list[dict[str, object]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
+    # `to_dict`'s fields that change only with the terms or the capture, and what they were
+    # built from (a snapshot per event copies them rather than formatting four dates again).
+    _fixed: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
+    _fixed_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -296,7 +301,21 @@ class Loan:
         the payoff (``payment_must_be_payoff``).
         """
         on = _as_date(on)
-        _positive(amount)
+        allocation = self._take_payment(_positive(amount), on)
+        assert allocation is not None  # a positive amount is always taken or refused
+        return allocation
+
+    def pay_due(self, on: date, *, half: bool = False) -> PaymentAllocation | None:
+        """Pay what `owed_on` answers for ``on`` (everything fallen due and not yet paid), or
+        half of it rounded down, as `apply_payment` would; None, and nothing changes, when that
+        is nothing. The clock's payers do this on their paying days: one pass over the
+        installments finds both the amount and where it goes."""
+        return self._take_payment(None, _as_date(on), half)
+
+    def _take_payment(
+        self, amount: int | None, on: date, half: bool = False
+    ) -> PaymentAllocation | None:
+        """`apply_payment` of ``amount``, or (None) of `pay_due`'s amount."""
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
         self._check_date(on)
@@ -305,7 +324,8 @@ class Loan:
         due: list[LoanInstallment] = []
         future: list[LoanInstallment] = []
         due_total = future_principal = 0
-        for i in self.installments:
+        lines = self.installments
+        for i in lines:
             if i.due_date <= on:
                 owed = i.principal + i.interest + i.fees
                 owed -= i.paid_principal + i.paid_interest + i.paid_fees
@@ -315,10 +335,14 @@ class Loan:
             else:
                 future.append(i)
                 future_principal += i.principal - i.paid_principal
-        # The payoff amount (see payoff_amount), from the lines already at hand.
-        payoff = (
-            due_total + future_principal + accrued_interest(self.installments, self.captured_on, on)
-        )
+        # The payoff amount (see payoff_amount), from the lines already at hand (ordered by
+        # due date, so the future ones are the last).
+        if amount is None:  # what is due (`owed_on`: nothing owed is below zero), or half
+            amount = due_total // 2 if half else due_total
+            if amount <= 0:
+                return None
+        accrued = accrued_from(lines, len(lines) - len(future), self.captured_on, on)
+        payoff = due_total + future_principal + accrued
         if amount > payoff:
             raise InvalidTransition(
                 "payment_exceeds_payoff", f"payment {amount} exceeds the payoff amount {payoff}"
@@ -468,10 +492,43 @@ class Loan:
             paid += paid_part
             if inst.due_date <= today:
                 interest_due += unpaid_interest
+        fixed_key = (
+            self.id,
+            self.currency,
+            self.plan_id,
+            self.term_count,
+            self.interval,
+            self.apr_bps,
+            self.authorized_amount,
+            self.authorized_on,
+            self.authorization_days,
+            self.captured_amount,
+            self.captured_on,
+            self.late_fee_policy,
+        )
+        fixed = self._fixed
+        if fixed is None or fixed_key != self._fixed_key:
+            fixed = self._fixed = self._fixed_fields()
+            self._fixed_key = fixed_key
+        data = fixed.copy()  # every key in its place: the assignments below keep the order
+        data["status"] = self.status.value
+        data["refunded_amount"] = self.refunded_amount
+        data["paid_amount"] = paid
+        data["principal_balance"] = principal if self.captured_on is not None else 0
+        data["interest_outstanding"] = interest_due
+        data["fees_outstanding"] = fees
+        data["as_of"] = today.isoformat()
+        data["schedule"] = schedule
+        data["history"] = self._history_entries()
+        return data
+
+    def _fixed_fields(self) -> dict[str, object]:
+        """`to_dict`'s keys in order, with the values that change only with the loan's terms
+        or its capture (the others are None until `to_dict` sets them)."""
         return {
             "id": self.id,
             "object": "loan",
-            "status": self.status.value,
+            "status": None,
             "currency": self.currency,
             "plan": self.plan_id,
             "term_count": self.term_count,
@@ -483,15 +540,15 @@ class Loan:
             "authorization_days": self.authorization_days,
             "captured_amount": self.captured_amount,
             "captured_on": self.captured_on.isoformat() if self.captured_on else None,
-            "refunded_amount": self.refunded_amount,
-            "paid_amount": paid,
-            "principal_balance": principal if self.captured_on is not None else 0,
-            "interest_outstanding": interest_due,
-            "fees_outstanding": fees,
-            "as_of": today.isoformat(),
+            "refunded_amount": None,
+            "paid_amount": None,
+            "principal_balance": None,
+            "interest_outstanding": None,
+            "fees_outstanding": None,
+            "as_of": None,
             "late_fee_policy": self.late_fee_policy.wire(),
-            "schedule": schedule,
-            "history": self._history_entries(),
+            "schedule": None,
+            "history": None,
         }
 
     def _history_entries(self) -> list[dict[str, object]]:

@@ -160,53 +160,49 @@ class LoanWalk:
         keys = self._keys
         if keys is None:
             keys = self._keys = _key_dates(loan, self.behaviour, self._start, self.end)
+        installments = loan.installments
+        stop: KeyDate | None = (until, _ASSESSMENT, "assess", _ALWAYS)  # the stop's own
         at, count = self._next, len(keys)
-        while at < count:
-            day, order, action, owners = keys[at]
-            if day > until:
+        while True:
+            if at < count and keys[at][0] <= until:
+                day, order, action, owners = keys[at]
+                at += 1
+                if day == until and order == _ASSESSMENT:
+                    continue  # the stop's own assessment is that one
+            elif stop is not None:
+                day, _, action, owners = stop
+                stop = None
+            else:
                 break
-            at += 1
-            if day == until and order == _ASSESSMENT:
-                continue  # the stop's own assessment, below, is that one
-            if loan.status not in SERVICING:
+            status = loan.status
+            if status not in SERVICING:
                 break
-            self._visit(day, action, owners, events)
-        self._next = at
-        if loan.status in SERVICING:
-            self._visit(until, "assess", _ALWAYS, events)
-        return events
-
-    def _visit(
-        self, day: date, action: str, owners: tuple[int, ...], events: list[LoanEvent]
-    ) -> None:
-        """Do what one key date holds for the loan (being serviced); add its events."""
-        loan = self.loan
-        status = loan.status
-        if owners:
-            installments = loan.installments
-            if not any(installments[i].unpaid for i in owners):
-                return  # every installment this day was for has been paid: nothing can change
-        day = max(day, loan.today)
-        if action == "assess":
-            loan.assess_late_fees(day)
-            loan.mark_delinquency(day)
+            if owners:
+                for i in owners:
+                    if installments[i].unpaid:
+                        break
+                else:  # every installment this day was for has been paid: nothing can change
+                    continue
+            day = max(day, loan.today)
+            if action == "assess":
+                loan.assess_late_fees(day)
+                loan.mark_delinquency(day)
+                if loan.status is not status and loan.status in _STATUS_EVENTS:
+                    events.append((day, _STATUS_EVENTS[loan.status], loan.to_dict()))
+                continue
+            if action == "fail":
+                loan.observe(day)
+                events.append((day, "loan.payment_failed", loan.to_dict()))
+                continue
+            try:  # `owed_on(day)`, or half of it, unless that is nothing
+                if loan.pay_due(day, half=action == "pay_half") is None:
+                    continue
+            except InvalidTransition:
+                events.append((day, "loan.payment_failed", loan.to_dict()))
+                continue
+            snapshot = loan.to_dict()
+            events.append((day, "loan.payment_succeeded", snapshot))
             if loan.status is not status and loan.status in _STATUS_EVENTS:
-                events.append((day, _STATUS_EVENTS[loan.status], loan.to_dict()))
-            return
-        if action == "fail":
-            loan.observe(day)
-            events.append((day, "loan.payment_failed", loan.to_dict()))
-            return
-        owed = loan.owed_on(day)
-        amount = owed // 2 if action == "pay_half" else owed
-        if amount <= 0:
-            return
-        try:
-            loan.apply_payment(amount, day)
-        except InvalidTransition:
-            events.append((day, "loan.payment_failed", loan.to_dict()))
-            return
-        snapshot = loan.to_dict()
-        events.append((day, "loan.payment_succeeded", snapshot))
-        if loan.status is not status and loan.status in _STATUS_EVENTS:
-            events.append((day, _STATUS_EVENTS[loan.status], snapshot))
+                events.append((day, _STATUS_EVENTS[loan.status], snapshot))
+        self._next = at
+        return events
