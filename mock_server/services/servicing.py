@@ -38,7 +38,13 @@ from mock_server.services.clock import advance_clock, hold_clock, merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import InvalidRequest
 from mock_server.services.loan_book import LoanBook, on_clock
-from mock_server.services.loan_walk import LATE_PAYER_DAYS, LoanEvent, next_key_date, service_loan
+from mock_server.services.loan_walk import (
+    LATE_PAYER_DAYS,
+    LoanEvent,
+    LoanWalk,
+    next_key_date,
+    service_loan,
+)
 from mock_server.services.periodic import Occasion, agenda
 from mock_server.services.presenters import iso
 from mock_server.services.reviews import list_reviews
@@ -49,6 +55,7 @@ __all__ = [
     "LATE_PAYER_DAYS",
     "MAX_ADVANCE_DAYS",
     "LoanEvent",
+    "LoanWalk",
     "advance",
     "advance_target",
     "collector_paused",

@@ -25,6 +25,7 @@ from mock_server.risk.personas import generate_personas
 from mock_server.services.servicing import (
     LATE_PAYER_DAYS,
     LoanEvent,
+    LoanWalk,
     next_key_date,
     service_loan,
 )
@@ -166,3 +167,25 @@ def test_a_loan_has_nothing_to_do_before_its_next_key_date() -> None:
             service_loan(loan, behaviour, after, upcoming)
             after = upcoming
         assert loan.status not in _SERVICING
+
+
+def test_a_walk_taken_in_stops_leaves_the_loan_as_walking_each_stretch_does() -> None:
+    """`LoanWalk` as a clock advance takes it (key dates listed once; stops at each key date the
+    loan book queues and at other dates, as periodic work brings): at every stop the same
+    events and the same loan as `service_loan` over that stretch, and in the end the same as
+    walking every day."""
+    rng = random.Random(5)
+    for index, (_, behaviour, data) in enumerate(PORTFOLIO):
+        walked, stretched = Loan.from_dict(data), Loan.from_dict(data)
+        walk = LoanWalk(walked, behaviour, START, END)
+        events: list[LoanEvent] = []
+        after = START
+        while after < END:
+            upcoming = next_key_date(walked, behaviour, after)
+            stop = min(END, after + timedelta(days=rng.randint(1, 40)), upcoming or END)
+            stretch = service_loan(stretched, behaviour, after, stop)
+            assert walk.to(stop) == stretch, (data["id"], behaviour, stop)
+            assert walked.to_dict() == stretched.to_dict(), (data["id"], behaviour, stop)
+            events += stretch
+            after = stop
+        assert (events, walked.to_dict()) == day_by_day(index), (data["id"], behaviour)
