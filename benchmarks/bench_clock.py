@@ -94,12 +94,13 @@ What the profiles showed, and what was cut:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 from sqlalchemy import select
 
 from mock_server.app import create_app
@@ -126,13 +127,13 @@ IDENTITY_KEYS = (
 )
 
 
-def seed_loans(client: TestClient, count: int) -> int:
+async def seed_loans(client: httpx.AsyncClient, count: int) -> int:
     """Apply for `count` personas (every tier), approve those sent to review, capture every
     approved loan; answer how many loans there are."""
     people: list[dict[str, Any]] = []
     params: dict[str, Any] = {"limit": 100}
     while len(people) < count:
-        page = client.get("/v1/sandbox/personas", params=params).json()["data"]
+        page = (await client.get("/v1/sandbox/personas", params=params)).json()["data"]
         people.extend(page)
         params["starting_after"] = page[-1]["id"]
     made = 0
@@ -143,18 +144,20 @@ def seed_loans(client: TestClient, count: int) -> int:
             "currency": "USD",
             "customer": {key: persona[key] for key in IDENTITY_KEYS},
         }
-        checkout = client.post("/v1/checkouts", json=body).json()
+        checkout = (await client.post("/v1/checkouts", json=body)).json()
         offer = next(o["id"] for o in checkout["offers"] if o["plan"] == "monthly_12")
         path = f"/v1/checkouts/{checkout['id']}"
-        decided = client.post(f"{path}/confirm", json={"offer": offer, "consent": True}).json()
+        confirm = {"offer": offer, "consent": True}
+        decided = (await client.post(f"{path}/confirm", json=confirm)).json()
         if decided["status"] == "in_review":
-            queue = client.get("/v1/admin/reviews", params={"status": "pending"}, headers=ADMIN)
+            pending = {"status": "pending"}
+            queue = await client.get("/v1/admin/reviews", params=pending, headers=ADMIN)
             review = next(r for r in queue.json()["data"] if r["checkout"] == checkout["id"])
-            client.post(f"/v1/admin/reviews/{review['id']}/approve", headers=ADMIN)
-            decided = client.get(path).json()
+            await client.post(f"/v1/admin/reviews/{review['id']}/approve", headers=ADMIN)
+            decided = (await client.get(path)).json()
         if decided["status"] != "approved":
             continue
-        client.post(f"/v1/loans/{decided['loan']}/capture", json={})
+        await client.post(f"/v1/loans/{decided['loan']}/capture", json={})
         made += 1
     return made
 
@@ -202,10 +205,12 @@ def floor(sandbox: Sandbox, start: date, days: int) -> tuple[float, Counter[str]
     return elapsed, states
 
 
-def server(client: TestClient, sandbox: Sandbox, days: int) -> tuple[float, Counter[str]]:
+async def server(
+    client: httpx.AsyncClient, sandbox: Sandbox, days: int
+) -> tuple[float, Counter[str]]:
     """One clock advance through the API; answer seconds and the final states."""
     began = time.perf_counter()
-    response = client.post("/v1/sandbox/clock/advance", json={"days": days})
+    response = await client.post("/v1/sandbox/clock/advance", json={"days": days})
     elapsed = time.perf_counter() - began
     response.raise_for_status()
     with sandbox.db.reader() as session:
@@ -219,22 +224,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loans", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=365)
     args = parser.parse_args(argv)
+    return asyncio.run(run(args.loans, args.days))
+
+
+async def run(loans: int, days: int) -> int:
+    """Seed, run both paths side by side, print the figures; answer the exit status."""
     app = create_app(Settings(db="sqlite://", seed=0, webhook_worker=False))
     sandbox: Sandbox = app.state.sandbox
-    client = TestClient(app, headers=AUTH)
-    seeded = seed_loans(client, count=120)
-    copy_loans(sandbox, args.loans)
-    today = date.fromisoformat(client.get("/v1/merchants/me").json()["created"][:10])
-    floor_seconds, floor_states = floor(sandbox, today, args.days)
-    server_seconds, server_states = server(client, sandbox, args.days)
+    # In process over httpx's ASGI transport (Starlette's TestClient warns that it wants the
+    # httpx2 fork, which this project does not use); like the TestClient used without `with`,
+    # it runs no lifespan, so the sandbox is closed here.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://sandbox.test", headers=AUTH
+    ) as client:
+        seeded = await seed_loans(client, count=120)
+        copy_loans(sandbox, loans)
+        created = (await client.get("/v1/merchants/me")).json()["created"]
+        today = date.fromisoformat(created[:10])
+        floor_seconds, floor_states = floor(sandbox, today, days)
+        server_seconds, server_states = await server(client, sandbox, days)
     sandbox.close()
     if floor_states != server_states:
         print(f"MISMATCH: floor {dict(floor_states)} != server {dict(server_states)}")
         return 1
-    work = args.loans * args.days
+    work = loans * days
     floor_rate, server_rate = work / floor_seconds, work / server_seconds
     details: dict[str, Any] = dict(sorted(server_states.items()))
-    print(f"{args.loans} loans ({seeded} through the API) over {args.days} days -> {details}")
+    print(f"{loans} loans ({seeded} through the API) over {days} days -> {details}")
     print(
         f"floor  (domain walk, memory)   {floor_seconds:7.2f} s {floor_rate:>12,.0f} loans*days/s"
     )
