@@ -230,15 +230,22 @@ def _encode(spec: Field, value: Value) -> str:
     return text
 
 
-_NAMES: dict[int, tuple[Sequence[Field], frozenset[str]]] = {}
+# A layout's field names, and each field with its name and the value a record leaves out
+# takes, built once per layout a file uses (by identity).
+_Steps = tuple[tuple[str, "Value", Field], ...]
+_LAYOUTS: dict[int, tuple[Sequence[Field], frozenset[str], _Steps]] = {}
 
 
-def _names(fields: Sequence[Field]) -> frozenset[str]:
-    """The field names of a layout (built once per layout a file uses)."""
-    known = _NAMES.get(id(fields))
+def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], _Steps]:
+    """The layout's names and steps (see `_LAYOUTS`)."""
+    known = _LAYOUTS.get(id(fields))
     if known is None or known[0] is not fields:
-        known = _NAMES[id(fields)] = (fields, frozenset(f.name for f in fields))
-    return known[1]
+        steps = tuple(
+            (f.name, RECORD_LENGTH if f.name == "record_descriptor_word" else None, f)
+            for f in fields
+        )
+        known = _LAYOUTS[id(fields)] = (fields, frozenset(f.name for f in fields), steps)
+    return known
 
 
 # Value types whose encodings a file may reuse: no two of them hold equal values (bool, equal to
@@ -258,21 +265,23 @@ def write_record(
 ) -> str:
     """One 426-character record; unknown names are an error, missing ones blank or zero. With
     `memo` (see `encodings`), a value encoded before for the same field is not encoded again."""
-    unknown = values.keys() - _names(fields)
-    if unknown:
-        raise Metro2Error(f"no such fields: {sorted(unknown)}")
+    _, names, steps = _writing(fields)
+    if not names.issuperset(values):
+        raise Metro2Error(f"no such fields: {sorted(values.keys() - names)}")
     get = values.get
-    parts = []
-    for index, spec in enumerate(fields):
-        value = get(spec.name, RECORD_LENGTH if spec.name == "record_descriptor_word" else None)
-        if memo is None or type(value) not in _REUSABLE:
-            parts.append(_encode(spec, value))
-            continue
-        known = memo[index]
-        text = known.get(value)
-        if text is None:
-            text = known[value] = _encode(spec, value)
-        parts.append(text)
+    if memo is None:
+        parts = [_encode(spec, get(name, default)) for name, default, spec in steps]
+    else:
+        parts = []
+        for (name, default, spec), known in zip(steps, memo, strict=True):
+            value = get(name, default)
+            if type(value) in _REUSABLE:
+                text = known.get(value)
+                if text is None:
+                    text = known[value] = _encode(spec, value)
+                parts.append(text)
+            else:
+                parts.append(_encode(spec, value))
     record = "".join(parts)
     assert len(record) == RECORD_LENGTH
     return record
