@@ -25,7 +25,7 @@ from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.events import record_events
-from mock_server.services.loan_walk import LoanWalk, next_key_date
+from mock_server.services.loan_walk import LoanWalk
 from mock_server.services.periodic import HeldLoan, event_time
 from mock_server.services.presenters import LoanMemo, loan_object
 from mock_server.storage.bulk import GrowingJsonList, execute_many
@@ -57,10 +57,10 @@ class _Account(HeldLoan):
     created: datetime
     behaviour: str
     through: date
+    walk: LoanWalk  # from the advance's start to its end
     changed: bool = False
     memo: LoanMemo = field(default_factory=LoanMemo)
     history_json: GrowingJsonList = field(default_factory=GrowingJsonList)  # as last shown
-    walk: LoanWalk | None = None  # from the advance's start, once first serviced
 
     @property
     def id(self) -> str:
@@ -101,10 +101,12 @@ class LoanBook:
         sandbox: Sandbox,
         caller: Caller,
         start: date,
+        end: date,
         counts: Counter[str],
         test_clock: str | None = None,
     ) -> LoanBook:
-        """Read the open loans on one clock and each customer's repayment behaviour."""
+        """Read the open loans on one clock and each customer's repayment behaviour, to walk
+        them from sandbox date `start` to `end`."""
         rows = session.execute(
             select(
                 _LOANS.c.id,
@@ -123,18 +125,21 @@ class LoanBook:
             .with_for_update()  # a payment or refund in another process waits for the advance
         ).all()
         behaviours = _behaviours(session, sandbox, {row.customer_id for row in rows})
-        accounts = [
-            _Account(
-                Loan.from_dict(row.data),
-                row.furnished,
-                checkout_id=row.checkout_id,
-                customer_id=row.customer_id,
-                created=row.created,
-                behaviour=behaviours[row.customer_id],
-                through=start,
+        accounts = []
+        for row in rows:
+            loan, behaviour = Loan.from_dict(row.data), behaviours[row.customer_id]
+            accounts.append(
+                _Account(
+                    loan,
+                    row.furnished,
+                    checkout_id=row.checkout_id,
+                    customer_id=row.customer_id,
+                    created=row.created,
+                    behaviour=behaviour,
+                    through=start,
+                    walk=LoanWalk(loan, behaviour, start, end),
+                )
             )
-            for row in rows
-        ]
         book = cls(session, caller, accounts, counts)
         if sandbox.periodic and test_clock is None:  # only needed to stop between dates
             for index in range(len(accounts)):
@@ -148,7 +153,7 @@ class LoanBook:
 
     def _schedule(self, index: int) -> None:
         account = self.accounts[index]
-        upcoming = next_key_date(account.loan, account.behaviour, account.through)
+        upcoming = account.walk.next_stop(account.through)
         if upcoming is not None:
             heapq.heappush(self.queue, (upcoming, index))
 
@@ -170,10 +175,7 @@ class LoanBook:
     def _service(self, account: _Account, on: date, target: datetime) -> None:
         loan = account.loan
         before = loan.as_of, loan.status
-        walk = account.walk
-        if walk is None:
-            walk = account.walk = LoanWalk(loan, account.behaviour, account.through, target.date())
-        events = walk.to(on)
+        events = account.walk.to(on)
         account.through = on
         # A loan still serviced was walked to `on`; any other changed only if its date, status
         # or events did (a closed loan the book still holds is left as stored).

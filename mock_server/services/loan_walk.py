@@ -143,13 +143,63 @@ class LoanWalk:
     1,000 loans: listing the key dates again at every stop was ~5% of it, the stops' own
     assessments ~3%.)"""
 
-    __slots__ = ("_keys", "_next", "_start", "behaviour", "end", "loan")
+    __slots__ = ("_dues", "_keys", "_next", "_start", "behaviour", "end", "loan")
 
     def __init__(self, loan: Loan, behaviour: str, start: date, end: date) -> None:
         self.loan, self.behaviour, self.end = loan, behaviour, end
         self._start = start
         self._keys: list[KeyDate] | None = None
         self._next = 0
+        # A late payer's due dates before `end` still owed when listed (with the installment):
+        # dates `next_key_date` stops at (an entry turns `due`) that are no key date of its.
+        self._dues: list[tuple[date, int]] = []
+
+    def _listed(self) -> list[KeyDate]:
+        """The key dates (listed at the first call)."""
+        keys = self._keys
+        if keys is None:
+            loan = self.loan
+            keys = self._keys = _key_dates(loan, self.behaviour, self._start, self.end)
+            if self.behaviour == "late":
+                self._dues = [
+                    (inst.due_date, index)
+                    for index, inst in enumerate(loan.installments)
+                    if self._start < inst.due_date < self.end and inst.unpaid > 0
+                ]
+        return keys
+
+    def next_stop(self, after: date) -> date | None:
+        """`next_key_date(loan, behaviour, after)` for the walk taken to `after` (or not yet
+        started, at `after` == start), found in the listed key dates rather than by going over
+        every installment again: the same dates there, with the same installments still owed,
+        before `end` (from `end` on, `next_key_date` itself answers)."""
+        loan = self.loan
+        if loan.status not in SERVICING:
+            return next_key_date(loan, self.behaviour, after)
+        keys = self._listed()
+        installments = loan.installments
+        best: date | None = None
+        for at in range(self._next, len(keys) - 1):  # the last is `end`'s own assessment
+            day, order, _, owners = keys[at]
+            if day <= after:
+                continue
+            if order == _PAYMENT or not owners:
+                best = day
+                break
+            for i in owners:
+                if installments[i].unpaid:
+                    break
+            else:
+                continue  # every installment it was for has been paid
+            best = day
+            break
+        for due, index in self._dues:
+            if after < due and (best is None or due < best) and installments[index].unpaid:
+                best = due
+                break
+        if best is None or best >= self.end:
+            return next_key_date(loan, self.behaviour, after)
+        return best
 
     def to(self, until: date) -> list[LoanEvent]:
         """Walk on through `until` (after the previous stop, at most `end`); answer the events
@@ -161,9 +211,7 @@ class LoanWalk:
                 loan.expire(max(loan.authorization_expires_at, loan.today))
                 events.append((loan.today, "loan.expired", loan.to_dict()))
             return events
-        keys = self._keys
-        if keys is None:
-            keys = self._keys = _key_dates(loan, self.behaviour, self._start, self.end)
+        keys = self._listed()
         installments = loan.installments
         own = "observe"  # the stop's own step, after the key dates up to it
         at, count = self._next, len(keys)

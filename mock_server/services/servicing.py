@@ -160,7 +160,7 @@ def run_until(
     recorded."""
     counts: Counter[str] = Counter()
     cache_endpoints(session)  # thousands of events, one endpoint lookup
-    book = LoanBook.load(session, sandbox, caller, start, counts, test_clock)
+    book = LoanBook.load(session, sandbox, caller, start, target.date(), counts, test_clock)
     held = book.held
     periodic = sandbox.periodic if test_clock is None else []
     for on, works in agenda(periodic, start, target.date()):

@@ -172,8 +172,8 @@ def test_a_loan_has_nothing_to_do_before_its_next_key_date() -> None:
 def test_a_walk_taken_in_stops_leaves_the_loan_as_walking_each_stretch_does() -> None:
     """`LoanWalk` as a clock advance takes it (key dates listed once; stops at each key date the
     loan book queues and at other dates, as periodic work brings): at every stop the same
-    events and the same loan as `service_loan` over that stretch, and in the end the same as
-    walking every day."""
+    events and the same loan as `service_loan` over that stretch, the same next key date as
+    `next_key_date`, and in the end the same as walking every day."""
     rng = random.Random(5)
     for index, (_, behaviour, data) in enumerate(PORTFOLIO):
         walked, stretched = Loan.from_dict(data), Loan.from_dict(data)
@@ -182,6 +182,7 @@ def test_a_walk_taken_in_stops_leaves_the_loan_as_walking_each_stretch_does() ->
         after = START
         while after < END:
             upcoming = next_key_date(walked, behaviour, after)
+            assert walk.next_stop(after) == upcoming, (data["id"], behaviour, after)
             stop = min(END, after + timedelta(days=rng.randint(1, 40)), upcoming or END)
             stretch = service_loan(stretched, behaviour, after, stop)
             assert walk.to(stop) == stretch, (data["id"], behaviour, stop)
