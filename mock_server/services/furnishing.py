@@ -61,6 +61,17 @@ _REPORTABLE: Final = ("active", "late", "delinquent", "charged_off", "paid_off",
 _FINAL_STATUSES: Final = frozenset({"13", "DA"})
 _PROFILE_MONTHS: Final = 24
 _CHUNK: Final = 500  # ids per IN (...) read
+# Each account status's mark in the payment history profile (84 and any other: "6").
+_PROFILE_MARKS: Final = {
+    "97": "L",
+    "13": "0",
+    "11": "0",
+    "71": "1",
+    "78": "2",
+    "80": "3",
+    "82": "4",
+    "83": "5",
+}
 _LOANS = LoanRow.metadata.tables[LoanRow.__tablename__]
 _REMEMBER = (
     update(_LOANS)
@@ -321,11 +332,7 @@ def _report(
 ) -> dict[str, Any]:
     """What the loan keeps of when and how it was last reported (and each month's rating)."""
     status = str(fields["account_status"])
-    profile_mark = {"97": "L", "13": "0"}.get(status)
-    if profile_mark is None:
-        profile_mark = {"11": "0", "71": "1", "78": "2", "80": "3", "82": "4", "83": "5"}.get(
-            status, "6"
-        )
+    profile_mark = _PROFILE_MARKS.get(status, "6")
     return {
         "file": file_row.id,
         "period": file_row.period,
