@@ -2,10 +2,11 @@
 
     .venv/bin/python -m benchmarks.bench_clock [--loans 10000] [--days 365]
 
-Builds an in-memory sandbox, authorizes and captures loans through the API for 120 personas of
-every tier (reviews approved, so every repayment behaviour is present), then copies those loans
-in the database up to `--loans` (10,000 by default; fewer for a quick look). Two paths service
-the same loans over the same days, side by side:
+Builds an in-memory sandbox, authorizes and captures loans through the API (in process, over
+httpx's ASGI transport) for 120 personas of every tier (reviews approved, so every repayment
+behaviour is present), then copies those loans in the database up to `--loans` (10,000 by
+default; fewer for a quick look). Two paths service the same loans over the same days, side by
+side:
 
 - floor: the pure domain walk (`service_loan`, key date to key date) over the loans in memory:
   each loan read from its stored data, walked, and every event's loan snapshot taken; no
@@ -89,6 +90,33 @@ What the profiles showed, and what was cut:
   the advance (~170 us of CPU per account and month-end: base segment, record written, read
   back by the bureau, folded, two JSON UPDATEs), and the walk's stops at each loan's key dates
   list its key dates again each time (`_key_dates` and `next_key_date`, ~8%).
+- then (issue 9 stop 23; py-spy raw over the advance at `--loans 1000` and `10000`, cProfile
+  of the floor's walk, and, the machine being shared at load 4-6, instruction counts from
+  cachegrind: the floor's walk of 500 loans, and one 365-day advance over 300 loans read from
+  a seeded database file, each minus the same run without the work). At 10,000 loans the
+  advance was furnishing 39%, the driver's executemany 10%, the events' JSON 10%, the walk
+  23%, and per stop (15 a loan) its key dates listed again (5%), `next_key_date` over every
+  installment (3.6%) and an assessment of the stop's date (3%). Cut: a loan's key dates are
+  listed once per advance (`services.loan_walk.LoanWalk`), its next stop is read from them
+  (`LoanWalk.next_stop`, equal to `next_key_date`, which a test checks at every stop), and a
+  stop that is no assessment day only brings the loan's date forward; in the domain, a
+  snapshot copies a template of the loan's fixed fields, a payer's day pays what is due in the
+  payment's own pass (`Loan.pay_due`, no `owed_on` pass first), accrued interest from the
+  index that pass found; the Metro 2 writer lists each layout's fields once. Events, balances,
+  statuses, webhooks and Metro 2 files are unchanged: a golden run (400 loans of every tier, a
+  webhook endpoint, advances of 45, 40 and 300 days around disputes opened and resolved
+  verified / corrected / deleted; ids from a seeded generator, wall clock fixed) stored the
+  same rows table by table as main (only fields that differ between two runs of main
+  differed: workflow timings, hosted page tokens, wall-clock times, a sealed secret).
+  Figures, main against this change: instructions of the floor's walk 1,422 M -> 1,184 M
+  (-17%), of the advance 4,940 M -> 4,362 M (-12%); Python calls per loan at `--loans 1000`
+  floor 1,322 -> 1,177, server 6,385 -> 6,191. Wall time moved by up to 2x between runs of
+  the same tree (load 2.4-4.5): `--loans 10000`, main then this change, alternating, twice:
+  floor 10.69 / 7.50 s -> 4.72 / 6.55 s, server 55.1 / 45.6 s -> 40.0 / 41.2 s (66,246 /
+  80,137 -> 91,331 / 88,573 loans*days/s); server/floor 0.19x / 0.16x -> 0.12x / 0.16x (both
+  paths got faster); floor 1.7x / 2.4x -> 3.8x / 2.7x of 205,000. Still far from the targets:
+  furnishing, the events' JSON and their INSERT (~60% of the advance together, each event a
+  ~4.4 KB loan object) cost several times the whole floor walk.
 """
 
 from __future__ import annotations
