@@ -335,12 +335,12 @@ class Loan:
             else:
                 future.append(i)
                 future_principal += i.principal - i.paid_principal
-        # The payoff amount (see payoff_amount), from the lines already at hand (ordered by
-        # due date, so the future ones are the last).
         if amount is None:  # what is due (`owed_on`: nothing owed is below zero), or half
             amount = due_total // 2 if half else due_total
             if amount <= 0:
                 return None
+        # The payoff amount (see payoff_amount), from the lines already at hand (ordered by
+        # due date, so the future ones are the last).
         accrued = accrued_from(lines, len(lines) - len(future), self.captured_on, on)
         payoff = due_total + future_principal + accrued
         if amount > payoff:
