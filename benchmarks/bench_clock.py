@@ -115,8 +115,10 @@ What the profiles showed, and what was cut:
   floor 10.69 / 7.50 s -> 4.72 / 6.55 s, server 55.1 / 45.6 s -> 40.0 / 41.2 s (66,246 /
   80,137 -> 91,331 / 88,573 loans*days/s); server/floor 0.19x / 0.16x -> 0.12x / 0.16x (both
   paths got faster); floor 1.7x / 2.4x -> 3.8x / 2.7x of 205,000. Still far from the targets:
-  furnishing, the events' JSON and their INSERT (~60% of the advance together, each event a
-  ~4.4 KB loan object) cost several times the whole floor walk.
+  py-spy over the advance at 10,000 loans now shows furnishing 43% (the bureau's fold 14%,
+  base segments 10%, writing the file 8%), storing the events 21% (their JSON 10%, each a
+  ~4.4 KB loan object, and the driver's executemany 9%), the walk 20%: furnishing and the
+  events alone cost several times the whole floor walk.
 """
 
 from __future__ import annotations
