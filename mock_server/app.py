@@ -33,6 +33,7 @@ from mock_server.api import (
     test_clocks,
     webhook_endpoints,
 )
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.docs_policy import DocsPolicyMiddleware
 from mock_server.api.errors import ERROR_RESPONSES, install_error_handlers
 from mock_server.api.faults import FaultInjectionMiddleware
@@ -60,7 +61,7 @@ __all__ = ["app_from_environment", "build_sandbox", "create_app"]
 
 API_VERSION = "0.1.0"
 
-_health = APIRouter(tags=["health"])
+_health = APIRouter(tags=["health"], route_class=DeferredRoute)
 
 
 @_health.get("/healthz", operation_id="health-check")

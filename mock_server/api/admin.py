@@ -19,6 +19,7 @@ from mock_server.api.admin_schemas import (
     WorkflowList,
 )
 from mock_server.api.bodies import ReviewApproval, ReviewDecision
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.errors import request_id_of
 from mock_server.api.merchant_bodies import DeskAction
@@ -48,7 +49,7 @@ def require_admin(
 
 AdminDep = Annotated[str | None, Depends(require_admin)]
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=DeferredRoute)
 
 
 @router.get("/reviews", operation_id="admin-reviews-list")

@@ -16,12 +16,13 @@ from mock_server.api.balance_schemas import (
     PayoutList,
     SettlementReport,
 )
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.services import settlement_reads
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["balance"])
+router = APIRouter(prefix="/v1", tags=["balance"], route_class=DeferredRoute)
 
 
 @router.get("/balance", operation_id="balance-retrieve")

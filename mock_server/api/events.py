@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from mock_server.api import present
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.errors import ERROR_RESPONSES
 from mock_server.api.schemas import Event, EventList
@@ -16,7 +17,7 @@ from mock_server.services import event_stream, events
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = APIRouter(prefix="/v1/events", tags=["events"], route_class=DeferredRoute)
 
 
 @router.get("", operation_id="events-list")

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from mock_server.api.admin import AdminDep
 from mock_server.api.bodies import DisputeRequest, DisputeResolution
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import PageDep, SandboxDep
 from mock_server.api.schemas import ApiModel, ListObject, ObjectBase
 from mock_server.services import disputes
@@ -26,7 +27,7 @@ __all__ = [
     "router",
 ]
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=DeferredRoute)
 
 
 class FurnishingFile(ObjectBase):

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from mock_server.api.bodies import CustomerCreate
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import SandboxDep
 from mock_server.api.errors import request_id_of
 from mock_server.domain import format_money
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=DeferredRoute)
 
 
 @cache

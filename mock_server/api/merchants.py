@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request
 
 from mock_server.api import present
 from mock_server.api.bodies import MerchantApplication, MerchantUpdate
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import ApplicantDep, CallerDep, SandboxDep
 from mock_server.api.errors import request_id_of
 from mock_server.api.merchant_bodies import MerchantApplicationUpdate
@@ -13,7 +14,7 @@ from mock_server.services import merchants, onboarding
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/merchants", tags=["merchants"])
+router = APIRouter(prefix="/v1/merchants", tags=["merchants"], route_class=DeferredRoute)
 
 
 @router.post("", operation_id="merchants-create", status_code=201)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Query, Response
 
 from mock_server.api import present
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.pos_schemas import (
     CardAuthorization,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["qr_code", "router"]
 
-router = APIRouter(tags=["point of sale"])
+router = APIRouter(tags=["point of sale"], route_class=DeferredRoute)
 
 
 def qr_code(url: str) -> "segno.QRCode":

@@ -4,13 +4,14 @@
 from fastapi import APIRouter
 
 from mock_server.api.admin import AdminDep
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, SandboxDep
 from mock_server.api.portfolio_schemas import Portfolio
 from mock_server.services import portfolio
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["portfolio"])
+router = APIRouter(tags=["portfolio"], route_class=DeferredRoute)
 
 
 @router.get("/v1/portfolio", operation_id="portfolio-retrieve")

@@ -5,13 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from mock_server.api import present
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep
 from mock_server.api.schemas import Promotion
 from mock_server.services import promotions
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
+router = APIRouter(prefix="/v1/promotions", tags=["promotions"], route_class=DeferredRoute)
 
 
 @router.get("", operation_id="promotions-retrieve")

@@ -3,12 +3,13 @@
 from fastapi import APIRouter
 
 from mock_server.api import present
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.developer_schemas import RequestLogList
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"])
+router = APIRouter(prefix="/v1/request_logs", tags=["request_logs"], route_class=DeferredRoute)
 
 
 @router.get("", operation_id="request-logs-list")

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Query
 
 from mock_server.api import present
 from mock_server.api.bodies import ClockAdvance
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.schemas import PersonaList, SandboxClock
 from mock_server.services import personas, servicing
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
+router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"], route_class=DeferredRoute)
 
 
 @router.get("/personas", operation_id="sandbox-personas-list")

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path
 
 from mock_server.api import present
 from mock_server.api.admin import AdminDep
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, SandboxDep
 from mock_server.api.developer_schemas import (
     SNAPSHOT_NAME,
@@ -20,8 +21,8 @@ from mock_server.services import sandbox_data
 
 __all__ = ["admin_router", "router"]
 
-router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
-admin_router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"], route_class=DeferredRoute)
+admin_router = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=DeferredRoute)
 SnapshotName = Annotated[str, Path(pattern=SNAPSHOT_NAME, description="the snapshot's name")]
 
 

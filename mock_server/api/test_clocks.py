@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from mock_server.api import present
 from mock_server.api.bodies import ClockAdvance, TestClockCreateBody
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.developer_schemas import TestClock, TestClockList
 from mock_server.api.schemas import DeletedObject
@@ -11,7 +12,7 @@ from mock_server.services import test_clocks
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/test_clocks", tags=["test_clocks"])
+router = APIRouter(prefix="/v1/test_clocks", tags=["test_clocks"], route_class=DeferredRoute)
 
 
 @router.post("", operation_id="test-clocks-create", status_code=201)

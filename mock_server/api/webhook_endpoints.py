@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from mock_server.api import present
 from mock_server.api.bodies import WebhookEndpointCreate
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.schemas import (
     DeletedObject,
@@ -15,7 +16,9 @@ from mock_server.services import webhooks
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/webhook_endpoints", tags=["webhook_endpoints"])
+router = APIRouter(
+    prefix="/v1/webhook_endpoints", tags=["webhook_endpoints"], route_class=DeferredRoute
+)
 
 
 @router.post("", operation_id="webhook-endpoints-create", status_code=201)
