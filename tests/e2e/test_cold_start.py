@@ -5,8 +5,9 @@ Left until first use: Alembic (a database already at the newest revision, or a n
 none), httpx and the webhook client's TLS set-up (the first delivery), Faker (the first generated
 person), Jinja (the first hosted page), segno (the first QR code), rapidfuzz (the first sanctions
 screening), the portfolio analytics (the first portfolio read), cryptography (the first secret
-sealed or opened: a webhook endpoint's signing secret). No WebSocket library is loaded
-at all: no route speaks WebSocket.
+sealed or opened: a webhook endpoint's signing secret), FastAPI's analysis of the routes (each
+analysed at its router's first request; `pydantic.v1` is imported by the first analysis). No
+WebSocket library is loaded at all: no route speaks WebSocket.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import pytest
 AUTH = {"Authorization": "Bearer sk_test_demo"}
 DEFERRED = (
     "alembic", "faker", "jinja2", "segno", "httpx", "rapidfuzz", "wsproto", "mock_server.analytics",
-    "cryptography",
+    "cryptography", "pydantic.v1",
 )  # fmt: skip
 
 # Starts the sandbox as `mock-server` does (its module, the schema, the demo merchant, the app,
