@@ -55,7 +55,6 @@ from mock_server.serving import quiet_injected_resets
 from mock_server.settings import Settings
 from mock_server.storage import Database
 from mock_server.storage.sealing import Sealer, sealing_key
-from mock_server.workflow import SHIPPED_DEFINITIONS, load_shipped_definition
 
 __all__ = ["app_from_environment", "build_sandbox", "create_app"]
 
@@ -79,7 +78,6 @@ def build_sandbox(settings: Settings) -> Sandbox:
     except BaseException:
         db.dispose()  # refused: hold no connection to a database this sandbox will not serve
         raise
-    workflows = {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
     outbound = OutboundPolicy(
         allow_private=settings.webhook_allow_private,
         allow_loopback=is_loopback_host(settings.host),  # a merchant's app on the same machine
@@ -88,9 +86,7 @@ def build_sandbox(settings: Settings) -> Sandbox:
         db, background=settings.webhook_worker, mode=settings.webhook_mode, policy=outbound
     )
     db.after_commit.append(dispatcher.after_commit)
-    sandbox = Sandbox(
-        settings=settings, db=db, workflows=workflows, dispatcher=dispatcher, outbound=outbound
-    )
+    sandbox = Sandbox(settings=settings, db=db, dispatcher=dispatcher, outbound=outbound)
     db.after_commit.append(sandbox.event_bus.after_commit)  # wakes live event streams
     sandbox.purge = IdempotencyPurge(
         db,

@@ -15,8 +15,6 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Final
 
-import yaml
-
 from mock_server.risk.credit import CreditSummary
 
 _PRECISION: Final = 40
@@ -233,6 +231,8 @@ def _characteristic(index: int, item: object) -> Characteristic:
 @cache
 def load_default_scorecard() -> Scorecard:
     """The sandbox's shipped scorecard (mock_server/risk/scorecard.yaml)."""
+    import yaml  # PyYAML loads with the first score, not at start
+
     text = resources.files("mock_server.risk").joinpath("scorecard.yaml").read_text("utf-8")
     return Scorecard.from_dict(yaml.safe_load(text))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -15,13 +16,16 @@ from mock_server.services.request_log import RequestLog
 from mock_server.settings import Settings
 from mock_server.storage import Database
 from mock_server.storage.models import MerchantRow
-from mock_server.workflow import WorkflowDefinition
+from mock_server.workflow import WorkflowDefinition, load_shipped_definitions
 
 if TYPE_CHECKING:
     # The rule engine (mock_server.rules) loads at the first decision, not at start.
     from mock_server.rules import Policy
 
 __all__ = ["Caller", "Dispatcher", "MerchantAccount", "Sandbox"]
+
+# One parse of the shipped loan processes, whichever request first looks one up.
+_SHIPPED_LOAD = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +110,12 @@ class Sandbox:
 
     settings: Settings
     db: Database
-    workflows: dict[str, WorkflowDefinition]
+    # The loan processes shipped with the sandbox, parsed (PyYAML) when first looked up: a start
+    # needs none of them (`workflows`).
+    shipped_workflows: Callable[[], dict[str, WorkflowDefinition]] = load_shipped_definitions
     wall: WallClock = utc_now
     policies: dict[str, Policy] = field(default_factory=dict)
     dispatcher: Dispatcher | None = None
-    workflow_versions: dict[tuple[str, int], WorkflowDefinition] = field(default_factory=dict)
     periodic: list[PeriodicWork] = field(default_factory=list)  # the clock's seam (`periodic`)
     request_log: RequestLog = field(default_factory=RequestLog)
     event_bus: EventBus = field(default_factory=EventBus)
@@ -120,10 +125,31 @@ class Sandbox:
     # share the database, how each lookup first loads versions another process stored since.
     definitions_loaded: int = 0
     definition_sync: Callable[[Sandbox], None] | None = None
+    _workflows: dict[str, WorkflowDefinition] | None = field(default=None, init=False, repr=False)
+    _workflow_versions: dict[tuple[str, int], WorkflowDefinition] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
-    def __post_init__(self) -> None:
-        for definition in self.workflows.values():
-            self.workflow_versions[(definition.id, definition.version)] = definition
+    @property
+    def workflows(self) -> dict[str, WorkflowDefinition]:
+        """The live version of each loan process by name (the shipped ones, then uploads)."""
+        found = self._workflows
+        if found is None:
+            with _SHIPPED_LOAD:
+                found = self._workflows
+                if found is None:
+                    found = dict(self.shipped_workflows())
+                    for definition in found.values():
+                        key = (definition.id, definition.version)
+                        self._workflow_versions.setdefault(key, definition)
+                    self._workflows = found
+        return found
+
+    @property
+    def workflow_versions(self) -> dict[tuple[str, int], WorkflowDefinition]:
+        """Every loaded version of each loan process, by name and version."""
+        _ = self.workflows  # the shipped versions first
+        return self._workflow_versions
 
     def close(self) -> None:
         """Stop background workers and close pooled connections (the sandbox is done)."""

@@ -9,6 +9,7 @@ from mock_server.workflow.definition import (
     WorkflowDefinition,
     load_definition,
     load_shipped_definition,
+    load_shipped_definitions,
 )
 from mock_server.workflow.engine import (
     BUILTIN_HANDLERS,
@@ -51,6 +52,7 @@ __all__ = [
     "fire_timers",
     "load_definition",
     "load_shipped_definition",
+    "load_shipped_definitions",
     "manual_review_handler",
     "resume",
     "start",

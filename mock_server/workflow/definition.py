@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any, TypeAlias
-
-import yaml
 
 from mock_server.workflow.errors import WorkflowError
 from mock_server.workflow.params import STEP_PARAMS
@@ -22,6 +21,7 @@ __all__ = [
     "WorkflowDefinition",
     "load_definition",
     "load_shipped_definition",
+    "load_shipped_definitions",
 ]
 
 JSON: TypeAlias = bool | int | str | list["JSON"] | dict[str, "JSON"] | None
@@ -122,9 +122,13 @@ class WorkflowDefinition:
         }
 
 
+@cache
 def _strict_boolean_loader() -> Any:
     """A safe YAML loader (libyaml's parser when installed: 20x faster than the pure-Python one)
-    for which only true/false are booleans: YAML 1.1 reads `on:`, `yes` and `no` as booleans."""
+    for which only true/false are booleans: YAML 1.1 reads `on:`, `yes` and `no` as booleans.
+    PyYAML loads with the first definition parsed (none is at start)."""
+    import yaml
+
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader: Any = type("_Loader", (base,), {})
     loader.yaml_implicit_resolvers = {
@@ -139,14 +143,13 @@ def _strict_boolean_loader() -> Any:
     return loader
 
 
-_Loader = _strict_boolean_loader()
-
-
 def load_definition(source: str | Mapping[str, Any]) -> WorkflowDefinition:
     """Parse (YAML or JSON text, or a mapping) and validate a loan process definition."""
     if isinstance(source, str):
+        import yaml
+
         try:
-            data = yaml.load(source, Loader=_Loader)
+            data = yaml.load(source, Loader=_strict_boolean_loader())
         except yaml.YAMLError as exc:
             raise WorkflowError(f"workflow definition is not valid YAML: {exc}") from exc
     else:
@@ -166,6 +169,11 @@ def load_shipped_definition(name: str) -> WorkflowDefinition:
         )
     text = resources.files("mock_server.workflow").joinpath(f"definitions/{name}.yaml").read_text()
     return load_definition(text)
+
+
+def load_shipped_definitions() -> dict[str, WorkflowDefinition]:
+    """Every shipped definition, by name."""
+    return {name: load_shipped_definition(name) for name in SHIPPED_DEFINITIONS}
 
 
 class _Validator:

@@ -6,8 +6,9 @@ none), httpx and the webhook client's TLS set-up (the first delivery), Faker (th
 person), Jinja (the first hosted page), segno (the first QR code), rapidfuzz (the first sanctions
 screening), the portfolio analytics (the first portfolio read), cryptography (the first secret
 sealed or opened: a webhook endpoint's signing secret), FastAPI's analysis of the routes (each
-analysed at its router's first request; `pydantic.v1` is imported by the first analysis). No
-WebSocket library is loaded at all: no route speaks WebSocket.
+analysed at its router's first request; `pydantic.v1` is imported by the first analysis), PyYAML
+and the shipped loan processes (the first workflow looked up: a checkout's decision). No WebSocket
+library is loaded at all: no route speaks WebSocket.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import pytest
 AUTH = {"Authorization": "Bearer sk_test_demo"}
 DEFERRED = (
     "alembic", "faker", "jinja2", "segno", "httpx", "rapidfuzz", "wsproto", "mock_server.analytics",
-    "cryptography", "pydantic.v1",
+    "cryptography", "pydantic.v1", "yaml",
 )  # fmt: skip
 
 # Starts the sandbox as `mock-server` does (its module, the schema, the demo merchant, the app,
