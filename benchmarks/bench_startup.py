@@ -127,6 +127,35 @@ route analysis), SQLAlchemy's declarative mapping, mapper configuration at the f
 the DDL of 29 tables. Pydantic's plugin search (every installed distribution's entry points at
 the first model) costs 12-19 ms CPU and 27 M instructions here: not worth turning users' pydantic
 plugins off for (`PYDANTIC_DISABLE_PLUGINS`).
+
+Issue 9, stop 23 (branch s23-startup), profiled as above (`-X importtime` of a start to the first
+answer sorted by cumulative time; cProfile with `time.process_time` of `import mock_server.app`,
+`build_sandbox` and `create_app` after the frameworks; cachegrind of `main()` with
+`uvicorn.Server.run` replaced by one in-process ASGI `GET /healthz`, then also a `POST
+/v1/checkouts`, the bytecode of both trees compiled first). What it showed and what changed:
+- FastAPI (0.165) analysed every route twice: at `@router.get` (`APIRoute.__init__`: 39% of
+  our modules' import under cProfile, and the import of `pydantic.v1`) and again, for the route
+  as included, at its router's first request; only the second serves requests and the OpenAPI
+  document. Every router now makes `DeferredRoute`s (api/deferred_routes.py), which keep only
+  what including a router reads and analyse the rest if it is ever read (never, measured: not
+  after requests and `/openapi.json`). The document is byte-identical. `pydantic.v1` (85 M
+  instructions) still loads before the first answer: the `/healthz` route's analysis at that
+  request imports it (FastAPI's `create_model_field`);
+- PyYAML (91 M to import) and the two shipped loan processes (18 M) loaded at start, for no
+  part of `/healthz`: they now load at the first workflow lookup (`Sandbox.workflows`, a
+  property), i.e. the first checkout's decision, and the scorecard imports PyYAML when it loads.
+Instructions (cachegrind; main at ef85641 -> this branch): to the first `/healthz` answer 3,837 M
+-> 3,424 M (-10.7%); to the 201 of a checkout sent after it 3,948 M -> 3,553 M (-10%: that
+checkout itself costs 17 M more, ~10 ms, for PyYAML and the loan processes). This file, main and
+the branch alternating, six pairs of runs (medians of 5 spawns each) on the shared machine at
+loads of 0.6-8: CPU to the first answer, main 1920 / 2130 / 2080 / 1890 / 1940 / 1870 ms ->
+branch 1700 / 1250 / 1730 / 1740 / 1420 / 1680 ms (medians 1930 -> 1690 ms, -12%); the
+frameworks' CPU 1200-1940 ms in both (414 modules instead of 432: no PyYAML). Wall to the first
+answer moved by more between two runs of one tree (1389-6430 ms for main, 1778-5277 ms for the
+branch; the four quieter pairs 4021 / 1907 / 2154 / 1389 -> 2147 / 1778 / 1950 / 2156 ms) than
+the change: the frameworks' import is 73% of the start's instructions (2,489 M; FastAPI with
+OpenTelemetry, SQLAlchemy's ORM, pydantic, uvicorn with click and h11, pydantic-settings), so 1 s
+is out of reach on this machine while `mock-server` loads them before it serves.
 """
 
 from __future__ import annotations
