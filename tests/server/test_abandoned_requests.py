@@ -30,10 +30,10 @@ from mock_server.app import create_app
 from mock_server.services import checkouts, event_stream
 from mock_server.settings import Settings
 from mock_server.storage.database import _WriterLock
+from tests.server.hang_guard import HANG_S, run_bounded, until
 
 AUTH = {"Authorization": "Bearer sk_test_demo"}
 ADMIN = {"Authorization": "Bearer admin_test_demo"}
-HANG_S = 120.0  # only a hang detector: each scenario takes well under a second
 
 
 class Gate:
@@ -59,33 +59,6 @@ class Gate:
         """Let the held call go on; later calls are not held."""
         self.held = False
         self.go_on.set()
-
-
-def _run_bounded(scenario: Callable[[list[str]], Awaitable[None]]) -> None:
-    """Run the scenario on its own event loop in a thread; fail naming its last step if it has
-    not finished within HANG_S seconds (the thread is a daemon: a hang cannot block the run)."""
-    steps: list[str] = ["starting"]
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(scenario(steps))  # type: ignore[arg-type]
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="abandoned-requests", daemon=True)
-    thread.start()
-    thread.join(HANG_S)
-    if thread.is_alive():
-        pytest.fail(f"the app stopped answering: no progress after step {steps[-1]!r}")
-    if failure:
-        raise failure[0]
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    """Give the event loop turns until the condition holds (no sleeping)."""
-    while not condition():
-        await asyncio.to_thread(lambda: None)
 
 
 # On the in-memory database a write's route runs on the event loop under its transaction
@@ -137,7 +110,7 @@ def test_an_abandoned_stream_and_write_leave_the_app_answering(
                 await asyncio.to_thread(poll.entered.wait)
                 write = send_write()
                 steps.append("the write sent; waiting for it to queue for the writer lock")
-                await _until(write_queued)
+                await until(write_queued)
             else:
                 write = send_write()
                 steps.append("the write sent; waiting for its work in a worker thread")
@@ -150,7 +123,7 @@ def test_an_abandoned_stream_and_write_leave_the_app_answering(
                 if cancel == "task.cancel":
                     task.cancel()
                 else:
-                    await _until(lambda name=name: name in scopes)  # type: ignore[misc]
+                    await until(lambda name=name: name in scopes)  # type: ignore[misc]
                     scopes[name].cancel()
             steps.append("letting the abandoned work go on")
             poll.release()
@@ -170,7 +143,7 @@ def test_an_abandoned_stream_and_write_leave_the_app_answering(
             steps.append("done")
 
     try:
-        _run_bounded(scenario)
+        run_bounded(scenario, "abandoned-requests")
         # Whatever the abandoned work does in its threads, it ends, and the lock is free after.
         for gate in (poll, work, opening):
             assert not gate.entered.is_set() or gate.done.wait(HANG_S), "abandoned work hangs"

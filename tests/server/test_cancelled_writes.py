@@ -37,8 +37,8 @@ from mock_server.settings import Settings
 from mock_server.storage import database
 from mock_server.storage.database import RequestTransaction
 from tests.server.conftest import AUTH, BASE_URL, cart
+from tests.server.hang_guard import run_bounded, until
 
-HANG_S = 120.0  # only a hang detector: each scenario takes well under a second
 WAITING = "its transaction ends once no worker thread works in it"  # a cancelled write's log
 
 
@@ -133,33 +133,6 @@ class Gate:
         finally:
             self.watch.note("work done", self.tx)
             self.done.set()
-
-
-def _run_bounded(scenario: Callable[[list[str]], Awaitable[None]]) -> None:
-    """Run the scenario on its own event loop in a thread; fail naming its last step if it has
-    not finished within HANG_S seconds (the thread is a daemon: a hang cannot block the run)."""
-    steps: list[str] = ["starting"]
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(scenario(steps))  # type: ignore[arg-type]
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="cancelled-writes", daemon=True)
-    thread.start()
-    thread.join(HANG_S)
-    if thread.is_alive():
-        pytest.fail(f"the app stopped answering: no progress after step {steps[-1]!r}")
-    if failure:
-        raise failure[0]
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    """Give the event loop turns until the condition holds (no sleeping)."""
-    while not condition():
-        await asyncio.to_thread(lambda: None)
 
 
 @pytest.fixture
@@ -267,7 +240,7 @@ def test_a_write_cancelled_in_its_worker_thread_ends_after_that_thread(
                     first.cancel()
                     # The request has seen its cancellation: it either ended (the lock given
                     # back under its thread) or says it waits for that thread.
-                    await _until(lambda: first.done() or waiting_logged())
+                    await until(lambda: first.done() or waiting_logged())
                 else:
                     scope.cancel()
                 assert not first.done(), "the cancelled write ended while its thread worked"
@@ -282,7 +255,7 @@ def test_a_write_cancelled_in_its_worker_thread_ends_after_that_thread(
                 steps.append("a second write")
                 second = asyncio.ensure_future(c.post("/v1/checkouts", json=cart()))
                 if writer is not None:  # SQLite: it waits for the first's lock
-                    await _until(lambda: second.done() or _queued(writer))
+                    await until(lambda: second.done() or _queued(writer))
                     assert not second.done(), "a second writer got in beside the first"
 
                 steps.append("letting the first write's thread go on")
@@ -316,7 +289,7 @@ def test_a_write_cancelled_in_its_worker_thread_ends_after_that_thread(
         steps.append("done")
 
     try:
-        _run_bounded(scenario)
+        run_bounded(scenario, "cancelled-writes")
         assert gate is not None and gate.tx is not None
         first_tx = id(gate.tx)
         mine = [(what, thread) for what, tx, thread in watch.events if tx == first_tx]

@@ -32,6 +32,13 @@ def served(app: FastAPI) -> Iterator[tuple[uvicorn.Server, str]]:
         listener.close()
 
 
+def _open_connections(server: uvicorn.Server) -> list[ShapedH11Protocol]:
+    """The server's open connections (at least the test client's one)."""
+    connections = [c for c in server.server_state.connections if isinstance(c, ShapedH11Protocol)]
+    assert connections, "the client's connection is open on the server"
+    return connections
+
+
 def test_every_connection_sends_without_waiting_for_acks(
     served: tuple[uvicorn.Server, str],
 ) -> None:
@@ -39,10 +46,7 @@ def test_every_connection_sends_without_waiting_for_acks(
     with httpx.Client(base_url=base) as client:
         # The first answer proves the server is up; the connection stays open for the look.
         assert client.get("/healthz").status_code == 200
-        connections = [
-            c for c in server.server_state.connections if isinstance(c, ShapedH11Protocol)
-        ]
-        assert connections, "the client's connection is open on the server"
+        connections = _open_connections(server)
         for connection in connections:
             sock = connection.transport.get_extra_info("socket")
             assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
@@ -59,10 +63,7 @@ def test_an_idle_connection_outlasts_the_clients_pool_expiry(
     assert client_expiry is not None
     with httpx.Client(base_url=base) as client:
         assert client.get("/healthz").status_code == 200
-        connections = [
-            c for c in server.server_state.connections if isinstance(c, ShapedH11Protocol)
-        ]
-        assert connections, "the client's connection is open on the server"
+        connections = _open_connections(server)
         for connection in connections:
             # How long this connection may idle before the server closes it.
             assert connection.timeout_keep_alive > 2 * client_expiry
