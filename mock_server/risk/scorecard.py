@@ -123,8 +123,8 @@ class Scorecard:
 
     def probability_of_default_bps(self, points: int) -> int:
         """The probability of going bad at `points`, in basis points (half-even); worked out
-        once per scale and number of points (the power of 2 at this precision was an eighth
-        of an application's scoring and facts)."""
+        once per scale and number of points (the power of 2 at this precision was ~8% of
+        deriving an applicant's file, person and score)."""
         return _default_bps(self.base_odds, self.base_points, self.pdo, points)
 
     @property
