@@ -6,15 +6,15 @@ from fastapi import APIRouter, Query, Request
 
 from mock_server.api import present
 from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
-from mock_server.api.deferred_routes import DeferredBoundedWorkRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.links import CHECKOUT_CREATED, CHECKOUT_DECIDED
+from mock_server.api.routes import BoundedWorkRoute
 from mock_server.api.schemas import Checkout, CheckoutList
 from mock_server.services import checkouts, confirmation
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/checkouts", tags=["checkouts"], route_class=DeferredBoundedWorkRoute)
+router = APIRouter(prefix="/v1/checkouts", tags=["checkouts"], route_class=BoundedWorkRoute)
 
 CheckoutStatus = Literal["open", "approved", "declined", "in_review", "expired", "canceled"]
 

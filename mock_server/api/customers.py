@@ -4,14 +4,14 @@ from fastapi import APIRouter
 
 from mock_server.api import present
 from mock_server.api.bodies import CustomerCreate
-from mock_server.api.deferred_routes import DeferredBoundedWorkRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
+from mock_server.api.routes import BoundedWorkRoute
 from mock_server.api.schemas import CreditReport, Customer, CustomerList
 from mock_server.services import customers
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"], route_class=DeferredBoundedWorkRoute)
+router = APIRouter(prefix="/v1/customers", tags=["customers"], route_class=BoundedWorkRoute)
 
 
 @router.post("", operation_id="customers-create", status_code=201)

@@ -26,9 +26,7 @@ from fastapi.routing import APIRoute
 from fastapi.utils import generate_unique_id
 from starlette.routing import get_name
 
-from mock_server.api.routes import BoundedWorkRoute
-
-__all__ = ["DeferredBoundedWorkRoute", "DeferredRoute"]
+__all__ = ["DeferredRoute"]
 
 # APIRoute's keyword arguments and their defaults (fastapi.routing.APIRoute.__init__).
 _DEFAULTS: dict[str, Any] = {
@@ -106,7 +104,3 @@ class DeferredRoute(APIRoute):
     def analysed(self) -> bool:
         """Whether FastAPI's analysis of this route has run."""
         return "_deferred" not in self.__dict__
-
-
-class DeferredBoundedWorkRoute(BoundedWorkRoute, DeferredRoute):
-    """A `BoundedWorkRoute` (its endpoint wrapped at creation) analysed as a `DeferredRoute`."""

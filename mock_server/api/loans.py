@@ -6,15 +6,15 @@ from fastapi import APIRouter, Body, Query
 
 from mock_server.api import present
 from mock_server.api.bodies import CaptureRequest, PaymentRequest, RefundRequest
-from mock_server.api.deferred_routes import DeferredBoundedWorkRoute
 from mock_server.api.deps import CallerDep, PageDep, SandboxDep
 from mock_server.api.links import LOAN_CAPTURED
+from mock_server.api.routes import BoundedWorkRoute
 from mock_server.api.schemas import Loan, LoanList
 from mock_server.services import loans
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1/loans", tags=["loans"], route_class=DeferredBoundedWorkRoute)
+router = APIRouter(prefix="/v1/loans", tags=["loans"], route_class=BoundedWorkRoute)
 
 LoanStatusFilter = Literal[
     "authorized",

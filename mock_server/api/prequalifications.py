@@ -4,15 +4,15 @@ from fastapi import APIRouter
 
 from mock_server.api import present
 from mock_server.api.bodies import PrequalificationCreate
-from mock_server.api.deferred_routes import DeferredBoundedWorkRoute
 from mock_server.api.deps import CallerDep, SandboxDep
+from mock_server.api.routes import BoundedWorkRoute
 from mock_server.api.schemas import Prequalification
 from mock_server.services import prequalifications
 
 __all__ = ["router"]
 
 router = APIRouter(
-    prefix="/v1/prequalifications", tags=["prequalifications"], route_class=DeferredBoundedWorkRoute
+    prefix="/v1/prequalifications", tags=["prequalifications"], route_class=BoundedWorkRoute
 )
 
 

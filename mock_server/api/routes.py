@@ -5,15 +5,15 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from mock_server.api.deferred_routes import DeferredRoute
 from mock_server.storage.database import work_may_run_on_loop
 
 __all__ = ["BoundedWorkRoute"]
 
 
-class BoundedWorkRoute(APIRoute):
+class BoundedWorkRoute(DeferredRoute):
     """A route whose request works on one resource of the merchant's (a checkout, a loan, a
     customer) or one page of them, never the whole book.
 
@@ -24,7 +24,8 @@ class BoundedWorkRoute(APIRoute):
     a checkout's create). Everywhere else (a file database, PostgreSQL, reads) it runs in a
     worker thread as FastAPI runs any sync endpoint. Routes whose work grows with the book
     (a clock advance, a reset, a report) keep FastAPI's route, so a long request never holds
-    the loop that also serves an embedded sandbox's terminal UI.
+    the loop that also serves an embedded sandbox's terminal UI. Like every route of the
+    sandbox's, it is analysed once, for the app (`DeferredRoute`).
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
