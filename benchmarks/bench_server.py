@@ -93,19 +93,23 @@ class Result:
     cpu_ms: float | None  # the server process's CPU per request, where the OS tells it
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a live process has used (Linux's /proc; OSError
+    elsewhere)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def process_cpu(pid: int) -> Callable[[], float | None]:
-    """A reader of the process's CPU seconds so far (user + system; Linux's /proc), or of None
-    elsewhere. Unlike requests per second, CPU per request hardly moves when other work shares
-    the machine, so its ratio is the steadier figure there."""
-    stat = Path(f"/proc/{pid}/stat")
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    """A reader of the process's CPU seconds so far (`cpu_seconds`), or of None where the OS
+    does not tell. Unlike requests per second, CPU per request hardly moves when other work
+    shares the machine, so its ratio is the steadier figure there."""
 
     def read() -> float | None:
         try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
+            return cpu_seconds(pid)
+        except OSError:  # no /proc
             return None
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
 
     return read
 

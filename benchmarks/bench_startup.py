@@ -165,7 +165,6 @@ import compileall
 import os
 import resource
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -176,6 +175,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from benchmarks.bench_server import cpu_seconds, free_port
 
 _DEMO_KEY = {"Authorization": "Bearer sk_test_demo"}
 _PAINT_PROBE = """
@@ -235,13 +236,6 @@ for name in sys.stdin.read().split():
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def compile_sources() -> None:
     """Write the bytecode of the repository's packages, as installing them would."""
     root = Path(__file__).resolve().parent.parent
@@ -289,7 +283,7 @@ def server_first_answer(then_checkout: bool = False, cpu: bool = False) -> float
     `then_checkout`, to the 201 of the first checkout sent right after it: what the sandbox
     leaves until first use is paid there). With `cpu`, the CPU seconds the server process had
     used by then instead (from /proc: what a loaded machine cannot inflate by making it wait)."""
-    port = _free_port()
+    port = free_port()
     script = Path(sys.executable).with_name("mock-server")
     began = time.perf_counter()
     process = subprocess.Popen(
@@ -305,17 +299,10 @@ def server_first_answer(then_checkout: bool = False, cpu: bool = False) -> float
                 created = client.post("/v1/checkouts", json=_CHECKOUT)
                 if created.status_code != 201:
                     raise RuntimeError(f"the first checkout failed: {created.text}")
-            return _cpu_seconds(process.pid) if cpu else time.perf_counter() - began
+            return cpu_seconds(process.pid) if cpu else time.perf_counter() - began
     finally:
         process.terminate()
         process.wait()
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds a live process has used (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
-    return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
 def server_first_answer_cpu() -> float:
@@ -365,7 +352,7 @@ def sim_modules() -> list[str]:
 
 def server_modules() -> list[str]:
     """The third-party modules `mock-server` has imported when it first answers /healthz."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         listing = Path(folder) / "modules.txt"
         process = subprocess.Popen(
