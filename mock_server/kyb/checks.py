@@ -141,7 +141,12 @@ def payout_failure_for(account: Mapping[str, Any]) -> str | None:
 
 def check_website(website: str) -> CheckError | None:
     """Check a website URL's syntax and that its domain can exist (no reserved TLD)."""
-    parts = urlsplit(website if "//" in website else f"//{website}")
+    try:
+        parts = urlsplit(website if "//" in website else f"//{website}")
+    except ValueError:  # an unbalanced `[` or `]` (an IPv6 literal's brackets)
+        return CheckError(
+            "website", "invalid_url", f"website {website!r} does not name a valid domain"
+        )
     if parts.scheme not in ("", "http", "https"):
         return CheckError("website", "invalid_url", f"website must be http(s), got {parts.scheme}")
     host = (parts.hostname or "").rstrip(".")

@@ -62,7 +62,8 @@ def test_reserved_top_level_domains_are_refused(tld: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "website", ["https://exa mple.com", "https://-bad.com", "ftp://a.com", "x"]
+    "website",
+    ["https://exa mple.com", "https://-bad.com", "ftp://a.com", "x", "shop[.com", "https://[::1"],
 )
 def test_malformed_websites_are_refused(website: str) -> None:
     error = check_website(website)
