@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from stdnum import iban
 from stdnum.cn import uscc
@@ -29,6 +28,8 @@ from stdnum.exceptions import ValidationError
 from stdnum.gb import vat as gb_vat
 from stdnum.jp import cn as jp_corporate_number
 from stdnum.us import ein, rtn
+
+from mock_server.domain.websites import split_website
 
 __all__ = [
     "MAGIC_ACCOUNT_PAYOUT_FAILS",
@@ -141,9 +142,8 @@ def payout_failure_for(account: Mapping[str, Any]) -> str | None:
 
 def check_website(website: str) -> CheckError | None:
     """Check a website URL's syntax and that its domain can exist (no reserved TLD)."""
-    try:
-        parts = urlsplit(website if "//" in website else f"//{website}")
-    except ValueError:  # an unbalanced `[` or `]` (an IPv6 literal's brackets)
+    parts = split_website(website)
+    if parts is None:
         return CheckError(
             "website", "invalid_url", f"website {website!r} does not name a valid domain"
         )

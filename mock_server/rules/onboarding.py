@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
 
 from mock_server.domain.money import UnsupportedCurrency, to_usd_minor
+from mock_server.domain.websites import split_website
 
 if TYPE_CHECKING:
     from mock_server.kyb import Verification
@@ -86,8 +86,8 @@ def _volume_usd(amount: int, currency: str) -> int | None:
 
 
 def _website_host(website: str) -> str | None:
-    parts = urlsplit(website if "//" in website else f"//{website}")
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    parts = split_website(website)
+    host = ((parts.hostname if parts is not None else None) or "").lower().removeprefix("www.")
     return host if "." in host else None
 
 

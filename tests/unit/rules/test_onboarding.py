@@ -69,6 +69,7 @@ def test_unconvertible_currency_gives_null_volume() -> None:
         ("", "ops@acme.com", False, False),
         (None, "ops@acme.com", False, False),
         ("not a site", "ops@acme.com", False, False),
+        ("shop[.acme.com", "ops@acme.com", False, False),  # no URL at all: urlsplit refuses it
         ("https://acme.com", "no-at-sign", True, False),
     ],
 )
