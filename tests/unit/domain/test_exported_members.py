@@ -17,6 +17,7 @@ MODULES = [
     "checkout",
     "merchant",
     "review",
+    "websites",
 ]
 
 
