@@ -20,7 +20,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import anyio
 import orjson
@@ -39,6 +39,7 @@ from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_sch
 from mock_server.storage.sealing import Sealer
 
 __all__ = [
+    "MEMORY_PAGE_SIZE",
     "Database",
     "OutdatedSchema",
     "RequestTransaction",
@@ -72,6 +73,20 @@ def json_value(text: str | bytes | memoryview) -> Any:
     if text[:1] == " " or '": ' in text or ", " in text:
         return json.loads(text)
     return orjson.loads(text)
+
+
+# The in-memory database's page size. With SQLite's 4 KB pages, a checkout (offers, events and,
+# once confirmed, its loan: ~80 KB of JSON) spans chains of overflow pages, and a commit that
+# freed some (a confirm rewrites the checkout's 15 KB) made SQLite walk its whole page cache,
+# which for an in-memory database is the whole database: a confirm's COMMIT took 0.1 ms after
+# 500 checkouts and 1.4 ms after 6,000 (CPU, in process), so a long QA run slowed as it went.
+# With 16 KB pages a checkout's rows fit a page or two: 0.03-0.06 ms over the same 6,000.
+MEMORY_PAGE_SIZE: Final = 16 * 1024
+
+
+def _memory_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Before the first table: SQLite fixes the page size when the database is created.
+    dbapi_connection.execute(f"PRAGMA page_size={MEMORY_PAGE_SIZE}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -353,6 +368,7 @@ class Database:
                 json_serializer=json_text,
                 json_deserializer=json_value,
             )
+            event.listen(engine, "connect", _memory_pragmas)
         elif self.is_sqlite:
             engine = create_engine(
                 url,

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from mock_server.storage import Database
-from mock_server.storage.database import json_text, json_value
+from mock_server.storage.database import MEMORY_PAGE_SIZE, json_text, json_value
 from mock_server.storage.models import (
     ApiKeyRow,
     IdempotencyRow,
@@ -41,6 +41,23 @@ def test_a_file_database_runs_in_wal_mode(tmp_path: Path) -> None:
     with db.reader() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     db.dispose()
+
+
+def test_the_in_memory_database_uses_16_kb_pages_and_a_file_sqlites_default(
+    tmp_path: Path,
+) -> None:
+    # 4 KB pages made each commit walk the whole in-memory database (MEMORY_PAGE_SIZE); a file
+    # database keeps SQLite's default, its page cache being bounded.
+    memory = Database("sqlite://")
+    memory.create_schema()
+    on_file = Database(f"sqlite:///{tmp_path / 'pages.db'}")
+    on_file.create_schema()
+    with memory.reader() as session:
+        assert session.execute(text("PRAGMA page_size")).scalar() == MEMORY_PAGE_SIZE == 16384
+    with on_file.reader() as session:
+        assert session.execute(text("PRAGMA page_size")).scalar() == 4096
+    memory.dispose()
+    on_file.dispose()
 
 
 def test_readers_of_a_file_database_do_not_wait_for_the_writer(tmp_path: Path) -> None:
