@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from mock_server.serving import ShapedH11Protocol, server_config
+from mock_server.serving import MAX_HEADER_BYTES, ShapedHttpToolsProtocol, server_config
 from mock_server.settings import Settings
 
 
@@ -32,9 +34,11 @@ def served(app: FastAPI) -> Iterator[tuple[uvicorn.Server, str]]:
         listener.close()
 
 
-def _open_connections(server: uvicorn.Server) -> list[ShapedH11Protocol]:
+def _open_connections(server: uvicorn.Server) -> list[ShapedHttpToolsProtocol]:
     """The server's open connections (at least the test client's one)."""
-    connections = [c for c in server.server_state.connections if isinstance(c, ShapedH11Protocol)]
+    connections = [
+        c for c in server.server_state.connections if isinstance(c, ShapedHttpToolsProtocol)
+    ]
     assert connections, "the client's connection is open on the server"
     return connections
 
@@ -67,3 +71,80 @@ def test_an_idle_connection_outlasts_the_clients_pool_expiry(
         for connection in connections:
             # How long this connection may idle before the server closes it.
             assert connection.timeout_keep_alive > 2 * client_expiry
+
+
+def _exchange(base: str, chunks: list[bytes]) -> bytes:
+    """Send `chunks` on one raw connection, one write each, and read until the server closes
+    it or has answered."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        for chunk in chunks:
+            try:
+                sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break  # the server refused and closed before the rest was sent
+        received = b""
+        while b"\r\n\r\n" not in received or not _complete(received):
+            try:
+                data = sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not data:
+                break
+            received += data
+        return received
+
+
+def _complete(answer: bytes) -> bool:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            return len(body) >= int(value)
+    return True
+
+
+def _refusal(answer: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, json.loads(body)["error"]
+
+
+def test_a_malformed_request_is_refused_in_the_error_shape(
+    served: tuple[uvicorn.Server, str],
+) -> None:
+    _, base = served
+    status, headers, error = _refusal(_exchange(base, [b"GET /healthz HTTP/1.1\r\nHost x\r\n\r\n"]))
+    assert status == 400
+    assert headers["content-type"] == "application/json"
+    assert headers["connection"] == "close"
+    assert error["code"] == "request_malformed"
+    assert error["request_id"] == headers["request-id"]
+
+
+def test_a_request_head_over_the_limit_is_refused_in_one_piece_or_dribbled(
+    served: tuple[uvicorn.Server, str],
+) -> None:
+    _, base = served
+    start = b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+    over = b"X-Padding: " + b"p" * MAX_HEADER_BYTES + b"\r\n\r\n"
+    # Whole, in one write: parsed, then refused.
+    status, _, error = _refusal(_exchange(base, [start + over]))
+    assert (status, error["code"]) == (431, "request_header_too_large")
+    # A header that never ends, 1 KB at a time: refused once 16 KB have come, not buffered on.
+    dribble = [start] + [b"X-Padding: " + b"p" * 1024] + [b"p" * 1024] * 64
+    status, headers, error = _refusal(_exchange(base, dribble))
+    assert (status, error["code"]) == (431, "request_header_too_large")
+    assert error["request_id"] == headers["request-id"]
+
+
+def test_a_request_head_just_under_the_limit_is_served(
+    served: tuple[uvicorn.Server, str],
+) -> None:
+    _, base = served
+    start = b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+    padding = MAX_HEADER_BYTES - len(start) - 200
+    head = start + b"X-Padding: " + b"p" * padding + b"\r\n\r\n"
+    answer = _exchange(base, [head[:5000], head[5000:]])  # in two pieces, as TCP may split it
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200]
