@@ -5,6 +5,8 @@ from __future__ import annotations
 import installo
 import installo.types
 
+from tests.public_names import public_names
+
 EXPECTED = {
     "APIConnectionError",
     "APIError",
@@ -57,8 +59,6 @@ def test_every_exported_name_resolves() -> None:
 
 
 def test_no_public_name_is_left_out_of_all() -> None:
-    public = {
-        name for name in vars(installo) if not name.startswith("_") and name not in {"annotations"}
-    }
+    public = public_names(installo) - {"annotations"}
     submodules = {"pagination", "resources", "testing", "checkout_flow", "cli"}
     assert public - set(installo.__all__) <= submodules

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import merchant_sim.runner as runner
+from tests.public_names import public_names
 
 
 def test_runner_all_matches_its_public_names() -> None:
-    public = {name for name in vars(runner) if not name.startswith("_")}
+    public = public_names(runner)
     modules = {
         "cli",
         "engine",

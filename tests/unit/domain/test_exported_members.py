@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 import mock_server.domain as domain
+from tests.public_names import public_names
 
 MODULES = [
     "money",
@@ -31,13 +32,7 @@ def test_module_all_lists_only_names_it_defines(name: str) -> None:
 
 
 def test_package_exports_exactly_its_public_imports() -> None:
-    # pytest's assertion rewriting (which pytest 9.2 applies to this editable install's packages)
-    # adds '@py_builtins' and '@pytest_ar': not identifiers, so no import could have made them.
-    public = {
-        n
-        for n in vars(domain)
-        if n.isidentifier() and not n.startswith("_") and n not in MODULES and n != "annotations"
-    }
+    public = public_names(domain) - set(MODULES) - {"annotations"}
     assert set(domain.__all__) == public
 
 

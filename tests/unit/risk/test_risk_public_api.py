@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import mock_server.risk as risk
+from tests.public_names import public_names
 
 PROGRAM = """
 import hashlib, json
@@ -21,7 +22,7 @@ print(hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    public = {name for name in vars(risk) if not name.startswith("_")}
+    public = public_names(risk)
     modules = {
         "assessment",
         "bureau_memory",

@@ -6,13 +6,14 @@ import types
 import typing
 
 import mock_server.rules as rules
+from tests.public_names import public_names
 
 
 def test_all_lists_every_public_name_and_nothing_else() -> None:
     public = {
         name
-        for name, value in vars(rules).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+        for name in public_names(rules)
+        if not isinstance(getattr(rules, name), types.ModuleType)
     }
     assert sorted(rules.__all__) == sorted(public)
 

@@ -12,6 +12,7 @@ from mock_server.workflow.definition import load_shipped_definition
 from mock_server.workflow.engine import StepContext, StepResult, resume, start
 from mock_server.workflow.errors import WorkflowError
 from mock_server.workflow.instance import WorkflowInstance
+from tests.public_names import public_names
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -91,7 +92,7 @@ def test_malformed_stored_instance_is_a_workflow_error(
 
 
 def test_package_exports_exactly_its_public_names() -> None:
-    public = {name for name in dir(workflow) if not name.startswith("_")}
+    public = public_names(workflow)
     modules = {"definition", "engine", "errors", "instance", "params"}
     assert set(workflow.__all__) == public - modules
     assert {"start", "resume", "fire_timers", "load_definition", "WorkflowInstance"} <= public
