@@ -240,8 +240,16 @@ def make_offer(plan: Plan, amount: int, currency: str, start: date) -> Offer:
     reason = plan.eligibility_error(amount, code)
     if reason is not None:
         raise PlanNotEligible(reason)
+    return _priced(plan, code, amount, start)
+
+
+@functools.lru_cache(maxsize=1024)
+def _priced(plan: Plan, currency: str, amount: int, start: date) -> Offer:
+    """The offer, computed once per plan, amount and start: an offer is immutable and a
+    function of these alone, and a day's checkouts price the same plans for the same cart
+    amounts again and again (the schedule and its disclosure were ~6% of a create's CPU)."""
     schedule = tuple(build_schedule(plan, amount, start))
-    return Offer(plan, code, amount, disclose(plan.apr_bps, schedule), schedule)
+    return Offer(plan, currency, amount, disclose(plan.apr_bps, schedule), schedule)
 
 
 @dataclass(frozen=True, slots=True)

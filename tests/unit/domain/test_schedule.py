@@ -1,5 +1,6 @@
 """Schedules: month arithmetic, amortization, disclosures, offers and 'as low as'."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -173,3 +174,16 @@ def test_lowest_monthly_payment_reports_every_plan_tied_for_lowest() -> None:
 
 def test_lowest_monthly_payment_ignores_pay_in_4_and_ineligible_plans() -> None:
     assert lowest_monthly_payment(DEFAULT_PLANS, 4000, "USD") is None  # only pay_in_4 fits
+
+
+def test_an_offer_is_priced_once_per_plan_amount_and_start() -> None:
+    plan = get_plan("monthly_12")
+    start = date(2031, 3, 9)  # a date no other test prices
+    first = make_offer(plan, 123_456, "USD", start)
+    assert make_offer(plan, 123_456, "usd", start) is first
+    assert make_offer(plan, 123_457, "USD", start) is not first
+    assert make_offer(plan, 123_456, "USD", date(2031, 3, 10)) is not first
+    # A plan equal but for its limits hashes alike: still priced as itself.
+    wider = replace(plan, max_amount={code: limit + 1 for code, limit in plan.max_amount.items()})
+    assert hash(wider) == hash(plan) and wider != plan
+    assert make_offer(wider, 123_456, "USD", start).plan is wider
