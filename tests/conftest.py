@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from mock_server.api import present
 from mock_server.local_postgres import LocalPostgres, PostgresUnavailable
 from mock_server.storage import Base, Database
 
@@ -34,6 +35,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which backend the server fixtures run on."""
     return f"installo server fixtures on: {config.getoption('installo_db')}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_answers_match_their_schema() -> Iterator[None]:
+    """Every checkout the sandbox answers from its read model's JSON is checked, byte for byte,
+    against the `Checkout` schema's JSON of it (mock_server/api/present.py)."""
+    present.verify_checkout_answers(True)
+    yield
+    present.verify_checkout_answers(False)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from mock_server.api import present
 from mock_server.api.bodies import CheckoutCreate, ConfirmRequest
@@ -23,14 +23,16 @@ CheckoutStatus = Literal["open", "approved", "declined", "in_review", "expired",
     "",
     operation_id="checkouts-create",
     status_code=201,
+    response_model=Checkout,
     responses={201: {"description": "The checkout", "links": CHECKOUT_CREATED}},
 )
 def create(
     body: CheckoutCreate, request: Request, sandbox: SandboxDep, caller: CallerDep
-) -> Checkout:
+) -> Response:
     """Validate the cart and answer the checkout with one offer per eligible plan and the
     hosted page the customer applies on (`next_action`)."""
-    return present.checkout(checkouts.create_checkout(sandbox, caller, body, str(request.base_url)))
+    created = checkouts.create_checkout(sandbox, caller, body, str(request.base_url))
+    return present.checkout_answer(created, status_code=201)
 
 
 @router.get("", operation_id="checkouts-list")
@@ -45,25 +47,27 @@ def list_(
     return present.checkout_list(listing)
 
 
-@router.get("/{checkout_id}", operation_id="checkouts-retrieve")
-def retrieve(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
+@router.get("/{checkout_id}", operation_id="checkouts-retrieve", response_model=Checkout)
+def retrieve(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Response:
     """One checkout with its offers and decision."""
-    return present.checkout(checkouts.get_checkout(sandbox, caller, checkout_id))
+    return present.checkout_answer(checkouts.get_checkout(sandbox, caller, checkout_id))
 
 
 @router.post(
     "/{checkout_id}/confirm",
     operation_id="checkouts-confirm",
+    response_model=Checkout,
     responses={200: {"description": "The decided checkout", "links": CHECKOUT_DECIDED}},
 )
 def confirm(
     checkout_id: str, body: ConfirmRequest, sandbox: SandboxDep, caller: CallerDep
-) -> Checkout:
+) -> Response:
     """The customer's offer and consent: runs the loan process and answers its decision."""
-    return present.checkout(confirmation.confirm_checkout(sandbox, caller, checkout_id, body))
+    decided = confirmation.confirm_checkout(sandbox, caller, checkout_id, body)
+    return present.checkout_answer(decided)
 
 
-@router.post("/{checkout_id}/cancel", operation_id="checkouts-cancel")
-def cancel(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Checkout:
+@router.post("/{checkout_id}/cancel", operation_id="checkouts-cancel", response_model=Checkout)
+def cancel(checkout_id: str, sandbox: SandboxDep, caller: CallerDep) -> Response:
     """Cancel an open checkout."""
-    return present.checkout(checkouts.cancel_checkout(sandbox, caller, checkout_id))
+    return present.checkout_answer(checkouts.cancel_checkout(sandbox, caller, checkout_id))

@@ -204,18 +204,18 @@ class NextActionObject(TypedDict):
 
     type: Literal["redirect_to_url", "display_qr_code"]
     url: str
-    short_code: NotRequired[str | None]
-    qr_png_url: NotRequired[str]
-    qr_svg_url: NotRequired[str]
+    short_code: str | None
+    qr_png_url: str | None
+    qr_svg_url: str | None
 
 
 class CheckoutObject(TypedDict):
     """A checkout with its offers and (once decided) decision."""
 
     id: str
-    object: Literal["checkout"]
     created: str
     livemode: bool
+    object: Literal["checkout"]
     status: str
     amount: int
     currency: str

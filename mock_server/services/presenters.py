@@ -153,9 +153,9 @@ def checkout_object(row: CheckoutRow) -> CheckoutObject:
     page = data.get("hosted_page") or {}
     return {
         "id": row.id,
-        "object": "checkout",
         "created": iso(row.created),
         "livemode": False,
+        "object": "checkout",
         "status": row.status,
         "amount": row.amount,
         "currency": row.currency,
@@ -191,7 +191,13 @@ def _next_action(row: CheckoutRow, page: dict[str, Any]) -> NextActionObject | N
     if row.status != "open" or not page:
         return None
     if (row.data.get("channel") or "online") != "in_store":
-        return {"type": "redirect_to_url", "url": page["url"]}
+        return {
+            "type": "redirect_to_url",
+            "url": page["url"],
+            "short_code": None,
+            "qr_png_url": None,
+            "qr_svg_url": None,
+        }
     return {
         "type": "display_qr_code",
         "url": page["url"],
