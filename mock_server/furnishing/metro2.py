@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 __all__ = [
     "BASE_FIELDS",
@@ -231,12 +231,14 @@ def _encode(spec: Field, value: Value) -> str:
 
 
 # A layout's field names, and each field with its name and the value a record leaves out
-# takes, built once per layout a file uses (by identity).
+# takes, built once per layout a file uses (by identity); then the same as three parallel
+# tuples (names, those values, fields) for `write_record`'s memo path.
 _Steps = tuple[tuple[str, "Value", Field], ...]
-_LAYOUTS: dict[int, tuple[Sequence[Field], frozenset[str], _Steps]] = {}
+_Columns = tuple[tuple[str, ...], tuple["Value", ...], tuple[Field, ...]]
+_LAYOUTS: dict[int, tuple[Sequence[Field], frozenset[str], _Steps, _Columns]] = {}
 
 
-def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], _Steps]:
+def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], _Steps, _Columns]:
     """The layout's names and steps (see `_LAYOUTS`)."""
     known = _LAYOUTS.get(id(fields))
     if known is None or known[0] is not fields:
@@ -244,7 +246,13 @@ def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], 
             (f.name, RECORD_LENGTH if f.name == "record_descriptor_word" else None, f)
             for f in fields
         )
-        known = _LAYOUTS[id(fields)] = (fields, frozenset(f.name for f in fields), steps)
+        columns = (
+            tuple(name for name, _, _ in steps),
+            tuple(default for _, default, _ in steps),
+            tuple(spec for _, _, spec in steps),
+        )
+        names = frozenset(f.name for f in fields)
+        known = _LAYOUTS[id(fields)] = (fields, names, steps, columns)
     return known
 
 
@@ -265,23 +273,35 @@ def write_record(
 ) -> str:
     """One 426-character record; unknown names are an error, missing ones blank or zero. With
     `memo` (see `encodings`), a value encoded before for the same field is not encoded again."""
-    _, names, steps = _writing(fields)
+    _, names, steps, (keys, defaults, specs) = _writing(fields)
     if not names.issuperset(values):
         raise Metro2Error(f"no such fields: {sorted(values.keys() - names)}")
     get = values.get
     if memo is None:
         parts = [_encode(spec, get(name, default)) for name, default, spec in steps]
     else:
-        parts = []
-        for (name, default, spec), known in zip(steps, memo, strict=True):
-            value = get(name, default)
-            if type(value) in _REUSABLE:
-                text = known.get(value)
-                if text is None:
-                    text = known[value] = _encode(spec, value)
-                parts.append(text)
-            else:
-                parts.append(_encode(spec, value))
+        # Each field's value, then its encoding found in the memo, field by field in C (`map`);
+        # the fields not found (None) are encoded and remembered. A value of another type
+        # (such as a bool) must not find an equal value's encoding: it is encoded every time.
+        if len(memo) != len(specs):
+            raise ValueError("the memo is for another layout")
+        found = list(map(get, keys, defaults))
+        if _REUSABLE.issuperset(map(type, found)):
+            texts: list[str | None] = list(map(dict.get, memo, found))
+            if None in texts:
+                for at in [at for at, text in enumerate(texts) if text is None]:
+                    texts[at] = memo[at][found[at]] = _encode(specs[at], found[at])
+            parts = cast(list[str], texts)
+        else:
+            parts = []
+            for spec, value, known in zip(specs, found, memo, strict=True):
+                if type(value) in _REUSABLE:
+                    text = known.get(value)
+                    if text is None:
+                        text = known[value] = _encode(spec, value)
+                    parts.append(text)
+                else:
+                    parts.append(_encode(spec, value))
     record = "".join(parts)
     assert len(record) == RECORD_LENGTH
     return record

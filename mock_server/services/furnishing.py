@@ -323,6 +323,11 @@ def _score_of(accounts: Mapping[str, bureau.KnownAccount]) -> int:
     )
 
 
+def _whole(value: Value) -> int:
+    """A numeric field's value (an int as `base_segment` writes it; anything else as text)."""
+    return value if type(value) is int else int(str(value))
+
+
 def _report(
     row: _Reportable,
     fields: Mapping[str, Value],
@@ -341,8 +346,8 @@ def _report(
         "account_status": status,
         "payment_rating": str(fields["payment_rating"]),
         "compliance_condition_code": str(fields["compliance_condition_code"]),
-        "current_balance": int(str(fields["current_balance"])) * 100,
-        "amount_past_due": int(str(fields["amount_past_due"])) * 100,
+        "current_balance": _whole(fields["current_balance"]) * 100,
+        "amount_past_due": _whole(fields["amount_past_due"]) * 100,
         "score_before": score[0],
         "score_after": score[1],
         "ratings": _ratings(row.furnished, file_row.period, profile_mark),
