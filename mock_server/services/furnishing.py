@@ -250,15 +250,19 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers, consumers)
     reports = []
     reported_at = iso(file_row.created)  # the file's, shared by every account's report
+    keep = occasion.keep_furnished
     for row, customer, fields in accounts:
         row.furnished = _report(row, fields, file_row, reported_at, scores[customer.id])
         if row.held is not None:
             row.held.furnished = row.furnished
-        reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
+        if row.held is not None and keep is not None:
+            keep(row.held)  # the advance stores it with the loan
+        else:
+            reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
         dispute = disputes.get(row.id)
         if dispute is not None and dispute.status == "resolved" and not dispute.resolution_file_id:
             dispute.resolution_file_id = file_row.id
-    execute_many(session, _REMEMBER, reports)  # one UPDATE executed for every reported loan
+    execute_many(session, _REMEMBER, reports)  # one UPDATE executed for every other loan
     occasion.record(FURNISHED_EVENT, file_summary(file_row))
     return file_row
 
