@@ -13,6 +13,7 @@ Only the fields the sandbox reports are named; reserved areas are blank (or zero
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -288,8 +289,10 @@ def write_record(
         found = list(map(get, keys, defaults))
         if _REUSABLE.issuperset(map(type, found)):
             texts: list[str | None] = list(map(dict.get, memo, found))
-            if None in texts:
-                for at in [at for at, text in enumerate(texts) if text is None]:
+            at = -1
+            with contextlib.suppress(ValueError):  # no (more) field to encode
+                while True:
+                    at = texts.index(None, at + 1)
                     texts[at] = memo[at][found[at]] = _encode(specs[at], found[at])
             parts = cast(list[str], texts)
         else:
@@ -312,23 +315,31 @@ def read_record(
 ) -> dict[str, str | int | date | None]:
     """A record's fields by name (only those in `names`, if given): numbers as int, dates as
     date, text stripped."""
-    return _read(fields if names is None else _only(fields, names), record)
+    return _read(_slices(fields if names is None else _only(fields, names)), record)
 
 
-def _read(fields: Iterable[Field], record: str) -> dict[str, str | int | date | None]:
+_Slices = tuple[tuple[str, int, int, FieldKind], ...]
+
+
+def _slices(fields: Iterable[Field]) -> _Slices:
+    """Each field's name, slice of the record and kind (listed once for a file's records)."""
+    return tuple((f.name, f.start - 1, f.start - 1 + f.length, f.kind) for f in fields)
+
+
+def _read(slices: _Slices, record: str) -> dict[str, str | int | date | None]:
     if len(record) != RECORD_LENGTH:
         raise Metro2Error(f"a record is {RECORD_LENGTH} characters, got {len(record)}")
     values: dict[str, str | int | date | None] = {}
-    for spec in fields:
-        text = record[spec.start - 1 : spec.start - 1 + spec.length]
-        if spec.kind == "N":
+    for name, low, high, kind in slices:
+        text = record[low:high]
+        if kind == "N":
             if not text.isdigit():
-                raise Metro2Error(f"{spec.name} is not numeric: {text!r}")
-            values[spec.name] = int(text)
-        elif spec.kind == "D":
-            values[spec.name] = parse_date(text)
+                raise Metro2Error(f"{name} is not numeric: {text!r}")
+            values[name] = int(text)
+        elif kind == "D":
+            values[name] = parse_date(text)
         else:
-            values[spec.name] = text.rstrip()
+            values[name] = text.rstrip()
     return values
 
 
@@ -387,7 +398,8 @@ def read_file(text: str, base_names: frozenset[str] | None = None) -> ParsedFile
     if header["record_identifier"] != "HEADER" or trailer["record_identifier"] != "TRAILER":
         raise Metro2Error("the first record must be the HEADER and the last the TRAILER")
     specs = BASE_FIELDS if base_names is None else _only(BASE_FIELDS, base_names)
-    bases = [_read(specs, record) for record in records[1:-1]]
+    slices = _slices(specs)
+    bases = [_read(slices, record) for record in records[1:-1]]
     if trailer["total_base_records"] != len(bases):
         raise Metro2Error(
             f"the trailer counts {trailer['total_base_records']} base records, found {len(bases)}"
