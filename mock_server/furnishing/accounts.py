@@ -193,7 +193,12 @@ def account_status(
 def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str, str]) -> str:
     """The 24 months before `month_end`'s month, most recent first: the rating reported then,
     `B` before the account opened, `D` when nothing was reported."""
-    keys, before = _profile_span(month_end.replace(day=1), opened.replace(day=1))
+    return _profile(opened, month_end.replace(day=1), ratings)
+
+
+def _profile(opened: date, month_start: date, ratings: Mapping[str, str]) -> str:
+    """`payment_history_profile` of the month starting `month_start`."""
+    keys, before = _profile_span(month_start, opened.replace(day=1))
     return "".join(map(ratings.get, keys, _NOT_REPORTED)) + before
 
 
@@ -298,7 +303,7 @@ def base_segment(
         "account_status": DELETE if delete else status,
         # Metro 2 asks for a payment rating with status 13 only (97 says it all).
         "payment_rating": rating if status == "13" else "",
-        "payment_history_profile": payment_history_profile(loan.captured_on, on, ratings),
+        "payment_history_profile": _profile(loan.captured_on, month_start, ratings),
         "compliance_condition_code": compliance_condition_code,
         "current_balance": whole_dollars(balance),
         "amount_past_due": whole_dollars(past_due),
