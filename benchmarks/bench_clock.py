@@ -119,6 +119,37 @@ What the profiles showed, and what was cut:
   base segments 10%, writing the file 8%), storing the events 21% (their JSON 10%, each a
   ~4.4 KB loan object, and the driver's executemany 9%), the walk 20%: furnishing and the
   events alone cost several times the whole floor walk.
+- then (s24-clock; cProfile and process CPU time around `services.servicing.advance` called in
+  the main thread, py-spy raw at 1,000 Hz over it, and each SQL statement's process time from
+  the engine's before/after_cursor_execute, all at `--loans 1000`; the machine shared at load
+  1-4). Of the advance (on a8c30b9): month-end furnishing 43% (the bureau's fold 13%, base
+  segments 11%, writing the file 6%, the month-end UPDATE of every reported loan's `furnished`
+  column ~3%: 12,000 rewrites of ~6 KB loan rows, though the advance stores each loan at its
+  end anyway), storing the events 18% (their JSON 8%, the driver 5%), the walk 21%; the
+  driver's own time, every statement, was 0.17 s of 1.9 s: the rest is Python and orjson.
+  Cut: a Metro 2 record's values are looked up in the file's memo field by field in C (`map`
+  over the layout; a value of a type that could equal another's, a bool or float, is encoded
+  every time), the reader lists each field's slice once per file, a profile's months per
+  month-end and opening month once, a consumer's fields once, a base segment reads the
+  history in one pass; the bureau folds a base segment straight into its stored data (no
+  `FurnishedAccount` between), `account_points` is memoized (pure, two short strings), the
+  profile translation calls no `__missing__`; `last_furnished` copies the record rather than
+  rebuilding it twice; a loan the advance holds gets its `furnished` record written with the
+  loan at the end of the advance (`Occasion.keep_furnished`; before any work that reads stored
+  loans, if one ever runs), not at every month-end. Golden run (400 loans of every tier, a
+  webhook endpoint, advances of 45, 40 and 300 days around disputes opened and resolved
+  verified / corrected / deleted; ids from a seeded generator, the wall clock fixed; every
+  table dumped): the same rows as a8c30b9 cell by cell, but for what differs between two runs
+  of a8c30b9 itself (the seeding's checkouts and workflow timings, their 148 events, a webhook
+  secret). Python calls per loan 6,191 -> 4,156; process CPU of the advance, a8c30b9 then
+  this, alternating: 2.03 / 2.00 / 2.15 s -> 1.83 / 1.92 / 1.90 s (-8%), at `--loans 3000`
+  6.21 -> 5.65 s (-9%). Now furnishing is 36% of the advance, the events 20%, the walk 23%.
+  `python -m benchmarks.bench_clock` (10,000 loans), load ~2.5, twice (the second on the
+  last commit): floor 3.79 / 3.67 s, server 19.96 / 18.78 s, 0.19x / 0.20x (main as the lead
+  measured it: floor 3.62 s, server 20.64 s, 0.18x). Still far from 0.5x: what is left is
+  spread thin (no Python function above 3% of the advance); the big items are C (orjson for
+  the events' ~5 KB loan objects, 9%; the driver's INSERT of them, 7%) and the walk, which
+  the floor does too.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
@@ -99,6 +99,11 @@ class Consumer:
     city: str
     state: str
     postal_code: str
+    # `fields()`, built once: every base segment of the consumer's accounts carries them.
+    _fields: dict[str, Value] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fields", self._field_values())
 
     @classmethod
     def from_customer(cls, data: Mapping[str, Any]) -> Consumer:
@@ -134,7 +139,10 @@ class Consumer:
         )
 
     def fields(self) -> dict[str, Value]:
-        """The base segment's consumer fields."""
+        """The base segment's consumer fields (a fresh dict the caller may change)."""
+        return dict(self._fields)
+
+    def _field_values(self) -> dict[str, Value]:
         return {
             "surname": self.surname,
             "first_name": self.first_name,
@@ -160,11 +168,11 @@ class Period:
     month_end: date
     reported_at: datetime
     furnisher_id: str
+    month_start: date = field(init=False, repr=False)  # the reporting month's first day
 
-    @property
-    def month_start(self) -> date:
-        """The first day of the reporting month."""
-        return self.month_end.replace(day=1)
+    def __post_init__(self) -> None:
+        # Worked out once: every account of the month's file reads it.
+        object.__setattr__(self, "month_start", self.month_end.replace(day=1))
 
 
 def account_status(
@@ -185,15 +193,29 @@ def account_status(
 def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str, str]) -> str:
     """The 24 months before `month_end`'s month, most recent first: the rating reported then,
     `B` before the account opened, `D` when nothing was reported."""
-    opened_month = opened.replace(day=1)
-    get = ratings.get
-    marks = []
-    months = _profile_months(month_end.replace(day=1))
+    return _profile(opened, month_end.replace(day=1), ratings)
+
+
+def _profile(opened: date, month_start: date, ratings: Mapping[str, str]) -> str:
+    """`payment_history_profile` of the month starting `month_start`."""
+    keys, before = _profile_span(month_start, opened.replace(day=1))
+    return "".join(map(ratings.get, keys, _NOT_REPORTED)) + before
+
+
+_NOT_REPORTED: Final = ("D",) * 24  # the default of each of the profile's months
+
+
+@functools.lru_cache(maxsize=4096)  # a file's accounts share a month-end and a few openings
+def _profile_span(month_start: date, opened_month: date) -> tuple[tuple[str, ...], str]:
+    """The profile months (`YYYY-MM`, latest first) from the account's opening month on, and
+    the `B` marks of the months before it."""
+    months = _profile_months(month_start)
+    keys = []
     for first, key in months:  # latest first, so every month after one before opening is too
         if first < opened_month:
             break
-        marks.append(get(key, "D"))
-    return "".join(marks) + "B" * (len(months) - len(marks))
+        keys.append(key)
+    return tuple(keys), "B" * (len(months) - len(keys))
 
 
 @functools.lru_cache(maxsize=256)  # one per month-end: every account of a file shares it
@@ -215,10 +237,13 @@ def _balances(loan: Loan, status: str, due: list[LoanInstallment]) -> tuple[int,
     today = loan.today
     principal = interest = fees = 0
     for i in loan.installments:
-        principal += i.principal - i.paid_principal
-        fees += i.fees - i.paid_fees
-        if i.due_date <= today and i.unpaid > 0:
-            interest += i.interest - i.paid_interest
+        unpaid_principal = i.principal - i.paid_principal
+        unpaid_interest = i.interest - i.paid_interest
+        unpaid_fees = i.fees - i.paid_fees
+        principal += unpaid_principal
+        fees += unpaid_fees
+        if i.due_date <= today and unpaid_principal + unpaid_interest + unpaid_fees > 0:
+            interest += unpaid_interest
     balance = (principal if loan.captured_on is not None else 0) + interest + fees
     if status == "97":
         return balance, balance
@@ -253,9 +278,13 @@ def base_segment(
     due = due_lines(loan.installments, on)
     status, rating = account_status(loan, on, due)
     balance, past_due = _balances(loan, status, due)
-    payments = [h for h in loan.history if h.kind == "payment"]
     month_start = period.month_start
-    paid_this_month = sum(h.amount for h in payments if month_start <= h.on <= on)
+    paid_this_month, last_payment = 0, None
+    for entry in loan.history:  # one pass: the month's payments and the last payment's date
+        if entry.kind == "payment":
+            last_payment = entry.on
+            if month_start <= last_payment <= on:
+                paid_this_month += entry.amount
     closed = loan.today if status in ("13", "97") else None
     return {
         "processing_indicator": 1,
@@ -274,7 +303,7 @@ def base_segment(
         "account_status": DELETE if delete else status,
         # Metro 2 asks for a payment rating with status 13 only (97 says it all).
         "payment_rating": rating if status == "13" else "",
-        "payment_history_profile": payment_history_profile(loan.captured_on, on, ratings),
+        "payment_history_profile": _profile(loan.captured_on, month_start, ratings),
         "compliance_condition_code": compliance_condition_code,
         "current_balance": whole_dollars(balance),
         "amount_past_due": whole_dollars(past_due),
@@ -282,7 +311,7 @@ def base_segment(
         "date_of_account_information": on,
         "date_of_first_delinquency": _first_delinquency(loan, status, due),
         "date_closed": closed,
-        "date_of_last_payment": payments[-1].on if payments else None,
+        "date_of_last_payment": last_payment,
         "interest_type_indicator": "F",  # fixed rate
-        **consumer.fields(),
+        **consumer._fields,  # built once per consumer (read-only)
     }

@@ -13,12 +13,13 @@ Only the fields the sandbox reports are named; reserved areas are blank (or zero
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 __all__ = [
     "BASE_FIELDS",
@@ -231,12 +232,14 @@ def _encode(spec: Field, value: Value) -> str:
 
 
 # A layout's field names, and each field with its name and the value a record leaves out
-# takes, built once per layout a file uses (by identity).
+# takes, built once per layout a file uses (by identity); then the same as three parallel
+# tuples (names, those values, fields) for `write_record`'s memo path.
 _Steps = tuple[tuple[str, "Value", Field], ...]
-_LAYOUTS: dict[int, tuple[Sequence[Field], frozenset[str], _Steps]] = {}
+_Columns = tuple[tuple[str, ...], tuple["Value", ...], tuple[Field, ...]]
+_LAYOUTS: dict[int, tuple[Sequence[Field], frozenset[str], _Steps, _Columns]] = {}
 
 
-def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], _Steps]:
+def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], _Steps, _Columns]:
     """The layout's names and steps (see `_LAYOUTS`)."""
     known = _LAYOUTS.get(id(fields))
     if known is None or known[0] is not fields:
@@ -244,7 +247,13 @@ def _writing(fields: Sequence[Field]) -> tuple[Sequence[Field], frozenset[str], 
             (f.name, RECORD_LENGTH if f.name == "record_descriptor_word" else None, f)
             for f in fields
         )
-        known = _LAYOUTS[id(fields)] = (fields, frozenset(f.name for f in fields), steps)
+        columns = (
+            tuple(name for name, _, _ in steps),
+            tuple(default for _, default, _ in steps),
+            tuple(spec for _, _, spec in steps),
+        )
+        names = frozenset(f.name for f in fields)
+        known = _LAYOUTS[id(fields)] = (fields, names, steps, columns)
     return known
 
 
@@ -265,23 +274,37 @@ def write_record(
 ) -> str:
     """One 426-character record; unknown names are an error, missing ones blank or zero. With
     `memo` (see `encodings`), a value encoded before for the same field is not encoded again."""
-    _, names, steps = _writing(fields)
+    _, names, steps, (keys, defaults, specs) = _writing(fields)
     if not names.issuperset(values):
         raise Metro2Error(f"no such fields: {sorted(values.keys() - names)}")
     get = values.get
     if memo is None:
         parts = [_encode(spec, get(name, default)) for name, default, spec in steps]
     else:
-        parts = []
-        for (name, default, spec), known in zip(steps, memo, strict=True):
-            value = get(name, default)
-            if type(value) in _REUSABLE:
-                text = known.get(value)
-                if text is None:
-                    text = known[value] = _encode(spec, value)
-                parts.append(text)
-            else:
-                parts.append(_encode(spec, value))
+        # Each field's value, then its encoding found in the memo, field by field in C (`map`);
+        # the fields not found (None) are encoded and remembered. A value of another type
+        # (such as a bool) must not find an equal value's encoding: it is encoded every time.
+        if len(memo) != len(specs):
+            raise ValueError("the memo is for another layout")
+        found = list(map(get, keys, defaults))
+        if _REUSABLE.issuperset(map(type, found)):
+            texts: list[str | None] = list(map(dict.get, memo, found))
+            at = -1
+            with contextlib.suppress(ValueError):  # no (more) field to encode
+                while True:
+                    at = texts.index(None, at + 1)
+                    texts[at] = memo[at][found[at]] = _encode(specs[at], found[at])
+            parts = cast(list[str], texts)
+        else:
+            parts = []
+            for spec, value, known in zip(specs, found, memo, strict=True):
+                if type(value) in _REUSABLE:
+                    text = known.get(value)
+                    if text is None:
+                        text = known[value] = _encode(spec, value)
+                    parts.append(text)
+                else:
+                    parts.append(_encode(spec, value))
     record = "".join(parts)
     assert len(record) == RECORD_LENGTH
     return record
@@ -292,23 +315,31 @@ def read_record(
 ) -> dict[str, str | int | date | None]:
     """A record's fields by name (only those in `names`, if given): numbers as int, dates as
     date, text stripped."""
-    return _read(fields if names is None else _only(fields, names), record)
+    return _read(_slices(fields if names is None else _only(fields, names)), record)
 
 
-def _read(fields: Iterable[Field], record: str) -> dict[str, str | int | date | None]:
+_Slices = tuple[tuple[str, int, int, FieldKind], ...]
+
+
+def _slices(fields: Iterable[Field]) -> _Slices:
+    """Each field's name, slice of the record and kind (listed once for a file's records)."""
+    return tuple((f.name, f.start - 1, f.start - 1 + f.length, f.kind) for f in fields)
+
+
+def _read(slices: _Slices, record: str) -> dict[str, str | int | date | None]:
     if len(record) != RECORD_LENGTH:
         raise Metro2Error(f"a record is {RECORD_LENGTH} characters, got {len(record)}")
     values: dict[str, str | int | date | None] = {}
-    for spec in fields:
-        text = record[spec.start - 1 : spec.start - 1 + spec.length]
-        if spec.kind == "N":
+    for name, low, high, kind in slices:
+        text = record[low:high]
+        if kind == "N":
             if not text.isdigit():
-                raise Metro2Error(f"{spec.name} is not numeric: {text!r}")
-            values[spec.name] = int(text)
-        elif spec.kind == "D":
-            values[spec.name] = parse_date(text)
+                raise Metro2Error(f"{name} is not numeric: {text!r}")
+            values[name] = int(text)
+        elif kind == "D":
+            values[name] = parse_date(text)
         else:
-            values[spec.name] = text.rstrip()
+            values[name] = text.rstrip()
     return values
 
 
@@ -367,7 +398,8 @@ def read_file(text: str, base_names: frozenset[str] | None = None) -> ParsedFile
     if header["record_identifier"] != "HEADER" or trailer["record_identifier"] != "TRAILER":
         raise Metro2Error("the first record must be the HEADER and the last the TRAILER")
     specs = BASE_FIELDS if base_names is None else _only(BASE_FIELDS, base_names)
-    bases = [_read(specs, record) for record in records[1:-1]]
+    slices = _slices(specs)
+    bases = [_read(slices, record) for record in records[1:-1]]
     if trailer["total_base_records"] != len(bases):
         raise Metro2Error(
             f"the trailer counts {trailer['total_base_records']} base records, found {len(bases)}"

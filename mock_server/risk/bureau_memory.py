@@ -15,6 +15,7 @@ charged-off Installo loan meets the policy's delinquency rules on the next appli
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -62,10 +63,7 @@ class FurnishedAccount:
     @classmethod
     def from_base_segment(cls, fields: Mapping[str, Any]) -> FurnishedAccount:
         """From a parsed base segment (whole dollars become cents)."""
-        profile = str(fields["payment_history_profile"])
         status = str(fields["account_status"])
-        current = "3" if status == "97" else _status_mark(status)
-        older = profile[: HISTORY_MONTHS - 1][::-1].translate(_PROFILE_MARKS)
         return cls(
             account_number=str(fields["consumer_account_number"]),
             account_status=status,
@@ -73,9 +71,25 @@ class FurnishedAccount:
             highest_credit=int(fields["highest_credit"]) * 100,
             opened=fields["date_opened"],
             reported_on=fields["date_of_account_information"],
-            history=older + current,
+            history=_history(fields, status),
             compliance_condition_code=str(fields["compliance_condition_code"] or ""),
         )
+
+    @staticmethod
+    def data_from_base_segment(fields: Mapping[str, Any]) -> dict[str, Any]:
+        """`from_base_segment(fields).to_dict()`, without the account between (the bureau
+        folds thousands of base segments a month and stores only their data)."""
+        status = str(fields["account_status"])
+        return {
+            "account_number": str(fields["consumer_account_number"]),
+            "account_status": status,
+            "balance": int(fields["current_balance"]) * 100,
+            "highest_credit": int(fields["highest_credit"]) * 100,
+            "opened": fields["date_opened"].isoformat(),
+            "reported_on": fields["date_of_account_information"].isoformat(),
+            "history": _history(fields, status),
+            "compliance_condition_code": str(fields["compliance_condition_code"] or ""),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (what the bureau stores)."""
@@ -133,9 +147,21 @@ class _ProfileMarks(dict[int, str]):
         return "-"
 
 
-_PROFILE_MARKS: Final = _ProfileMarks({ord(mark): shown for mark, shown in _MARKS.items()})
+# Every ASCII character is listed (`-` unless a mark), so that translating a profile calls no
+# `__missing__` for its `B` and `D` months; any other character still finds `-` through it.
+_PROFILE_MARKS: Final = _ProfileMarks(
+    dict.fromkeys(range(128), "-") | {ord(mark): shown for mark, shown in _MARKS.items()}
+)
 
 
+def _history(fields: Mapping[str, Any], status: str) -> str:
+    """A base segment's 24 history marks, oldest first, the last its own month's."""
+    current = "3" if status == "97" else _status_mark(status)
+    older = str(fields["payment_history_profile"])[: HISTORY_MONTHS - 1][::-1]
+    return older.translate(_PROFILE_MARKS) + current
+
+
+@functools.lru_cache(maxsize=65_536)  # a pure function of two short strings, asked monthly
 def account_points(account_status: str, history: str) -> int:
     """Points one furnished account adds to (or takes from) the file's score."""
     if account_status == "97":

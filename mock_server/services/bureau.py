@@ -166,7 +166,7 @@ class KnownAccount:
 
     seq: int | None
     data: dict[str, Any]
-    account: FurnishedAccount | None = None  # `data` read, once needed or folded in
+    account: FurnishedAccount | None = None  # `data` read, once needed
 
     def read(self) -> FurnishedAccount:
         """The account `data` describes (read once)."""
@@ -212,8 +212,8 @@ def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:
                 _ACCOUNTS.c.data,
             ).where(_ACCOUNTS.c.bureau_key.in_(list(known)))
         )
-        for row in rows:
-            known[row.bureau_key][row.account_number] = KnownAccount(row.seq, row.data)
+        for seq, key, number, data in rows:
+            known[key][number] = KnownAccount(seq, data)
     return known
 
 
@@ -230,10 +230,9 @@ def fold_accounts(
     accounts = known.setdefault(key, {})
     new: dict[str, dict[str, Any]] = {}
     for fields in segments:
-        account = FurnishedAccount.from_base_segment(fields)
-        number = account.account_number
+        number = str(fields["consumer_account_number"])
         record = accounts.get(number)
-        if account.account_status == "DA":
+        if str(fields["account_status"]) == "DA":
             if record is not None:
                 if record.seq is not None:
                     writes.deletes.append(record.seq)
@@ -241,26 +240,28 @@ def fold_accounts(
                     writes.inserts.remove(new.pop(number))
                 del accounts[number]
             continue
-        data = account.to_dict()
+        # The account's data only: its object is read from them if ever needed (`read`).
+        data = FurnishedAccount.data_from_base_segment(fields)
+        reported_on = fields["date_of_account_information"]
         if record is None:
-            accounts[number] = KnownAccount(None, data, account)
+            accounts[number] = KnownAccount(None, data)
             new[number] = {
                 "bureau_key": key,
                 "account_number": number,
                 "furnisher_id": merchant_id,
-                "reported_on": account.reported_on,
+                "reported_on": reported_on,
                 "data": data,
             }
             writes.inserts.append(new[number])
         elif record.seq is None:  # reported twice in one file: the later report wins
-            record.data, record.account = data, account
-            new[number].update(reported_on=account.reported_on, data=data)
+            record.data, record.account = data, None
+            new[number].update(reported_on=reported_on, data=data)
         else:
-            record.data, record.account = data, account
+            record.data, record.account = data, None
             writes.updates.append(
                 {
                     "account_seq": record.seq,
-                    "account_reported_on": account.reported_on,
+                    "account_reported_on": reported_on,
                     "account_data": data,
                 }
             )

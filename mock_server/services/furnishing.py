@@ -250,15 +250,19 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers, consumers)
     reports = []
     reported_at = iso(file_row.created)  # the file's, shared by every account's report
+    keep = occasion.keep_furnished
     for row, customer, fields in accounts:
         row.furnished = _report(row, fields, file_row, reported_at, scores[customer.id])
         if row.held is not None:
             row.held.furnished = row.furnished
-        reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
+        if row.held is not None and keep is not None:
+            keep(row.held)  # the advance stores it with the loan
+        else:
+            reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
         dispute = disputes.get(row.id)
         if dispute is not None and dispute.status == "resolved" and not dispute.resolution_file_id:
             dispute.resolution_file_id = file_row.id
-    execute_many(session, _REMEMBER, reports)  # one UPDATE executed for every reported loan
+    execute_many(session, _REMEMBER, reports)  # one UPDATE executed for every other loan
     occasion.record(FURNISHED_EVENT, file_summary(file_row))
     return file_row
 
@@ -323,6 +327,11 @@ def _score_of(accounts: Mapping[str, bureau.KnownAccount]) -> int:
     )
 
 
+def _whole(value: Value) -> int:
+    """A numeric field's value (an int as `base_segment` writes it; anything else as text)."""
+    return value if type(value) is int else int(str(value))
+
+
 def _report(
     row: _Reportable,
     fields: Mapping[str, Value],
@@ -341,8 +350,8 @@ def _report(
         "account_status": status,
         "payment_rating": str(fields["payment_rating"]),
         "compliance_condition_code": str(fields["compliance_condition_code"]),
-        "current_balance": int(str(fields["current_balance"])) * 100,
-        "amount_past_due": int(str(fields["amount_past_due"])) * 100,
+        "current_balance": _whole(fields["current_balance"]) * 100,
+        "amount_past_due": _whole(fields["amount_past_due"]) * 100,
         "score_before": score[0],
         "score_after": score[1],
         "ratings": _ratings(row.furnished, file_row.period, profile_mark),

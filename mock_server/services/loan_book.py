@@ -40,6 +40,12 @@ _STORE = (
     .where(_LOANS.c.id == bindparam("loan_id"))
     .values(data=bindparam("loan_data"), status=bindparam("loan_status"))
 )
+_STORE_REPORTED = _STORE.values(furnished=bindparam("loan_furnished"))
+_STORE_FURNISHED = (
+    update(_LOANS)
+    .where(_LOANS.c.id == bindparam("loan_id"))
+    .values(furnished=bindparam("loan_furnished"))
+)
 
 
 def on_clock(column: Any, test_clock: str | None) -> Any:
@@ -59,6 +65,7 @@ class _Account(HeldLoan):
     through: date
     walk: LoanWalk  # from the advance's start to its end
     changed: bool = False
+    refurnished: bool = False  # its `furnished` record changed since stored
     memo: LoanMemo = field(default_factory=LoanMemo)
     history_json: GrowingJsonList = field(default_factory=GrowingJsonList)  # as last shown
 
@@ -92,6 +99,7 @@ class LoanBook:
     queue: list[tuple[date, int]] = field(default_factory=list)
     pending: list[tuple[str, dict[str, Any], datetime]] = field(default_factory=list)
     changed: list[_Account] = field(default_factory=list)  # since the last store, in order
+    refurnished: list[_Account] = field(default_factory=list)  # `furnished` changed since then
     times: dict[date, datetime] = field(default_factory=dict)  # each event date's instant
 
     @classmethod
@@ -192,26 +200,47 @@ class LoanBook:
             self.pending.append((type_, obj, at))
             self.counts[type_] += 1
 
+    def keep_furnished(self, held: HeldLoan) -> None:
+        """Store the held loan's changed `furnished` record with the loans (see
+        `services.periodic`): a loan reported at every month-end is written once."""
+        account = held
+        if not isinstance(account, _Account):
+            raise TypeError(f"loan {held.loan.id} is not one this book holds")
+        if not account.refurnished:
+            account.refurnished = True
+            self.refurnished.append(account)
+
     def store(self, *, loans: bool = True) -> None:
         """Write the events recorded since the last store (one INSERT) and, unless `loans` is
-        False, the loans changed since (one UPDATE executed for all of them)."""
-        changed = self.changed if loans else []
-        if changed:
-            execute_many(
-                self.session,
-                _STORE,
-                [
-                    {
-                        "loan_id": account.loan.id,
-                        "loan_data": account.shown(account.loan.to_dict()),
-                        "loan_status": account.loan.status.value,
-                    }
-                    for account in changed
-                ],
-            )
-            for account in changed:
+        False, the loans changed since (one UPDATE executed for all of them; the changed
+        `furnished` records with them, or by one UPDATE of their own)."""
+        if loans and (self.changed or self.refurnished):
+            stored: list[dict[str, Any]] = []
+            reported: list[dict[str, Any]] = []
+            for account in self.changed:
+                row: dict[str, Any] = {
+                    "loan_id": account.loan.id,
+                    "loan_data": account.shown(account.loan.to_dict()),
+                    "loan_status": account.loan.status.value,
+                }
+                if account.refurnished:
+                    row["loan_furnished"] = account.furnished
+                    account.refurnished = False
+                    reported.append(row)
+                else:
+                    stored.append(row)
                 account.changed = False
-            self.changed = []
+            furnished = [
+                {"loan_id": account.loan.id, "loan_furnished": account.furnished}
+                for account in self.refurnished
+                if account.refurnished
+            ]
+            execute_many(self.session, _STORE, stored)
+            execute_many(self.session, _STORE_REPORTED, reported)
+            execute_many(self.session, _STORE_FURNISHED, furnished)
+            for account in self.refurnished:
+                account.refurnished = False
+            self.changed, self.refurnished = [], []
         record_events(self.session, self.caller, self.pending)
         self.pending.clear()
 

@@ -23,7 +23,9 @@ What an advance from sandbox date `start` to `target` guarantees to each registe
   where no other work reads them, the advance then writes each loan once at the end instead
   of at every such date (their stored `data` and `status` may be those of the advance's start
   until then). Work that changes a held loan's `furnished` column sets it there too, so the
-  events recorded later show it;
+  events recorded later show it, and hands the loan to `Occasion.keep_furnished` (when given)
+  instead of writing the column: the advance writes it with the loan's next store, which comes
+  before any work that reads stored loans (a loan reported every month-end is written once);
 - works that share a date run in the order they were registered;
 - it runs inside the advance's one transaction: what it writes commits with the advance or not
   at all; events it records through `Occasion.record` are dated at D (at the advance's time of
@@ -108,6 +110,9 @@ class Occasion:
     target: datetime
     counts: Counter[str]
     loans: Mapping[str, HeldLoan] = field(default_factory=dict)
+    # Who stores a held loan's changed `furnished` record (see the module docstring); None:
+    # the work writes it itself.
+    keep_furnished: Callable[[HeldLoan], None] | None = None
 
     @property
     def at(self) -> datetime:

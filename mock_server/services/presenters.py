@@ -293,8 +293,10 @@ def last_furnished(furnished: dict[str, Any] | None) -> dict[str, Any] | None:
     """When and how the loan was last reported to the bureau, and the score change it caused."""
     if not furnished:
         return None
-    shown = {key: value for key, value in furnished.items() if key != "ratings"}
-    return {**shown, "currency": "USD"}
+    shown = furnished.copy()  # the same keys in the same order, less the ratings
+    shown.pop("ratings", None)
+    shown["currency"] = "USD"
+    return shown
 
 
 def workflow_object(instance: WorkflowInstance) -> WorkflowObject:

@@ -166,6 +166,8 @@ def run_until(
     for on, works in agenda(periodic, start, target.date()):
         book.service_due(on, target, store=any(work.reads_stored_loans for work in works))
         for work in works:
-            work.run(Occasion(session, sandbox, caller, on, target, counts, held))
+            work.run(
+                Occasion(session, sandbox, caller, on, target, counts, held, book.keep_furnished)
+            )
     book.service_all(target)
     return counts

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
 
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
@@ -128,6 +130,41 @@ async def test_a_month_end_writes_a_file_listed_parsed_and_downloadable(
     assert [e["data"]["object"]["id"] for e in events.json()["data"]][::-1] == [
         f["id"] for f in written
     ]
+
+
+async def test_a_loan_the_advance_holds_is_written_reported_once_however_many_month_ends(
+    app: FastAPI, client: httpx.AsyncClient, approved_loan: Callable[..., Awaitable[Json]]
+) -> None:
+    loan = await approved_loan()
+    await client.post(f"/v1/loans/{loan['id']}/capture", json={})
+    written_rows: list[Any] = []
+
+    def watch(*args: Any) -> None:
+        statement, parameters, many = args[2], args[3], args[5]
+        if statement.startswith("UPDATE loans") and "furnished" in statement:
+            written_rows.extend(parameters if many else [parameters])
+
+    engine = app.state.sandbox.db.engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        advanced = await client.post("/v1/sandbox/clock/advance", json={"days": 95})
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert advanced.status_code == 200, advanced.text
+    written = await files(client)
+    assert len(written) == 3
+    assert len(written_rows) == 1  # with the loan's data, at the advance's end
+    after = (await client.get(f"/v1/loans/{loan['id']}")).json()
+    assert after["last_furnished"]["file"] == written[-1]["id"]
+    assert after["last_furnished"]["period"] == written[-1]["period"]
+    events = await client.get("/v1/events", params={"limit": 100})
+    shown = [
+        e["data"]["object"]["last_furnished"]
+        for e in events.json()["data"]
+        if e["type"].startswith("loan.") and e["data"]["object"]["id"] == loan["id"]
+    ]
+    periods = {f["period"] for f in shown if f is not None}
+    assert {written[0]["period"], written[1]["period"]} <= periods  # events show it meanwhile
 
 
 async def test_each_month_end_is_furnished_once_however_the_clock_moves(

@@ -8,8 +8,10 @@ import pytest
 
 from mock_server.furnishing.metro2 import (
     BASE_FIELDS,
+    RECORD_LENGTH,
     Metro2Error,
     Value,
+    encodings,
     read_file,
     write_file,
     write_record,
@@ -111,3 +113,29 @@ def test_a_file_whose_trailer_miscounts_is_refused() -> None:
     lines = text.splitlines()
     with pytest.raises(Metro2Error, match="counts 1 base records, found 0"):
         read_file("\n".join([lines[0], lines[2]]))
+
+
+def test_a_memo_writes_the_records_written_without_one() -> None:
+    memo = encodings(BASE_FIELDS)
+    segments = [
+        segment("LOAN1"),
+        segment("LOAN2", "71", current_balance=0, date_opened=None),
+        segment("LOAN1"),  # every value found in the memo
+        segment("LOAN3", surname="Hopper", processing_indicator=0, highest_credit=1),
+    ]
+    for fields in segments:
+        assert write_record(BASE_FIELDS, fields, memo) == write_record(BASE_FIELDS, fields)
+    assert memo[0] == {RECORD_LENGTH: "0426"}  # the record descriptor word's default
+
+
+@pytest.mark.parametrize("value", [True, 1.0])
+def test_a_memo_never_hands_a_value_an_equal_value_of_another_types_encoding(value: Value) -> None:
+    memo = encodings(BASE_FIELDS)
+    write_record(BASE_FIELDS, segment(processing_indicator=1), memo)
+    with pytest.raises(Metro2Error, match="processing_indicator"):
+        write_record(BASE_FIELDS, segment(processing_indicator=value), memo)
+
+
+def test_a_memo_is_for_one_layout() -> None:
+    with pytest.raises(ValueError, match="another layout"):
+        write_record(BASE_FIELDS, segment(), encodings(BASE_FIELDS)[:-1])

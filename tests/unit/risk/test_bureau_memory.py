@@ -44,6 +44,22 @@ def test_a_base_segment_becomes_a_tradeline_history_oldest_first_in_cents() -> N
 
 
 @pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"account_status": "97", "compliance_condition_code": None},
+        {"account_status": "13", "payment_history_profile": "0123456LDE GHJK\u00e9" + "B" * 8},
+        {"payment_history_profile": "0"},
+    ],
+)
+def test_a_base_segments_data_are_its_accounts(overrides: dict[str, object]) -> None:
+    fields = {**SEGMENT, **overrides}
+    data = FurnishedAccount.data_from_base_segment(fields)
+    assert data == FurnishedAccount.from_base_segment(fields).to_dict()
+    assert list(data) == list(FurnishedAccount.from_base_segment(fields).to_dict())
+
+
+@pytest.mark.parametrize(
     ("history", "status", "points"),
     [
         ("-" * 18 + "CCCCCC", "11", 24),
