@@ -102,7 +102,8 @@ def build_sandbox(settings: Settings) -> Sandbox:
     ensure_demo_merchant(sandbox)
     if db.is_sqlite:  # one process serves an SQLite file: its leases are a dead run's
         dispatcher.release_abandoned_leases()
-    dispatcher.wake()  # deliveries left pending by a previous run of a file database
+    if not db.in_memory:  # a new in-memory database holds no deliveries: no worker to start
+        dispatcher.wake()  # deliveries left pending by a previous run of this database
     sandbox.purge.start()
     return sandbox
 

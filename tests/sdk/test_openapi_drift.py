@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from collections.abc import Iterator
 from typing import Any, NotRequired, get_args, get_origin, get_type_hints
 
 import pydantic
@@ -278,13 +279,16 @@ def sample_schema(samples: list[dict[str, Any]]) -> Schema:
 
 
 @pytest.fixture(scope="module")
-def server_app() -> Any:
+def server_app() -> Iterator[Any]:
+    """The sandbox's app, closed when the module is done (its background threads stop)."""
     from installo.testing.sandbox import sandbox_app
 
     try:
-        return sandbox_app()
+        app = sandbox_app()
     except ImportError as exc:
         pytest.skip(str(exc))
+    yield app
+    app.state.sandbox.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -217,6 +218,30 @@ async def test_closing_the_sandbox_stops_its_worker(make_app: Any, kit: Any) -> 
     assert not dispatcher.running
     dispatcher.wake()  # a late commit does not bring it back
     assert not dispatcher.running
+
+
+def test_a_new_in_memory_sandbox_starts_no_worker(make_app: Any) -> None:
+    """Nothing can be pending in a database made a moment ago: building one starts no thread
+    (a file database does wake its worker for what a previous run left, see test_webhook_leases)."""
+    dispatcher = make_app(webhook_worker=True).state.sandbox.dispatcher
+    assert isinstance(dispatcher, WebhookDispatcher)
+    assert not dispatcher.running
+
+
+async def test_a_sandbox_reopened_on_its_file_resumes_what_a_previous_run_left_pending(
+    make_app: Any, tmp_path: Path, kit: Any
+) -> None:
+    url = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    first = make_app(db=url, webhook_worker=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=first), base_url="http://t", headers=kit.auth
+    ) as client:
+        await subscribe(client, "http://127.0.0.1:9/unreachable")
+        await client.post("/v1/customers", json=kit.identity())
+    first.state.sandbox.close()
+    dispatcher = make_app(db=url, webhook_worker=True).state.sandbox.dispatcher
+    assert isinstance(dispatcher, WebhookDispatcher)
+    assert dispatcher.running  # woken at build: two deliveries are pending
 
 
 async def test_clock_events_reach_the_endpoints_that_want_them(
