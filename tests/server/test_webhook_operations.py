@@ -20,6 +20,7 @@ import pytest
 
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import MAX_ATTEMPTS, WebhookDispatcher
+from mock_server.settings import IN_MEMORY_DB
 from tests.merchant_applications import complete_application
 
 
@@ -223,7 +224,7 @@ async def test_closing_the_sandbox_stops_its_worker(make_app: Any, kit: Any) -> 
 def test_a_new_in_memory_sandbox_starts_no_worker(make_app: Any) -> None:
     """Nothing can be pending in a database made a moment ago: building one starts no thread
     (a file database does wake its worker for what a previous run left, see test_webhook_leases)."""
-    dispatcher = make_app(webhook_worker=True).state.sandbox.dispatcher
+    dispatcher = make_app(db=IN_MEMORY_DB, webhook_worker=True).state.sandbox.dispatcher
     assert isinstance(dispatcher, WebhookDispatcher)
     assert not dispatcher.running
 
