@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any, Final, Literal
@@ -161,6 +161,9 @@ class CreditReport:
     file_name: str
     file_date_of_birth: date
     currency: str
+    # `summary()`, worked out at its first call (the scorecard, the fraud screen and the facts
+    # each read it)
+    _summary: CreditSummary | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def utilization_bps(self) -> int:
@@ -178,6 +181,13 @@ class CreditReport:
 
     def summary(self) -> CreditSummary:
         """The file's attributes as of its pull date."""
+        summary = self._summary
+        if summary is None:
+            summary = self._summarize()
+            object.__setattr__(self, "_summary", summary)  # frozen: set once, as a cache
+        return summary
+
+    def _summarize(self) -> CreditSummary:
         as_of = self.pulled_at.date()
         ages = [months_between(line.opened, as_of) for line in self.tradelines]
         oldest = max(ages, default=0)
@@ -260,13 +270,17 @@ class _Draws:
 
 
 def _history(opened_months_ago: int, marks: dict[int, str]) -> str:
-    chars = []
-    for months_ago in range(HISTORY_MONTHS - 1, -1, -1):
-        if months_ago > opened_months_ago:
-            chars.append("-")
-        else:
-            chars.append(marks.get(months_ago, "C"))
+    """The last 24 months, oldest first: `-` before the account opened, then `C` but for the
+    late marks (`marks` by months ago)."""
+    open_months = min(opened_months_ago + 1, HISTORY_MONTHS)
+    chars = ["-"] * (HISTORY_MONTHS - open_months) + ["C"] * open_months
+    for months_ago, mark in marks.items():
+        if months_ago <= opened_months_ago:
+            chars[HISTORY_MONTHS - 1 - months_ago] = mark
     return "".join(chars)
+
+
+_LOAN_TERM_MONTHS: Final = {"mortgage": 360, "auto": 72, "student": 120, "installment": 48}
 
 
 def _tradelines(
@@ -285,6 +299,7 @@ def _tradelines(
     utilization = draws.number("utilization_bps", shape.utilization_bps)
     amount_rng = draws.rng("amounts")
     creditors = CREDITORS.get(locale, CREDITORS["en_US"])
+    days = min(28, as_of.day)
     lines = []
     for index, (age, kind) in enumerate(zip(ages, types, strict=True)):
         low, high = (
@@ -294,10 +309,9 @@ def _tradelines(
         if kind == "revolving":
             balance = limit * utilization // 10_000
         else:
-            term = {"mortgage": 360, "auto": 72, "student": 120, "installment": 48}[kind]
+            term = _LOAN_TERM_MONTHS[kind]
             balance = limit * max(term - age, 0) // term
         # Opened on or before the pull's day of month, so the account is exactly `age` months old.
-        days = min(28, as_of.day)
         day = 1 + derive_seed(draws.seed, draws.key, f"credit.opened_day.{index}") % days
         lines.append(
             Tradeline(

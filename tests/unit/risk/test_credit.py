@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -176,6 +177,18 @@ def test_summary_is_computed_from_the_tradelines_and_inquiries() -> None:
     assert summary.hard_inquiries_6m == 2
     assert summary.total_balance == 1_600_000
     assert not summary.thin_file
+
+
+def test_summary_is_worked_out_once_per_report_and_afresh_for_a_changed_one(
+    identity: Identity,
+) -> None:
+    report = generate_credit_report(SEED, identity, as_of=AS_OF, pull_type="hard")
+    first = report.summary()
+    assert report.summary() is first  # the scorecard, fraud screen and facts share it
+    assert report == generate_credit_report(SEED, identity, as_of=AS_OF, pull_type="hard")
+    later = replace(report, pulled_at=datetime(2027, 6, 15, tzinfo=UTC), tradelines=())
+    assert later.summary() is not first
+    assert later.summary().tradeline_count == 0 and first.tradeline_count > 0
 
 
 def test_wire_shape_has_the_design_fields(identity: Identity) -> None:
