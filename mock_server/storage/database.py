@@ -117,7 +117,8 @@ def write_changes(session: Session) -> None:
     """Write the rows added to the session and the changes to rows it read, by core
     statements: one INSERT per table (an executemany, in foreign-key order), then one UPDATE
     by primary key per table and set of changed columns (an executemany), each statement
-    compiled once (`bulk.execute_many`); the session stops tracking those rows.
+    compiled once (`bulk.execute_many`); the session then stops tracking its rows (it is
+    committed and closed next: `RequestTransaction.commit`, the only caller).
 
     The ORM's flush of a request's few rows cost more than the rest of its commit (its unit of
     work sorts, snapshots and fetches back every row); these rows are never read back through
@@ -148,8 +149,7 @@ def write_changes(session: Session) -> None:
             updates.setdefault((changed_table, tuple(changes)), []).append(changes)
     for (changed_table, names), values in updates.items():  # one statement per kind of change
         execute_many(session, _update_of(changed_table, names), values, flush=False)
-    for row in (*added, *changed):
-        session.expunge(row)
+    session.expunge_all()  # written; the commit and close that follow have nothing to flush
 
 
 _INSERTS: dict[Table, Insert] = {}
