@@ -472,13 +472,14 @@ class Database:
             yield scope.session
             return
         lock = self._writing() if self.in_memory else contextlib.nullcontext()
+        # Closing the session (inside the lock) rolls its connection back: an ORM rollback
+        # before it would first expire every row read, a third of a one-query read's CPU.
         with lock, self._sessions() as session:
             token = _active.set(_Scope(self, session))
             try:
                 yield session
             finally:
                 _active.reset(token)
-                session.rollback()
 
     def request_transaction(self) -> RequestTransaction:
         """A transaction for one request's whole work (see `RequestTransaction`)."""

@@ -86,6 +86,29 @@ def test_readers_of_a_file_database_do_not_wait_for_the_writer(tmp_path: Path) -
     db.dispose()
 
 
+def test_a_reader_leaves_no_transaction_open_and_its_rows_readable(
+    postgres_database: str,
+) -> None:
+    """A reader ends by closing its session: its connection goes back to the pool rolled back
+    (PostgreSQL would show it `idle in transaction` otherwise), and the rows it read keep
+    their values (an ORM rollback would have expired them)."""
+    db = Database(postgres_database)
+    db.create_schema()
+    with db.transaction() as session:
+        session.add(_clock("mer_read", 3))
+    with db.reader() as session:
+        row = session.scalars(select(IdempotencyRow)).one()
+        backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert row.status_code == 3
+    with db.reader() as session:
+        state = session.execute(
+            text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": backend}
+        ).scalar_one_or_none()
+        same = session.execute(text("SELECT pg_backend_pid()")).scalar_one() == backend
+    assert state == ("active" if same else "idle")  # the pool's one connection, or another
+    db.dispose()
+
+
 def test_a_request_transaction_joins_every_transaction_its_work_opens() -> None:
     db = Database("sqlite://")
     db.create_schema()
