@@ -8,7 +8,7 @@ half-even rounding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
@@ -123,13 +123,23 @@ def to_usd_minor(amount: int, currency: str) -> int:
     """Convert minor units of ``currency`` to US cents at the fixed sandbox rate, half-even."""
     _check_amount(amount)
     cur = get_currency(currency)
-    rate = SANDBOX_USD_RATES[cur.code]
-    usd = get_currency("USD")
-    with localcontext() as ctx:
-        # Enough digits that no intermediate result is ever rounded before the final quantize.
-        ctx.prec = 60
-        cents = Decimal(amount) * rate * usd.minor_per_major / cur.minor_per_major
-        return int(cents.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    numerator, denominator = _TO_USD_CENTS[cur.code]
+    return divide_half_even(amount * numerator, denominator)
+
+
+def _usd_minor_per_minor_unit(code: str) -> tuple[int, int]:
+    """US cents per minor unit of `code` at the sandbox's rate, exactly: (numerator,
+    denominator)."""
+    exact = (
+        Fraction(SANDBOX_USD_RATES[code])
+        * get_currency("USD").minor_per_major
+        / get_currency(code).minor_per_major
+    )
+    return exact.numerator, exact.denominator
+
+
+# Integer arithmetic instead of a 60-digit Decimal context per conversion (equal answers).
+_TO_USD_CENTS: Final = {code: _usd_minor_per_minor_unit(code) for code in SANDBOX_USD_RATES}
 
 
 @dataclass(frozen=True, slots=True)

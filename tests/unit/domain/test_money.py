@@ -1,11 +1,15 @@
 """Money: currencies, formatting, sandbox FX and the Money value type."""
 
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_server.domain.money import (
     CURRENCIES,
+    SANDBOX_USD_RATES,
     CurrencyMismatch,
     Money,
     UnsupportedCurrency,
@@ -54,6 +58,21 @@ def test_format_money_renders_symbol_grouping_and_decimals(
 def test_format_money_refuses_floats() -> None:
     with pytest.raises(TypeError, match="int in minor units"):
         format_money(12.5, "USD")  # type: ignore[arg-type]
+
+
+@given(
+    amount=st.integers(min_value=-(10**15), max_value=10**15),
+    currency=st.sampled_from(sorted(SANDBOX_USD_RATES)),
+)
+def test_to_usd_minor_is_the_exact_product_rounded_half_even(amount: int, currency: str) -> None:
+    """The conversion equals its definition worked out in exact decimals: amount x rate x
+    (cents per dollar / minor units per major unit), rounded half-even once, at the end."""
+    minor = get_currency(currency).minor_per_major
+    with localcontext() as ctx:
+        ctx.prec = 60  # no intermediate rounding at these sizes
+        exact = Decimal(amount) * SANDBOX_USD_RATES[currency] * 100 / minor
+        expected = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    assert to_usd_minor(amount, currency) == expected
 
 
 @pytest.mark.parametrize(
