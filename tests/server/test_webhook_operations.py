@@ -242,7 +242,7 @@ async def test_a_sandbox_reopened_on_its_file_resumes_what_a_previous_run_left_p
     first.state.sandbox.close()
     dispatcher = make_app(db=url, webhook_worker=True).state.sandbox.dispatcher
     assert isinstance(dispatcher, WebhookDispatcher)
-    assert dispatcher.running  # woken at build: two deliveries are pending
+    assert dispatcher.running  # woken at build for what the first run left pending
 
 
 async def test_clock_events_reach_the_endpoints_that_want_them(
