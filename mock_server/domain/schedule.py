@@ -161,8 +161,18 @@ def build_installments(
     amount: int, apr_bps: int, term_count: int, interval: Interval, start: date
 ) -> list[Installment]:
     """The schedule for these terms, financing ``amount`` from ``start``."""
+    return list(_schedule(amount, apr_bps, term_count, interval, start))
+
+
+@functools.lru_cache(maxsize=1024)
+def _schedule(
+    amount: int, apr_bps: int, term_count: int, interval: Interval, start: date
+) -> tuple[Installment, ...]:
+    """`build_installments`' schedule, worked out once for the same terms and day: a checkout's
+    offer, its loan's authorization and the capture of the whole amount ask for the same one
+    (its installments are immutable)."""
     dates = _due_dates(interval, term_count, start)
-    return _installments(annuity_parts(amount, apr_bps, term_count), dates)
+    return tuple(_installments(annuity_parts(amount, apr_bps, term_count), dates))
 
 
 def build_schedule(plan: Plan, amount: int, start: date) -> list[Installment]:

@@ -13,6 +13,7 @@ from mock_server.domain.schedule import (
     add_months,
     amortize,
     annuity_parts,
+    build_installments,
     build_schedule,
     lowest_monthly_payment,
     make_offer,
@@ -187,3 +188,18 @@ def test_an_offer_is_priced_once_per_plan_amount_and_start() -> None:
     wider = replace(plan, max_amount={code: limit + 1 for code, limit in plan.max_amount.items()})
     assert hash(wider) == hash(plan) and wider != plan
     assert make_offer(wider, 123_456, "USD", start).plan is wider
+
+
+def test_a_schedule_is_worked_out_once_per_terms_and_day_and_handed_out_as_a_new_list() -> None:
+    """A checkout's offer, its loan's authorization and its capture share one computation;
+    each caller gets a list of its own (the installments themselves are immutable)."""
+    start = date(2031, 3, 11)  # a date no other test schedules
+    first = build_installments(98_765, 2_499, 12, "month", start)
+    second = build_installments(98_765, 2_499, 12, "month", start)
+    assert second == first and second is not first
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    first.clear()
+    assert build_installments(98_765, 2_499, 12, "month", start) == second
+    other_day = build_installments(98_765, 2_499, 12, "month", date(2031, 3, 12))
+    assert other_day[0].due_date == date(2031, 4, 12)
+    assert [(i.principal, i.interest) for i in second] == annuity_parts(98_765, 2_499, 12)
