@@ -225,14 +225,20 @@ class Offer:
     disclosure: Disclosure
     schedule: tuple[Installment, ...]
 
-    def to_dict(self) -> dict[str, object]:
-        """The offer in the wire shape of docs/api.md (without the server-assigned id)."""
+    def to_dict(self, *, plan_apr_bps: int | None = None) -> dict[str, object]:
+        """The offer in the wire shape of docs/api.md (without the server-assigned id); with
+        `plan_apr_bps`, the plan's own APR where the offer is priced from a plan (it follows
+        the offered `apr_bps`, in the answer's order)."""
         d = self.disclosure
-        return {
+        wire: dict[str, object] = {
             "plan": self.plan.id,
             "term_count": self.plan.term_count,
             "interval": self.plan.interval,
             "apr_bps": d.apr_bps,
+        }
+        if plan_apr_bps is not None:
+            wire["plan_apr_bps"] = plan_apr_bps
+        wire |= {
             "currency": self.currency,
             "amount_financed": d.amount_financed,
             "finance_charge": d.finance_charge,
@@ -242,6 +248,7 @@ class Offer:
             "first_due_date": d.first_due_date.isoformat(),
             "schedule": [i.to_dict() for i in self.schedule],
         }
+        return wire
 
 
 def make_offer(plan: Plan, amount: int, currency: str, start: date) -> Offer:
@@ -258,7 +265,7 @@ def _priced(plan: Plan, currency: str, amount: int, start: date) -> Offer:
     """The offer, computed once per plan, amount and start: an offer is immutable and a
     function of these alone, and a day's checkouts price the same plans for the same cart
     amounts again and again (the schedule and its disclosure were ~6% of a create's CPU)."""
-    schedule = tuple(build_schedule(plan, amount, start))
+    schedule = _schedule(amount, plan.apr_bps, plan.term_count, plan.interval, start)
     return Offer(plan, currency, amount, disclose(plan.apr_bps, schedule), schedule)
 
 

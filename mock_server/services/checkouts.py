@@ -17,12 +17,7 @@ from mock_server.services.customers import new_customer
 from mock_server.services.errors import InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.hosted_pages import open_hosted_page
-from mock_server.services.objects import (
-    CheckoutObject,
-    Listing,
-    OfferObject,
-    ScheduleEntryObject,
-)
+from mock_server.services.objects import CheckoutObject, Listing, OfferObject
 from mock_server.services.presenters import checkout_object
 from mock_server.services.pricing import TierPrice, offered_apr, priced_plan, soft_pull_price
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
@@ -86,27 +81,10 @@ def _offers(
         )
         for plan in plans
     ]
-    objects: list[OfferObject] = []
-    for plan, offer in zip(plans, priced, strict=True):
-        objects.append(
-            {  # in the answer's order (schemas.Offer): the plan's own APR after the offered
-                "id": new_id("ofr"),
-                "plan": plan.id,
-                "term_count": plan.term_count,
-                "interval": plan.interval,
-                "apr_bps": offer.disclosure.apr_bps,
-                "plan_apr_bps": plan.apr_bps,
-                "currency": offer.currency,
-                "amount_financed": offer.disclosure.amount_financed,
-                "finance_charge": offer.disclosure.finance_charge,
-                "total_of_payments": offer.disclosure.total_of_payments,
-                "installment_amount": offer.disclosure.payment_amount,
-                "final_installment_amount": offer.disclosure.final_payment_amount,
-                "first_due_date": offer.disclosure.first_due_date.isoformat(),
-                "schedule": [cast(ScheduleEntryObject, i.to_dict()) for i in offer.schedule],
-            }
-        )
-    return objects
+    return [
+        cast(OfferObject, {"id": new_id("ofr"), **offer.to_dict(plan_apr_bps=plan.apr_bps)})
+        for plan, offer in zip(plans, priced, strict=True)
+    ]
 
 
 def _price_for(
