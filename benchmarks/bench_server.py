@@ -91,7 +91,10 @@ reading the checkout and its customer 0.34 (SQLAlchemy's ORM select of two rows;
 own part is 0.01 ms and their JSON 0.06), FastAPI and the middlewares most of the rest. Side by
 side at 8 concurrent on a quiet machine: create 529-547 req/s = 0.47-0.55x healthz (server CPU
 1.83-1.87 ms), confirm 280 -> 296-304 req/s = 0.26-0.31x (3.53 -> 3.27-3.37 ms); healthz itself
-ran 984-1,134 req/s across those runs, which moves both ratios.
+ran 984-1,134 req/s across those runs, which moves both ratios. Those runs had uvloop in the
+virtualenv (left from trying it; uvicorn picks it up when present, and it is no dependency). On
+a fresh clone's `make test` virtualenv, four runs: create 497-522 req/s = 0.47-0.53x (1.87-2.00
+ms), confirm 284-295 req/s = 0.27-0.30x (3.33-3.50 ms).
 """
 
 from __future__ import annotations
