@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any, Final
 
 import orjson
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -34,8 +35,7 @@ _PLANS: dict[tuple[int, str, tuple[str, ...]], tuple[Insert | Update, Plan]] = {
 _REPEATING: Final = (date, str, int)  # values worth processing once (hashable, often repeated)
 
 
-def _plan(statement: Insert | Update, session: Session, keys: tuple[str, ...]) -> Plan | None:
-    dialect = session.connection().dialect
+def _plan(statement: Insert | Update, dialect: Dialect, keys: tuple[str, ...]) -> Plan | None:
     memo_key = (id(statement), dialect.name, keys)
     known = _PLANS.get(memo_key)
     if known is not None and known[0] is statement:
@@ -58,25 +58,40 @@ def execute_many(
     rows: Sequence[Mapping[str, Any]],
     *,
     flush: bool = True,
+    connection: Connection | None = None,
 ) -> None:
     """Execute `statement` (an INSERT or UPDATE with bound parameters named like the rows' keys)
     once for every row, in one driver call, in the session's transaction. What the session holds
     unflushed is flushed first, as `Session.execute` would, unless `flush` is False (the
     caller writes those rows itself). Rows that leave a column to its default take the usual
-    way through SQLAlchemy, which fills the defaults in."""
+    way through SQLAlchemy, which fills the defaults in. A caller writing several statements
+    in a row passes the session's `connection` it already holds."""
     if not rows:
         return
     keys = tuple(rows[0])
-    plan = _plan(statement, session, keys)
+    if connection is None:
+        connection = session.connection()
+    plan = _plan(statement, connection.dialect, keys)
     if plan is None:
         if flush:
             session.execute(statement, list(rows))
         else:
-            session.connection().execute(statement, list(rows))
+            connection.execute(statement, list(rows))
         return
     sql, names, processors = plan
     if flush:
         session.flush()
+    if len(rows) == 1:  # a request's row: each value processed as it is, nothing to share
+        row = rows[0]
+        values = [
+            row[name] if process is None else process(row[name])
+            for name, process in zip(names, processors, strict=True)
+        ]
+        if connection.dialect.positional:
+            connection.exec_driver_sql(sql, [tuple(values)])
+        else:
+            connection.exec_driver_sql(sql, [dict(zip(names, values, strict=True))])
+        return
     columns = []
     for name, process in zip(names, processors, strict=True):
         values = [row[name] for row in rows]
@@ -93,7 +108,6 @@ def execute_many(
                     processed.append(process(value))
             values = processed
         columns.append(values)
-    connection = session.connection()
     if connection.dialect.positional:
         connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
     else:

@@ -130,8 +130,9 @@ def write_changes(session: Session) -> None:
         return
     added = sorted(session.new, key=lambda obj: instance_state(obj).insert_order or 0)
     changed = list(session.dirty)
+    connection = session.connection()
     for table, values in _insert_batches(added):
-        execute_many(session, _insert_of(table), values, flush=False)
+        execute_many(session, _insert_of(table), values, flush=False, connection=connection)
     updates: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
     for row in changed:
         state = instance_state(row)
@@ -148,7 +149,9 @@ def write_changes(session: Session) -> None:
                 changes[f"key_{column.key}"] = value
             updates.setdefault((changed_table, tuple(changes)), []).append(changes)
     for (changed_table, names), values in updates.items():  # one statement per kind of change
-        execute_many(session, _update_of(changed_table, names), values, flush=False)
+        execute_many(
+            session, _update_of(changed_table, names), values, flush=False, connection=connection
+        )
     session.expunge_all()  # written; the commit and close that follow have nothing to flush
 
 

@@ -7,15 +7,19 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import anyio
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from mock_server.storage import Database
+from mock_server.storage.bulk import execute_many
 from mock_server.storage.database import MEMORY_PAGE_SIZE, json_text, json_value
 from mock_server.storage.models import (
     ApiKeyRow,
+    EventRow,
     IdempotencyRow,
     MerchantRow,
     WebhookDeliveryRow,
@@ -197,6 +201,43 @@ def _in_request(db: Database, work: Callable[[Session], None]) -> None:
         tx.commit()
 
     anyio.run(request)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_execute_many_stores_a_row_alone_as_among_others_and_as_sqlalchemy_does(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """A request's one row takes `execute_many`'s path for a single row; a clock's many take
+    the column-wise one (a value repeated is processed once). Both store what SQLAlchemy's own
+    executemany stores, JSON, aware datetimes and NULLs alike, on SQLite (positional
+    parameters) and PostgreSQL (named)."""
+    url = "sqlite://" if backend == "sqlite" else request.getfixturevalue("postgres_database")
+    db = Database(url)
+    db.create_schema()
+    table = EventRow.__table__
+    assert isinstance(table, Table)
+    when = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+
+    def row(index: int, *, request_id: str | None) -> dict[str, Any]:
+        data = {"object": {"id": f"obj_{index}", "amounts": [1, 2**40], "note": None}}
+        return {"id": f"evt_{index}", "merchant_id": "mer_x", "created": when, "type": "t",
+                "object_id": f"obj_{index}", "request_id": request_id, "data": data}  # fmt: skip
+
+    alone, among, usual = [row(0, request_id=None)], [], []
+    among = [row(index, request_id="req_1") for index in (1, 2, 3)]
+    usual = [row(4, request_id=None), row(5, request_id="req_1")]
+    with db.transaction() as session:
+        execute_many(session, insert(table), alone)
+        execute_many(session, insert(table), among, flush=False, connection=session.connection())
+        session.execute(insert(table), usual)
+    with db.reader() as session:
+        stored = {
+            r.id: (r.created, r.request_id, r.data)
+            for r in session.scalars(select(EventRow).order_by(EventRow.seq))
+        }
+    expected = {r["id"]: (when, r["request_id"], r["data"]) for r in alone + among + usual}
+    assert stored == expected
+    db.dispose()
 
 
 def test_a_request_commit_inserts_new_rows_in_foreign_key_order_with_their_defaults(
