@@ -64,6 +64,7 @@ from mock_server.services.objects import (
     BalanceObject,
     BalanceTransactionObject,
     CardAuthorizationObject,
+    CheckoutAnswer,
     CheckoutObject,
     CreditReportObject,
     CustomerObject,
@@ -142,9 +143,13 @@ def verify_checkout_answers(on: bool) -> None:
     _verify_checkouts = on
 
 
-def checkout_answer(obj: CheckoutObject, status_code: int = 200) -> Response:
-    """A checkout answer, its read model's JSON as is (the module's docstring says why)."""
-    content = orjson.dumps(obj)
+def checkout_answer(answer: CheckoutAnswer | CheckoutObject, status_code: int = 200) -> Response:
+    """A checkout answer: the JSON a write wrote once for its answer and its event, or a read
+    model's JSON as is (the module's docstring says why)."""
+    if isinstance(answer, CheckoutAnswer):
+        obj, content = answer.obj, answer.json
+    else:
+        obj, content = answer, orjson.dumps(answer)
     if _verify_checkouts:
         expected = Checkout.model_validate(obj).model_dump_json().encode()
         if content != expected:

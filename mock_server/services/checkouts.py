@@ -17,7 +17,7 @@ from mock_server.services.customers import new_customer
 from mock_server.services.errors import InvalidRequest, NotFound, PermissionDenied
 from mock_server.services.events import record_event
 from mock_server.services.hosted_pages import open_hosted_page
-from mock_server.services.objects import CheckoutObject, Listing, OfferObject
+from mock_server.services.objects import CheckoutAnswer, CheckoutObject, Listing, OfferObject
 from mock_server.services.presenters import checkout_object
 from mock_server.services.pricing import TierPrice, offered_apr, priced_plan, soft_pull_price
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
@@ -156,7 +156,7 @@ def _check_channel(body: CheckoutCreate) -> None:
 
 def create_checkout(
     sandbox: Sandbox, caller: Caller, body: CheckoutCreate, page_base: str = ""
-) -> CheckoutObject:
+) -> CheckoutAnswer:
     """Validate the cart and answer the checkout `open` with one offer per eligible plan, and
     the hosted application page the customer applies on (`page_base`: its base URL)."""
     refuse_if_suspended(caller)
@@ -213,9 +213,7 @@ def create_checkout(
         )
         open_hosted_page(uow.session, row, _page_base(sandbox, page_base))  # before the insert:
         uow.checkouts.add(row)  # its URL is in the row's data
-        obj = checkout_object(row)
-        uow.record("checkout.created", obj)
-        return obj
+        return uow.record_checkout("checkout.created", checkout_object(row))
 
 
 def load_checkout(
@@ -261,7 +259,7 @@ def list_checkouts(
         return Listing([checkout_object(r) for r in page.rows], page.has_more)
 
 
-def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> CheckoutObject:
+def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> CheckoutAnswer:
     """Cancel an open checkout (one past its time expires first, and that is kept)."""
     refused: InvalidTransition | None = None
     with UnitOfWork(sandbox, caller) as uow:
@@ -272,7 +270,5 @@ def cancel_checkout(sandbox: Sandbox, caller: Caller, checkout_id: str) -> Check
         except InvalidTransition as exc:
             refused = exc
         else:
-            obj = checkout_object(checkout.row)
-            uow.record("checkout.canceled", obj)
-            return obj
+            return uow.record_checkout("checkout.canceled", checkout_object(checkout.row))
     raise refused

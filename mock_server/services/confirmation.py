@@ -22,7 +22,7 @@ from mock_server.services.checkouts import expire_checkout_if_due
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import Conflict, InvalidRequest
 from mock_server.services.events import record_event
-from mock_server.services.objects import CheckoutObject, OfferObject
+from mock_server.services.objects import CheckoutAnswer, OfferObject
 from mock_server.services.presenters import checkout_object, loan_object, workflow_object
 from mock_server.services.pricing import OfferPrice, priced_plan
 from mock_server.services.unit_of_work import StoredCheckout, UnitOfWork
@@ -96,7 +96,7 @@ def _application(
 
 def confirm_checkout(
     sandbox: Sandbox, caller: Caller, checkout_id: str, body: ConfirmRequest
-) -> CheckoutObject:
+) -> CheckoutAnswer:
     """Record the customer's choice and consent, run the loan process, answer the checkout."""
     if body.consent is not True:
         raise InvalidRequest(
@@ -242,7 +242,7 @@ def _run(
     customer: CustomerRow,
     offer_id: str,
     device_id: str | None,
-) -> CheckoutObject:
+) -> CheckoutAnswer:
     sandbox, caller, session, now, row = uow.sandbox, uow.caller, uow.session, uow.now, checkout.row
     authorizer = Authorizer(
         session, caller, row, selected_plan(caller, row, offer_id), sandbox.settings.card_key
@@ -282,11 +282,10 @@ def _run(
     }
     if instance.status == "waiting":
         open_review(session, caller, row, instance, now, underwriter.settings.review_queue)
-    obj = checkout_object(row)
-    uow.record(f"checkout.{checkout.status}", obj)
+    answer = uow.record_checkout(f"checkout.{checkout.status}", checkout_object(row))
     for loan_row in authorizer.loans:
         uow.record("loan.authorized", loan_object(loan_row))
-    return obj
+    return answer
 
 
 def checkout_status(instance: WorkflowInstance) -> CheckoutStatus:

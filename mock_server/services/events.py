@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,16 @@ _INSERT_EVENTS = insert(_EVENTS)
 
 
 def record_event(
-    session: Session, caller: Caller, type_: str, obj: Mapping[str, object], now: datetime
+    session: Session,
+    caller: Caller,
+    type_: str,
+    obj: Mapping[str, object],
+    now: datetime,
+    *,
+    obj_json: bytes | None = None,
 ) -> EventRow:
-    """Append `type_` carrying the object as it is after the change."""
+    """Append `type_` carrying the object as it is after the change; `obj_json`, the object's
+    JSON when the answer wrote it already, is stored as it is (the same text `obj` gives)."""
     row = EventRow(
         id=new_id("evt"),
         merchant_id=caller.merchant.id,
@@ -37,7 +45,7 @@ def record_event(
         type=type_,
         object_id=str(obj.get("id", "")),
         request_id=caller.request_id,
-        data={"object": obj},
+        data={"object": obj if obj_json is None else orjson.Fragment(obj_json)},
     )
     session.add(row)
     enqueue_deliveries(session, row)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, NotRequired, TypedDict, TypeVar
 
+import orjson
+
 __all__ = [
     "AddressObject",
     "ApplicationSummary",
@@ -20,6 +22,7 @@ __all__ = [
     "BalanceTransactionObject",
     "CardAuthorizationObject",
     "CartItemObject",
+    "CheckoutAnswer",
     "CheckoutObject",
     "CreditReportObject",
     "CreditSummary",
@@ -240,6 +243,21 @@ class CheckoutObject(TypedDict):
     next_action: NextActionObject | None
     merchant_authorized: bool
     virtual_card: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutAnswer:
+    """A checkout a write answers, with its JSON written once: the answer sends it and the
+    event recording the change carries it (a checkout with six offers and their schedules is
+    ~15 KB of JSON, written twice otherwise)."""
+
+    obj: CheckoutObject
+    json: bytes
+
+    @classmethod
+    def of(cls, obj: CheckoutObject) -> CheckoutAnswer:
+        """The checkout and its JSON."""
+        return cls(obj, orjson.dumps(obj))
 
 
 class ApplicationSummary(TypedDict):

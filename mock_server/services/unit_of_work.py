@@ -38,6 +38,7 @@ from mock_server.services.clock import merchant_now
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.errors import NotFound
 from mock_server.services.events import record_event
+from mock_server.services.objects import CheckoutAnswer, CheckoutObject
 from mock_server.storage.models import CheckoutRow, CustomerRow, LoanRow
 from mock_server.storage.repositories import (
     CheckoutRepository,
@@ -231,6 +232,13 @@ class UnitOfWork:
     def record(self, type_: str, obj: Mapping[str, object]) -> None:
         """Append the event `type_` carrying the object as it is after the change, at `now`."""
         record_event(self.session, self.caller, type_, obj, self.now)
+
+    def record_checkout(self, type_: str, obj: CheckoutObject) -> CheckoutAnswer:
+        """`record` for the checkout the write answers: its JSON is written once, for the
+        event and for the answer."""
+        answer = CheckoutAnswer.of(obj)
+        record_event(self.session, self.caller, type_, obj, self.now, obj_json=answer.json)
+        return answer
 
     @property
     def checkouts(self) -> Checkouts:

@@ -104,6 +104,10 @@ async def test_the_answer_is_the_object_its_event_carries(
         f"/v1/checkouts/{created.json()['id']}/confirm", json={"offer": offer, "consent": True}
     )
     assert confirmed.json() == await _event_object(client, "checkout.approved", Checkout)
+    another = await client.post("/v1/checkouts", json=kit.cart(customer=customer))
+    canceled = await client.post(f"/v1/checkouts/{another.json()['id']}/cancel")
+    assert canceled.json()["status"] == "canceled"
+    assert canceled.json() == await _event_object(client, "checkout.canceled", Checkout)
     made = await client.post("/v1/customers", json=kit.identity("grace@example.com"))
     assert made.json() == await _event_object(client, "customer.created", Customer)
 
