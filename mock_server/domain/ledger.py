@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,6 +106,36 @@ def date_field(data: Mapping[str, object], key: str) -> date:
     if not isinstance(value, str):
         raise ValueError(f"{key} must be an ISO date string")
     return date.fromisoformat(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unpaid_entry(
+    sequence: int,
+    due_date: date,
+    principal: int,
+    interest: int,
+    fees: int,
+    late_fee_assessed: bool,
+    status: InstallmentStatus,
+) -> dict[str, object]:
+    """The wire entry of an installment nothing was paid against yet (`LoanInstallment.wire`),
+    one per distinct entry: a new loan's schedule is one a checkout's offer priced, so loans
+    of the same terms and day share its entries (read-only, as every wire entry)."""
+    return {
+        "sequence": sequence,
+        "due_date": due_date.isoformat(),
+        "amount": principal + interest + fees,
+        "principal": principal,
+        "interest": interest,
+        "fees": fees,
+        "status": status,
+        "paid_amount": 0,
+        "paid_principal": 0,
+        "paid_interest": 0,
+        "paid_fees": 0,
+        "late": False,
+        "late_fee_assessed": late_fee_assessed,
+    }
 
 
 @dataclass(slots=True)
@@ -220,6 +251,21 @@ class LoanInstallment:
             paid,
             self.interest - self.paid_interest,
         )
+        if (  # as scheduled, nothing paid: the entry loans of these terms share
+            status != "paid"
+            and not self.late
+            and self.paid_principal == self.paid_interest == self.paid_fees == 0
+        ):
+            entry = self._wire = _unpaid_entry(
+                self.sequence,
+                self.due_date,
+                self.principal,
+                self.interest,
+                self.fees,
+                self.late_fee_assessed,
+                status,
+            )
+            return entry
         entry = self._wire = {
             "sequence": self.sequence,
             "due_date": self.due_date.isoformat(),
