@@ -143,7 +143,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     app.include_router(_health)
     # The error answers are declared where the routers are included: FastAPI then builds their
     # two fields per route once, for the routes as included, instead of once more at import.
-    for router in (
+    reading_order = (
         merchants.router,
         customers.router,
         prequalifications.router,
@@ -160,12 +160,18 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
         sandbox_data.router,
         request_logs.router,
         point_of_sale.router,
-    ):
+    )
+    # FastAPI tries the routers in the order they were included, each of a router's routes in
+    # turn: the write path's go first (a confirm's path was tried against 19 routes before its
+    # own, ~2% of a create's instructions). The API document keeps the reading order.
+    write_path = (checkouts.router, loans.router)
+    for router in write_path + tuple(r for r in reading_order if r not in write_path):
         app.include_router(router, responses=ERROR_RESPONSES)
     app.include_router(hosted_page.router)
-    for router in (furnishing.router, sandbox_data.admin_router):
+    lender = (furnishing.router, sandbox_data.admin_router)
+    for router in lender:
         app.include_router(router, responses=ERROR_RESPONSES)
-    document_api(app)
+    document_api(app, reading_order=(*reading_order, hosted_page.router, *lender))
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     app.add_middleware(DocsPolicyMiddleware, paths=frozenset({"/docs", "/redoc"}))
     # Outside idempotency, so an answer dropped after commit replays on retry.

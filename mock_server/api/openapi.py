@@ -10,9 +10,10 @@ delivery (`Installo-Signature`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from mock_server.services.idempotency import MAX_KEY_LENGTH
@@ -119,8 +120,10 @@ def _add_conventions(schema: dict[str, Any]) -> None:
     schema["webhooks"] = {"event": _webhook(event)}
 
 
-def document_api(app: FastAPI) -> None:
-    """Summaries from docstrings, and the conventions' headers, in `app.openapi()`."""
+def document_api(app: FastAPI, reading_order: Sequence[APIRouter] = ()) -> None:
+    """Summaries from docstrings, and the conventions' headers, in `app.openapi()`; the paths
+    of the routers in `reading_order` listed in that order (whatever order they were included
+    in), after the paths of none of them."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -131,6 +134,12 @@ def document_api(app: FastAPI) -> None:
                 routes=app.routes,
             )
             _add_conventions(schema)
+            place: dict[str, int] = {}
+            for index, router in enumerate(reading_order):
+                for route in router.routes:
+                    place.setdefault(getattr(route, "path", ""), index)
+            paths = schema["paths"]
+            schema["paths"] = dict(sorted(paths.items(), key=lambda item: place.get(item[0], -1)))
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -52,3 +52,15 @@ def test_fault_header_request_id_and_signature_are_documented(app: FastAPI) -> N
     assert webhook["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Event"
     }
+
+
+def test_the_paths_read_in_the_documents_order_whatever_order_routes_are_tried_in(
+    app: FastAPI,
+) -> None:
+    # The checkout and loan routers are included first (FastAPI tries routers in that order);
+    # the document still reads health, merchants, customers, ..., checkouts, loans, ...
+    paths = list(app.openapi()["paths"])
+    assert paths[:3] == ["/healthz", "/v1/merchants", "/v1/merchants/me"]
+    assert paths.index("/v1/promotions") < paths.index("/v1/checkouts") < paths.index("/v1/loans")
+    assert paths.index("/v1/loans") < paths.index("/v1/events") < paths.index("/v1/portfolio")
+    assert paths[-1].startswith("/v1/admin/")  # the lender's routers last, as included
