@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any, Final
 
@@ -43,6 +44,7 @@ from mock_server.settings import Settings
 __all__ = [
     "KEEP_ALIVE_SECONDS",
     "MAX_HEADER_BYTES",
+    "OneSendPerTurn",
     "ShapedHttpToolsProtocol",
     "quiet_injected_resets",
     "server_config",
@@ -55,6 +57,86 @@ MAX_HEADER_BYTES: Final = 16 * 1024
 # How long an idle keep-alive connection stays open: well past the clients' own pool expiry
 # (httpx: 5 s), as a server behind a load balancer outlasts the balancer's (nginx's default).
 KEEP_ALIVE_SECONDS: Final = 75
+
+
+class OneSendPerTurn(asyncio.Transport):
+    """A connection's transport whose writes within one turn of the event loop leave in one
+    send. uvicorn writes an answer's head, then its body: two sends, and two wake-ups of the
+    client, for an answer the app finished at once. The writes are held until the turn ends
+    (or the connection closes first) and then written together, in order; a streamed answer's
+    head still leaves at the end of its turn, before the app waits for its first chunk."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not data:
+            return
+        chunk = data if isinstance(data, bytes) else bytes(data)  # held: never a view
+        if self._held is None:
+            self._held = [chunk]
+            self._loop.call_soon(self.flush)
+        else:
+            self._held.append(chunk)
+
+    def flush(self) -> None:
+        """Write what the turn held (nothing if the connection closed meanwhile)."""
+        held, self._held = self._held, None
+        if held is not None and not self._transport.is_closing():
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
+        for data in list_of_data:
+            self.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._held = None
+        self._transport.abort()
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self._transport.set_write_buffer_limits(high, low)
+
+    def get_write_buffer_size(self) -> int:
+        held = sum(len(chunk) for chunk in self._held) if self._held else 0
+        return held + self._transport.get_write_buffer_size()
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self._transport.get_write_buffer_limits()
 
 
 class _HeadTooLarge(Exception):
@@ -73,11 +155,13 @@ class ShapedHttpToolsProtocol(HttpToolsProtocol):
         self._head_too_large = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        """Send each write at once (TCP_NODELAY), whatever the listener reports."""
+        """Send each write at once (TCP_NODELAY), whatever the listener reports; an answer's
+        head and body in one send (`OneSendPerTurn`)."""
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
+        self.transport = OneSendPerTurn(transport, self.loop)
 
     def data_received(self, data: bytes) -> None:
         """Parse `data`; refuse the request once its unfinished head passes the limit (llhttp

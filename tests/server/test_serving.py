@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -13,7 +14,12 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from mock_server.serving import MAX_HEADER_BYTES, ShapedHttpToolsProtocol, server_config
+from mock_server.serving import (
+    MAX_HEADER_BYTES,
+    OneSendPerTurn,
+    ShapedHttpToolsProtocol,
+    server_config,
+)
 from mock_server.settings import Settings
 
 
@@ -148,3 +154,72 @@ def test_a_request_head_just_under_the_limit_is_served(
     head = start + b"X-Padding: " + b"p" * padding + b"\r\n\r\n"
     answer = _exchange(base, [head[:5000], head[5000:]])  # in two pieces, as TCP may split it
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200]
+
+
+class _Recorded(asyncio.Transport):
+    """A transport that records what is written to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[bytes] = []
+        self.closed = self.aborted = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.sent.append(bytes(data))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def is_closing(self) -> bool:
+        return self.closed or self.aborted
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+
+async def test_an_answers_head_and_body_leave_in_one_send_at_the_end_of_the_turn() -> None:
+    recorded = _Recorded()
+    transport = OneSendPerTurn(recorded, asyncio.get_running_loop())
+    transport.write(b"HTTP/1.1 200 OK\r\n\r\n")
+    transport.write(memoryview(b'{"status":"ok"}'))
+    assert recorded.sent == [] and transport.get_write_buffer_size() == 34
+    await asyncio.sleep(0)  # the turn ends
+    assert recorded.sent == [b'HTTP/1.1 200 OK\r\n\r\n{"status":"ok"}']
+    transport.write(b"next")  # a later turn's write is a send of its own
+    await asyncio.sleep(0)
+    assert recorded.sent[1:] == [b"next"]
+
+
+async def test_a_streamed_answers_head_leaves_before_its_first_chunk() -> None:
+    recorded = _Recorded()
+    transport = OneSendPerTurn(recorded, asyncio.get_running_loop())
+    transport.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+    await asyncio.sleep(0.01)  # the app waits for its first event
+    assert recorded.sent == [b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"]
+
+
+async def test_closing_sends_what_the_turn_held_and_aborting_drops_it() -> None:
+    recorded = _Recorded()
+    transport = OneSendPerTurn(recorded, asyncio.get_running_loop())
+    transport.write(b"last answer")
+    transport.close()
+    assert recorded.sent == [b"last answer"] and recorded.closed
+    dropped = _Recorded()
+    transport = OneSendPerTurn(dropped, asyncio.get_running_loop())
+    transport.write(b"cut off")
+    transport.abort()
+    await asyncio.sleep(0)
+    assert dropped.sent == [] and dropped.aborted
+
+
+def test_every_connection_writes_through_one_send_per_turn(
+    served: tuple[uvicorn.Server, str],
+) -> None:
+    server, base = served
+    with httpx.Client(base_url=base) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        assert all(isinstance(c.transport, OneSendPerTurn) for c in _open_connections(server))
+        assert client.get("/healthz").json() == {"status": "ok"}
