@@ -95,6 +95,24 @@ ran 984-1,134 req/s across those runs, which moves both ratios. Those runs had u
 virtualenv (left from trying it; uvicorn picks it up when present, and it is no dependency). On
 a fresh clone's `make test` virtualenv, four runs: create 497-522 req/s = 0.47-0.53x (1.87-2.00
 ms), confirm 284-295 req/s = 0.27-0.30x (3.33-3.50 ms).
+
+Stop 26. The machine's speed moved by up to 1.5x between runs of the same tree (a confirm's
+server CPU 3.3 ms in one run, 4.7 ms in the next), so each cut was measured in instructions:
+cachegrind (`valgrind --tool=cachegrind --cache-sim=no`) over the same warm-up and then 60
+creates and confirms in process, minus the same run without them, the previous commit and the
+change side by side (two worktrees; a run of the same tree repeats within ~1%). Cut, in turn:
+a request's commit takes the session's connection once and processes a single row's values as
+they are (create 9.28 -> 9.15 M instructions, confirm 14.34 -> 14.00 M); a checkout's JSON is
+written once for its answer and its event (`UnitOfWork.record_checkout`: 9.32 -> 9.03 M,
+13.94 -> 13.72 M); an installment nothing was paid against shares its wire entry with every
+loan of the same terms (confirm 13.79 -> 13.51 M); the checkout and loan routers are tried
+first (9.00 -> 8.79 M, 13.60 -> 13.42 M); the rows a write adds are made with `Row.new`,
+without the ORM constructor's event per attribute (~25 us an event row against ~3.5 us:
+8.75 -> 8.33 M, 13.40 -> 12.89 M). Over the session: create 9.3 -> 8.3 M instructions (-10%),
+confirm 14.3 -> 12.9 M (-10%). And an answer's head and body now leave in one send
+(`serving.OneSendPerTurn`; tried before, above, with no gain seen in req/s, which the floor
+bounds): strace counts 1,000 sends for 1,000 /healthz instead of 2,000, and the bare client's
+/healthz cost 0.21-0.23 ms of server CPU against 0.225-0.25 ms side by side.
 """
 
 from __future__ import annotations

@@ -181,7 +181,7 @@ def create_checkout(
         else:
             assert known is not None
             customer_id = known.id
-        row = CheckoutRow(
+        row = CheckoutRow.new(
             id=new_id("chk"),
             merchant_id=caller.merchant.id,
             created=now,

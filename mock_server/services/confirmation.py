@@ -158,7 +158,7 @@ class Authorizer:
             id=new_id("loan"),
             authorization_days=authorization_days,
         )
-        loan_row = LoanRow(
+        loan_row = LoanRow.new(
             id=loan.id,
             merchant_id=self.caller.merchant.id,
             checkout_id=row.id,
@@ -220,7 +220,7 @@ def open_review(
 ) -> ReviewRow:
     """Queue the waiting application for an underwriter in the named review queue."""
     decision = row.data.get("decision") or {}
-    review = ReviewRow(
+    review = ReviewRow.new(
         id=new_id("rev"),
         merchant_id=caller.merchant.id,
         checkout_id=row.id,
@@ -261,7 +261,7 @@ def _run(
         instance_id=new_id("wf"),
     )
     session.add(
-        WorkflowInstanceRow(
+        WorkflowInstanceRow.new(
             id=instance.id,
             merchant_id=caller.merchant.id,
             checkout_id=row.id,

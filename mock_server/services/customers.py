@@ -65,7 +65,7 @@ def add_customer(
     check_date_of_birth(identity, now, param)
     data = dict(identity)
     test_clock = data.pop("test_clock", None)
-    row = CustomerRow(
+    row = CustomerRow.new(
         id=new_id("cus"),
         merchant_id=caller.merchant.id,
         created=now,

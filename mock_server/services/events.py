@@ -38,7 +38,7 @@ def record_event(
 ) -> EventRow:
     """Append `type_` carrying the object as it is after the change; `obj_json`, the object's
     JSON when the answer wrote it already, is stored as it is (the same text `obj` gives)."""
-    row = EventRow(
+    row = EventRow.new(
         id=new_id("evt"),
         merchant_id=caller.merchant.id,
         created=now,

@@ -54,7 +54,7 @@ def _short_code(session: Session) -> str:
 def open_hosted_page(session: Session, checkout: CheckoutRow, base_url: str) -> HostedPageRow:
     """The checkout's hosted page at `<base_url>/pay/<token>` (in store also a short code)."""
     in_store = checkout.data.get("channel") == "in_store"
-    page = HostedPageRow(
+    page = HostedPageRow.new(
         token=secrets.token_urlsafe(24),
         merchant_id=checkout.merchant_id,
         checkout_id=checkout.id,

@@ -183,7 +183,7 @@ def _reused(row: Row[Any], claim: Claim) -> IdempotencyError:
 def store_answer(session: Session, claim: Claim, status_code: int, body: bytes) -> None:
     """Stage the answer beside the request's work, so duplicates replay it once committed."""
     session.add(
-        IdempotencyRow(
+        IdempotencyRow.new(
             merchant_id=claim.merchant_id,
             key=claim.key,
             created=claim.now,

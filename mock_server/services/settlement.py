@@ -68,7 +68,7 @@ def _add(
     loan_id: str | None = None,
     payout_id: str | None = None,
 ) -> BalanceTransactionRow:
-    row = BalanceTransactionRow(
+    row = BalanceTransactionRow.new(
         id=new_id("txn"),
         merchant_id=merchant_id,
         created=now,

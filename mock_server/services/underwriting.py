@@ -269,7 +269,7 @@ class Underwriter:
                 without_file=without_file,
             )
             self.session.add(
-                ApplicationFactsRow(
+                ApplicationFactsRow.new(
                     application_id=app.id,
                     merchant_id=app.merchant_id,
                     created=now,
@@ -299,7 +299,7 @@ class Underwriter:
 
     def _store_report(self, report: CreditReport, now: datetime) -> None:
         app = self.application
-        row = CreditReportRow(
+        row = CreditReportRow.new(
             id=new_id("cr"),
             merchant_id=app.merchant_id,
             customer_id=app.customer_id,

@@ -76,7 +76,7 @@ def enqueue_event(
         if ALL_EVENTS not in wanted and type_ not in wanted:
             continue
         session.add(
-            WebhookDeliveryRow(
+            WebhookDeliveryRow.new(
                 merchant_id=merchant_id,
                 endpoint_id=endpoint_id,
                 event_id=event_id,

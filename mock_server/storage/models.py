@@ -9,11 +9,13 @@ string when the classes are declared, about 550 of them at every start.
 
 import functools
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, class_mapper, mapped_column
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.type_api import _BindProcessorType
 
 __all__ = [
@@ -83,6 +85,24 @@ class Base(DeclarativeBase):
         list[Any]: JSON,
         datetime: UtcDateTime,
     }
+
+    @classmethod
+    def new(cls, **values: Any) -> Self:
+        """A new row with these column values, to add to a session: what the constructor makes
+        (columns not given stay unset and take their defaults in the insert), without its
+        event per attribute (an event row: ~25 us through the constructor, ~3.5 us here; a
+        write adds several). Only columns may be given."""
+        unknown = values.keys() - _column_keys(cls)
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no column {', '.join(sorted(unknown))}")
+        row = manager_of_class(cls).new_instance()
+        instance_state(row).dict.update(values)
+        return row
+
+
+@functools.cache
+def _column_keys(cls: type[Base]) -> frozenset[str]:
+    return frozenset(prop.key for prop in class_mapper(cls).column_attrs)
 
 
 class MerchantRow(Base):

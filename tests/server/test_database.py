@@ -322,3 +322,32 @@ def test_json_columns_read_back_what_orjson_wrote() -> None:
     assert json_value(json_text(value)) == value
     assert isinstance(json_value(json_text({"n": 2**63 - 1}))["n"], int)
     assert json_value(json_text(value).encode()) == value  # PostgreSQL's driver hands bytes
+
+
+def test_a_row_made_with_new_stores_what_its_constructor_stores() -> None:
+    """`Base.new` skips the constructor's per-attribute events; the rows stored, defaults and
+    all, are the same, and a name that is no column is refused as the constructor refuses it."""
+    db = Database("sqlite://")
+    db.create_schema()
+    when = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+    def delivery(event_id: str) -> dict[str, Any]:
+        return {"merchant_id": "mer_x", "endpoint_id": "we_1", "event_id": event_id,
+                "status": "pending", "next_attempt_at": when, "attempts": []}  # fmt: skip
+
+    with db.transaction() as session:
+        session.add(WebhookDeliveryRow(**delivery("evt_ctor")))
+        session.add(WebhookDeliveryRow.new(**delivery("evt_new")))
+    with db.reader() as session:
+        columns = ("status", "next_attempt_at", "attempts", "lease_expires_at")
+        rows = {
+            r.event_id: {c: getattr(r, c) for c in columns}
+            for r in session.scalars(select(WebhookDeliveryRow))
+        }
+    assert rows["evt_new"] == rows["evt_ctor"]
+    assert rows["evt_new"]["next_attempt_at"] == when
+    with pytest.raises(TypeError, match="no column colour"):
+        WebhookDeliveryRow.new(colour="red")
+    with pytest.raises(TypeError):
+        WebhookDeliveryRow(colour="red")
+    db.dispose()
