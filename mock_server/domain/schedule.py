@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Final
@@ -224,6 +224,11 @@ class Offer:
     amount: int
     disclosure: Disclosure
     schedule: tuple[Installment, ...]
+    # The schedule's wire entries, built at the first `to_dict` (a priced offer is memoized,
+    # so the checkouts offered the same terms on the same day share them: read-only).
+    _schedule_wire: list[dict[str, object]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def to_dict(self, *, plan_apr_bps: int | None = None) -> dict[str, object]:
         """The offer in the wire shape of docs/api.md (without the server-assigned id); with
@@ -246,9 +251,16 @@ class Offer:
             "installment_amount": d.payment_amount,
             "final_installment_amount": d.final_payment_amount,
             "first_due_date": d.first_due_date.isoformat(),
-            "schedule": [i.to_dict() for i in self.schedule],
+            "schedule": self._schedule_entries(),
         }
         return wire
+
+    def _schedule_entries(self) -> list[dict[str, object]]:
+        entries = self._schedule_wire
+        if entries is None:
+            entries = [i.to_dict() for i in self.schedule]
+            object.__setattr__(self, "_schedule_wire", entries)  # frozen: set once, as a cache
+        return entries
 
 
 def make_offer(plan: Plan, amount: int, currency: str, start: date) -> Offer:

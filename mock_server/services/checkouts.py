@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mock_server.contract.requests import CheckoutCreate, CustomerCreate
 from mock_server.domain import InvalidTransition, Offer, Plan, make_offer
 from mock_server.domain.checkout import Checkout
-from mock_server.ids import new_id
+from mock_server.ids import new_id, new_ids
 from mock_server.services.clock import find_test_clock
 from mock_server.services.context import Caller, Sandbox
 from mock_server.services.customers import new_customer
@@ -81,9 +81,10 @@ def _offers(
         )
         for plan in plans
     ]
+    ids = new_ids("ofr", len(priced))  # one draw of the OS's randomness for them all
     return [
-        cast(OfferObject, {"id": new_id("ofr"), **offer.to_dict(plan_apr_bps=plan.apr_bps)})
-        for plan, offer in zip(plans, priced, strict=True)
+        cast(OfferObject, {"id": offer_id, **offer.to_dict(plan_apr_bps=plan.apr_bps)})
+        for offer_id, plan, offer in zip(ids, plans, priced, strict=True)
     ]
 
 

@@ -154,6 +154,16 @@ def test_offer_to_dict_has_the_wire_shape() -> None:
     ]
 
 
+def test_offers_of_the_same_terms_and_day_share_their_schedule_entries() -> None:
+    offer = make_offer(get_plan("monthly_12"), 120000, "USD", date(2024, 1, 15))
+    again = make_offer(get_plan("monthly_12"), 120000, "USD", date(2024, 1, 15))
+    first, second = offer.to_dict(), again.to_dict(plan_apr_bps=1499)
+    assert first["schedule"] is second["schedule"]  # built once, for every checkout offered
+    assert first["schedule"] == [i.to_dict() for i in offer.schedule]
+    assert replace(offer, amount=offer.amount).to_dict() == first  # a copy builds its own
+    assert first is not offer.to_dict()  # each answer gets its own dict around the entries
+
+
 def test_make_offer_refuses_an_ineligible_amount_with_the_reason() -> None:
     with pytest.raises(PlanNotEligible, match="below plan monthly_12's minimum"):
         make_offer(get_plan("monthly_12"), 100, "USD", date(2024, 1, 1))
