@@ -131,18 +131,24 @@ class Persona(Person):
         return data
 
 
-# Each fixed rate as an exact fraction, read once (a credit file converts a dozen amounts).
-_USD_RATES: Final = {code: Fraction(rate) for code, rate in SANDBOX_USD_RATES.items()}
+# Each fixed rate as an exact fraction, read once (a credit file converts a dozen amounts):
+# (usd_cents / 100) / rate * minor_per_major == usd_cents * numerator // denominator, exactly.
+_FROM_USD_CENTS: Final = {
+    code: (
+        get_currency(code).minor_per_major * Fraction(rate).denominator,
+        100 * Fraction(rate).numerator,
+    )
+    for code, rate in SANDBOX_USD_RATES.items()
+}
 
 
 def usd_to_minor(usd_cents: int, currency: str) -> int:
     """US cents to minor units of `currency` at the sandbox's fixed rates (half-even)."""
-    cur = get_currency(currency)
-    rate = _USD_RATES[cur.code]
-    # (usd_cents / 100) / rate * minor_per_major, exactly, in integers.
-    return divide_half_even(
-        usd_cents * cur.minor_per_major * rate.denominator, 100 * rate.numerator
-    )
+    found = _FROM_USD_CENTS.get(currency)
+    if found is None:
+        found = _FROM_USD_CENTS[get_currency(currency).code]  # a code in lower case, or unknown
+    numerator, denominator = found
+    return divide_half_even(usd_cents * numerator, denominator)
 
 
 def _employment(rng: random.Random, traits: TierTraits, age: int) -> EmploymentStatus:

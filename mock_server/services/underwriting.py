@@ -179,7 +179,19 @@ class ProcessSettings:
 
     @classmethod
     def of(cls, definition: WorkflowDefinition) -> ProcessSettings:
-        """The settings a definition's steps give (the first step of each type decides)."""
+        """The settings a definition's steps give (the first step of each type decides); read
+        once per loaded definition (every confirm asks)."""
+        known = _SETTINGS_OF.get(id(definition))
+        if known is not None and known[0] is definition:
+            return known[1]
+        settings = cls._read(definition)
+        if len(_SETTINGS_OF) >= 256:  # definitions reloaded many times: start again
+            _SETTINGS_OF.clear()
+        _SETTINGS_OF[id(definition)] = (definition, settings)
+        return settings
+
+    @classmethod
+    def _read(cls, definition: WorkflowDefinition) -> ProcessSettings:
         found: dict[str, Any] = {}
         readers: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
             ("decision", "policy"): ("policy", lambda name: str(name).removeprefix("pol_")),
@@ -196,6 +208,10 @@ class ProcessSettings:
                 if step.type == step_type and param in step.params and name not in found:
                     found[name] = convert(step.params[param])
         return cls(**found)
+
+
+# Each loaded definition (kept alive here, so its id is not reused) and the settings it gives.
+_SETTINGS_OF: dict[int, tuple[WorkflowDefinition, ProcessSettings]] = {}
 
 
 @dataclass(slots=True)

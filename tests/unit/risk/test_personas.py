@@ -6,9 +6,13 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from mock_server.domain.money import SANDBOX_USD_RATES, get_currency
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import (
     RING_SIZE,
@@ -18,6 +22,7 @@ from mock_server.risk.personas import (
     generate_personas,
     person_for_identity,
     tier_for_identity,
+    usd_to_minor,
 )
 
 SEED = 42
@@ -158,3 +163,21 @@ def test_one_tier_at_a_time_never_repeats_another_tiers_person() -> None:
     }
     assert shared == set()
     assert {p.tier for p in near_prime} == {Tier.NEAR_PRIME}
+
+
+@given(
+    usd_cents=st.integers(min_value=-(10**15), max_value=10**15),
+    currency=st.sampled_from(sorted(SANDBOX_USD_RATES)),
+)
+def test_usd_to_minor_is_the_exact_quotient_rounded_half_even(
+    usd_cents: int, currency: str
+) -> None:
+    """US cents to a currency's minor units equals its definition worked out in exact
+    decimals: cents / 100 / rate x minor units per major unit, rounded half-even once."""
+    minor = get_currency(currency).minor_per_major
+    with localcontext() as ctx:
+        ctx.prec = 80  # no intermediate rounding at these sizes
+        exact = Decimal(usd_cents) / 100 / SANDBOX_USD_RATES[currency] * minor
+        expected = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    assert usd_to_minor(usd_cents, currency) == expected
+    assert usd_to_minor(usd_cents, currency.lower()) == expected
