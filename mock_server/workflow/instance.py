@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from mock_server.workflow.definition import JSON
 from mock_server.workflow.errors import WorkflowError
+
+JSONT = TypeVar("JSONT")
 
 __all__ = ["InstanceStatus", "StepRecord", "WorkflowInstance"]
 
@@ -48,7 +49,7 @@ class StepRecord:
             "finished_at": _iso(self.finished_at),
             "duration_ms": self.duration_ms,
             "outcome": self.outcome,
-            "summary": copy.deepcopy(self.summary),
+            "summary": _json_copy(self.summary),
         }
 
     @classmethod
@@ -106,7 +107,7 @@ class WorkflowInstance:
             "deadline": _iso(self.deadline),
             "last_error": self.last_error,
             "history": [record.to_dict() for record in self.history],
-            "context": copy.deepcopy(self.context),
+            "context": _json_copy(self.context),
         }
 
     @classmethod
@@ -165,6 +166,18 @@ def _when(data: Mapping[str, Any], key: str) -> datetime:
     return value
 
 
+def _json_copy(value: JSONT) -> JSONT:
+    """A deep copy of JSON-shaped data (dicts, lists and scalars; a tuple is copied as a
+    tuple), as `copy.deepcopy` makes it, several times faster: no memo, no dispatch."""
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(_json_copy(item) for item in value)  # type: ignore[return-value]
+    return value
+
+
 def _optional_when(data: Mapping[str, Any], key: str) -> datetime | None:
     return None if data.get(key) is None else _when(data, key)
 
@@ -173,4 +186,4 @@ def _mapping(data: Mapping[str, Any], key: str) -> dict[str, JSON]:
     value = data.get(key, {})
     if not isinstance(value, Mapping):
         raise WorkflowError(f"workflow instance field {key!r} must be a mapping, got {value!r}")
-    return copy.deepcopy(dict(value))
+    return _json_copy(dict(value))

@@ -96,3 +96,27 @@ def test_package_exports_exactly_its_public_names() -> None:
     modules = {"definition", "engine", "errors", "instance", "params"}
     assert set(workflow.__all__) == public - modules
     assert {"start", "resume", "fire_timers", "load_definition", "WorkflowInstance"} <= public
+
+
+def test_the_stored_data_shares_nothing_with_the_instance() -> None:
+    """`to_dict` copies summaries and the context deeply: changing the stored data (or the
+    instance) afterwards never reaches the other."""
+    definition = load_shipped_definition("standard")
+    context = {"amount_usd": 1200, "cart": [{"sku": "A", "tags": ["x"]}], "pair": (1, [2])}
+    instance = start(definition, "chk_9", HANDLERS, T0, context, instance_id="wf_c")
+    stored = instance.to_dict()
+    assert stored["context"] == instance.context and stored["context"] is not instance.context
+    stored_context = stored["context"]
+    assert isinstance(stored_context, dict) and isinstance(stored_context["cart"], list)
+    cart = stored_context["cart"][0]
+    assert isinstance(cart, dict) and isinstance(cart["tags"], list)
+    cart["tags"].append("changed")
+    assert instance.context["cart"] == [{"sku": "A", "tags": ["x"]}]
+    history = stored["history"]
+    assert isinstance(history, list) and isinstance(history[0], dict)
+    summary = history[0]["summary"]
+    assert isinstance(summary, dict)
+    summary["step"] = "changed"
+    assert instance.history[0].summary["step"] != "changed"
+    pair = stored_context["pair"]
+    assert pair == (1, [2]) and pair[1] is not context["pair"][1]  # type: ignore[index]
