@@ -108,8 +108,14 @@ written once for its answer and its event (`UnitOfWork.record_checkout`: 9.32 ->
 loan of the same terms (confirm 13.79 -> 13.51 M); the checkout and loan routers are tried
 first (9.00 -> 8.79 M, 13.60 -> 13.42 M); the rows a write adds are made with `Row.new`,
 without the ORM constructor's event per attribute (~25 us an event row against ~3.5 us:
-8.75 -> 8.33 M, 13.40 -> 12.89 M). Over the session: create 9.3 -> 8.3 M instructions (-10%),
-confirm 14.3 -> 12.9 M (-10%). And an answer's head and body now leave in one send
+8.75 -> 8.33 M, 13.40 -> 12.89 M); a priced offer builds its schedule's wire entries once
+(offers are memoized per terms, amount and day, so this benchmark's creates, all of one amount,
+share them; a shop of varied amounts gains less) and a checkout's offer ids come from one draw
+of randomness (8.32 -> 7.66 M); a definition's process settings, an email's parts and the
+USD conversion's fractions are read once (confirm 12.97 -> 12.85 M); a workflow instance's
+stored data is copied for JSON, not by `copy.deepcopy` (12.84 -> 12.77 M). Over the session,
+666e467 against the last commit side by side: create 9.28 -> 7.67 M instructions (-17%),
+confirm 14.34 -> 12.76 M (-11%). And an answer's head and body now leave in one send
 (`serving.OneSendPerTurn`; tried before, above, with no gain seen in req/s, which the floor
 bounds): strace counts 1,000 sends for 1,000 /healthz instead of 2,000, and the bare client's
 /healthz cost 0.21-0.23 ms of server CPU against 0.225-0.25 ms side by side.
