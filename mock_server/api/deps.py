@@ -38,15 +38,17 @@ SandboxDep = Annotated[Sandbox, Depends(get_sandbox)]
 
 async def current_caller(
     request: Request,
-    sandbox: SandboxDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """The merchant whose secret key authorizes this request (401 otherwise): the one a write's
-    transaction already authenticated, else read now (a worker thread)."""
+    transaction already authenticated, else read now (a worker thread). The sandbox is read
+    from the app, not as a dependency of its own: FastAPI solves each declared dependency on
+    every request, cached or not."""
     del credentials  # declared for the OpenAPI security scheme; parsed once by the middleware
     merchant = remembered_merchant(request.scope)
     if merchant is None:
         key = credentials_of(request.scope).token
+        sandbox: Sandbox = request.app.state.sandbox
         merchant = await run_in_threadpool(_authenticate, sandbox, key)
     request.state.merchant_id = merchant.id  # for the merchant's request log
     bureau_down = bool(getattr(request.state, BUREAU_DOWN_STATE, False))
