@@ -113,9 +113,11 @@ without the ORM constructor's event per attribute (~25 us an event row against ~
 share them; a shop of varied amounts gains less) and a checkout's offer ids come from one draw
 of randomness (8.32 -> 7.66 M); a definition's process settings, an email's parts and the
 USD conversion's fractions are read once (confirm 12.97 -> 12.85 M); a workflow instance's
-stored data is copied for JSON, not by `copy.deepcopy` (12.84 -> 12.77 M). Over the session,
-666e467 against the last commit side by side: create 9.28 -> 7.67 M instructions (-17%),
-confirm 14.34 -> 12.76 M (-11%). And an answer's head and body now leave in one send
+stored data is copied for JSON, not by `copy.deepcopy` (12.84 -> 12.77 M); `current_caller`
+reads the sandbox from the app rather than declaring it (FastAPI solves each declared dependency
+on every request: 7.68 -> 7.62 M, 12.72 -> 12.62 M). Over the session, 666e467 against 824b418
+side by side: create 9.26 -> 7.62 M instructions (-18%), confirm 14.35 -> 12.63 M (-12%).
+And an answer's head and body now leave in one send
 (`serving.OneSendPerTurn`; tried before, above, with no gain seen in req/s, which the floor
 bounds): strace counts 1,000 sends for 1,000 /healthz instead of 2,000, and the bare client's
 /healthz cost 0.21-0.23 ms of server CPU against 0.225-0.25 ms side by side.
