@@ -140,6 +140,7 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     )
     app.state.sandbox = sandbox
     install_error_handlers(app)
+    documentation = list(app.router.routes)  # FastAPI's own: the schema and the docs pages
     app.include_router(_health)
     # The error answers are declared where the routers are included: FastAPI then builds their
     # two fields per route once, for the routes as included, instead of once more at import.
@@ -172,6 +173,9 @@ def create_app(settings: Settings | None = None, *, sandbox: Sandbox | None = No
     for router in lender:
         app.include_router(router, responses=ERROR_RESPONSES)
     document_api(app, reading_order=(*reading_order, hosted_page.router, *lender))
+    # FastAPI put its own routes first, so every request was matched against the schema's and
+    # the docs pages' paths before the app's: they go last (no path of the app's is theirs).
+    app.router.routes[:] = [r for r in app.router.routes if r not in documentation] + documentation
     app.add_middleware(IdempotencyMiddleware, sandbox=sandbox)
     app.add_middleware(DocsPolicyMiddleware, paths=frozenset({"/docs", "/redoc"}))
     # Outside idempotency, so an answer dropped after commit replays on retry.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
 from mock_server.api.openapi import first_sentence
@@ -64,3 +65,16 @@ def test_the_paths_read_in_the_documents_order_whatever_order_routes_are_tried_i
     assert paths.index("/v1/promotions") < paths.index("/v1/checkouts") < paths.index("/v1/loans")
     assert paths.index("/v1/loans") < paths.index("/v1/events") < paths.index("/v1/portfolio")
     assert paths[-1].startswith("/v1/admin/")  # the lender's routers last, as included
+
+
+async def test_the_apps_routes_are_tried_before_fastapis_own_which_still_answer(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    # Every request is matched against the routes in order: the schema and the docs pages,
+    # which FastAPI adds first, go last; they answer as before.
+    paths = [getattr(route, "path", None) for route in app.router.routes]
+    assert paths[-5:] == [
+        "/openapi.json", "/static-offline-docs", "/docs", "/docs/oauth2-redirect", "/redoc",
+    ]  # fmt: skip
+    assert (await client.get("/openapi.json")).json()["info"]["title"]
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
