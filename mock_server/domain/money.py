@@ -20,6 +20,7 @@ __all__ = [
     "Money",
     "UnsupportedCurrency",
     "format_money",
+    "from_usd_minor",
     "get_currency",
     "round_half_even",
     "to_usd_minor",
@@ -140,6 +141,16 @@ def _usd_minor_per_minor_unit(code: str) -> tuple[int, int]:
 
 # Integer arithmetic instead of a 60-digit Decimal context per conversion (equal answers).
 _TO_USD_CENTS: Final = {code: _usd_minor_per_minor_unit(code) for code in SANDBOX_USD_RATES}
+
+
+def from_usd_minor(usd_cents: int, currency: str) -> int:
+    """Convert US cents to minor units of ``currency`` at the fixed sandbox rate, half-even:
+    `to_usd_minor`'s rate the other way (a credit file converts a dozen amounts)."""
+    found = _TO_USD_CENTS.get(currency)
+    if found is None:  # a code in lower case, or an unsupported one
+        found = _TO_USD_CENTS[get_currency(currency).code]
+    numerator, denominator = found
+    return divide_half_even(usd_cents * denominator, numerator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, Final
 
+from mock_server.domain.money import from_usd_minor as usd_to_minor  # listed in __all__
 from mock_server.domain.money import (
-    SANDBOX_USD_RATES,
-    divide_half_even,
     get_currency,
     round_half_even,
 )
@@ -129,26 +128,6 @@ class Persona(Person):
         data = Person.to_dict(self)
         data["ring_id"] = self.ring_id
         return data
-
-
-# Each fixed rate as an exact fraction, read once (a credit file converts a dozen amounts):
-# (usd_cents / 100) / rate * minor_per_major == usd_cents * numerator // denominator, exactly.
-_FROM_USD_CENTS: Final = {
-    code: (
-        get_currency(code).minor_per_major * Fraction(rate).denominator,
-        100 * Fraction(rate).numerator,
-    )
-    for code, rate in SANDBOX_USD_RATES.items()
-}
-
-
-def usd_to_minor(usd_cents: int, currency: str) -> int:
-    """US cents to minor units of `currency` at the sandbox's fixed rates (half-even)."""
-    found = _FROM_USD_CENTS.get(currency)
-    if found is None:
-        found = _FROM_USD_CENTS[get_currency(currency).code]  # a code in lower case, or unknown
-    numerator, denominator = found
-    return divide_half_even(usd_cents * numerator, denominator)
 
 
 def _employment(rng: random.Random, traits: TierTraits, age: int) -> EmploymentStatus:
