@@ -108,6 +108,27 @@ def date_field(data: Mapping[str, object], key: str) -> date:
     return date.fromisoformat(value)
 
 
+def _entry(
+    inst: LoanInstallment, status: InstallmentStatus, amount: int, paid: int
+) -> dict[str, object]:
+    """An installment's wire entry (`LoanInstallment.wire`)."""
+    return {
+        "sequence": inst.sequence,
+        "due_date": inst.due_date.isoformat(),
+        "amount": amount,
+        "principal": inst.principal,
+        "interest": inst.interest,
+        "fees": inst.fees,
+        "status": status,
+        "paid_amount": paid,
+        "paid_principal": inst.paid_principal,
+        "paid_interest": inst.paid_interest,
+        "paid_fees": inst.paid_fees,
+        "late": inst.late,
+        "late_fee_assessed": inst.late_fee_assessed,
+    }
+
+
 @functools.lru_cache(maxsize=4096)
 def _unpaid_entry(
     sequence: int,
@@ -118,24 +139,13 @@ def _unpaid_entry(
     late_fee_assessed: bool,
     status: InstallmentStatus,
 ) -> dict[str, object]:
-    """The wire entry of an installment nothing was paid against yet (`LoanInstallment.wire`),
-    one per distinct entry: a new loan's schedule is one a checkout's offer priced, so loans
-    of the same terms and day share its entries (read-only, as every wire entry)."""
-    return {
-        "sequence": sequence,
-        "due_date": due_date.isoformat(),
-        "amount": principal + interest + fees,
-        "principal": principal,
-        "interest": interest,
-        "fees": fees,
-        "status": status,
-        "paid_amount": 0,
-        "paid_principal": 0,
-        "paid_interest": 0,
-        "paid_fees": 0,
-        "late": False,
-        "late_fee_assessed": late_fee_assessed,
-    }
+    """The wire entry of an installment nothing was paid against yet, one per distinct entry:
+    a new loan's schedule is one a checkout's offer priced, so loans of the same terms and day
+    share its entries (read-only, as every wire entry)."""
+    inst = LoanInstallment(
+        sequence, due_date, principal, interest, fees, late_fee_assessed=late_fee_assessed
+    )
+    return _entry(inst, status, principal + interest + fees, 0)
 
 
 @dataclass(slots=True)
@@ -266,21 +276,7 @@ class LoanInstallment:
                 status,
             )
             return entry
-        entry = self._wire = {
-            "sequence": self.sequence,
-            "due_date": self.due_date.isoformat(),
-            "amount": amount,
-            "principal": self.principal,
-            "interest": self.interest,
-            "fees": self.fees,
-            "status": status,
-            "paid_amount": paid,
-            "paid_principal": self.paid_principal,
-            "paid_interest": self.paid_interest,
-            "paid_fees": self.paid_fees,
-            "late": self.late,
-            "late_fee_assessed": self.late_fee_assessed,
-        }
+        entry = self._wire = _entry(self, status, amount, paid)
         return entry
 
     @classmethod
