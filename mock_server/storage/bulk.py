@@ -52,6 +52,23 @@ def _plan(statement: Insert | Update, dialect: Dialect, keys: tuple[str, ...]) -
     return plan
 
 
+def _processed(values: list[Any], process: Processor) -> list[Any]:
+    """One column's values through its processor, a repeated value once."""
+    if process is None:
+        return values
+    done: dict[Any, Any] = {}
+    processed = []
+    for value in values:
+        if isinstance(value, _REPEATING):
+            hit = done.get((type(value), value), done)
+            if hit is done:
+                hit = done[(type(value), value)] = process(value)
+            processed.append(hit)
+        else:
+            processed.append(process(value))
+    return processed
+
+
 def execute_many(
     session: Session,
     statement: Insert | Update,
@@ -83,31 +100,15 @@ def execute_many(
         session.flush()
     if len(rows) == 1:  # a request's row: each value processed as it is, nothing to share
         row = rows[0]
-        values = [
-            row[name] if process is None else process(row[name])
+        columns = [
+            [row[name] if process is None else process(row[name])]
             for name, process in zip(names, processors, strict=True)
         ]
-        if connection.dialect.positional:
-            connection.exec_driver_sql(sql, [tuple(values)])
-        else:
-            connection.exec_driver_sql(sql, [dict(zip(names, values, strict=True))])
-        return
-    columns = []
-    for name, process in zip(names, processors, strict=True):
-        values = [row[name] for row in rows]
-        if process is not None:
-            done: dict[Any, Any] = {}
-            processed = []
-            for value in values:
-                if isinstance(value, _REPEATING):
-                    hit = done.get((type(value), value), done)
-                    if hit is done:
-                        hit = done[(type(value), value)] = process(value)
-                    processed.append(hit)
-                else:
-                    processed.append(process(value))
-            values = processed
-        columns.append(values)
+    else:
+        columns = [
+            _processed([row[name] for row in rows], process)
+            for name, process in zip(names, processors, strict=True)
+        ]
     if connection.dialect.positional:
         connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
     else:
