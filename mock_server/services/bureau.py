@@ -35,6 +35,7 @@ from mock_server.risk.credit import (
 )
 from mock_server.risk.identity import Identity
 from mock_server.storage.bulk import execute_many
+from mock_server.storage.driver import fetch_one
 from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
 
 __all__ = [
@@ -296,17 +297,14 @@ def reusable_report(
     """The merchant's latest hard pull of this customer within `reuse_days`, if any."""
     if reuse_days <= 0:
         return None
-    found = (
-        session.connection()
-        .execute(
-            _RECENT_HARD_PULL,
-            {
-                "merchant_id": merchant_id,
-                "customer_id": customer_id,
-                "since": now - timedelta(days=reuse_days),
-                "now": now,
-            },
-        )
-        .first()
+    found = fetch_one(
+        session.connection(),
+        _RECENT_HARD_PULL,
+        {
+            "merchant_id": merchant_id,
+            "customer_id": customer_id,
+            "since": now - timedelta(days=reuse_days),
+            "now": now,
+        },
     )
-    return StoredReport(found.id, found.data) if found is not None else None
+    return StoredReport(*found) if found is not None else None

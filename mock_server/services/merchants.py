@@ -29,6 +29,7 @@ from mock_server.services.events import record_event
 from mock_server.services.objects import MerchantObject
 from mock_server.services.presenters import merchant_object
 from mock_server.storage.database import json_value
+from mock_server.storage.driver import fetch_one
 from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
 
 __all__ = [
@@ -194,30 +195,31 @@ def authenticate(session: Session, key: str | None, *, onboarding: bool = False)
             "No API key provided: send 'Authorization: Bearer sk_test_...'",
             code="missing_api_key",
         )
-    found = session.connection().execute(_KEY_HOLDER, {"key_hash": hash_key(key)}).first()
+    found = fetch_one(session.connection(), _KEY_HOLDER, {"key_hash": hash_key(key)})
     if found is None:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
-    if found.scope == "onboarding":
+    merchant_id, status, currency, country, mcc, workflow, mdr_bps, plans, scope, offset = found
+    if scope == "onboarding":
         if not onboarding:
             raise PermissionDenied(
                 f"an onboarding key may only read and update the application "
                 f"(GET /v1/merchants/me, PATCH /v1/merchants/me/application); merchant "
-                f"{found.id} is {found.status} and gets its secret key when it is activated",
+                f"{merchant_id} is {status} and gets its secret key when it is activated",
                 code="onboarding_key_scope",
             )
-    elif found.status not in KEYED_STATUSES:
+    elif status not in KEYED_STATUSES:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
-    remember_offset(session, found.id, found.offset_seconds)
+    remember_offset(session, merchant_id, offset)
     return MerchantAccount(
-        key_scope=found.scope,
-        mdr_bps=found.mdr_bps,
-        id=found.id,
-        status=found.status,
-        currency=found.currency,
-        country=found.country,
-        mcc=found.mcc,
-        plans=_plans_of(found.plans),
-        workflow=found.workflow,
+        key_scope=scope,
+        mdr_bps=mdr_bps,
+        id=merchant_id,
+        status=status,
+        currency=currency,
+        country=country,
+        mcc=mcc,
+        plans=_plans_of(plans),
+        workflow=workflow,
     )
 
 

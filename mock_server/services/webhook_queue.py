@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mock_server.services.clock import utc_now
+from mock_server.storage.driver import fetch_all
 from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
 
 __all__ = [
@@ -56,7 +57,7 @@ def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[s
     # Core, so no autoflush: the endpoints are never among this request's pending rows (they
     # are created by requests of their own), and a flush here would split the request's
     # inserts in two.
-    rows = session.connection().execute(_SUBSCRIPTIONS, {"merchant_id": merchant_id})
+    rows = fetch_all(session.connection(), _SUBSCRIPTIONS, {"merchant_id": merchant_id})
     found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in rows]
     cache[merchant_id] = found
     return found

@@ -16,40 +16,21 @@ which orjson writes out verbatim: the stored text is the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
 import orjson
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
+from mock_server.storage.driver import Processor, compiled, execute
+
 __all__ = ["GrowingJsonList", "execute_many"]
 
-Processor = Callable[[Any], Any] | None
-Plan = tuple[str, tuple[str, ...], tuple[Processor, ...]]  # SQL, parameter names, processors
-# (statement id, dialect name, the rows' keys) -> the statement and its plan
-_PLANS: dict[tuple[int, str, tuple[str, ...]], tuple[Insert | Update, Plan]] = {}
 _REPEATING: Final = (date, str, int)  # values worth processing once (hashable, often repeated)
-
-
-def _plan(statement: Insert | Update, dialect: Dialect, keys: tuple[str, ...]) -> Plan | None:
-    memo_key = (id(statement), dialect.name, keys)
-    known = _PLANS.get(memo_key)
-    if known is not None and known[0] is statement:
-        return known[1]
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
-    if set(names) != set(keys) or compiled.escaped_bind_names:
-        return None  # defaults to fill in, or names the driver sees differently: the usual way
-    processors = tuple(
-        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    )
-    plan: Plan = (compiled.string, names, processors)
-    _PLANS[memo_key] = (statement, plan)
-    return plan
 
 
 def _processed(values: list[Any], process: Processor) -> list[Any]:
@@ -88,14 +69,14 @@ def execute_many(
     keys = tuple(rows[0])
     if connection is None:
         connection = session.connection()
-    plan = _plan(statement, connection.dialect, keys)
+    plan = compiled(statement, connection.dialect, keys)
     if plan is None:
         if flush:
             session.execute(statement, list(rows))
         else:
             connection.execute(statement, list(rows))
         return
-    sql, names, processors = plan
+    names, processors = plan.names, plan.processors
     if flush:
         session.flush()
     if len(rows) == 1:  # a request's row: each value processed as it is, nothing to share
@@ -109,12 +90,12 @@ def execute_many(
             _processed([row[name] for row in rows], process)
             for name, process in zip(names, processors, strict=True)
         ]
-    if connection.dialect.positional:
-        connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    if plan.positional:
+        parameters: list[Any] = list(zip(*columns, strict=True))
     else:
-        connection.exec_driver_sql(
-            sql, [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-        )
+        wire = plan.wire_names
+        parameters = [dict(zip(wire, values, strict=True)) for values in zip(*columns, strict=True)]
+    execute(connection, plan, parameters, many=True)
 
 
 @dataclass(slots=True)

@@ -8,12 +8,32 @@ string when the classes are declared, about 550 of them at every start.
 """
 
 import functools
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Self
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, class_mapper, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    Session,
+    class_mapper,
+    make_transient_to_detached,
+    mapped_column,
+)
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.sql.type_api import _BindProcessorType
@@ -99,10 +119,47 @@ class Base(DeclarativeBase):
         instance_state(row).dict.update(values)
         return row
 
+    @classmethod
+    def columns(cls) -> tuple[Column[Any], ...]:
+        """The class's columns in the order `loaded` takes their values (select them so)."""
+        return _loading(cls)[1]
+
+    @classmethod
+    def loaded(cls, session: Session, values: Sequence[Any]) -> Self:
+        """The row of these column values (in `columns()` order, as a core select of them
+        returns them) in `session` as if the ORM had loaded it: the row the session already
+        holds for that primary key, if any, as a query would answer; else a new one made
+        persistent in the session without SQL, whose changes the session tracks."""
+        keys, _, mapper, key_at = _loading(cls)
+        identity = mapper.identity_key_from_primary_key(tuple(values[i] for i in key_at))
+        held = session.identity_map.get(identity)
+        if held is not None:
+            found: Self = held
+            return found
+        row = manager_of_class(cls).new_instance()
+        instance_state(row).dict.update(zip(keys, values, strict=True))
+        make_transient_to_detached(row)
+        session.add(row)
+        return row
+
 
 @functools.cache
 def _column_keys(cls: type[Base]) -> frozenset[str]:
     return frozenset(prop.key for prop in class_mapper(cls).column_attrs)
+
+
+@functools.cache
+def _loading(
+    cls: type[Base],
+) -> tuple[tuple[str, ...], tuple[Column[Any], ...], Mapper[Any], tuple[int, ...]]:
+    """A class's attribute names and columns, its mapper, and where its primary key's values
+    are among the columns."""
+    mapper = class_mapper(cls)
+    props = mapper.column_attrs
+    columns = tuple(column for prop in props if isinstance(column := prop.columns[0], Column))
+    assert len(columns) == len(props), "every attribute is a table's column"
+    key_at = tuple(columns.index(column) for column in mapper.primary_key)
+    return tuple(prop.key for prop in props), columns, mapper, key_at
 
 
 class MerchantRow(Base):

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Final, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from mock_server.storage.driver import fetch_one
 from mock_server.storage.models import (
     CheckoutRow,
     CreditReportRow,
@@ -60,17 +61,28 @@ class _MerchantScoped(Generic[RowT]):
     def get(self, object_id: str, *, for_update: bool = False) -> RowT | None:
         """The merchant's object with this id, or None (another merchant's id is None too)."""
         params = {"id": object_id, "merchant_id": self.merchant_id}
-        row: RowT | None = self.session.scalars(self._by_id(for_update), params).first()
+        self._flush_added(self.row_type)
+        found = fetch_one(self.session.connection(), self._by_id(for_update), params)
+        if found is None:
+            return None
+        row: RowT = self.row_type.loaded(self.session, found)
         return row
+
+    def _flush_added(self, *row_types: type[Any]) -> None:
+        """What an ORM query's autoflush did that a lookup by id needs: rows of these types
+        added in this transaction are written first, so that the lookup finds them (the
+        lookups are core statements, which do not flush)."""
+        if any(isinstance(row, row_types) for row in self.session.new):
+            self.session.flush()
 
     @classmethod
     def _by_id(cls, for_update: bool) -> Select[Any]:
-        """The select of one object by id and merchant, built once per row type (it runs on
-        most requests; building it cost about as much as running it)."""
+        """The select of one object's columns by id and merchant, built once per row type (it
+        runs on most requests; building it cost about as much as running it)."""
         key = (cls.row_type, for_update)
         query = _BY_ID.get(key)
         if query is None:
-            query = select(cls.row_type).where(
+            query = select(*cls.row_type.columns()).where(
                 cls.row_type.id == bindparam("id"),
                 cls.row_type.merchant_id == bindparam("merchant_id"),
             )
@@ -121,16 +133,23 @@ class CheckoutRepository(_MerchantScoped[CheckoutRow]):
         `for_update`), or None."""
         query = _WITH_CUSTOMER_FOR_UPDATE if for_update else _WITH_CUSTOMER
         params = {"id": checkout_id, "merchant_id": self.merchant_id}
-        found = self.session.execute(query, params).first()
-        return None if found is None else (found[0], found[1])
+        self._flush_added(CheckoutRow, CustomerRow)
+        found = fetch_one(self.session.connection(), query, params)
+        if found is None:
+            return None
+        split = len(CheckoutRow.columns())
+        return (
+            CheckoutRow.loaded(self.session, found[:split]),
+            CustomerRow.loaded(self.session, found[split:]),
+        )
 
 
 _WITH_CUSTOMER: Final = (
-    select(CheckoutRow, CustomerRow)
-    .join(CustomerRow, CustomerRow.id == CheckoutRow.customer_id)
+    select(*CheckoutRow.columns(), *CustomerRow.columns())
+    .join_from(CheckoutRow, CustomerRow, CustomerRow.id == CheckoutRow.customer_id)
     .where(CheckoutRow.id == bindparam("id"), CheckoutRow.merchant_id == bindparam("merchant_id"))
 )
-_WITH_CUSTOMER_FOR_UPDATE: Final = _WITH_CUSTOMER.with_for_update(of=CheckoutRow)
+_WITH_CUSTOMER_FOR_UPDATE: Final = _WITH_CUSTOMER.with_for_update(of=CheckoutRow.__table__)
 
 
 class LoanRepository(_MerchantScoped[LoanRow]):
