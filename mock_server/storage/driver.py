@@ -51,24 +51,29 @@ class Compiled:
         """One call's parameters in the driver's form."""
         fixed = self.fixed
         processed = [
-            fixed[name] if name in fixed else value if process is None else process(value)
-            for name, process, value in zip(
-                self.names,
-                self.processors,
-                (values.get(name) for name in self.names),
-                strict=True,
-            )
+            fixed[name]
+            if name in fixed
+            else values[name]
+            if process is None
+            else process(values[name])
+            for name, process in zip(self.names, self.processors, strict=True)
         ]
         if self.positional:
             return processed
         return dict(zip(self.wire_names, processed, strict=True))
 
-    def row(self, raw: Sequence[Any]) -> Row:
-        """A fetched row with its columns' result processing."""
-        return tuple(
-            value if process is None or value is None else process(value)
-            for value, process in zip(raw, self.results, strict=True)
-        )
+    def rows(self, fetched: list[Any]) -> list[Row]:
+        """Fetched rows with their columns' result processing."""
+        results = self.results
+        if not any(results):
+            return [tuple(raw) for raw in fetched]
+        return [
+            tuple(
+                value if process is None or value is None else process(value)
+                for value, process in zip(raw, results, strict=True)
+            )
+            for raw in fetched
+        ]
 
 
 # (statement id, dialect name, parameter names) -> the statement and its compiled form; the
@@ -134,26 +139,23 @@ def _run(
     *,
     many: bool,
     fetch: bool,
-) -> list[Sequence[Any]]:
+) -> list[Any]:
     """The driver's call, as SQLAlchemy's would be seen by listeners and error handling."""
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None, "the connection is open"
     cursor = dbapi_connection.cursor()
-    listened = bool(connection.dispatch.before_cursor_execute) or bool(
-        connection.dispatch.after_cursor_execute
-    )
+    dispatch = connection.dispatch
+    listened = bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
     try:
         if listened:
-            for listener in connection.dispatch.before_cursor_execute:
+            for listener in dispatch.before_cursor_execute:
                 sql, parameters = listener(connection, cursor, sql, parameters, None, many)
         if many:
             cursor.executemany(sql, parameters)
         else:
             cursor.execute(sql, parameters)
         if listened:
-            connection.dispatch.after_cursor_execute(
-                connection, cursor, sql, parameters, None, many
-            )
+            dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, many)
         return list(cursor.fetchall()) if fetch else []
     except connection.dialect.loaded_dbapi.Error as error:
         lost = connection.dialect.is_disconnect(error, dbapi_connection, cursor)
@@ -180,8 +182,7 @@ def fetch_all(
     """Every row `statement` selects with these parameter values."""
     plan = compiled(statement, connection.dialect, tuple(values))
     assert plan is not None  # a SELECT always compiles
-    found = _run(connection, plan.sql, plan.parameters(values), many=False, fetch=True)
-    return [plan.row(raw) for raw in found]
+    return plan.rows(_run(connection, plan.sql, plan.parameters(values), many=False, fetch=True))
 
 
 def fetch_one(
