@@ -121,6 +121,30 @@ And an answer's head and body now leave in one send
 (`serving.OneSendPerTurn`; tried before, above, with no gain seen in req/s, which the floor
 bounds): strace counts 1,000 sends for 1,000 /healthz instead of 2,000, and the bare client's
 /healthz cost 0.21-0.23 ms of server CPU against 0.225-0.25 ms side by side.
+
+Stop 27. py-spy over a live server (2,000 confirms, 3,000 creates, 8 concurrent) put
+SQLAlchemy's own Python at ~22% of a confirm's samples and ~19% of a create's, most of it
+around statements rather than in them: a one-row SELECT by key cost ~45 us through
+`Connection.execute` (or `exec_driver_sql`) against ~4 us on the driver's cursor, measured in a
+loop. Cut: the request path's statements (the key lookup, the checkout and checkout+customer
+reads, the recent-report and webhook-endpoint lookups, every write at commit) run on the
+driver's cursor, compiled once per dialect with their type processors (`storage.driver`; rows
+read so join the session with `Base.loaded`). Instructions per request in process (cachegrind,
+eadfb0f against the change, side by side): create 7.65 -> 7.21 M (-5.7%), confirm 12.53 ->
+11.92 M (-4.9%). Also measured and not kept: a credit file kept per person and day (this
+benchmark makes every customer a new person, so it gained nothing here); the security scheme's
+bearer dependency answering at once (within the run-to-run 1%). What is left of a confirm's
+~3.2-3.7 ms is spread thin: SQLite's own work on ten statements (~0.5 ms in the request, 3-5x
+the same statements in a loop: the caches are cold), JSON (~0.2 ms: the checkout's 15 KB read
+and written back, its answer, the loan), FastAPI's dependency solving (~0.15 ms, timed around
+`solve_dependencies`), the workflow and underwriting (~18% of samples), the session's
+bookkeeping at commit. py-spy also counts ~6% in the socket write of the 15 KB answer, but that
+send costs ~11 us of CPU alone (timed between two processes): the rest is the server waiting
+while the woken client runs, wall time rather than CPU. On the fresh clone of this stop, three
+runs at 8 concurrent: create 478-575 req/s = 0.47-0.60x healthz, confirm 246-309 req/s =
+0.24-0.32x (server CPU 3.23-4.07 ms); alternating with eadfb0f on one virtualenv, two pairs:
+confirm 204 / 291 -> 352 / 247 req/s, create 357 / 577 -> 631 / 536 (the machine's phases
+moved each run by more than the change).
 """
 
 from __future__ import annotations
