@@ -11,7 +11,19 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from mock_server.contract.requests import MerchantUpdate
@@ -28,9 +40,10 @@ from mock_server.services.errors import (
 from mock_server.services.events import record_event
 from mock_server.services.objects import MerchantObject
 from mock_server.services.presenters import merchant_object
+from mock_server.services.webhook_queue import remember_endpoints
 from mock_server.storage.database import json_value
 from mock_server.storage.driver import fetch_one
-from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow
+from mock_server.storage.models import ApiKeyRow, ClockRow, MerchantRow, WebhookEndpointRow
 
 __all__ = [
     "DEFAULT_MDR_BPS",
@@ -156,28 +169,52 @@ def merchant_id_for_key(session: Session, key: str) -> str | None:
     return row.merchant_id if row is not None else None
 
 
-# The key, its merchant's settings and the merchant's sandbox clock in one core statement, built
-# once (every authenticated request asks it): no ORM row to build, and the plans as stored text,
-# parsed once per distinct text (`_plans_of`).
+# The key, its merchant's settings, the merchant's sandbox clock and its enabled webhook
+# endpoints in one core statement, built once per database kind (every authenticated request
+# asks it): no ORM row to build, the plans as stored text, parsed once per distinct text
+# (`_plans_of`), and the endpoints a write's events are queued for read with the key rather than
+# by a statement of their own at the request's first event (`webhook_queue.remember_endpoints`).
 _MERCHANTS: Final = MerchantRow.__table__.c
-_KEY_HOLDER: Final = (
-    select(
-        _MERCHANTS.id,
-        _MERCHANTS.status,
-        _MERCHANTS.currency,
-        _MERCHANTS.country,
-        _MERCHANTS.mcc,
-        _MERCHANTS.workflow,
-        _MERCHANTS.mdr_bps,
-        cast(_MERCHANTS.plans, Text).label("plans"),
-        ApiKeyRow.scope,
-        ClockRow.offset_seconds,
-    )
-    .select_from(MerchantRow)
-    .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
-    .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
-    .where(ApiKeyRow.key_hash == bindparam("key_hash"))
+_ENDPOINTS: Final = WebhookEndpointRow.__table__.c
+_ENABLED_OF_MERCHANT: Final = and_(
+    _ENDPOINTS.merchant_id == _MERCHANTS.id, _ENDPOINTS.status == "enabled"
 )
+
+
+def _enabled_endpoints(dialect: str) -> ColumnElement[Any]:
+    """The merchant's enabled endpoints as one JSON list of [id, enabled events], oldest first
+    (SQLite's aggregate takes the rows in the order its index on the merchant gives them)."""
+    if dialect == "postgresql":
+        pair = func.json_build_array(_ENDPOINTS.id, _ENDPOINTS.enabled_events)
+        listed = func.json_agg(aggregate_order_by(pair, _ENDPOINTS.seq))
+    else:
+        pair = func.json_array(_ENDPOINTS.id, func.json(_ENDPOINTS.enabled_events))
+        listed = func.json_group_array(pair)
+    found = select(listed).where(_ENABLED_OF_MERCHANT).scalar_subquery()
+    return type_coerce(found, JSON).label("endpoints")
+
+
+@functools.cache
+def _key_holder(dialect: str) -> Select[Any]:
+    return (
+        select(
+            _MERCHANTS.id,
+            _MERCHANTS.status,
+            _MERCHANTS.currency,
+            _MERCHANTS.country,
+            _MERCHANTS.mcc,
+            _MERCHANTS.workflow,
+            _MERCHANTS.mdr_bps,
+            cast(_MERCHANTS.plans, Text).label("plans"),
+            ApiKeyRow.scope,
+            ClockRow.offset_seconds,
+            _enabled_endpoints(dialect),
+        )
+        .select_from(MerchantRow)
+        .join(ApiKeyRow, ApiKeyRow.merchant_id == MerchantRow.id)
+        .outerjoin(ClockRow, ClockRow.merchant_id == MerchantRow.id)
+        .where(ApiKeyRow.key_hash == bindparam("key_hash"))
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -195,10 +232,14 @@ def authenticate(session: Session, key: str | None, *, onboarding: bool = False)
             "No API key provided: send 'Authorization: Bearer sk_test_...'",
             code="missing_api_key",
         )
-    found = fetch_one(session.connection(), _KEY_HOLDER, {"key_hash": hash_key(key)})
+    connection = session.connection()
+    statement = _key_holder(connection.dialect.name)
+    found = fetch_one(connection, statement, {"key_hash": hash_key(key)})
     if found is None:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
-    merchant_id, status, currency, country, mcc, workflow, mdr_bps, plans, scope, offset = found
+    merchant_id, status, currency, country, mcc, workflow, mdr_bps, plans, scope, offset, hooks = (
+        found
+    )
     if scope == "onboarding":
         if not onboarding:
             raise PermissionDenied(
@@ -210,6 +251,7 @@ def authenticate(session: Session, key: str | None, *, onboarding: bool = False)
     elif status not in KEYED_STATUSES:
         raise Unauthenticated(f"Invalid API key provided: {key[:8]}...")
     remember_offset(session, merchant_id, offset)
+    remember_endpoints(session, merchant_id, hooks or [])
     return MerchantAccount(
         key_scope=scope,
         mdr_bps=mdr_bps,

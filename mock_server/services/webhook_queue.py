@@ -7,7 +7,7 @@ Below the webhook endpoints' use cases (services/webhooks.py) so that the event 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ __all__ = [
     "enqueue_deliveries",
     "enqueue_event",
     "forget_endpoints",
+    "remember_endpoints",
 ]
 
 ALL_EVENTS = "*"
@@ -48,6 +49,14 @@ _SUBSCRIPTIONS: Final = select(WebhookEndpointRow.id, WebhookEndpointRow.enabled
     WebhookEndpointRow.merchant_id == bindparam("merchant_id"),
     WebhookEndpointRow.status == "enabled",
 )
+
+
+def remember_endpoints(session: Session, merchant_id: str, endpoints: list[list[Any]]) -> None:
+    """Keep the merchant's enabled endpoints ([id, enabled events] each) read with its key
+    (`merchants.authenticate`) for this session, so that its first event needs no query of
+    its own; a change to an endpoint drops them (`forget_endpoints`)."""
+    cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
+    cache[merchant_id] = [(endpoint_id, list(wanted)) for endpoint_id, wanted in endpoints]
 
 
 def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[str]]]:

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from installo.webhooks import verify_signature
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
 from mock_server.services.context import Sandbox
 from mock_server.services.dispatcher import MAX_ATTEMPTS, WebhookDispatcher
-from mock_server.storage.models import WebhookDeliveryRow
+from mock_server.storage.models import EventRow, WebhookDeliveryRow, WebhookEndpointRow
 from tests.merchant_applications import complete_application
 
 
@@ -254,3 +254,43 @@ async def test_reorder_mode_delivers_a_batch_newest_first(
     inbox = Inbox()
     dispatcher(sandbox, inbox, mode="reorder").deliver_due()
     assert inbox.types == ["checkout.created", "customer.created"]
+
+
+async def test_a_writes_events_go_to_the_enabled_endpoints_read_with_its_key(
+    client: httpx.AsyncClient, sandbox: Sandbox, kit: Any
+) -> None:
+    """The merchant's enabled endpoints come with its key (`merchants.authenticate`), oldest
+    first, so a write queues its events without a query of its own for them; a disabled endpoint
+    gets nothing, and an endpoint's event filter still applies."""
+    every = await subscribe(client)
+    off = await subscribe(client)
+    created_only = await subscribe(client, enabled_events=["checkout.created"])
+    with sandbox.db.transaction() as session:
+        session.execute(
+            update(WebhookEndpointRow)
+            .where(WebhookEndpointRow.id == off["id"])
+            .values(status="disabled")
+        )
+    before = {row.seq for row in deliveries(sandbox)}
+    statements: list[str] = []
+
+    def watch(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(sandbox.db.engine, "before_cursor_execute", watch)
+    try:
+        created = await client.post("/v1/checkouts", json=kit.cart())
+    finally:
+        event.remove(sandbox.db.engine, "before_cursor_execute", watch)
+    assert created.status_code == 201, created.text
+    assert not [s for s in statements if s.lstrip().startswith("SELECT webhook_endpoints")]
+    queued = [row for row in deliveries(sandbox) if row.seq not in before]
+    with sandbox.db.reader() as session:
+        types = {e.id: e.type for e in session.scalars(select(EventRow))}
+    by_event: dict[str, list[str]] = {}
+    for row in queued:
+        by_event.setdefault(types[row.event_id], []).append(row.endpoint_id)
+    assert by_event == {
+        "customer.created": [every["id"]],
+        "checkout.created": [every["id"], created_only["id"]],
+    }
