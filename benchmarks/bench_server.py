@@ -131,9 +131,20 @@ reads, the recent-report and webhook-endpoint lookups, every write at commit) ru
 driver's cursor, compiled once per dialect with their type processors (`storage.driver`; rows
 read so join the session with `Base.loaded`). Instructions per request in process (cachegrind,
 eadfb0f against the change, side by side): create 7.65 -> 7.21 M (-5.7%), confirm 12.53 ->
-11.92 M (-4.9%). Also measured and not kept: a credit file kept per person and day (this
+11.92 M (-4.9%). Then the merchant's enabled webhook endpoints come with its key (one JSON
+list in the key lookup), so a write runs no endpoints query of its own: create 9 -> 8
+statements, confirm 12 -> 11, capture 9 -> 8; that query took ~25 us of a confirm in process
+(timed at the driver), which instructions barely show (create 7.24 -> 7.17 M, confirm 11.78 ->
+11.76 M): a statement's cost in a request is mostly the cold caches it meets. A note on the
+method: a full collection of the cyclic collector falling inside one run's measured window and
+not the other's moved a confirm by ~0.9 M instructions; the runs now freeze what the warm-up
+built and collect the youngest generation after 10,000 objects, as `mock-server` does, and
+eadfb0f against this stop's last change reads create 7.55 -> 7.17 M (-5.0%), confirm
+12.63 -> 11.77 M (-6.7%). Also measured and not kept: a credit file kept per person and day (this
 benchmark makes every customer a new person, so it gained nothing here); the security scheme's
-bearer dependency answering at once (within the run-to-run 1%). What is left of a confirm's
+bearer dependency answering at once (within the run-to-run 1%); the hot routes reading the sandbox
+from the app instead of declaring it (-0.7% create, -1.2% confirm: one dependency fewer for
+FastAPI to solve, but every other route declares it). What is left of a confirm's
 ~3.2-3.7 ms is spread thin: SQLite's own work on ten statements (~0.5 ms in the request, 3-5x
 the same statements in a loop: the caches are cold), JSON (~0.2 ms: the checkout's 15 KB read
 and written back, its answer, the loan), FastAPI's dependency solving (~0.15 ms, timed around
