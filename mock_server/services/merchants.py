@@ -23,7 +23,6 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from mock_server.contract.requests import MerchantUpdate
@@ -185,6 +184,9 @@ def _enabled_endpoints(dialect: str) -> ColumnElement[Any]:
     """The merchant's enabled endpoints as one JSON list of [id, enabled events], oldest first
     (SQLite's aggregate takes the rows in the order its index on the merchant gives them)."""
     if dialect == "postgresql":
+        # imported here: the PostgreSQL dialect's 19 modules are no part of an SQLite start
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
         pair = func.json_build_array(_ENDPOINTS.id, _ENDPOINTS.enabled_events)
         listed = func.json_agg(aggregate_order_by(pair, _ENDPOINTS.seq))
     else:
