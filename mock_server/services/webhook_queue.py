@@ -6,6 +6,7 @@ Below the webhook endpoints' use cases (services/webhooks.py) so that the event 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -51,12 +52,15 @@ _SUBSCRIPTIONS: Final = select(WebhookEndpointRow.id, WebhookEndpointRow.enabled
 )
 
 
-def remember_endpoints(session: Session, merchant_id: str, endpoints: list[list[Any]]) -> None:
+def remember_endpoints(
+    session: Session, merchant_id: str, endpoints: Sequence[Sequence[Any]]
+) -> list[tuple[str, list[str]]]:
     """Keep the merchant's enabled endpoints ([id, enabled events] each) read with its key
     (`merchants.authenticate`) for this session, so that its first event needs no query of
-    its own; a change to an endpoint drops them (`forget_endpoints`)."""
+    its own; a change to an endpoint drops them (`forget_endpoints`). Answers them as kept."""
     cache: dict[str, list[tuple[str, list[str]]]] = session.info.setdefault(ENDPOINT_CACHE, {})
-    cache[merchant_id] = [(endpoint_id, list(wanted)) for endpoint_id, wanted in endpoints]
+    kept = cache[merchant_id] = [(endpoint_id, list(wanted)) for endpoint_id, wanted in endpoints]
+    return kept
 
 
 def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[str]]]:
@@ -67,9 +71,7 @@ def _subscriptions(session: Session, merchant_id: str) -> list[tuple[str, list[s
     # are created by requests of their own), and a flush here would split the request's
     # inserts in two.
     rows = fetch_all(session.connection(), _SUBSCRIPTIONS, {"merchant_id": merchant_id})
-    found = [(endpoint_id, list(wanted)) for endpoint_id, wanted in rows]
-    cache[merchant_id] = found
-    return found
+    return remember_endpoints(session, merchant_id, rows)
 
 
 def enqueue_deliveries(session: Session, event: EventRow, now: datetime | None = None) -> int:
