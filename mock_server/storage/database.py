@@ -27,14 +27,14 @@ import orjson
 from anyio import to_thread
 from sqlalchemy import Engine, Table, bindparam, create_engine, event, insert, inspect, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Mapper, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert, Update
 
 from mock_server.settings import DEFAULT_DB_POOL_SIZE
 from mock_server.storage.bulk import execute_many
-from mock_server.storage.models import Base
+from mock_server.storage.models import Base, attribute_columns
 from mock_server.storage.schema import OutdatedSchema, SchemaStatus, prepare_schema
 from mock_server.storage.sealing import Sealer
 
@@ -100,17 +100,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 # Each table's place in foreign-key order (a referenced table goes in before its referrers).
 _TABLE_ORDER: dict[Table, int] = {t: i for i, t in enumerate(Base.metadata.sorted_tables)}
-_ATTRIBUTES: dict[Mapper[Any], tuple[tuple[str, str], ...]] = {}
-
-
-def _columns_of(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
-    """(attribute, column) names of a mapped class's columns."""
-    found = _ATTRIBUTES.get(mapper)
-    if found is None:
-        found = _ATTRIBUTES[mapper] = tuple(
-            (prop.key, prop.columns[0].key) for prop in mapper.column_attrs
-        )
-    return found
 
 
 def write_changes(session: Session) -> None:
@@ -138,7 +127,7 @@ def write_changes(session: Session) -> None:
         state = instance_state(row)
         changes = {
             f"set_{column}": state.dict[attribute]
-            for attribute, column in _columns_of(state.mapper)
+            for attribute, column in attribute_columns(state.class_)
             if attribute in state.committed_state and attribute in state.dict
         }
         if changes:
@@ -192,7 +181,7 @@ def _insert_batches(rows: list[Any]) -> list[tuple[Table, list[dict[str, Any]]]]
         assert isinstance(table, Table)
         values = {
             column: state.dict[attribute]
-            for attribute, column in _columns_of(state.mapper)
+            for attribute, column in attribute_columns(state.class_)
             if attribute in state.dict
         }
         keys = tuple(values)

@@ -69,6 +69,7 @@ __all__ = [
     "WebhookDeliveryRow",
     "WebhookEndpointRow",
     "WorkflowInstanceRow",
+    "attribute_columns",
 ]
 
 
@@ -145,7 +146,22 @@ class Base(DeclarativeBase):
 
 @functools.cache
 def _column_keys(cls: type[Base]) -> frozenset[str]:
-    return frozenset(prop.key for prop in class_mapper(cls).column_attrs)
+    return frozenset(_loading(cls)[0])
+
+
+_ATTRIBUTE_COLUMNS: dict[type[Base], tuple[tuple[str, str], ...]] = {}
+
+
+def attribute_columns(cls: type[Base]) -> tuple[tuple[str, str], ...]:
+    """(attribute, column) names of a row class's columns, in its mapper's order (read once
+    per class: a commit asks for every row it writes)."""
+    found = _ATTRIBUTE_COLUMNS.get(cls)
+    if found is None:
+        keys, columns, _, _ = _loading(cls)
+        found = _ATTRIBUTE_COLUMNS[cls] = tuple(
+            zip(keys, (column.key for column in columns), strict=True)
+        )
+    return found
 
 
 @functools.cache
