@@ -35,7 +35,7 @@ from mock_server.risk.credit import (
 )
 from mock_server.risk.identity import Identity
 from mock_server.storage.bulk import execute_many
-from mock_server.storage.driver import fetch_one
+from mock_server.storage.driver import fetch_all, fetch_one
 from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
 
 __all__ = [
@@ -124,17 +124,25 @@ _REPORTED_ACCOUNTS = (
 def remembered_accounts(session: Session, key: str, on: date) -> list[FurnishedAccount]:
     """The consumer's furnished accounts as reported on or before `on` (the accounts are only
     ever written by statements, never added to a session, so nothing waits to be flushed)."""
-    found = session.connection().execute(_REPORTED_ACCOUNTS, {"bureau_key": key, "on": on})
-    return [FurnishedAccount.from_dict(data) for data in found.scalars()]
+    found = fetch_all(session.connection(), _REPORTED_ACCOUNTS, {"bureau_key": key, "on": on})
+    return [FurnishedAccount.from_dict(data) for (data,) in found]
+
+
+_INQUIRIES = BureauInquiryRow.metadata.tables[BureauInquiryRow.__tablename__]
+_EARLIER_INQUIRIES: Final = select(_INQUIRIES.c.kind, _INQUIRIES.c.at, _INQUIRIES.c.by).where(
+    _INQUIRIES.c.bureau_key == bindparam("bureau_key"), _INQUIRIES.c.at < bindparam("before")
+)
 
 
 def _inquiries(session: Session, key: str, before: datetime) -> list[Inquiry]:
-    rows = session.scalars(
-        select(BureauInquiryRow).where(
-            BureauInquiryRow.bureau_key == key, BureauInquiryRow.at < before
-        )
+    """The consumer's inquiries before `before`, an inquiry this transaction added included
+    (written first, as the ORM's autoflush did; the select is a core statement)."""
+    if any(isinstance(row, BureauInquiryRow) for row in session.new):
+        session.flush()
+    found = fetch_all(
+        session.connection(), _EARLIER_INQUIRIES, {"bureau_key": key, "before": before}
     )
-    return [Inquiry("hard" if r.kind == "hard" else "soft", r.at.date(), r.by) for r in rows]
+    return [Inquiry("hard" if kind == "hard" else "soft", at.date(), by) for kind, at, by in found]
 
 
 def pull_report(

@@ -33,6 +33,7 @@ from mock_server.risk.tags import tag_trace
 from mock_server.services import bureau
 from mock_server.services.pricing import OfferPrice, WorseTierAction, hold_disclosed_price
 from mock_server.storage.bulk import execute_many
+from mock_server.storage.driver import fetch_one
 from mock_server.storage.models import ApplicationFactsRow, CreditReportRow, VelocityRow
 from mock_server.workflow import (
     JSON,
@@ -128,7 +129,8 @@ class SqlVelocityStore:
         """Applications (or distinct emails) with this signal in `(since, until]`."""
         query = _EMAILS_WITH_SIGNAL if distinct_emails else _APPLICATIONS_WITH_SIGNAL
         params = {"kind": attribute, "value": value, "since": since, "until": until}
-        return int(self.session.connection().execute(query, params).scalar() or 0)
+        found = fetch_one(self.session.connection(), query, params)
+        return int(found[0] or 0) if found is not None else 0
 
 
 # Built once (a statement built per count cost as much as running it): the signals are only

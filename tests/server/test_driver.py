@@ -5,7 +5,7 @@ they load behave as the ORM's (`Base.loaded`), on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,10 @@ from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mock_server.risk.bureau_memory import FURNISHER_NAME
+from mock_server.risk.credit import CreditReport
+from mock_server.risk.identity import Address, Identity
+from mock_server.services.bureau import pull_report
 from mock_server.storage import Database
 from mock_server.storage.bulk import execute_many
 from mock_server.storage.driver import fetch_all, fetch_one
@@ -180,3 +184,25 @@ def test_loaded_takes_a_rows_values_in_the_order_of_its_columns(db: Database) ->
             assert row in session_of_load and not session_of_load.dirty
         finally:
             session_of_load.close()
+
+
+def test_the_bureau_counts_an_inquiry_made_earlier_in_the_same_transaction(db: Database) -> None:
+    """The bureau's memory of a consumer (inquiries, furnished accounts) is read on the
+    driver's cursor, which does not flush: a hard pull added in this transaction still counts."""
+    person = Identity(
+        email="ada.lovelace@example.com", name="Ada Lovelace", phone="+15555550100",
+        date_of_birth=date(1985, 12, 10), national_id_last4="4321",
+        address=Address(line1="1 Main St", city="Springfield", postal_code="12345", country="US"),
+    )  # fmt: skip
+
+    def ours(report: CreditReport) -> int:
+        return sum(1 for q in report.inquiries if q.by == FURNISHER_NAME and q.kind == "hard")
+
+    with db.transaction() as session:
+        first = pull_report(session, 0, person, as_of=WHEN, pull_type="hard")
+        later = WHEN + timedelta(days=1)
+        second = pull_report(session, 0, person, as_of=later, pull_type="hard")
+    with db.reader() as session:
+        third = pull_report(session, 0, person, as_of=WHEN + timedelta(days=2), pull_type="soft")
+        before = pull_report(session, 0, person, as_of=WHEN, pull_type="soft")
+    assert (ours(first), ours(second), ours(third), ours(before)) == (0, 1, 2, 0)
