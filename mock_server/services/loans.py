@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mock_server.domain import InvalidTransition, Loan, LoanStatus
@@ -58,7 +57,7 @@ def _operate(
         stored = uow.loans.get(loan_id, for_update=True)
         row, loan = stored.row, stored.loan
         if event_type == "loan.captured":
-            require_merchant_authorized(uow.session, row)
+            require_merchant_authorized(uow.checkouts.get(row.checkout_id).row)
         uow.use_clock(row.test_clock_id)
         today = uow.now.date()
         _expire_if_due(uow, stored, today)  # committed even if refused
@@ -81,10 +80,10 @@ def _operate(
     raise refused
 
 
-def require_merchant_authorized(session: Session, row: LoanRow) -> None:
-    """A loan the shopper applied for on the online hosted page is captured only after the
-    merchant redeemed the token the page handed back (POST /v1/checkouts/{id}/authorize)."""
-    checkout = session.scalars(select(CheckoutRow).where(CheckoutRow.id == row.checkout_id)).one()
+def require_merchant_authorized(checkout: CheckoutRow) -> None:
+    """A loan the shopper applied for on the online hosted page (its `checkout`) is captured
+    only after the merchant redeemed the token the page handed back (POST
+    /v1/checkouts/{id}/authorize)."""
     data = checkout.data
     online = data.get("channel", "online") == "online"
     if online and data.get("confirmed_on_page") and not data.get("merchant_authorized"):
