@@ -263,6 +263,9 @@ class _Draws:
         self.key = key
 
     def number(self, field: str, bounds: tuple[int, int]) -> int:
+        low, high = bounds
+        if low == high:  # nothing to draw: the field's own generator is not seeded (~25k
+            return max(0, low)  # instructions each; no other field reads from it)
         return draw(field_rng(self.seed, self.key, f"credit.{field}"), bounds)
 
     def rng(self, field: str) -> random.Random:
@@ -328,6 +331,8 @@ def _tradelines(
 
 def _late_marks(draws: _Draws, shape: FileShape, ages: list[int]) -> dict[int, dict[int, str]]:
     count = draws.number("late_marks", shape.late_marks)
+    if count == 0:
+        return {}  # (the places' generator would go unused)
     rng = draws.rng("late_mark_places")
     recent, old = shape.late_months_ago
     marks: dict[int, dict[int, str]] = {}
@@ -364,6 +369,8 @@ def _file_identity(seed: int, identity: Identity, shape: FileShape) -> tuple[str
     key = identity.key
     name = identity.name.upper() if identity.name.isascii() else identity.name
     dob = identity.date_of_birth
+    if shape.mismatch_pct == 0:  # no draw can fall below it
+        return name, dob
     if field_rng(seed, key, "credit.identity_mismatch").randrange(100) >= shape.mismatch_pct:
         return name, dob
     if field_rng(seed, key, "credit.mismatch_kind").randrange(2) == 0:

@@ -151,19 +151,23 @@ def person_for_identity(seed: int, identity: Identity) -> Person:
     tier = tier_for_identity(seed, identity)
     traits = TIER_TRAITS[tier]
     age = age_on(identity.date_of_birth, PERSONA_REFERENCE_DATE)
-    status = _employment(field_rng(seed, key, "employment_status"), traits, age)
-    low, high = OTHER_INCOME_USD.get(status, traits.income_usd)
-    if identity.email_tag == "approve":
+    approve = identity.email_tag == "approve"
+    status: EmploymentStatus
+    if approve:
         # A salaried high earner: nothing about the person sends the application to a review.
+        # (Each field has its own generator, so the draws this skips change no other field.)
         status, low, high = "employed", 150_000, 250_000
+    else:
+        status = _employment(field_rng(seed, key, "employment_status"), traits, age)
+        low, high = OTHER_INCOME_USD.get(status, traits.income_usd)
     income_dollars = field_rng(seed, key, "income_annual").randint(low // 1000, high // 1000) * 1000
     currency = LOCALE_CURRENCIES.get(identity.locale, "USD")
     employer_seed = None
     if status in ("employed", "self_employed"):
         employer_seed = derive_seed(seed, key, "employer")
-    behaviour = weighted_choice(field_rng(seed, key, "behaviour"), traits.behaviour)
-    if identity.email_tag == "approve":
-        behaviour = "on_time"
+    behaviour: Behaviour = "on_time"
+    if not approve:
+        behaviour = weighted_choice(field_rng(seed, key, "behaviour"), traits.behaviour)
     # Income is a round thousand in the applicant's own currency.
     thousand = 1000 * get_currency(currency).minor_per_major
     income = round_half_even(Fraction(usd_to_minor(income_dollars * 100, currency), thousand))
