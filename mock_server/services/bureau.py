@@ -37,6 +37,7 @@ from mock_server.risk.identity import Identity
 from mock_server.storage.bulk import execute_many
 from mock_server.storage.driver import fetch_all, fetch_one
 from mock_server.storage.models import BureauAccountRow, BureauInquiryRow, CreditReportRow
+from mock_server.storage.repositories import flush_added
 
 __all__ = [
     "SEGMENT_FIELDS",
@@ -137,8 +138,7 @@ _EARLIER_INQUIRIES: Final = select(_INQUIRIES.c.kind, _INQUIRIES.c.at, _INQUIRIE
 def _inquiries(session: Session, key: str, before: datetime) -> list[Inquiry]:
     """The consumer's inquiries before `before`, an inquiry this transaction added included
     (written first, as the ORM's autoflush did; the select is a core statement)."""
-    if any(isinstance(row, BureauInquiryRow) for row in session.new):
-        session.flush()
+    flush_added(session, BureauInquiryRow)
     found = fetch_all(
         session.connection(), _EARLIER_INQUIRIES, {"bureau_key": key, "before": before}
     )

@@ -30,7 +30,16 @@ __all__ = [
     "Page",
     "ReviewRepository",
     "WorkflowInstanceRepository",
+    "flush_added",
 ]
+
+
+def flush_added(session: Session, *row_types: type[Any]) -> None:
+    """What an ORM query's autoflush did that a core select of these rows needs: rows of these
+    types added in this transaction are written first, so that the select finds them (core
+    statements, on the driver's cursor or not, do not flush)."""
+    if any(isinstance(row, row_types) for row in session.new):
+        session.flush()
 
 
 # One select per (row type, FOR UPDATE), built on first use (see _MerchantScoped._by_id).
@@ -61,19 +70,12 @@ class _MerchantScoped(Generic[RowT]):
     def get(self, object_id: str, *, for_update: bool = False) -> RowT | None:
         """The merchant's object with this id, or None (another merchant's id is None too)."""
         params = {"id": object_id, "merchant_id": self.merchant_id}
-        self._flush_added(self.row_type)
+        flush_added(self.session, self.row_type)
         found = fetch_one(self.session.connection(), self._by_id(for_update), params)
         if found is None:
             return None
         row: RowT = self.row_type.loaded(self.session, found)
         return row
-
-    def _flush_added(self, *row_types: type[Any]) -> None:
-        """What an ORM query's autoflush did that a lookup by id needs: rows of these types
-        added in this transaction are written first, so that the lookup finds them (the
-        lookups are core statements, which do not flush)."""
-        if any(isinstance(row, row_types) for row in self.session.new):
-            self.session.flush()
 
     @classmethod
     def _by_id(cls, for_update: bool) -> Select[Any]:
@@ -133,7 +135,7 @@ class CheckoutRepository(_MerchantScoped[CheckoutRow]):
         `for_update`), or None."""
         query = _WITH_CUSTOMER_FOR_UPDATE if for_update else _WITH_CUSTOMER
         params = {"id": checkout_id, "merchant_id": self.merchant_id}
-        self._flush_added(CheckoutRow, CustomerRow)
+        flush_added(self.session, CheckoutRow, CustomerRow)
         found = fetch_one(self.session.connection(), query, params)
         if found is None:
             return None
