@@ -364,7 +364,7 @@ class Loan:
             reamortize(future, future_principal - prepaid, self.apr_bps)
         allocation = PaymentAllocation(amount, fees, interest, principal, prepaid)
         self._record(on, "payment", amount, allocation.describe())
-        self._cure(on)
+        self._cure(on, due)
         return allocation
 
     def observe(self, on: date) -> None:
@@ -629,22 +629,31 @@ class Loan:
         if waived:
             self._record(on, "waived", waived, "interest and fees on a refunded loan")
 
-    def _cure(self, on: date) -> None:
-        """After money came in: paid off, or back down the delinquency ladder, never up."""
-        owing = False
+    def _cure(self, on: date, paid: list[LoanInstallment] | None = None) -> None:
+        """After money came in: paid off, or back down the delinquency ladder, never up.
+
+        ``paid``: the installments due by ``on`` and owed before a payment, which only they
+        took (every other one due by then owed nothing, and no later one can be the oldest
+        owed), so the oldest still owed is among them; None when any installment may have
+        changed (a refund)."""
         oldest: LoanInstallment | None = None  # the oldest due installment still owed
-        for i in self.installments:
-            owed = i.principal + i.interest + i.fees
-            owed -= i.paid_principal + i.paid_interest + i.paid_fees
-            if owed:
-                owing = True
-                if owed > 0 and i.due_date <= on:
-                    oldest = i
-                    break
-        if not owing:
-            self._set_status(on, LoanStatus.PAID_OFF)
-            return
+        for i in self.installments if paid is None else paid:
+            if i.due_date <= on and (
+                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            ):
+                oldest = i
+                break
         if oldest is None:
+            # Anything still owed (or overpaid) at all? Looked for from the last installment,
+            # the one that stays owed longest.
+            for i in reversed(self.installments):
+                if i.principal + i.interest + i.fees != (
+                    i.paid_principal + i.paid_interest + i.paid_fees
+                ):
+                    break
+            else:
+                self._set_status(on, LoanStatus.PAID_OFF)
+                return
             target = LoanStatus.ACTIVE
         else:
             target = delinquency_status(
