@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from typing import Final, Literal
 
@@ -106,6 +106,13 @@ def date_field(data: Mapping[str, object], key: str) -> date:
     if not isinstance(value, str):
         raise ValueError(f"{key} must be an ISO date string")
     return date.fromisoformat(value)
+
+
+def iso_spelled(value: str) -> str | None:
+    """``value`` when it is a date as `date.isoformat` spells it (YYYY-MM-DD), so that a date
+    read from it need not be formatted again; None for the other forms `date.fromisoformat`
+    reads (YYYYMMDD and the week dates: none of them 10 long with a dash at [7])."""
+    return value if len(value) == 10 and value[7] == "-" else None
 
 
 def _entry(
@@ -333,17 +340,22 @@ class LoanInstallment:
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
-    """One thing that happened to a loan: when, what, how much and a human detail."""
+    """One thing that happened to a loan: when, what, how much and a human detail.
+
+    ``day``, when given, is ``on.isoformat()`` already at hand (a loan formats each of its days
+    once: `Loan._iso`); not a field.
+    """
 
     on: date
     kind: str
     amount: int
     detail: str = ""
+    day: InitVar[str | None] = None
     # An entry never changes, so its data is built once (a loan snapshot per event reuses it).
     _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
 
-    def __post_init__(self) -> None:
-        data = {"date": self.on.isoformat(), "kind": self.kind, "amount": self.amount}
+    def __post_init__(self, day: str | None) -> None:
+        data = {"date": day or self.on.isoformat(), "kind": self.kind, "amount": self.amount}
         data["detail"] = self.detail
         object.__setattr__(self, "_data", data)
 
@@ -358,11 +370,13 @@ class HistoryEntry:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> HistoryEntry:
         """Read the data ``to_dict`` wrote."""
+        day = data["date"]
         return cls(
             date_field(data, "date"),
             str(data["kind"]),
             int_field(data, "amount"),
             str(data["detail"]),
+            iso_spelled(day) if type(day) is str else None,
         )
 
 

@@ -54,6 +54,8 @@ from mock_server.domain.states import (
 __all__ = ["AUTHORIZATION_DAYS", "InvalidTransition", "Loan", "LoanStatus"]
 
 AUTHORIZATION_DAYS: Final = 30
+# A status change's history detail, "<from> -> <to>", for every pair of statuses.
+_STATUS_CHANGES: Final = {(a, b): f"{a.value} -> {b.value}" for a in LoanStatus for b in LoanStatus}
 
 
 def _as_date(value: date) -> date:
@@ -98,6 +100,9 @@ class Loan:
     # built from (a snapshot per event copies them rather than formatting four dates again).
     _fixed: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
     _fixed_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
+    # The last day `_iso` formatted, and its text.
+    _iso_day: date | None = field(default=None, init=False, repr=False, compare=False)
+    _iso_text: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -511,13 +516,13 @@ class Loan:
             fixed = self._fixed = self._fixed_fields()
             self._fixed_key = fixed_key
         data = fixed.copy()  # every key in its place: the assignments below keep the order
-        data["status"] = self.status.value
+        data["status"] = self.status._value_  # not `.value`: a Python-level enum property
         data["refunded_amount"] = self.refunded_amount
         data["paid_amount"] = paid
         data["principal_balance"] = principal if self.captured_on is not None else 0
         data["interest_outstanding"] = interest_due
         data["fees_outstanding"] = fees
-        data["as_of"] = today.isoformat()
+        data["as_of"] = self._iso(today)
         data["schedule"] = schedule
         data["history"] = self._history_entries()
         return data
@@ -603,7 +608,14 @@ class Loan:
         self.as_of = on
 
     def _record(self, on: date, kind: str, amount: int, detail: str = "") -> None:
-        self.history.append(HistoryEntry(on, kind, amount, detail))
+        self.history.append(HistoryEntry(on, kind, amount, detail, self._iso(on)))
+
+    def _iso(self, on: date) -> str:
+        """``on.isoformat()``, kept for the last day asked: a day's history entries and the
+        snapshot after them share it (formatting a date costs several times this lookup)."""
+        if on != self._iso_day:
+            self._iso_day, self._iso_text = on, on.isoformat()
+        return self._iso_text
 
     def _pay_off(self, on: date, amount: int) -> PaymentAllocation:
         assert self.captured_on is not None  # guaranteed by SERVICING
@@ -664,5 +676,5 @@ class Loan:
 
     def _set_status(self, on: date, status: LoanStatus) -> None:
         if status is not self.status:
-            self._record(on, "status", 0, f"{self.status.value} -> {status.value}")
+            self._record(on, "status", 0, _STATUS_CHANGES[self.status, status])
             self.status = status
