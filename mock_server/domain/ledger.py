@@ -119,9 +119,12 @@ def _entry(
     inst: LoanInstallment, status: InstallmentStatus, amount: int, paid: int
 ) -> dict[str, object]:
     """An installment's wire entry (`LoanInstallment.wire`)."""
+    spelled = inst._due_text
     return {
         "sequence": inst.sequence,
-        "due_date": inst.due_date.isoformat(),
+        "due_date": spelled[1]
+        if spelled is not None and spelled[0] is inst.due_date
+        else inst.due_date.isoformat(),
         "amount": amount,
         "principal": inst.principal,
         "interest": inst.interest,
@@ -182,6 +185,8 @@ class LoanInstallment:
     _wire_parts: tuple[int, int, int, int] = field(
         default=(0, 0, 0, 0), init=False, repr=False, compare=False
     )
+    # The due date and its ISO text as read (`from_dict`), for the entries built later.
+    _due_text: tuple[date, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_installment(cls, installment: Installment) -> LoanInstallment:
@@ -312,9 +317,10 @@ class LoanInstallment:
             and type(paid_fees) is int
             and type(due_date) is str
         ):
-            return cls(
+            due = date.fromisoformat(due_date)
+            inst = cls(
                 sequence,
-                date.fromisoformat(due_date),
+                due,
                 principal,
                 interest,
                 fees,
@@ -324,6 +330,9 @@ class LoanInstallment:
                 bool(data["late"]),
                 bool(data["late_fee_assessed"]),
             )
+            if len(due_date) == 10 and due_date[7] == "-":  # as `iso_spelled`, inline
+                inst._due_text = (due, due_date)
+            return inst
         return cls(
             sequence=int_field(data, "sequence"),
             due_date=date_field(data, "due_date"),
