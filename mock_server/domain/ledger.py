@@ -22,6 +22,7 @@ __all__ = [
     "due_lines",
     "future_lines",
     "past_grace",
+    "payment_detail",
     "reamortize",
     "waive_unpaid",
 ]
@@ -413,10 +414,15 @@ class PaymentAllocation:
 
     def describe(self) -> str:
         """A one-line summary for the loan's history."""
-        return (
-            f"fees={self.fees} interest={self.interest} principal={self.principal} "
-            f"prepaid_principal={self.prepaid_principal}"
-        )
+        return payment_detail(self.fees, self.interest, self.principal, self.prepaid_principal)
+
+
+def payment_detail(fees: int, interest: int, principal: int, prepaid_principal: int) -> str:
+    """A payment's history detail (`PaymentAllocation.describe`), from its parts."""
+    return (
+        f"fees={fees} interest={interest} principal={principal} "
+        f"prepaid_principal={prepaid_principal}"
+    )
 
 
 def due_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:

@@ -36,6 +36,7 @@ from mock_server.domain.ledger import (
     int_field,
     list_field,
     mapping_field,
+    payment_detail,
     reamortize,
     waive_unpaid,
 )
@@ -54,6 +55,8 @@ from mock_server.domain.states import (
 __all__ = ["AUTHORIZATION_DAYS", "InvalidTransition", "Loan", "LoanStatus"]
 
 AUTHORIZATION_DAYS: Final = 30
+# Where a payment went: `PaymentAllocation`'s fields, in order.
+_Taken = tuple[int, int, int, int, int, bool]
 # A status change's history detail, "<from> -> <to>", for every pair of statuses.
 _STATUS_CHANGES: Final = {(a, b): f"{a.value} -> {b.value}" for a in LoanStatus for b in LoanStatus}
 
@@ -306,21 +309,22 @@ class Loan:
         the payoff (``payment_must_be_payoff``).
         """
         on = _as_date(on)
-        allocation = self._take_payment(_positive(amount), on)
-        assert allocation is not None  # a positive amount is always taken or refused
-        return allocation
+        taken = self._take_payment(_positive(amount), on)
+        assert taken is not None  # a positive amount is always taken or refused
+        return PaymentAllocation(*taken)
 
-    def pay_due(self, on: date, *, half: bool = False) -> PaymentAllocation | None:
+    def pay_due(self, on: date, *, half: bool = False) -> int:
         """Pay what `owed_on` answers for ``on`` (everything fallen due and not yet paid), or
-        half of it rounded down, as `apply_payment` would; None, and nothing changes, when that
-        is nothing. The clock's payers do this on their paying days: one pass over the
-        installments finds both the amount and where it goes."""
-        return self._take_payment(None, _as_date(on), half)
+        half of it rounded down, as `apply_payment` would, and answer the amount paid; 0, and
+        nothing changes, when that is nothing. The clock's payers do this on their paying days:
+        one pass over the installments finds both the amount and where it goes, and no
+        `PaymentAllocation` is built (the clock does not ask where the money went)."""
+        taken = self._take_payment(None, _as_date(on), half)
+        return 0 if taken is None else taken[0]
 
-    def _take_payment(
-        self, amount: int | None, on: date, half: bool = False
-    ) -> PaymentAllocation | None:
-        """`apply_payment` of ``amount``, or (None) of `pay_due`'s amount."""
+    def _take_payment(self, amount: int | None, on: date, half: bool = False) -> _Taken | None:
+        """`apply_payment` of ``amount``, or (None) of `pay_due`'s amount: where it went, as
+        `PaymentAllocation`'s fields in order; None when (None) nothing is owed."""
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
         self._check_date(on)
@@ -367,10 +371,9 @@ class Loan:
             future[0].paid_principal += prepaid
             future[0].changed()
             reamortize(future, future_principal - prepaid, self.apr_bps)
-        allocation = PaymentAllocation(amount, fees, interest, principal, prepaid)
-        self._record(on, "payment", amount, allocation.describe())
+        self._record(on, "payment", amount, payment_detail(fees, interest, principal, prepaid))
         self._cure(on, due)
-        return allocation
+        return amount, fees, interest, principal, prepaid, False
 
     def observe(self, on: date) -> None:
         """Bring the loan's date forward to ``on`` without another change (what it shows then:
@@ -617,7 +620,7 @@ class Loan:
             self._iso_day, self._iso_text = on, on.isoformat()
         return self._iso_text
 
-    def _pay_off(self, on: date, amount: int) -> PaymentAllocation:
+    def _pay_off(self, on: date, amount: int) -> _Taken:
         assert self.captured_on is not None  # guaranteed by SERVICING
         accrued = accrued_interest(self.installments, self.captured_on, on)
         self._advance(on)
@@ -629,12 +632,12 @@ class Loan:
             inst.interest = accrued if n == 0 else 0
             inst.paid_interest, inst.paid_principal = inst.interest, inst.principal
             inst.changed()
-        allocation = PaymentAllocation(amount, fees, interest + accrued, principal, prepaid, True)
-        self._record(on, "payment", amount, allocation.describe())
+        interest += accrued
+        self._record(on, "payment", amount, payment_detail(fees, interest, principal, prepaid))
         if waived:
             self._record(on, "interest_waived", waived, "paid off before due")
         self._set_status(on, LoanStatus.PAID_OFF)
-        return allocation
+        return amount, fees, interest, principal, prepaid, True
 
     def _waive_all(self, on: date) -> None:
         waived = waive_unpaid(self.installments)

@@ -257,7 +257,7 @@ class LoanWalk:
                 events.append((day, "loan.payment_failed", loan.to_dict()))
                 continue
             try:  # `owed_on(day)`, or half of it, unless that is nothing
-                if loan.pay_due(day, half=action == "pay_half") is None:
+                if not loan.pay_due(day, half=action == "pay_half"):
                     continue
             except InvalidTransition:
                 events.append((day, "loan.payment_failed", loan.to_dict()))
