@@ -234,15 +234,18 @@ class LoanWalk:
                             break
                     else:  # every installment this day was for has been paid: nothing changes
                         continue
-                day = max(date.fromordinal(ordinal), loan.today)
+                day = date.fromordinal(ordinal)
             elif own:
                 action, own = own, ""
                 status = loan.status
                 if status not in SERVICING:
                     break
-                day = max(until, loan.today)
+                day = until
             else:
                 break
+            today = loan.today
+            if day < today:  # max(day, today), compared
+                day = today
             if action == "assess":
                 loan.assess_late_fees(day)
                 loan.mark_delinquency(day)
