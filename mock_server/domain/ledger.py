@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Final, Literal
 
 from mock_server.domain.schedule import Installment, annuity_parts
@@ -46,6 +46,8 @@ class LateFeePolicy:
     cap_bps: int = 2500
     # The policy never changes, so its data is built once (a loan snapshot per event reuses it).
     _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
+    # `grace_days` as a timedelta, for the date arithmetic of every assessment.
+    grace_period: timedelta = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         data = {"grace_days": self.grace_days, "fee_amounts": dict(self.fee_amounts)}
@@ -57,6 +59,7 @@ class LateFeePolicy:
             raise ValueError("cap_bps must be between 0 and 10000")
         if any(v < 0 for v in self.fee_amounts.values()):
             raise ValueError("fee_amounts must not be negative")
+        object.__setattr__(self, "grace_period", timedelta(days=self.grace_days))
 
     def fee_for(self, currency: str) -> int:
         """The flat late fee in this currency (0 when none is configured)."""

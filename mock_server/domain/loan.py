@@ -417,7 +417,7 @@ class Loan:
         policy = self.late_fee_policy
         # `past_grace`, found in the pass that sums the fees: due before `on` less the grace
         # days, and still owed.
-        beyond = on - timedelta(days=policy.grace_days)
+        beyond = on - policy.grace_period
         assessed = 0
         late: list[LoanInstallment] = []
         for i in self.installments:
@@ -456,7 +456,7 @@ class Loan:
             return self.status
         self._advance(on)
         grace = self.late_fee_policy.grace_days
-        beyond = on - timedelta(days=grace)  # due before this: past the grace days
+        beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
         oldest: LoanInstallment | None = None  # the oldest installment still owed
         for inst in self.installments:  # `past_grace` and the ladder in one pass
             if inst.due_date > on:
@@ -484,7 +484,7 @@ class Loan:
         installments, and the schedule entries and history entries are each installment's and
         entry's own (unchanged parts are not rebuilt): treat the answer as read-only.
         """
-        today = self.today
+        today = self.as_of or self.authorized_on  # `today`, without the property call
         schedule = []
         principal = interest_due = fees = paid = 0
         for inst in self.installments:
@@ -599,16 +599,22 @@ class Loan:
 
     # Internals ------------------------------------------------------------------------------
 
+    # `today` is read as `as_of or authorized_on` below: every step of the clock's walk comes
+    # here, and a property costs a Python call.
     def _check_date(self, on: date) -> None:
-        if on < self.today:
-            raise InvalidTransition(
-                "date_before_last_activity",
-                f"{on.isoformat()} is before the loan's last activity {self.today.isoformat()}",
-            )
+        if on < (self.as_of or self.authorized_on):
+            raise self._date_refused(on)
 
     def _advance(self, on: date) -> None:
-        self._check_date(on)
+        if on < (self.as_of or self.authorized_on):  # `_check_date`, without the call
+            raise self._date_refused(on)
         self.as_of = on
+
+    def _date_refused(self, on: date) -> InvalidTransition:
+        return InvalidTransition(
+            "date_before_last_activity",
+            f"{on.isoformat()} is before the loan's last activity {self.today.isoformat()}",
+        )
 
     def _record(self, on: date, kind: str, amount: int, detail: str = "") -> None:
         self.history.append(HistoryEntry(on, kind, amount, detail, self._iso(on)))

@@ -243,7 +243,7 @@ class LoanWalk:
                 day = until
             else:
                 break
-            today = loan.today
+            today = loan.as_of or loan.authorized_on  # `loan.today`, without the property call
             if day < today:  # max(day, today), compared
                 day = today
             if action == "assess":
