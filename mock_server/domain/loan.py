@@ -74,6 +74,24 @@ def _positive(amount: int) -> int:
 
 
 @dataclass(slots=True)
+class _ScheduleSnapshot:
+    """The schedule part of a loan's last snapshot (`Loan._schedule`): the installments list it
+    was taken of and its date; each installment's entry and part of the balances by position
+    (as `LoanInstallment._wire_parts`); the position of the first installment not due then;
+    and the balances: unpaid principal, unpaid fees, paid, unpaid interest fallen due."""
+
+    lines: list[LoanInstallment]
+    today: date
+    entries: list[dict[str, object]]
+    parts: list[tuple[int, int, int, int]]
+    due_from: int
+    principal: int
+    fees: int
+    paid: int
+    interest: int
+
+
+@dataclass(slots=True)
 class Loan:
     """A point-of-sale installment loan: its terms, schedule ledger, balances and history."""
 
@@ -103,6 +121,8 @@ class Loan:
     # built from (a snapshot per event copies them rather than formatting four dates again).
     _fixed: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
     _fixed_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
+    # The schedule part of the last snapshot, which the next builds on (see `_schedule`).
+    _snap: _ScheduleSnapshot | None = field(default=None, init=False, repr=False, compare=False)
     # The last day `_iso` formatted, and its text.
     _iso_day: date | None = field(default=None, init=False, repr=False, compare=False)
     _iso_text: str = field(default="", init=False, repr=False, compare=False)
@@ -480,26 +500,13 @@ class Loan:
     def to_dict(self) -> dict[str, object]:
         """The loan as JSON-ready data: the wire fields plus what ``from_dict`` needs.
 
-        The clock takes one per event, so the balances are summed in one pass over the
-        installments, and the schedule entries and history entries are each installment's and
-        entry's own (unchanged parts are not rebuilt): treat the answer as read-only.
+        The clock takes one per event, so the schedule and its balances are the last
+        snapshot's with what changed since replaced (`_schedule`), and the schedule entries and
+        history entries are each installment's and entry's own (unchanged parts are not
+        rebuilt): treat the answer as read-only.
         """
         today = self.as_of or self.authorized_on  # `today`, without the property call
-        schedule = []
-        principal = interest_due = fees = paid = 0
-        for inst in self.installments:
-            entry = inst._wire
-            if entry is None or (
-                inst._wire_due is not None and inst._wire_due is not (inst.due_date <= today)
-            ):
-                entry = inst.wire(today)
-            schedule.append(entry)
-            unpaid_principal, unpaid_fees, paid_part, unpaid_interest = inst._wire_parts
-            principal += unpaid_principal
-            fees += unpaid_fees
-            paid += paid_part
-            if inst.due_date <= today:
-                interest_due += unpaid_interest
+        schedule, principal, fees, paid, interest_due = self._schedule(today)
         fixed_key = (
             self.id,
             self.currency,
@@ -529,6 +536,82 @@ class Loan:
         data["schedule"] = schedule
         data["history"] = self._history_entries()
         return data
+
+    def _schedule(self, today: date) -> tuple[list[dict[str, object]], int, int, int, int]:
+        """The schedule's entries as of ``today`` (a fresh list) and the balances they add up
+        to: unpaid principal, unpaid fees, paid, and unpaid interest fallen due.
+
+        Built on the last snapshot's (`_ScheduleSnapshot`): between two events a payment
+        changes one or two installments and one falls due, so only those entries are built
+        again and their parts of the balances replaced. An installment changed since has lost
+        the entry the snapshot holds (`LoanInstallment.changed`); the others still hold it.
+        In full (`_full_schedule`) when the installments were replaced or the date went back.
+        """
+        snap = self._snap
+        lines = self.installments
+        if snap is None or snap.lines is not lines or today < snap.today:
+            return self._full_schedule(today)
+        entries, parts, due_from = snap.entries, snap.parts, snap.due_from
+        count = len(lines)
+        if len(entries) != count:
+            return self._full_schedule(today)
+        principal, fees, paid, interest_due = snap.principal, snap.fees, snap.paid, snap.interest
+        for at in range(count):
+            inst = lines[at]
+            if inst._wire is entries[at]:
+                continue
+            entries[at] = inst.wire(today)  # changed since: built again
+            new, old = inst._wire_parts, parts[at]
+            parts[at] = new
+            principal += new[0] - old[0]
+            fees += new[1] - old[1]
+            paid += new[2] - old[2]
+            if at < due_from:  # fallen due already: its interest counts
+                interest_due += new[3] - old[3]
+        # Fallen due since: the snapshot's first not yet due, and on (the dates are in order).
+        while due_from < count and lines[due_from].due_date <= today:
+            inst = lines[due_from]
+            entries[due_from] = inst.wire(today)  # `upcoming` turns `due`; parts unchanged
+            interest_due += parts[due_from][3]
+            due_from += 1
+        snap.today, snap.due_from = today, due_from
+        snap.principal, snap.fees, snap.paid, snap.interest = principal, fees, paid, interest_due
+        return entries.copy(), principal, fees, paid, interest_due
+
+    def _full_schedule(self, today: date) -> tuple[list[dict[str, object]], int, int, int, int]:
+        """`_schedule` in one pass over every installment, kept for the next snapshot when the
+        due dates are in order, as a schedule's are (`_schedule` finds those fallen due since
+        from the first not yet due)."""
+        lines = self.installments
+        entries: list[dict[str, object]] = []
+        parts: list[tuple[int, int, int, int]] = []
+        principal = interest_due = fees = paid = due_from = 0
+        ordered, previous = True, date.min
+        for inst in lines:
+            entry = inst._wire
+            if entry is None or (
+                inst._wire_due is not None and inst._wire_due is not (inst.due_date <= today)
+            ):
+                entry = inst.wire(today)
+            entries.append(entry)
+            part = inst._wire_parts
+            parts.append(part)
+            principal += part[0]
+            fees += part[1]
+            paid += part[2]
+            due = inst.due_date
+            if due <= today:
+                interest_due += part[3]
+                due_from += 1
+            if due < previous:
+                ordered = False
+            previous = due
+        self._snap = None
+        if ordered:
+            self._snap = _ScheduleSnapshot(
+                lines, today, entries.copy(), parts, due_from, principal, fees, paid, interest_due
+            )
+        return entries, principal, fees, paid, interest_due
 
     def _fixed_fields(self) -> dict[str, object]:
         """`to_dict`'s keys in order, with the values that change only with the loan's terms
