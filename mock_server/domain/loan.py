@@ -649,7 +649,8 @@ class Loan:
         if count > len(history) or (count and history[count - 1].wire() is not entries[-1]):
             entries.clear()  # the history was replaced, not grown: start again
             count = 0
-        entries.extend(h.wire() for h in history[count:])
+        for entry in history[count:]:  # one or two: a loop costs less than a generator's frame
+            entries.append(entry.wire())
         return entries.copy()
 
     @classmethod
