@@ -331,8 +331,8 @@ class LoanInstallment:
                 paid_principal,
                 paid_interest,
                 paid_fees,
-                bool(data["late"]),
-                bool(data["late_fee_assessed"]),
+                late if type(late := data["late"]) is bool else bool(late),
+                assessed if type(assessed := data["late_fee_assessed"]) is bool else bool(assessed),
             )
             if len(due_date) == 10 and due_date[7] == "-":  # as `iso_spelled`, inline
                 inst._due_text = (due, due_date)
@@ -390,12 +390,16 @@ class HistoryEntry:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> HistoryEntry:
         """Read the data ``to_dict`` wrote."""
-        day = data["date"]
+        day, kind, amount, detail = data["date"], data["kind"], data["amount"], data["detail"]
+        if type(day) is str and type(kind) is str and type(amount) is int and type(detail) is str:
+            # The usual case, without the checking calls (a loan's read reads every entry).
+            spelled = day if len(day) == 10 and day[7] == "-" else None  # `iso_spelled`
+            return cls(date.fromisoformat(day), kind, amount, detail, spelled)
         return cls(
             date_field(data, "date"),
-            str(data["kind"]),
+            str(kind),
             int_field(data, "amount"),
-            str(data["detail"]),
+            str(detail),
             iso_spelled(day) if type(day) is str else None,
         )
 
