@@ -150,6 +150,25 @@ What the profiles showed, and what was cut:
   spread thin (no Python function above 3% of the advance); the big items are C (orjson for
   the events' ~5 KB loan objects, 9%; the driver's INSERT of them, 7%) and the walk, which
   the floor does too.
+- then (the floor's walk; its instructions by cachegrind over 500 stored loans, minus the
+  same run without the walk: 1,160 M at the start; a function's share from callgrind with
+  that function called through a C builtin of its own (map, starmap, reduce, ...) whose
+  inclusive cost is the function's; single operations by the same difference). The loops
+  over the installments were not the cost (a plain bytecode is ~20 instructions): what they
+  called was: `date.isoformat` ~3.5k instructions (PyUnicode_FromFormat), a frozen
+  dataclass's generated `__init__` ~10k (object.__setattr__ per field), `timedelta(days=n)`
+  ~3.8k, `min`/`max` of two values ~2k, an Enum's `.value` ~1.7k, a property ~0.6k. Cut: a
+  payment's cure looks among the installments it paid; key dates are day ordinals (ints add,
+  compare, hash and sort for a fraction of dates); a loan formats each day once and keeps the
+  texts it read (`Loan._texts`: due dates, so a payer's days format nothing); `pay_due`
+  answers the amount paid (no `PaymentAllocation`); `HistoryEntry` sets its slots through
+  their descriptors; comparisons instead of `min`/`max`; the date read as `as_of or
+  authorized_on`, not through `today`; the policy's grace period is one timedelta; a snapshot
+  builds its schedule on the last one's (`Loan._schedule`: only the installments changed or
+  fallen due since); reads check their fields inline. Every event and final loan over 600
+  loans at 365, 40 and 200 days hashes the same as before (sha256 of each event's date, type
+  and snapshot); the unit tests and the clock, loan, servicing, ledger and furnishing tests
+  pass. The floor's walk over 500 loans: 1,160 M -> 796 M instructions (-31%).
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Final, Literal
 
 from mock_server.domain.schedule import Installment, annuity_parts
@@ -22,6 +22,7 @@ __all__ = [
     "due_lines",
     "future_lines",
     "past_grace",
+    "payment_detail",
     "reamortize",
     "waive_unpaid",
 ]
@@ -45,6 +46,8 @@ class LateFeePolicy:
     cap_bps: int = 2500
     # The policy never changes, so its data is built once (a loan snapshot per event reuses it).
     _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
+    # `grace_days` as a timedelta, for the date arithmetic of every assessment.
+    grace_period: timedelta = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         data = {"grace_days": self.grace_days, "fee_amounts": dict(self.fee_amounts)}
@@ -56,6 +59,7 @@ class LateFeePolicy:
             raise ValueError("cap_bps must be between 0 and 10000")
         if any(v < 0 for v in self.fee_amounts.values()):
             raise ValueError("fee_amounts must not be negative")
+        object.__setattr__(self, "grace_period", timedelta(days=self.grace_days))
 
     def fee_for(self, currency: str) -> int:
         """The flat late fee in this currency (0 when none is configured)."""
@@ -108,13 +112,23 @@ def date_field(data: Mapping[str, object], key: str) -> date:
     return date.fromisoformat(value)
 
 
+def iso_spelled(value: str) -> str | None:
+    """``value`` when it is a date as `date.isoformat` spells it (YYYY-MM-DD), so that a date
+    read from it need not be formatted again; None for the other forms `date.fromisoformat`
+    reads (YYYYMMDD and the week dates: none of them 10 long with a dash at [7])."""
+    return value if len(value) == 10 and value[7] == "-" else None
+
+
 def _entry(
     inst: LoanInstallment, status: InstallmentStatus, amount: int, paid: int
 ) -> dict[str, object]:
     """An installment's wire entry (`LoanInstallment.wire`)."""
+    spelled = inst._due_text
     return {
         "sequence": inst.sequence,
-        "due_date": inst.due_date.isoformat(),
+        "due_date": spelled[1]
+        if spelled is not None and spelled[0] is inst.due_date
+        else inst.due_date.isoformat(),
         "amount": amount,
         "principal": inst.principal,
         "interest": inst.interest,
@@ -175,6 +189,8 @@ class LoanInstallment:
     _wire_parts: tuple[int, int, int, int] = field(
         default=(0, 0, 0, 0), init=False, repr=False, compare=False
     )
+    # The due date and its ISO text as read (`from_dict`), for the entries built later.
+    _due_text: tuple[date, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_installment(cls, installment: Installment) -> LoanInstallment:
@@ -305,18 +321,22 @@ class LoanInstallment:
             and type(paid_fees) is int
             and type(due_date) is str
         ):
-            return cls(
+            due = date.fromisoformat(due_date)
+            inst = cls(
                 sequence,
-                date.fromisoformat(due_date),
+                due,
                 principal,
                 interest,
                 fees,
                 paid_principal,
                 paid_interest,
                 paid_fees,
-                bool(data["late"]),
-                bool(data["late_fee_assessed"]),
+                late if type(late := data["late"]) is bool else bool(late),
+                assessed if type(assessed := data["late_fee_assessed"]) is bool else bool(assessed),
             )
+            if len(due_date) == 10 and due_date[7] == "-":  # as `iso_spelled`, inline
+                inst._due_text = (due, due_date)
+            return inst
         return cls(
             sequence=int_field(data, "sequence"),
             due_date=date_field(data, "due_date"),
@@ -331,7 +351,7 @@ class LoanInstallment:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class HistoryEntry:
     """One thing that happened to a loan: when, what, how much and a human detail."""
 
@@ -342,10 +362,22 @@ class HistoryEntry:
     # An entry never changes, so its data is built once (a loan snapshot per event reuses it).
     _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
 
-    def __post_init__(self) -> None:
-        data = {"date": self.on.isoformat(), "kind": self.kind, "amount": self.amount}
-        data["detail"] = self.detail
-        object.__setattr__(self, "_data", data)
+    def __init__(
+        self, on: date, kind: str, amount: int, detail: str = "", day: str | None = None
+    ) -> None:
+        """The generated initializer's, plus ``day``: ``on.isoformat()`` when already at hand
+        (a loan formats each of its days once: `Loan._iso`).
+
+        Written out to set each slot through its descriptor: a frozen dataclass's own sets
+        each field with object.__setattr__, ~10k instructions an entry against ~6k, and a
+        loan records one per payment and status change."""
+        _SET_ON(self, on)
+        _SET_KIND(self, kind)
+        _SET_AMOUNT(self, amount)
+        _SET_DETAIL(self, detail)
+        data = {"date": day or on.isoformat(), "kind": kind, "amount": amount}
+        data["detail"] = detail
+        _SET_DATA(self, data)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready data (a fresh dict the caller may change)."""
@@ -358,12 +390,30 @@ class HistoryEntry:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> HistoryEntry:
         """Read the data ``to_dict`` wrote."""
+        day, kind, amount, detail = data["date"], data["kind"], data["amount"], data["detail"]
+        if type(day) is str and type(kind) is str and type(amount) is int and type(detail) is str:
+            # The usual case, without the checking calls (a loan's read reads every entry).
+            spelled = day if len(day) == 10 and day[7] == "-" else None  # `iso_spelled`
+            return cls(date.fromisoformat(day), kind, amount, detail, spelled)
         return cls(
             date_field(data, "date"),
-            str(data["kind"]),
+            str(kind),
             int_field(data, "amount"),
-            str(data["detail"]),
+            str(detail),
+            iso_spelled(day) if type(day) is str else None,
         )
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The function that sets slot ``name`` of a ``cls`` (its descriptor's ``__set__``), which
+    a frozen class's ``__setattr__`` does not stand in front of."""
+    setter: Callable[[object, object], None] = getattr(cls, name).__set__
+    return setter
+
+
+_SET_ON, _SET_KIND, _SET_AMOUNT, _SET_DETAIL, _SET_DATA = (
+    _slot_setter(HistoryEntry, name) for name in ("on", "kind", "amount", "detail", "_data")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,10 +440,15 @@ class PaymentAllocation:
 
     def describe(self) -> str:
         """A one-line summary for the loan's history."""
-        return (
-            f"fees={self.fees} interest={self.interest} principal={self.principal} "
-            f"prepaid_principal={self.prepaid_principal}"
-        )
+        return payment_detail(self.fees, self.interest, self.principal, self.prepaid_principal)
+
+
+def payment_detail(fees: int, interest: int, principal: int, prepaid_principal: int) -> str:
+    """A payment's history detail (`PaymentAllocation.describe`), from its parts."""
+    return (
+        f"fees={fees} interest={interest} principal={principal} "
+        f"prepaid_principal={prepaid_principal}"
+    )
 
 
 def due_lines(lines: Sequence[LoanInstallment], on: date) -> list[LoanInstallment]:
@@ -439,8 +494,13 @@ def accrued_from(lines: Sequence[LoanInstallment], index: int, start: date, on: 
     period = (current.due_date - begin).days
     if period <= 0:
         return 0
-    elapsed = min(max((on - begin).days, 0), period)
-    quotient, remainder = divmod(current.unpaid_interest * elapsed, period)  # half-even, exact
+    elapsed = (on - begin).days  # within 0..period (compared, not min/max: the clock's hot path)
+    if elapsed < 0:
+        elapsed = 0
+    elif elapsed > period:
+        elapsed = period
+    unpaid = current.interest - current.paid_interest
+    quotient, remainder = divmod(unpaid * elapsed, period)  # half-even, exact
     if 2 * remainder > period or (2 * remainder == period and quotient % 2 == 1):
         quotient += 1
     return quotient
@@ -466,9 +526,17 @@ def allocate(lines: Sequence[LoanInstallment], amount: int) -> tuple[int, int, i
     fees = interest = principal = 0
     left = amount
     for inst in lines:
-        pay_fees = min(inst.fees - inst.paid_fees, left)
-        pay_interest = min(inst.interest - inst.paid_interest, left - pay_fees)
-        pay_principal = min(inst.principal - inst.paid_principal, left - pay_fees - pay_interest)
+        # Each part's unpaid amount, or what is left if less (compared rather than min(): a
+        # builtin call costs several comparisons, and the clock pays thousands of lines).
+        pay_fees = inst.fees - inst.paid_fees
+        if pay_fees > left:
+            pay_fees = left
+        pay_interest = inst.interest - inst.paid_interest
+        if pay_interest > left - pay_fees:
+            pay_interest = left - pay_fees
+        pay_principal = inst.principal - inst.paid_principal
+        if pay_principal > left - pay_fees - pay_interest:
+            pay_principal = left - pay_fees - pay_interest
         inst.paid_fees += pay_fees
         inst.paid_interest += pay_interest
         inst.paid_principal += pay_principal

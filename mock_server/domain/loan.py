@@ -34,8 +34,10 @@ from mock_server.domain.ledger import (
     due_lines,
     future_lines,
     int_field,
+    iso_spelled,
     list_field,
     mapping_field,
+    payment_detail,
     reamortize,
     waive_unpaid,
 )
@@ -54,6 +56,13 @@ from mock_server.domain.states import (
 __all__ = ["AUTHORIZATION_DAYS", "InvalidTransition", "Loan", "LoanStatus"]
 
 AUTHORIZATION_DAYS: Final = 30
+_AUTHORIZATION_PERIOD: Final = timedelta(days=AUTHORIZATION_DAYS)  # built once: ~4k instructions
+# Where a payment went: `PaymentAllocation`'s fields, in order.
+_Taken = tuple[int, int, int, int, int, bool]
+# Each status by its value, read without the Enum's (Python-level) lookup.
+_STATUSES: Final = {status.value: status for status in LoanStatus}
+# A status change's history detail, "<from> -> <to>", for every pair of statuses.
+_STATUS_CHANGES: Final = {(a, b): f"{a.value} -> {b.value}" for a in LoanStatus for b in LoanStatus}
 
 
 def _as_date(value: date) -> date:
@@ -66,6 +75,24 @@ def _positive(amount: int) -> int:
     if amount <= 0:
         raise ValueError(f"amount must be positive, got {amount}")
     return amount
+
+
+@dataclass(slots=True)
+class _ScheduleSnapshot:
+    """The schedule part of a loan's last snapshot (`Loan._schedule`): the installments list it
+    was taken of and its date; each installment's entry and part of the balances by position
+    (as `LoanInstallment._wire_parts`); the position of the first installment not due then;
+    and the balances: unpaid principal, unpaid fees, paid, unpaid interest fallen due."""
+
+    lines: list[LoanInstallment]
+    today: date
+    entries: list[dict[str, object]]
+    parts: list[tuple[int, int, int, int]]
+    due_from: int
+    principal: int
+    fees: int
+    paid: int
+    interest: int
 
 
 @dataclass(slots=True)
@@ -98,6 +125,10 @@ class Loan:
     # built from (a snapshot per event copies them rather than formatting four dates again).
     _fixed: dict[str, object] | None = field(default=None, init=False, repr=False, compare=False)
     _fixed_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
+    # The schedule part of the last snapshot, which the next builds on (see `_schedule`).
+    _snap: _ScheduleSnapshot | None = field(default=None, init=False, repr=False, compare=False)
+    # The ISO text of each day `_iso` was asked for (and of the dates read: `from_dict`).
+    _texts: dict[date, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -147,7 +178,10 @@ class Loan:
     @property
     def authorization_expires_at(self) -> date:
         """The date on which an uncaptured authorization expires."""
-        return self.authorized_on + timedelta(days=self.authorization_days)
+        days = self.authorization_days
+        return self.authorized_on + (
+            _AUTHORIZATION_PERIOD if days == AUTHORIZATION_DAYS else timedelta(days=days)
+        )
 
     @property
     def principal_balance(self) -> int:
@@ -301,21 +335,22 @@ class Loan:
         the payoff (``payment_must_be_payoff``).
         """
         on = _as_date(on)
-        allocation = self._take_payment(_positive(amount), on)
-        assert allocation is not None  # a positive amount is always taken or refused
-        return allocation
+        taken = self._take_payment(_positive(amount), on)
+        assert taken is not None  # a positive amount is always taken or refused
+        return PaymentAllocation(*taken)
 
-    def pay_due(self, on: date, *, half: bool = False) -> PaymentAllocation | None:
+    def pay_due(self, on: date, *, half: bool = False) -> int:
         """Pay what `owed_on` answers for ``on`` (everything fallen due and not yet paid), or
-        half of it rounded down, as `apply_payment` would; None, and nothing changes, when that
-        is nothing. The clock's payers do this on their paying days: one pass over the
-        installments finds both the amount and where it goes."""
-        return self._take_payment(None, _as_date(on), half)
+        half of it rounded down, as `apply_payment` would, and answer the amount paid; 0, and
+        nothing changes, when that is nothing. The clock's payers do this on their paying days:
+        one pass over the installments finds both the amount and where it goes, and no
+        `PaymentAllocation` is built (the clock does not ask where the money went)."""
+        taken = self._take_payment(None, on if type(on) is date else _as_date(on), half)
+        return 0 if taken is None else taken[0]
 
-    def _take_payment(
-        self, amount: int | None, on: date, half: bool = False
-    ) -> PaymentAllocation | None:
-        """`apply_payment` of ``amount``, or (None) of `pay_due`'s amount."""
+    def _take_payment(self, amount: int | None, on: date, half: bool = False) -> _Taken | None:
+        """`apply_payment` of ``amount``, or (None) of `pay_due`'s amount: where it went, as
+        `PaymentAllocation`'s fields in order; None when (None) nothing is owed."""
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
         self._check_date(on)
@@ -348,7 +383,7 @@ class Loan:
                 "payment_exceeds_payoff", f"payment {amount} exceeds the payoff amount {payoff}"
             )
         if amount == payoff:
-            return self._pay_off(on, amount)
+            return self._pay_off(on, amount, due, future, future_principal)
         if amount - due_total >= future_principal > 0:
             raise InvalidTransition(
                 "payment_must_be_payoff",
@@ -362,15 +397,14 @@ class Loan:
             future[0].paid_principal += prepaid
             future[0].changed()
             reamortize(future, future_principal - prepaid, self.apr_bps)
-        allocation = PaymentAllocation(amount, fees, interest, principal, prepaid)
-        self._record(on, "payment", amount, allocation.describe())
-        self._cure(on)
-        return allocation
+        self._record(on, "payment", amount, payment_detail(fees, interest, principal, prepaid))
+        self._cure(on, due)
+        return amount, fees, interest, principal, prepaid, False
 
     def observe(self, on: date) -> None:
         """Bring the loan's date forward to ``on`` without another change (what it shows then:
         installments fallen due read ``due``); refuses a date before its last activity."""
-        self._advance(_as_date(on))
+        self._advance(on if type(on) is date else _as_date(on))
 
     def recover(self, amount: int, on: date) -> PaymentAllocation:
         """Collect money on a charged-off loan (a recovery); the loan stays charged off.
@@ -402,14 +436,14 @@ class Loan:
         At most one fee per installment, and the loan's fees never exceed the policy's cap. A loan
         not being serviced is left alone (answers 0), so a clock job may call this on any loan.
         """
-        on = _as_date(on)
+        on = on if type(on) is date else _as_date(on)  # the clock passes dates
         if self.status not in SERVICING:
             return 0
         self._advance(on)
         policy = self.late_fee_policy
         # `past_grace`, found in the pass that sums the fees: due before `on` less the grace
         # days, and still owed.
-        beyond = on - timedelta(days=policy.grace_days)
+        beyond = on - policy.grace_period
         assessed = 0
         late: list[LoanInstallment] = []
         for i in self.installments:
@@ -424,7 +458,7 @@ class Loan:
         flat = policy.fee_for(self.currency)
         total = 0
         for inst in late:
-            fee = min(flat, room - total)
+            fee = flat if flat < room - total else room - total  # min(), compared
             if inst.late_fee_assessed or fee <= 0:
                 continue
             inst.fees += fee
@@ -443,12 +477,12 @@ class Loan:
         which is final (``states.delinquency_status``). A loan brought current returns to
         ``active``. A loan not being serviced is left alone, so a clock job may call this freely.
         """
-        on = _as_date(on)
+        on = on if type(on) is date else _as_date(on)  # the clock passes dates
         if self.status not in SERVICING:
             return self.status
         self._advance(on)
         grace = self.late_fee_policy.grace_days
-        beyond = on - timedelta(days=grace)  # due before this: past the grace days
+        beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
         oldest: LoanInstallment | None = None  # the oldest installment still owed
         for inst in self.installments:  # `past_grace` and the ladder in one pass
             if inst.due_date > on:
@@ -472,26 +506,13 @@ class Loan:
     def to_dict(self) -> dict[str, object]:
         """The loan as JSON-ready data: the wire fields plus what ``from_dict`` needs.
 
-        The clock takes one per event, so the balances are summed in one pass over the
-        installments, and the schedule entries and history entries are each installment's and
-        entry's own (unchanged parts are not rebuilt): treat the answer as read-only.
+        The clock takes one per event, so the schedule and its balances are the last
+        snapshot's with what changed since replaced (`_schedule`), and the schedule entries and
+        history entries are each installment's and entry's own (unchanged parts are not
+        rebuilt): treat the answer as read-only.
         """
-        today = self.today
-        schedule = []
-        principal = interest_due = fees = paid = 0
-        for inst in self.installments:
-            entry = inst._wire
-            if entry is None or (
-                inst._wire_due is not None and inst._wire_due is not (inst.due_date <= today)
-            ):
-                entry = inst.wire(today)
-            schedule.append(entry)
-            unpaid_principal, unpaid_fees, paid_part, unpaid_interest = inst._wire_parts
-            principal += unpaid_principal
-            fees += unpaid_fees
-            paid += paid_part
-            if inst.due_date <= today:
-                interest_due += unpaid_interest
+        today = self.as_of or self.authorized_on  # `today`, without the property call
+        schedule, principal, fees, paid, interest_due = self._schedule(today)
         fixed_key = (
             self.id,
             self.currency,
@@ -511,16 +532,92 @@ class Loan:
             fixed = self._fixed = self._fixed_fields()
             self._fixed_key = fixed_key
         data = fixed.copy()  # every key in its place: the assignments below keep the order
-        data["status"] = self.status.value
+        data["status"] = self.status._value_  # not `.value`: a Python-level enum property
         data["refunded_amount"] = self.refunded_amount
         data["paid_amount"] = paid
         data["principal_balance"] = principal if self.captured_on is not None else 0
         data["interest_outstanding"] = interest_due
         data["fees_outstanding"] = fees
-        data["as_of"] = today.isoformat()
+        data["as_of"] = self._iso(today)
         data["schedule"] = schedule
         data["history"] = self._history_entries()
         return data
+
+    def _schedule(self, today: date) -> tuple[list[dict[str, object]], int, int, int, int]:
+        """The schedule's entries as of ``today`` (a fresh list) and the balances they add up
+        to: unpaid principal, unpaid fees, paid, and unpaid interest fallen due.
+
+        Built on the last snapshot's (`_ScheduleSnapshot`): between two events a payment
+        changes one or two installments and one falls due, so only those entries are built
+        again and their parts of the balances replaced. An installment changed since has lost
+        the entry the snapshot holds (`LoanInstallment.changed`); the others still hold it.
+        In full (`_full_schedule`) when the installments were replaced or the date went back.
+        """
+        snap = self._snap
+        lines = self.installments
+        if snap is None or snap.lines is not lines or today < snap.today:
+            return self._full_schedule(today)
+        entries, parts, due_from = snap.entries, snap.parts, snap.due_from
+        count = len(lines)
+        if len(entries) != count:
+            return self._full_schedule(today)
+        principal, fees, paid, interest_due = snap.principal, snap.fees, snap.paid, snap.interest
+        for at in range(count):
+            inst = lines[at]
+            if inst._wire is entries[at]:
+                continue
+            entries[at] = inst.wire(today)  # changed since: built again
+            new, old = inst._wire_parts, parts[at]
+            parts[at] = new
+            principal += new[0] - old[0]
+            fees += new[1] - old[1]
+            paid += new[2] - old[2]
+            if at < due_from:  # fallen due already: its interest counts
+                interest_due += new[3] - old[3]
+        # Fallen due since: the snapshot's first not yet due, and on (the dates are in order).
+        while due_from < count and lines[due_from].due_date <= today:
+            inst = lines[due_from]
+            entries[due_from] = inst.wire(today)  # `upcoming` turns `due`; parts unchanged
+            interest_due += parts[due_from][3]
+            due_from += 1
+        snap.today, snap.due_from = today, due_from
+        snap.principal, snap.fees, snap.paid, snap.interest = principal, fees, paid, interest_due
+        return entries.copy(), principal, fees, paid, interest_due
+
+    def _full_schedule(self, today: date) -> tuple[list[dict[str, object]], int, int, int, int]:
+        """`_schedule` in one pass over every installment, kept for the next snapshot when the
+        due dates are in order, as a schedule's are (`_schedule` finds those fallen due since
+        from the first not yet due)."""
+        lines = self.installments
+        entries: list[dict[str, object]] = []
+        parts: list[tuple[int, int, int, int]] = []
+        principal = interest_due = fees = paid = due_from = 0
+        ordered, previous = True, date.min
+        for inst in lines:
+            entry = inst._wire
+            if entry is None or (
+                inst._wire_due is not None and inst._wire_due is not (inst.due_date <= today)
+            ):
+                entry = inst.wire(today)
+            entries.append(entry)
+            part = inst._wire_parts
+            parts.append(part)
+            principal += part[0]
+            fees += part[1]
+            paid += part[2]
+            due = inst.due_date
+            if due <= today:
+                interest_due += part[3]
+                due_from += 1
+            if due < previous:
+                ordered = False
+            previous = due
+        self._snap = None
+        if ordered:
+            self._snap = _ScheduleSnapshot(
+                lines, today, entries.copy(), parts, due_from, principal, fees, paid, interest_due
+            )
+        return entries, principal, fees, paid, interest_due
 
     def _fixed_fields(self) -> dict[str, object]:
         """`to_dict`'s keys in order, with the values that change only with the loan's terms
@@ -535,11 +632,11 @@ class Loan:
             "interval": self.interval,
             "apr_bps": self.apr_bps,
             "authorized_amount": self.authorized_amount,
-            "authorized_on": self.authorized_on.isoformat(),
+            "authorized_on": self._iso(self.authorized_on),
             "authorization_expires_at": self.authorization_expires_at.isoformat(),
             "authorization_days": self.authorization_days,
             "captured_amount": self.captured_amount,
-            "captured_on": self.captured_on.isoformat() if self.captured_on else None,
+            "captured_on": self._iso(self.captured_on) if self.captured_on else None,
             "refunded_amount": None,
             "paid_amount": None,
             "principal_balance": None,
@@ -558,16 +655,18 @@ class Loan:
         if count > len(history) or (count and history[count - 1].wire() is not entries[-1]):
             entries.clear()  # the history was replaced, not grown: start again
             count = 0
-        entries.extend(h.wire() for h in history[count:])
+        for entry in history[count:]:  # one or two: a loop costs less than a generator's frame
+            entries.append(entry.wire())
         return entries.copy()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Loan:
         """Restore a loan from ``to_dict`` data (derived fields are recomputed, not read)."""
         captured = data.get("captured_on")
-        return cls(
+        status = str(data["status"])
+        loan = cls(
             id=str(data["id"]),
-            status=LoanStatus(str(data["status"])),
+            status=_STATUSES.get(status) or LoanStatus(status),
             currency=str(data["currency"]),
             plan_id=str(data["plan"]),
             term_count=int_field(data, "term_count"),
@@ -580,71 +679,117 @@ class Loan:
             refunded_amount=int_field(data, "refunded_amount"),
             as_of=date_field(data, "as_of"),
             late_fee_policy=LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"])),
-            installments=[
-                LoanInstallment.from_dict(mapping_field(d)) for d in list_field(data["schedule"])
+            installments=[  # `mapping_field`'s check inline for the usual dict: a call per entry
+                LoanInstallment.from_dict(d if type(d) is dict else mapping_field(d))
+                for d in list_field(data["schedule"])
             ],
             history=[HistoryEntry.from_dict(mapping_field(d)) for d in list_field(data["history"])],
             authorization_days=int_field(data, "authorization_days")
             if "authorization_days" in data
             else AUTHORIZATION_DAYS,
         )
+        # The dates' texts as read, for `_iso` (snapshots, history entries) to find.
+        texts = loan._texts
+        for inst in loan.installments:
+            spelled = inst._due_text
+            if spelled is not None:
+                texts[spelled[0]] = spelled[1]
+        authorized = data["authorized_on"]
+        if type(authorized) is str and iso_spelled(authorized):
+            texts[loan.authorized_on] = authorized
+        if loan.captured_on is not None and isinstance(captured, str) and iso_spelled(captured):
+            texts[loan.captured_on] = captured
+        return loan
 
     # Internals ------------------------------------------------------------------------------
 
+    # `today` is read as `as_of or authorized_on` below: every step of the clock's walk comes
+    # here, and a property costs a Python call.
     def _check_date(self, on: date) -> None:
-        if on < self.today:
-            raise InvalidTransition(
-                "date_before_last_activity",
-                f"{on.isoformat()} is before the loan's last activity {self.today.isoformat()}",
-            )
+        if on < (self.as_of or self.authorized_on):
+            raise self._date_refused(on)
 
     def _advance(self, on: date) -> None:
-        self._check_date(on)
+        if on < (self.as_of or self.authorized_on):  # `_check_date`, without the call
+            raise self._date_refused(on)
         self.as_of = on
 
-    def _record(self, on: date, kind: str, amount: int, detail: str = "") -> None:
-        self.history.append(HistoryEntry(on, kind, amount, detail))
+    def _date_refused(self, on: date) -> InvalidTransition:
+        return InvalidTransition(
+            "date_before_last_activity",
+            f"{on.isoformat()} is before the loan's last activity {self.today.isoformat()}",
+        )
 
-    def _pay_off(self, on: date, amount: int) -> PaymentAllocation:
+    def _record(self, on: date, kind: str, amount: int, detail: str = "") -> None:
+        self.history.append(HistoryEntry(on, kind, amount, detail, self._iso(on)))
+
+    def _iso(self, on: date) -> str:
+        """``on.isoformat()``, kept per day: a day's history entries and the snapshot after
+        them share it, and the due dates read come with theirs, which a payer's paying days
+        mostly are (formatting a date costs several times this lookup)."""
+        text = self._texts.get(on)
+        if text is None:
+            text = self._texts[on] = on.isoformat()
+        return text
+
+    def _pay_off(
+        self,
+        on: date,
+        amount: int,
+        due: list[LoanInstallment],
+        future: list[LoanInstallment],
+        prepaid: int,
+    ) -> _Taken:
+        """Close the loan with its payoff ``amount``, given `_take_payment`'s pass: ``due`` and
+        ``future`` as `due_lines` and `future_lines` answer them, and the future principal."""
         assert self.captured_on is not None  # guaranteed by SERVICING
         accrued = accrued_interest(self.installments, self.captured_on, on)
         self._advance(on)
-        fees, interest, principal = allocate(due_lines(self.installments, on), amount)
-        future = future_lines(self.installments, on)
-        waived = sum(i.unpaid_interest for i in future) - accrued
-        prepaid = sum(i.unpaid_principal for i in future)
+        fees, interest, principal = allocate(due, amount)
+        waived = -accrued
+        for inst in future:
+            waived += inst.interest - inst.paid_interest
         for n, inst in enumerate(future):
             inst.interest = accrued if n == 0 else 0
             inst.paid_interest, inst.paid_principal = inst.interest, inst.principal
             inst.changed()
-        allocation = PaymentAllocation(amount, fees, interest + accrued, principal, prepaid, True)
-        self._record(on, "payment", amount, allocation.describe())
+        interest += accrued
+        self._record(on, "payment", amount, payment_detail(fees, interest, principal, prepaid))
         if waived:
             self._record(on, "interest_waived", waived, "paid off before due")
         self._set_status(on, LoanStatus.PAID_OFF)
-        return allocation
+        return amount, fees, interest, principal, prepaid, True
 
     def _waive_all(self, on: date) -> None:
         waived = waive_unpaid(self.installments)
         if waived:
             self._record(on, "waived", waived, "interest and fees on a refunded loan")
 
-    def _cure(self, on: date) -> None:
-        """After money came in: paid off, or back down the delinquency ladder, never up."""
-        owing = False
+    def _cure(self, on: date, paid: list[LoanInstallment] | None = None) -> None:
+        """After money came in: paid off, or back down the delinquency ladder, never up.
+
+        ``paid``: the installments due by ``on`` and owed before a payment, which only they
+        took (every other one due by then owed nothing, and no later one can be the oldest
+        owed), so the oldest still owed is among them; None when any installment may have
+        changed (a refund)."""
         oldest: LoanInstallment | None = None  # the oldest due installment still owed
-        for i in self.installments:
-            owed = i.principal + i.interest + i.fees
-            owed -= i.paid_principal + i.paid_interest + i.paid_fees
-            if owed:
-                owing = True
-                if owed > 0 and i.due_date <= on:
-                    oldest = i
-                    break
-        if not owing:
-            self._set_status(on, LoanStatus.PAID_OFF)
-            return
+        for i in self.installments if paid is None else paid:
+            if i.due_date <= on and (
+                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            ):
+                oldest = i
+                break
         if oldest is None:
+            # Anything still owed (or overpaid) at all? Looked for from the last installment,
+            # the one that stays owed longest.
+            for i in reversed(self.installments):
+                if i.principal + i.interest + i.fees != (
+                    i.paid_principal + i.paid_interest + i.paid_fees
+                ):
+                    break
+            else:
+                self._set_status(on, LoanStatus.PAID_OFF)
+                return
             target = LoanStatus.ACTIVE
         else:
             target = delinquency_status(
@@ -655,5 +800,5 @@ class Loan:
 
     def _set_status(self, on: date, status: LoanStatus) -> None:
         if status is not self.status:
-            self._record(on, "status", 0, f"{self.status.value} -> {status.value}")
+            self._record(on, "status", 0, _STATUS_CHANGES[self.status, status])
             self.status = status

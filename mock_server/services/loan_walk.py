@@ -38,27 +38,25 @@ _STATUS_EVENTS: Final = {
     LoanStatus.EXPIRED: "loan.expired",
 }
 _ALWAYS: Final[tuple[int, ...]] = ()
-KeyDate = tuple[date, int, str, tuple[int, ...]]
+# (day as `date.toordinal`, order, action, the installments an assessment day is for): days
+# as ordinals, since most listed days are only compared and sorted, never visited
+KeyDate = tuple[int, int, str, tuple[int, ...]]
 
 
 def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDate]:
     """Every date in (start, end] on which something may happen to the loan, in order (payments
-    before assessments on the same day), `end` always included: (date, order, action, the
-    installments an assessment day is for, empty when it is for the loan). Payment days come
-    from every installment's due date whatever was paid since, so advancing in steps matches
-    advancing at once; assessment days only from installments still owed."""
-    ladder = (
-        timedelta(days=loan.late_fee_policy.grace_days + 1),
-        timedelta(days=DELINQUENT_DAYS),
-        timedelta(days=CHARGE_OFF_DAYS),
-    )
-    assess: dict[date, list[int]] = {}
-    pays: set[date] = set()
+    before assessments on the same day), `end` always included: (date as its ordinal, order,
+    action, the installments an assessment day is for, empty when it is for the loan). Payment
+    days come from every installment's due date whatever was paid since, so advancing in steps
+    matches advancing at once; assessment days only from installments still owed."""
+    ladder = (loan.late_fee_policy.grace_days + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS)
+    first, last = start.toordinal(), end.toordinal()
+    assess: dict[int, list[int]] = {}
+    pays: set[int] = set()
     late_payer, defaulter = behaviour == "late", behaviour == "default"
-    late_delay = timedelta(days=LATE_PAYER_DAYS)
     for index, inst in enumerate(loan.installments):
-        due = inst.due_date
-        if due > end:
+        due = inst.due_date.toordinal()
+        if due > last:
             continue
         # `inst.unpaid > 0`, written out: asked of every installment each time dates are listed
         owed = (
@@ -68,18 +66,18 @@ def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDa
         if owed:  # the fee, then the ladder
             for step in ladder:
                 on = due + step
-                if start < on < end:
+                if first < on < last:
                     assess.setdefault(on, []).append(index)
         if late_payer:
-            pays.add(due + late_delay)
+            pays.add(due + LATE_PAYER_DAYS)
         elif owed or not defaulter:
             pays.add(due)
-    if loan.today < start < end - timedelta(days=1):  # time passed since its last activity:
-        assess[start + timedelta(days=1)] = []  # catch up first, whatever is owed (no owners)
+    if loan.today.toordinal() < first < last - 1:  # time passed since its last activity:
+        assess[first + 1] = []  # catch up first, whatever is owed (no owners)
     action = _PAY_ACTION.get(behaviour, "pay")
-    keys: list[KeyDate] = [(on, _PAYMENT, action, _ALWAYS) for on in pays if start < on <= end]
+    keys: list[KeyDate] = [(on, _PAYMENT, action, _ALWAYS) for on in pays if first < on <= last]
     keys += [(on, _ASSESSMENT, "assess", tuple(owners)) for on, owners in assess.items()]
-    keys.append((end, _ASSESSMENT, "assess", _ALWAYS))
+    keys.append((last, _ASSESSMENT, "assess", _ALWAYS))
     keys.sort()
     return keys
 
@@ -179,19 +177,20 @@ class LoanWalk:
         keys = self._listed()
         installments = loan.installments
         best: date | None = None
+        past = after.toordinal()
         for at in range(self._next, len(keys) - 1):  # the last is `end`'s own assessment
             day, order, _, owners = keys[at]
-            if day <= after:
+            if day <= past:
                 continue
             if order == _PAYMENT or not owners:
-                best = day
+                best = date.fromordinal(day)
                 break
             for i in owners:
                 if installments[i].unpaid:
                     break
             else:
                 continue  # every installment it was for has been paid
-            best = day
+            best = date.fromordinal(day)
             break
         for due, index in self._dues:
             if after < due and (best is None or due < best) and installments[index].unpaid:
@@ -215,27 +214,38 @@ class LoanWalk:
         installments = loan.installments
         own = "observe"  # the stop's own step, after the key dates up to it
         at, count = self._next, len(keys)
+        last = until.toordinal()
         while True:
-            if at < count and keys[at][0] <= until:
-                day, order, action, owners = keys[at]
+            if at < count and keys[at][0] <= last:
+                ordinal, order, action, owners = keys[at]
                 at += 1
-                if day == until and order == _ASSESSMENT:
+                if ordinal == last and order == _ASSESSMENT:
                     own = "assess"  # the stop's own step is that assessment
                     continue
+                status = loan.status
+                if status not in SERVICING:
+                    break
+                if owners:
+                    for i in owners:
+                        i_ = installments[i]  # `unpaid`, written out
+                        if i_.principal + i_.interest + i_.fees != (
+                            i_.paid_principal + i_.paid_interest + i_.paid_fees
+                        ):
+                            break
+                    else:  # every installment this day was for has been paid: nothing changes
+                        continue
+                day = date.fromordinal(ordinal)
             elif own:
-                day, action, owners, own = until, own, _ALWAYS, ""
+                action, own = own, ""
+                status = loan.status
+                if status not in SERVICING:
+                    break
+                day = until
             else:
                 break
-            status = loan.status
-            if status not in SERVICING:
-                break
-            if owners:
-                for i in owners:
-                    if installments[i].unpaid:
-                        break
-                else:  # every installment this day was for has been paid: nothing can change
-                    continue
-            day = max(day, loan.today)
+            today = loan.as_of or loan.authorized_on  # `loan.today`, without the property call
+            if day < today:  # max(day, today), compared
+                day = today
             if action == "assess":
                 loan.assess_late_fees(day)
                 loan.mark_delinquency(day)
@@ -250,7 +260,7 @@ class LoanWalk:
                 events.append((day, "loan.payment_failed", loan.to_dict()))
                 continue
             try:  # `owed_on(day)`, or half of it, unless that is nothing
-                if loan.pay_due(day, half=action == "pay_half") is None:
+                if not loan.pay_due(day, half=action == "pay_half"):
                     continue
             except InvalidTransition:
                 events.append((day, "loan.payment_failed", loan.to_dict()))
