@@ -24,8 +24,9 @@ merchant's checkout repository: 9.43 -> 8.97 M (-4.9%). Credit files and persons
 a generator whose draw cannot matter (a one-value range, the places of zero late marks, a tag's
 overridden fields): confirm -0.9% tagged, -1.1% untagged, files unchanged. What is left is
 the sandbox's own work per checkout (create + confirm + capture ~28 M instructions) against
-three health checks; the SDK adds ~25% over bare httpx (the answers' pydantic validation, a
-15 KB checkout twice, and httpx's request building, which the floor pays too).
+three health checks; the simulator ran at 0.75x-0.90x of bare httpx in this stop's runs (the
+SDK's pydantic validation of the answers, a 15 KB checkout twice; httpx's request building
+the floor pays too).
 """
 
 from __future__ import annotations
