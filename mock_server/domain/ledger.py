@@ -112,23 +112,21 @@ def date_field(data: Mapping[str, object], key: str) -> date:
     return date.fromisoformat(value)
 
 
-def iso_spelled(value: str) -> str | None:
-    """``value`` when it is a date as `date.isoformat` spells it (YYYY-MM-DD), so that a date
-    read from it need not be formatted again; None for the other forms `date.fromisoformat`
-    reads (YYYYMMDD and the week dates: none of them 10 long with a dash at [7])."""
-    return value if len(value) == 10 and value[7] == "-" else None
+@functools.lru_cache(maxsize=4096)  # the clock's loans share the calendar's days
+def iso_date(day: date) -> str:
+    """``day.isoformat()``, kept per day: the schedule entries, history entries and snapshots of
+    a clock advance format the same few hundred days over and over (`date.isoformat` costs
+    ~3.5k instructions, a hit here a fraction of that)."""
+    return day.isoformat()
 
 
 def _entry(
     inst: LoanInstallment, status: InstallmentStatus, amount: int, paid: int
 ) -> dict[str, object]:
     """An installment's wire entry (`LoanInstallment.wire`)."""
-    spelled = inst._due_text
     return {
         "sequence": inst.sequence,
-        "due_date": spelled[1]
-        if spelled is not None and spelled[0] is inst.due_date
-        else inst.due_date.isoformat(),
+        "due_date": iso_date(inst.due_date),
         "amount": amount,
         "principal": inst.principal,
         "interest": inst.interest,
@@ -189,8 +187,6 @@ class LoanInstallment:
     _wire_parts: tuple[int, int, int, int] = field(
         default=(0, 0, 0, 0), init=False, repr=False, compare=False
     )
-    # The due date and its ISO text as read (`from_dict`), for the entries built later.
-    _due_text: tuple[date, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_installment(cls, installment: Installment) -> LoanInstallment:
@@ -321,10 +317,9 @@ class LoanInstallment:
             and type(paid_fees) is int
             and type(due_date) is str
         ):
-            due = date.fromisoformat(due_date)
-            inst = cls(
+            return cls(
                 sequence,
-                due,
+                date.fromisoformat(due_date),
                 principal,
                 interest,
                 fees,
@@ -334,9 +329,6 @@ class LoanInstallment:
                 late if type(late := data["late"]) is bool else bool(late),
                 assessed if type(assessed := data["late_fee_assessed"]) is bool else bool(assessed),
             )
-            if len(due_date) == 10 and due_date[7] == "-":  # as `iso_spelled`, inline
-                inst._due_text = (due, due_date)
-            return inst
         return cls(
             sequence=int_field(data, "sequence"),
             due_date=date_field(data, "due_date"),
@@ -362,20 +354,15 @@ class HistoryEntry:
     # An entry never changes, so its data is built once (a loan snapshot per event reuses it).
     _data: dict[str, object] = field(init=False, repr=False, compare=False, hash=False)
 
-    def __init__(
-        self, on: date, kind: str, amount: int, detail: str = "", day: str | None = None
-    ) -> None:
-        """The generated initializer's, plus ``day``: ``on.isoformat()`` when already at hand
-        (a loan formats each of its days once: `Loan._iso`).
-
-        Written out to set each slot through its descriptor: a frozen dataclass's own sets
-        each field with object.__setattr__, ~10k instructions an entry against ~6k, and a
-        loan records one per payment and status change."""
+    def __init__(self, on: date, kind: str, amount: int, detail: str = "") -> None:
+        """The generated initializer's, written out to set each slot through its descriptor:
+        a frozen dataclass's own sets each field with object.__setattr__, ~10k instructions an
+        entry against ~6k, and a loan records one per payment and status change."""
         _SET_ON(self, on)
         _SET_KIND(self, kind)
         _SET_AMOUNT(self, amount)
         _SET_DETAIL(self, detail)
-        data = {"date": day or on.isoformat(), "kind": kind, "amount": amount}
+        data = {"date": iso_date(on), "kind": kind, "amount": amount}
         data["detail"] = detail
         _SET_DATA(self, data)
 
@@ -393,15 +380,8 @@ class HistoryEntry:
         day, kind, amount, detail = data["date"], data["kind"], data["amount"], data["detail"]
         if type(day) is str and type(kind) is str and type(amount) is int and type(detail) is str:
             # The usual case, without the checking calls (a loan's read reads every entry).
-            spelled = day if len(day) == 10 and day[7] == "-" else None  # `iso_spelled`
-            return cls(date.fromisoformat(day), kind, amount, detail, spelled)
-        return cls(
-            date_field(data, "date"),
-            str(kind),
-            int_field(data, "amount"),
-            str(detail),
-            iso_spelled(day) if type(day) is str else None,
-        )
+            return cls(date.fromisoformat(day), kind, amount, detail)
+        return cls(date_field(data, "date"), str(kind), int_field(data, "amount"), str(detail))
 
 
 def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:

@@ -34,7 +34,7 @@ from mock_server.domain.ledger import (
     due_lines,
     future_lines,
     int_field,
-    iso_spelled,
+    iso_date,
     list_field,
     mapping_field,
     payment_detail,
@@ -127,8 +127,6 @@ class Loan:
     _fixed_key: tuple[object, ...] = field(default=(), init=False, repr=False, compare=False)
     # The schedule part of the last snapshot, which the next builds on (see `_schedule`).
     _snap: _ScheduleSnapshot | None = field(default=None, init=False, repr=False, compare=False)
-    # The ISO text of each day `_iso` was asked for (and of the dates read: `from_dict`).
-    _texts: dict[date, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -538,7 +536,7 @@ class Loan:
         data["principal_balance"] = principal if self.captured_on is not None else 0
         data["interest_outstanding"] = interest_due
         data["fees_outstanding"] = fees
-        data["as_of"] = self._iso(today)
+        data["as_of"] = iso_date(today)
         data["schedule"] = schedule
         data["history"] = self._history_entries()
         return data
@@ -632,11 +630,11 @@ class Loan:
             "interval": self.interval,
             "apr_bps": self.apr_bps,
             "authorized_amount": self.authorized_amount,
-            "authorized_on": self._iso(self.authorized_on),
+            "authorized_on": iso_date(self.authorized_on),
             "authorization_expires_at": self.authorization_expires_at.isoformat(),
             "authorization_days": self.authorization_days,
             "captured_amount": self.captured_amount,
-            "captured_on": self._iso(self.captured_on) if self.captured_on else None,
+            "captured_on": iso_date(self.captured_on) if self.captured_on else None,
             "refunded_amount": None,
             "paid_amount": None,
             "principal_balance": None,
@@ -664,7 +662,7 @@ class Loan:
         """Restore a loan from ``to_dict`` data (derived fields are recomputed, not read)."""
         captured = data.get("captured_on")
         status = str(data["status"])
-        loan = cls(
+        return cls(
             id=str(data["id"]),
             status=_STATUSES.get(status) or LoanStatus(status),
             currency=str(data["currency"]),
@@ -688,18 +686,6 @@ class Loan:
             if "authorization_days" in data
             else AUTHORIZATION_DAYS,
         )
-        # The dates' texts as read, for `_iso` (snapshots, history entries) to find.
-        texts = loan._texts
-        for inst in loan.installments:
-            spelled = inst._due_text
-            if spelled is not None:
-                texts[spelled[0]] = spelled[1]
-        authorized = data["authorized_on"]
-        if type(authorized) is str and iso_spelled(authorized):
-            texts[loan.authorized_on] = authorized
-        if loan.captured_on is not None and isinstance(captured, str) and iso_spelled(captured):
-            texts[loan.captured_on] = captured
-        return loan
 
     # Internals ------------------------------------------------------------------------------
 
@@ -721,16 +707,7 @@ class Loan:
         )
 
     def _record(self, on: date, kind: str, amount: int, detail: str = "") -> None:
-        self.history.append(HistoryEntry(on, kind, amount, detail, self._iso(on)))
-
-    def _iso(self, on: date) -> str:
-        """``on.isoformat()``, kept per day: a day's history entries and the snapshot after
-        them share it, and the due dates read come with theirs, which a payer's paying days
-        mostly are (formatting a date costs several times this lookup)."""
-        text = self._texts.get(on)
-        if text is None:
-            text = self._texts[on] = on.isoformat()
-        return text
+        self.history.append(HistoryEntry(on, kind, amount, detail))
 
     def _pay_off(
         self,
