@@ -159,8 +159,9 @@ What the profiles showed, and what was cut:
   dataclass's generated `__init__` ~10k (object.__setattr__ per field), `timedelta(days=n)`
   ~3.8k, `min`/`max` of two values ~2k, an Enum's `.value` ~1.7k, a property ~0.6k. Cut: a
   payment's cure looks among the installments it paid; key dates are day ordinals (ints add,
-  compare, hash and sort for a fraction of dates); a loan formats each day once and keeps the
-  texts it read (`Loan._texts`: due dates, so a payer's days format nothing); `pay_due`
+  compare, hash and sort for a fraction of dates); a day's ISO text is formatted once
+  (`ledger.iso_date`, an lru_cache by day; first written as three per-object caches, which the
+  review replaced: 805 -> 779 M); `pay_due`
   answers the amount paid (no `PaymentAllocation`); `HistoryEntry` sets its slots through
   their descriptors; comparisons instead of `min`/`max`; the date read as `as_of or
   authorized_on`, not through `today`; the policy's grace period is one timedelta; a snapshot
