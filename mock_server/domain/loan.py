@@ -575,7 +575,10 @@ class Loan:
         # Fallen due since: the snapshot's first not yet due, and on (the dates are in order).
         while due_from < count and lines[due_from].due_date <= today:
             inst = lines[due_from]
-            entries[due_from] = inst.wire(today)  # `upcoming` turns `due`; parts unchanged
+            entry = inst._wire
+            if entry is None or inst._wire_due is False:  # `upcoming` turns `due`: built again
+                entry = inst.wire(today)  # (parts unchanged)
+            entries[due_from] = entry
             interest_due += parts[due_from][3]
             due_from += 1
         snap.today, snap.due_from = today, due_from
@@ -650,11 +653,12 @@ class Loan:
         """The history's wire entries, a fresh list (see `_history_wire`)."""
         history, entries = self.history, self._history_wire
         count = len(entries)
-        if count > len(history) or (count and history[count - 1].wire() is not entries[-1]):
+        # `HistoryEntry.wire` read as its `_data`, without the calls (a snapshot per event)
+        if count > len(history) or (count and history[count - 1]._data is not entries[-1]):
             entries.clear()  # the history was replaced, not grown: start again
             count = 0
         for entry in history[count:]:  # one or two: a loop costs less than a generator's frame
-            entries.append(entry.wire())
+            entries.append(entry._data)
         return entries.copy()
 
     @classmethod
