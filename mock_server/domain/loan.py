@@ -360,6 +360,14 @@ class Loan:
         lines = self.installments
         for i in lines:
             if i.due_date <= on:
+                if (
+                    i.paid_principal == i.principal
+                    and i.paid_interest == i.interest
+                    and i.paid_fees == i.fees
+                ):
+                    # Paid: every part as paid, so nothing owed. Compared part by part first,
+                    # with no sums built (each a new int object); the sums decide otherwise.
+                    continue
                 owed = i.principal + i.interest + i.fees
                 owed -= i.paid_principal + i.paid_interest + i.paid_fees
                 if owed > 0:
@@ -446,8 +454,15 @@ class Loan:
         late: list[LoanInstallment] = []
         for i in self.installments:
             assessed += i.fees
-            if i.due_date < beyond and (
-                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            if (
+                i.due_date < beyond
+                and not (  # paid, compared part by part (see `_take_payment`)
+                    i.paid_principal == i.principal
+                    and i.paid_interest == i.interest
+                    and i.paid_fees == i.fees
+                )
+                and i.principal + i.interest + i.fees
+                > i.paid_principal + i.paid_interest + i.paid_fees
             ):
                 late.append(i)
         if not late:
@@ -483,8 +498,12 @@ class Loan:
         beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
         oldest: LoanInstallment | None = None  # the oldest installment still owed
         for inst in self.installments:  # `past_grace` and the ladder in one pass
-            if inst.due_date > on:
-                continue
+            if inst.due_date > on or (
+                inst.paid_principal == inst.principal
+                and inst.paid_interest == inst.interest
+                and inst.paid_fees == inst.fees
+            ):
+                continue  # not due, or paid (see `_take_payment`)
             owed = inst.principal + inst.interest + inst.fees
             if owed - inst.paid_principal - inst.paid_interest - inst.paid_fees <= 0:
                 continue
@@ -755,8 +774,15 @@ class Loan:
         changed (a refund)."""
         oldest: LoanInstallment | None = None  # the oldest due installment still owed
         for i in self.installments if paid is None else paid:
-            if i.due_date <= on and (
-                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            if (
+                i.due_date <= on
+                and not (  # paid, compared part by part (see `_take_payment`)
+                    i.paid_principal == i.principal
+                    and i.paid_interest == i.interest
+                    and i.paid_fees == i.fees
+                )
+                and i.principal + i.interest + i.fees
+                > i.paid_principal + i.paid_interest + i.paid_fees
             ):
                 oldest = i
                 break

@@ -271,6 +271,12 @@ class LoanWalk:
                 owed = False  # whether an installment this day is for is still owed
                 for i in owners:
                     i_ = installments[i]  # `unpaid`, written out
+                    if (
+                        i_.paid_principal == i_.principal
+                        and i_.paid_interest == i_.interest
+                        and i_.paid_fees == i_.fees
+                    ):
+                        continue  # paid: compared part by part first, no sums built
                     if i_.principal + i_.interest + i_.fees != (
                         i_.paid_principal + i_.paid_interest + i_.paid_fees
                     ):
