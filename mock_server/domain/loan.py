@@ -23,6 +23,7 @@ from typing import Final, cast
 
 from mock_server.domain.ledger import (
     DEFAULT_LATE_FEE_POLICY,
+    ISO_DATES,
     HistoryEntry,
     LateFeePolicy,
     LoanInstallment,
@@ -34,7 +35,6 @@ from mock_server.domain.ledger import (
     due_lines,
     future_lines,
     int_field,
-    iso_date,
     list_field,
     mapping_field,
     payment_detail,
@@ -555,7 +555,7 @@ class Loan:
         data["principal_balance"] = principal if self.captured_on is not None else 0
         data["interest_outstanding"] = interest_due
         data["fees_outstanding"] = fees
-        data["as_of"] = iso_date(today)
+        data["as_of"] = ISO_DATES[today]
         data["schedule"] = schedule
         data["history"] = self._history_entries()
         return data
@@ -652,11 +652,11 @@ class Loan:
             "interval": self.interval,
             "apr_bps": self.apr_bps,
             "authorized_amount": self.authorized_amount,
-            "authorized_on": iso_date(self.authorized_on),
+            "authorized_on": ISO_DATES[self.authorized_on],
             "authorization_expires_at": self.authorization_expires_at.isoformat(),
             "authorization_days": self.authorization_days,
             "captured_amount": self.captured_amount,
-            "captured_on": iso_date(self.captured_on) if self.captured_on else None,
+            "captured_on": ISO_DATES[self.captured_on] if self.captured_on else None,
             "refunded_amount": None,
             "paid_amount": None,
             "principal_balance": None,
