@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Final, cast
 
 from mock_server.domain.ledger import (
+    DATES,
     DEFAULT_LATE_FEE_POLICY,
     ISO_DATES,
     HistoryEntry,
@@ -696,7 +697,7 @@ class Loan:
             authorized_amount=int_field(data, "authorized_amount"),
             authorized_on=date_field(data, "authorized_on"),
             captured_amount=int_field(data, "captured_amount"),
-            captured_on=date.fromisoformat(captured) if isinstance(captured, str) else None,
+            captured_on=DATES[captured] if isinstance(captured, str) else None,
             refunded_amount=int_field(data, "refunded_amount"),
             as_of=date_field(data, "as_of"),
             late_fee_policy=LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"])),
