@@ -579,9 +579,12 @@ class Loan:
         count = len(lines)
         if len(entries) != count:
             return self._full_schedule(today)
-        principal, fees, paid, interest_due = snap.principal, snap.fees, snap.paid, snap.interest
-        for at in range(count):
-            inst = lines[at]
+        # (one assignment a name: a tuple of four would be built and taken apart again)
+        principal = snap.principal
+        fees = snap.fees
+        paid = snap.paid
+        interest_due = snap.interest
+        for at, inst in enumerate(lines):
             if inst._wire is entries[at]:
                 continue
             entries[at] = inst.wire(today)  # changed since: built again
@@ -602,7 +605,10 @@ class Loan:
             interest_due += parts[due_from][3]
             due_from += 1
         snap.today, snap.due_from = today, due_from
-        snap.principal, snap.fees, snap.paid, snap.interest = principal, fees, paid, interest_due
+        snap.principal = principal
+        snap.fees = fees
+        snap.paid = paid
+        snap.interest = interest_due
         return entries.copy(), principal, fees, paid, interest_due
 
     def _full_schedule(self, today: date) -> tuple[list[dict[str, object]], int, int, int, int]:
