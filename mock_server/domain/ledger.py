@@ -319,18 +319,15 @@ class LoanInstallment:
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> LoanInstallment:
         """Read the data ``to_dict`` wrote (derived fields are recomputed, not read)."""
-        # The usual case, checked field by field without a call (a clock reads thousands).
-        sequence, principal, interest, fees = (
-            data["sequence"],
-            data["principal"],
-            data["interest"],
-            data["fees"],
-        )
-        paid_principal, paid_interest, paid_fees = (
-            data["paid_principal"],
-            data["paid_interest"],
-            data["paid_fees"],
-        )
+        # The usual case, checked field by field without a call (a clock reads thousands); one
+        # assignment a field (several at once build a tuple and take it apart again).
+        sequence = data["sequence"]
+        principal = data["principal"]
+        interest = data["interest"]
+        fees = data["fees"]
+        paid_principal = data["paid_principal"]
+        paid_interest = data["paid_interest"]
+        paid_fees = data["paid_fees"]
         due_date = data["due_date"]
         if (
             type(sequence) is int

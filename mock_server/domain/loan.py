@@ -692,29 +692,55 @@ class Loan:
         """Restore a loan from ``to_dict`` data (derived fields are recomputed, not read)."""
         captured = data.get("captured_on")
         status = str(data["status"])
-        return cls(
-            id=str(data["id"]),
-            status=_STATUSES.get(status) or LoanStatus(status),
-            currency=str(data["currency"]),
-            plan_id=str(data["plan"]),
-            term_count=int_field(data, "term_count"),
-            interval=cast(Interval, data["interval"]),
-            apr_bps=int_field(data, "apr_bps"),
-            authorized_amount=int_field(data, "authorized_amount"),
-            authorized_on=date_field(data, "authorized_on"),
-            captured_amount=int_field(data, "captured_amount"),
-            captured_on=DATES[captured] if isinstance(captured, str) else None,
-            refunded_amount=int_field(data, "refunded_amount"),
-            as_of=date_field(data, "as_of"),
-            late_fee_policy=LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"])),
-            installments=[  # `mapping_field`'s check inline for the usual dict: a call per entry
-                LoanInstallment.from_dict(d if type(d) is dict else mapping_field(d))
-                for d in list_field(data["schedule"])
-            ],
-            history=[HistoryEntry.from_dict(mapping_field(d)) for d in list_field(data["history"])],
-            authorization_days=int_field(data, "authorization_days")
+        # Each entry's reader looked up once, not per entry; `mapping_field`'s check inline for
+        # the usual dict (a call per entry).
+        installment, entry = LoanInstallment.from_dict, HistoryEntry.from_dict
+        # Read in this order (the first missing or bad field is the one reported), then passed
+        # by position in the fields' order: by keyword, the call costs ~8k instructions more.
+        loan_id = str(data["id"])
+        status_ = _STATUSES.get(status) or LoanStatus(status)
+        currency = str(data["currency"])
+        plan_id = str(data["plan"])
+        term_count = int_field(data, "term_count")
+        interval = cast(Interval, data["interval"])
+        apr_bps = int_field(data, "apr_bps")
+        authorized_amount = int_field(data, "authorized_amount")
+        authorized_on = date_field(data, "authorized_on")
+        captured_amount = int_field(data, "captured_amount")
+        captured_on = DATES[captured] if isinstance(captured, str) else None
+        refunded_amount = int_field(data, "refunded_amount")
+        as_of = date_field(data, "as_of")
+        late_fee_policy = LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"]))
+        installments = [
+            installment(d if type(d) is dict else mapping_field(d))
+            for d in list_field(data["schedule"])
+        ]
+        history = [
+            entry(d if type(d) is dict else mapping_field(d)) for d in list_field(data["history"])
+        ]
+        authorization_days = (
+            int_field(data, "authorization_days")
             if "authorization_days" in data
-            else AUTHORIZATION_DAYS,
+            else AUTHORIZATION_DAYS
+        )
+        return cls(
+            currency,
+            plan_id,
+            term_count,
+            interval,
+            apr_bps,
+            authorized_amount,
+            authorized_on,
+            installments,
+            status_,
+            loan_id,
+            captured_amount,
+            captured_on,
+            refunded_amount,
+            as_of,
+            late_fee_policy,
+            history,
+            authorization_days,
         )
 
     # Internals ------------------------------------------------------------------------------
