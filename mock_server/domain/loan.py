@@ -352,7 +352,8 @@ class Loan:
         `PaymentAllocation`'s fields in order; None when (None) nothing is owed."""
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
-        self._check_date(on)
+        if on < (self.as_of or self.authorized_on):  # `_check_date`, without the call
+            raise self._date_refused(on)
         assert self.captured_on is not None  # guaranteed by SERVICING
         # `due_lines` and `future_lines` and their totals, in one pass.
         due: list[LoanInstallment] = []
@@ -396,7 +397,7 @@ class Loan:
                 "payment_must_be_payoff",
                 f"a payment that clears the principal must be the payoff amount {payoff}",
             )
-        self._advance(on)
+        self.as_of = on  # `_advance`, checked above
         fees, interest, principal = allocate(due, amount)
         prepaid = amount - fees - interest - principal
         if prepaid:
@@ -404,7 +405,8 @@ class Loan:
             future[0].paid_principal += prepaid
             future[0].changed()
             reamortize(future, future_principal - prepaid, self.apr_bps)
-        self._record(on, "payment", amount, payment_detail(fees, interest, principal, prepaid))
+        detail = payment_detail(fees, interest, principal, prepaid)
+        self.history.append(HistoryEntry(on, "payment", amount, detail))  # `_record`
         self._cure(on, due)
         return amount, fees, interest, principal, prepaid, False
 
@@ -839,6 +841,6 @@ class Loan:
             self._set_status(on, target)
 
     def _set_status(self, on: date, status: LoanStatus) -> None:
-        if status is not self.status:
-            self._record(on, "status", 0, _STATUS_CHANGES[self.status, status])
+        if status is not self.status:  # recorded without `_record`'s call
+            self.history.append(HistoryEntry(on, "status", 0, _STATUS_CHANGES[self.status, status]))
             self.status = status
