@@ -382,21 +382,29 @@ class Loan:
             amount = due_total // 2 if half else due_total
             if amount <= 0:
                 return None
-        # The payoff amount (see payoff_amount), from the lines already at hand (ordered by
-        # due date, so the future ones are the last).
-        accrued = accrued_from(lines, len(lines) - len(future), self.captured_on, on)
-        payoff = due_total + future_principal + accrued
-        if amount > payoff:
-            raise InvalidTransition(
-                "payment_exceeds_payoff", f"payment {amount} exceeds the payoff amount {payoff}"
-            )
-        if amount == payoff:
-            return self._pay_off(on, amount, due, future, future_principal)
-        if amount - due_total >= future_principal > 0:
-            raise InvalidTransition(
-                "payment_must_be_payoff",
-                f"a payment that clears the principal must be the payoff amount {payoff}",
-            )
+        # The payoff amount (see payoff_amount) is this plus the interest accrued in the current
+        # period, which is never below 0 unless that installment's interest was overpaid: a
+        # smaller payment (most: what fell due, with principal still to come) is below the
+        # payoff and clears no principal, so the accrued interest is only worked out otherwise.
+        # From the lines already at hand (ordered by due date, so the future ones are the last).
+        floor = due_total + future_principal
+        current = len(lines) - len(future)  # the first installment not yet due
+        if amount >= floor or (
+            current < len(lines) and lines[current].interest < lines[current].paid_interest
+        ):
+            payoff = floor + accrued_from(lines, current, self.captured_on, on)
+            if amount > payoff:
+                raise InvalidTransition(
+                    "payment_exceeds_payoff",
+                    f"payment {amount} exceeds the payoff amount {payoff}",
+                )
+            if amount == payoff:
+                return self._pay_off(on, amount, due, future, future_principal)
+            if amount - due_total >= future_principal > 0:
+                raise InvalidTransition(
+                    "payment_must_be_payoff",
+                    f"a payment that clears the principal must be the payoff amount {payoff}",
+                )
         self.as_of = on  # `_advance`, checked above
         fees, interest, principal = allocate(due, amount)
         prepaid = amount - fees - interest - principal
