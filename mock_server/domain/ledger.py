@@ -544,7 +544,7 @@ def allocate(lines: Sequence[LoanInstallment], amount: int) -> tuple[int, int, i
         inst.paid_fees += pay_fees
         inst.paid_interest += pay_interest
         inst.paid_principal += pay_principal
-        inst.changed()
+        inst._wire = None  # `changed`, without the call
         fees, interest, principal = (
             fees + pay_fees,
             interest + pay_interest,

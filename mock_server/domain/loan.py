@@ -845,7 +845,11 @@ class Loan:
             target = delinquency_status(
                 (on - oldest.due_date).days, self.late_fee_policy.grace_days
             )
-        if target in SEVERITY and SEVERITY[target] < SEVERITY[self.status]:
+        if (
+            target is not self.status
+            and target in SEVERITY
+            and SEVERITY[target] < SEVERITY[self.status]
+        ):
             self._set_status(on, target)
 
     def _set_status(self, on: date, status: LoanStatus) -> None:
