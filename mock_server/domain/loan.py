@@ -377,7 +377,10 @@ class Loan:
                     due_total += owed
             else:
                 future.append(i)
-                future_principal += i.principal - i.paid_principal
+                # (nothing prepaid, as usual: no difference built, an int each)
+                future_principal += (
+                    i.principal - i.paid_principal if i.paid_principal else i.principal
+                )
         if amount is None:  # what is due (`owed_on`: nothing owed is below zero), or half
             amount = due_total // 2 if half else due_total
             if amount <= 0:
