@@ -479,8 +479,12 @@ class Loan:
                 > i.paid_principal + i.paid_interest + i.paid_fees
             ):
                 late.append(i)
-        if not late:
-            return 0
+        return self._charge_late_fees(on, late, assessed) if late else 0
+
+    def _charge_late_fees(self, on: date, late: list[LoanInstallment], assessed: int) -> int:
+        """`assess_late_fees`'s charges, given the installments still owed beyond grace and
+        the fees the loan carries."""
+        policy = self.late_fee_policy
         room = policy.cap_for(self.captured_amount) - assessed
         flat = policy.fee_for(self.currency)
         total = 0
@@ -495,6 +499,43 @@ class Loan:
             self._record(on, "late_fee", fee, f"installment {inst.sequence}")
         return total
 
+    def assess(self, on: date) -> LoanStatus:
+        """`assess_late_fees` then `mark_delinquency` on ``on``, in one pass over the
+        installments (a clock's assessment day asks both): the same fees, flags, history and
+        status, which it answers. A fee leaves owed what was owed, so both ask the same."""
+        on = on if type(on) is date else _as_date(on)  # the clock passes dates
+        if self.status not in SERVICING:
+            return self.status
+        self._advance(on)
+        beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
+        assessed = 0  # the fees the loan carries
+        oldest: LoanInstallment | None = None  # the oldest installment still owed
+        late: list[LoanInstallment] = []  # those still owed beyond grace (`past_grace`)
+        for i in self.installments:
+            assessed += i.fees
+            if i.due_date > on or (  # not due, or paid (see `_take_payment`)
+                i.paid_principal == i.principal
+                and i.paid_interest == i.interest
+                and i.paid_fees == i.fees
+            ):
+                continue
+            if i.principal + i.interest + i.fees <= (
+                i.paid_principal + i.paid_interest + i.paid_fees
+            ):
+                continue
+            if oldest is None:
+                oldest = i
+            if i.due_date < beyond:
+                late.append(i)
+        if late:
+            self._charge_late_fees(on, late, assessed)
+            for i in late:
+                if not i.late:
+                    i.late = True
+                    i.changed()
+        self._mark(on, oldest)
+        return self.status
+
     def mark_delinquency(self, on: date) -> LoanStatus:
         """Move the loan along the delinquency ladder and answer its status.
 
@@ -508,7 +549,6 @@ class Loan:
         if self.status not in SERVICING:
             return self.status
         self._advance(on)
-        grace = self.late_fee_policy.grace_days
         beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
         oldest: LoanInstallment | None = None  # the oldest installment still owed
         for inst in self.installments:  # `past_grace` and the ladder in one pass
@@ -526,11 +566,16 @@ class Loan:
             if not inst.late and inst.due_date < beyond:
                 inst.late = True
                 inst.changed()
+        self._mark(on, oldest)
+        return self.status
+
+    def _mark(self, on: date, oldest: LoanInstallment | None) -> None:
+        """`mark_delinquency`'s status, given the oldest installment still owed."""
         if oldest is None:
             self._set_status(on, LoanStatus.ACTIVE)
         else:
+            grace = self.late_fee_policy.grace_days
             self._set_status(on, delinquency_status((on - oldest.due_date).days, grace))
-        return self.status
 
     # Persistence ----------------------------------------------------------------------------
 

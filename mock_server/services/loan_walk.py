@@ -319,8 +319,7 @@ class LoanWalk:
             if day < today:  # max(day, today), compared
                 day = today
             if action == "assess":
-                loan.assess_late_fees(day)
-                loan.mark_delinquency(day)
+                loan.assess(day)  # `assess_late_fees` and `mark_delinquency`, in one pass
                 if loan.status is not status and loan.status in _STATUS_EVENTS:
                     events.append((day, _STATUS_EVENTS[loan.status], loan.to_dict()))
                 continue
