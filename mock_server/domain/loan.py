@@ -22,7 +22,9 @@ from datetime import date, datetime, timedelta
 from typing import Final, cast
 
 from mock_server.domain.ledger import (
+    DATES,
     DEFAULT_LATE_FEE_POLICY,
+    ISO_DATES,
     HistoryEntry,
     LateFeePolicy,
     LoanInstallment,
@@ -34,7 +36,6 @@ from mock_server.domain.ledger import (
     due_lines,
     future_lines,
     int_field,
-    iso_date,
     list_field,
     mapping_field,
     payment_detail,
@@ -351,7 +352,8 @@ class Loan:
         `PaymentAllocation`'s fields in order; None when (None) nothing is owed."""
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
-        self._check_date(on)
+        if on < (self.as_of or self.authorized_on):  # `_check_date`, without the call
+            raise self._date_refused(on)
         assert self.captured_on is not None  # guaranteed by SERVICING
         # `due_lines` and `future_lines` and their totals, in one pass.
         due: list[LoanInstallment] = []
@@ -360,6 +362,14 @@ class Loan:
         lines = self.installments
         for i in lines:
             if i.due_date <= on:
+                if (
+                    i.paid_principal == i.principal
+                    and i.paid_interest == i.interest
+                    and i.paid_fees == i.fees
+                ):
+                    # Paid: every part as paid, so nothing owed. Compared part by part first,
+                    # with no sums built (each a new int object); the sums decide otherwise.
+                    continue
                 owed = i.principal + i.interest + i.fees
                 owed -= i.paid_principal + i.paid_interest + i.paid_fees
                 if owed > 0:
@@ -367,27 +377,38 @@ class Loan:
                     due_total += owed
             else:
                 future.append(i)
-                future_principal += i.principal - i.paid_principal
+                # (nothing prepaid, as usual: no difference built, an int each)
+                future_principal += (
+                    i.principal - i.paid_principal if i.paid_principal else i.principal
+                )
         if amount is None:  # what is due (`owed_on`: nothing owed is below zero), or half
             amount = due_total // 2 if half else due_total
             if amount <= 0:
                 return None
-        # The payoff amount (see payoff_amount), from the lines already at hand (ordered by
-        # due date, so the future ones are the last).
-        accrued = accrued_from(lines, len(lines) - len(future), self.captured_on, on)
-        payoff = due_total + future_principal + accrued
-        if amount > payoff:
-            raise InvalidTransition(
-                "payment_exceeds_payoff", f"payment {amount} exceeds the payoff amount {payoff}"
-            )
-        if amount == payoff:
-            return self._pay_off(on, amount, due, future, future_principal)
-        if amount - due_total >= future_principal > 0:
-            raise InvalidTransition(
-                "payment_must_be_payoff",
-                f"a payment that clears the principal must be the payoff amount {payoff}",
-            )
-        self._advance(on)
+        # The payoff amount (see payoff_amount) is this plus the interest accrued in the current
+        # period, which is never below 0 unless that installment's interest was overpaid: a
+        # smaller payment (most: what fell due, with principal still to come) is below the
+        # payoff and clears no principal, so the accrued interest is only worked out otherwise.
+        # From the lines already at hand (ordered by due date, so the future ones are the last).
+        floor = due_total + future_principal
+        current = len(lines) - len(future)  # the first installment not yet due
+        if amount >= floor or (
+            current < len(lines) and lines[current].interest < lines[current].paid_interest
+        ):
+            payoff = floor + accrued_from(lines, current, self.captured_on, on)
+            if amount > payoff:
+                raise InvalidTransition(
+                    "payment_exceeds_payoff",
+                    f"payment {amount} exceeds the payoff amount {payoff}",
+                )
+            if amount == payoff:
+                return self._pay_off(on, amount, due, future, future_principal)
+            if amount - due_total >= future_principal > 0:
+                raise InvalidTransition(
+                    "payment_must_be_payoff",
+                    f"a payment that clears the principal must be the payoff amount {payoff}",
+                )
+        self.as_of = on  # `_advance`, checked above
         fees, interest, principal = allocate(due, amount)
         prepaid = amount - fees - interest - principal
         if prepaid:
@@ -395,7 +416,8 @@ class Loan:
             future[0].paid_principal += prepaid
             future[0].changed()
             reamortize(future, future_principal - prepaid, self.apr_bps)
-        self._record(on, "payment", amount, payment_detail(fees, interest, principal, prepaid))
+        detail = payment_detail(fees, interest, principal, prepaid)
+        self.history.append(HistoryEntry(on, "payment", amount, detail))  # `_record`
         self._cure(on, due)
         return amount, fees, interest, principal, prepaid, False
 
@@ -446,12 +468,23 @@ class Loan:
         late: list[LoanInstallment] = []
         for i in self.installments:
             assessed += i.fees
-            if i.due_date < beyond and (
-                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            if (
+                i.due_date < beyond
+                and not (  # paid, compared part by part (see `_take_payment`)
+                    i.paid_principal == i.principal
+                    and i.paid_interest == i.interest
+                    and i.paid_fees == i.fees
+                )
+                and i.principal + i.interest + i.fees
+                > i.paid_principal + i.paid_interest + i.paid_fees
             ):
                 late.append(i)
-        if not late:
-            return 0
+        return self._charge_late_fees(on, late, assessed) if late else 0
+
+    def _charge_late_fees(self, on: date, late: list[LoanInstallment], assessed: int) -> int:
+        """`assess_late_fees`'s charges, given the installments still owed beyond grace and
+        the fees the loan carries."""
+        policy = self.late_fee_policy
         room = policy.cap_for(self.captured_amount) - assessed
         flat = policy.fee_for(self.currency)
         total = 0
@@ -466,6 +499,43 @@ class Loan:
             self._record(on, "late_fee", fee, f"installment {inst.sequence}")
         return total
 
+    def assess(self, on: date) -> LoanStatus:
+        """`assess_late_fees` then `mark_delinquency` on ``on``, in one pass over the
+        installments (a clock's assessment day asks both): the same fees, flags, history and
+        status, which it answers. A fee leaves owed what was owed, so both ask the same."""
+        on = on if type(on) is date else _as_date(on)  # the clock passes dates
+        if self.status not in SERVICING:
+            return self.status
+        self._advance(on)
+        beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
+        assessed = 0  # the fees the loan carries
+        oldest: LoanInstallment | None = None  # the oldest installment still owed
+        late: list[LoanInstallment] = []  # those still owed beyond grace (`past_grace`)
+        for i in self.installments:
+            assessed += i.fees
+            if i.due_date > on or (  # not due, or paid (see `_take_payment`)
+                i.paid_principal == i.principal
+                and i.paid_interest == i.interest
+                and i.paid_fees == i.fees
+            ):
+                continue
+            if i.principal + i.interest + i.fees <= (
+                i.paid_principal + i.paid_interest + i.paid_fees
+            ):
+                continue
+            if oldest is None:
+                oldest = i
+            if i.due_date < beyond:
+                late.append(i)
+        if late:
+            self._charge_late_fees(on, late, assessed)
+            for i in late:
+                if not i.late:
+                    i.late = True
+                    i.changed()
+        self._mark(on, oldest)
+        return self.status
+
     def mark_delinquency(self, on: date) -> LoanStatus:
         """Move the loan along the delinquency ladder and answer its status.
 
@@ -479,12 +549,15 @@ class Loan:
         if self.status not in SERVICING:
             return self.status
         self._advance(on)
-        grace = self.late_fee_policy.grace_days
         beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
         oldest: LoanInstallment | None = None  # the oldest installment still owed
         for inst in self.installments:  # `past_grace` and the ladder in one pass
-            if inst.due_date > on:
-                continue
+            if inst.due_date > on or (
+                inst.paid_principal == inst.principal
+                and inst.paid_interest == inst.interest
+                and inst.paid_fees == inst.fees
+            ):
+                continue  # not due, or paid (see `_take_payment`)
             owed = inst.principal + inst.interest + inst.fees
             if owed - inst.paid_principal - inst.paid_interest - inst.paid_fees <= 0:
                 continue
@@ -493,11 +566,16 @@ class Loan:
             if not inst.late and inst.due_date < beyond:
                 inst.late = True
                 inst.changed()
+        self._mark(on, oldest)
+        return self.status
+
+    def _mark(self, on: date, oldest: LoanInstallment | None) -> None:
+        """`mark_delinquency`'s status, given the oldest installment still owed."""
         if oldest is None:
             self._set_status(on, LoanStatus.ACTIVE)
         else:
+            grace = self.late_fee_policy.grace_days
             self._set_status(on, delinquency_status((on - oldest.due_date).days, grace))
-        return self.status
 
     # Persistence ----------------------------------------------------------------------------
 
@@ -536,7 +614,7 @@ class Loan:
         data["principal_balance"] = principal if self.captured_on is not None else 0
         data["interest_outstanding"] = interest_due
         data["fees_outstanding"] = fees
-        data["as_of"] = iso_date(today)
+        data["as_of"] = ISO_DATES[today]
         data["schedule"] = schedule
         data["history"] = self._history_entries()
         return data
@@ -559,9 +637,12 @@ class Loan:
         count = len(lines)
         if len(entries) != count:
             return self._full_schedule(today)
-        principal, fees, paid, interest_due = snap.principal, snap.fees, snap.paid, snap.interest
-        for at in range(count):
-            inst = lines[at]
+        # (one assignment a name: a tuple of four would be built and taken apart again)
+        principal = snap.principal
+        fees = snap.fees
+        paid = snap.paid
+        interest_due = snap.interest
+        for at, inst in enumerate(lines):
             if inst._wire is entries[at]:
                 continue
             entries[at] = inst.wire(today)  # changed since: built again
@@ -575,11 +656,17 @@ class Loan:
         # Fallen due since: the snapshot's first not yet due, and on (the dates are in order).
         while due_from < count and lines[due_from].due_date <= today:
             inst = lines[due_from]
-            entries[due_from] = inst.wire(today)  # `upcoming` turns `due`; parts unchanged
+            entry = inst._wire
+            if entry is None or inst._wire_due is False:  # `upcoming` turns `due`: built again
+                entry = inst.wire(today)  # (parts unchanged)
+            entries[due_from] = entry
             interest_due += parts[due_from][3]
             due_from += 1
         snap.today, snap.due_from = today, due_from
-        snap.principal, snap.fees, snap.paid, snap.interest = principal, fees, paid, interest_due
+        snap.principal = principal
+        snap.fees = fees
+        snap.paid = paid
+        snap.interest = interest_due
         return entries.copy(), principal, fees, paid, interest_due
 
     def _full_schedule(self, today: date) -> tuple[list[dict[str, object]], int, int, int, int]:
@@ -630,11 +717,11 @@ class Loan:
             "interval": self.interval,
             "apr_bps": self.apr_bps,
             "authorized_amount": self.authorized_amount,
-            "authorized_on": iso_date(self.authorized_on),
+            "authorized_on": ISO_DATES[self.authorized_on],
             "authorization_expires_at": self.authorization_expires_at.isoformat(),
             "authorization_days": self.authorization_days,
             "captured_amount": self.captured_amount,
-            "captured_on": iso_date(self.captured_on) if self.captured_on else None,
+            "captured_on": ISO_DATES[self.captured_on] if self.captured_on else None,
             "refunded_amount": None,
             "paid_amount": None,
             "principal_balance": None,
@@ -650,11 +737,12 @@ class Loan:
         """The history's wire entries, a fresh list (see `_history_wire`)."""
         history, entries = self.history, self._history_wire
         count = len(entries)
-        if count > len(history) or (count and history[count - 1].wire() is not entries[-1]):
+        # `HistoryEntry.wire` read as its `_data`, without the calls (a snapshot per event)
+        if count > len(history) or (count and history[count - 1]._data is not entries[-1]):
             entries.clear()  # the history was replaced, not grown: start again
             count = 0
         for entry in history[count:]:  # one or two: a loop costs less than a generator's frame
-            entries.append(entry.wire())
+            entries.append(entry._data)
         return entries.copy()
 
     @classmethod
@@ -662,29 +750,55 @@ class Loan:
         """Restore a loan from ``to_dict`` data (derived fields are recomputed, not read)."""
         captured = data.get("captured_on")
         status = str(data["status"])
-        return cls(
-            id=str(data["id"]),
-            status=_STATUSES.get(status) or LoanStatus(status),
-            currency=str(data["currency"]),
-            plan_id=str(data["plan"]),
-            term_count=int_field(data, "term_count"),
-            interval=cast(Interval, data["interval"]),
-            apr_bps=int_field(data, "apr_bps"),
-            authorized_amount=int_field(data, "authorized_amount"),
-            authorized_on=date_field(data, "authorized_on"),
-            captured_amount=int_field(data, "captured_amount"),
-            captured_on=date.fromisoformat(captured) if isinstance(captured, str) else None,
-            refunded_amount=int_field(data, "refunded_amount"),
-            as_of=date_field(data, "as_of"),
-            late_fee_policy=LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"])),
-            installments=[  # `mapping_field`'s check inline for the usual dict: a call per entry
-                LoanInstallment.from_dict(d if type(d) is dict else mapping_field(d))
-                for d in list_field(data["schedule"])
-            ],
-            history=[HistoryEntry.from_dict(mapping_field(d)) for d in list_field(data["history"])],
-            authorization_days=int_field(data, "authorization_days")
+        # Each entry's reader looked up once, not per entry; `mapping_field`'s check inline for
+        # the usual dict (a call per entry).
+        installment, entry = LoanInstallment.from_dict, HistoryEntry.from_dict
+        # Read in this order (the first missing or bad field is the one reported), then passed
+        # by position in the fields' order: by keyword, the call costs ~8k instructions more.
+        loan_id = str(data["id"])
+        status_ = _STATUSES.get(status) or LoanStatus(status)
+        currency = str(data["currency"])
+        plan_id = str(data["plan"])
+        term_count = int_field(data, "term_count")
+        interval = cast(Interval, data["interval"])
+        apr_bps = int_field(data, "apr_bps")
+        authorized_amount = int_field(data, "authorized_amount")
+        authorized_on = date_field(data, "authorized_on")
+        captured_amount = int_field(data, "captured_amount")
+        captured_on = DATES[captured] if isinstance(captured, str) else None
+        refunded_amount = int_field(data, "refunded_amount")
+        as_of = date_field(data, "as_of")
+        late_fee_policy = LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"]))
+        installments = [
+            installment(d if type(d) is dict else mapping_field(d))
+            for d in list_field(data["schedule"])
+        ]
+        history = [
+            entry(d if type(d) is dict else mapping_field(d)) for d in list_field(data["history"])
+        ]
+        authorization_days = (
+            int_field(data, "authorization_days")
             if "authorization_days" in data
-            else AUTHORIZATION_DAYS,
+            else AUTHORIZATION_DAYS
+        )
+        return cls(
+            currency,
+            plan_id,
+            term_count,
+            interval,
+            apr_bps,
+            authorized_amount,
+            authorized_on,
+            installments,
+            status_,
+            loan_id,
+            captured_amount,
+            captured_on,
+            refunded_amount,
+            as_of,
+            late_fee_policy,
+            history,
+            authorization_days,
         )
 
     # Internals ------------------------------------------------------------------------------
@@ -751,8 +865,15 @@ class Loan:
         changed (a refund)."""
         oldest: LoanInstallment | None = None  # the oldest due installment still owed
         for i in self.installments if paid is None else paid:
-            if i.due_date <= on and (
-                i.principal + i.interest + i.fees > i.paid_principal + i.paid_interest + i.paid_fees
+            if (
+                i.due_date <= on
+                and not (  # paid, compared part by part (see `_take_payment`)
+                    i.paid_principal == i.principal
+                    and i.paid_interest == i.interest
+                    and i.paid_fees == i.fees
+                )
+                and i.principal + i.interest + i.fees
+                > i.paid_principal + i.paid_interest + i.paid_fees
             ):
                 oldest = i
                 break
@@ -772,10 +893,14 @@ class Loan:
             target = delinquency_status(
                 (on - oldest.due_date).days, self.late_fee_policy.grace_days
             )
-        if target in SEVERITY and SEVERITY[target] < SEVERITY[self.status]:
+        if (
+            target is not self.status
+            and target in SEVERITY
+            and SEVERITY[target] < SEVERITY[self.status]
+        ):
             self._set_status(on, target)
 
     def _set_status(self, on: date, status: LoanStatus) -> None:
-        if status is not self.status:
-            self._record(on, "status", 0, _STATUS_CHANGES[self.status, status])
+        if status is not self.status:  # recorded without `_record`'s call
+            self.history.append(HistoryEntry(on, "status", 0, _STATUS_CHANGES[self.status, status]))
             self.status = status

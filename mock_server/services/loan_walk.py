@@ -8,7 +8,9 @@ crosses a line (the day after its grace period: a late fee and `late`; 30 days: 
 put it there: when each of them has been paid by then it is skipped, since no fee, flag or
 status can change on it (an installment once paid is never owed again, and every one still owed
 has already been assessed on its own days). So an on-time payer visits its due dates and the
-end; a defaulter its due dates and the ladder.
+end; a defaulter its due dates and the ladder. For the same reason an installment's ladder is
+listed a step at a time: its first day at the start, each next one when the walk reaches the
+one before with the installment still owed (`LoanWalk.to`); one paid by then has no later day.
 
 The result equals walking every day (tests/server/test_clock_event_driven.py compares the two
 over a few hundred loans of every tier and behaviour).
@@ -16,7 +18,9 @@ over a few hundred loans of every tier and behaviour).
 
 from __future__ import annotations
 
+import bisect
 import functools
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -39,18 +43,49 @@ _STATUS_EVENTS: Final = {
 }
 _ALWAYS: Final[tuple[int, ...]] = ()
 # (day as `date.toordinal`, order, action, the installments an assessment day is for): days
-# as ordinals, since most listed days are only compared and sorted, never visited
-KeyDate = tuple[int, int, str, tuple[int, ...]]
+# as ordinals, since most listed days are only compared and sorted, never visited. An
+# assessment day's installments are a list the walk adds to as they climb their ladders
+# (`LoanWalk.to`), the day's entry in the walk's `_ladder`; empty (or `_ALWAYS`): for the loan.
+KeyDate = tuple[int, int, str, Sequence[int]]
 
 
-def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDate]:
+class _Days(dict[int, date]):
+    """Each day by its ordinal (`_DAYS[n]` is ``date.fromordinal(n)``, ~1.6k instructions a
+    call against ~0.4k for a hit here): the walk visits the calendar's days loan after loan.
+    At 4,096 days it starts again."""
+
+    def __missing__(self, ordinal: int) -> date:
+        if len(self) >= 4096:
+            self.clear()
+        day = self[ordinal] = date.fromordinal(ordinal)
+        return day
+
+
+_DAYS: Final = _Days()
+
+
+@functools.cache
+def _ladder(grace_days: int) -> tuple[int, ...]:
+    """An owed installment's assessment days as days after its due date, in order: the day
+    after its grace period (the fee, `late`), `delinquent`, `charged_off`."""
+    return tuple(sorted({grace_days + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS}))
+
+
+def _key_dates(
+    loan: Loan, behaviour: str, start: date, end: date
+) -> tuple[list[KeyDate], dict[int, list[int]]]:
     """Every date in (start, end] on which something may happen to the loan, in order (payments
     before assessments on the same day), `end` always included: (date as its ordinal, order,
-    action, the installments an assessment day is for, empty when it is for the loan). Payment
-    days come from every installment's due date whatever was paid since, so advancing in steps
-    matches advancing at once; assessment days only from installments still owed."""
-    ladder = (loan.late_fee_policy.grace_days + 1, DELINQUENT_DAYS, CHARGE_OFF_DAYS)
+    action, the installments an assessment day is for, empty when it is for the loan); and the
+    assessment days' installments by day. Payment days come from every installment's due date
+    whatever was paid since, so advancing in steps matches advancing at once; assessment days
+    only from installments still owed, the first day of each one's ladder in (start, end) (and
+    the next when that is the catch-up day, which is for the loan): `LoanWalk.to` lists the
+    next as it reaches each."""
+    ladder = _ladder(loan.late_fee_policy.grace_days)
     first, last = start.toordinal(), end.toordinal()
+    # time passed since its last activity: catch up first, whatever is owed (no owners)
+    catch_up = first + 1 if loan.today.toordinal() < first < last - 1 else 0
     assess: dict[int, list[int]] = {}
     pays: set[int] = set()
     late_payer, defaulter = behaviour == "late", behaviour == "default"
@@ -63,23 +98,27 @@ def _key_dates(loan: Loan, behaviour: str, start: date, end: date) -> list[KeyDa
             inst.principal + inst.interest + inst.fees
             > inst.paid_principal + inst.paid_interest + inst.paid_fees
         )
-        if owed:  # the fee, then the ladder
+        if owed:  # the fee, then the ladder: its first day in (start, end)
             for step in ladder:
                 on = due + step
-                if first < on < last:
+                if on >= last:
+                    break
+                if on > first:
                     assess.setdefault(on, []).append(index)
+                    if on != catch_up:
+                        break
         if late_payer:
             pays.add(due + LATE_PAYER_DAYS)
         elif owed or not defaulter:
             pays.add(due)
-    if loan.today.toordinal() < first < last - 1:  # time passed since its last activity:
-        assess[first + 1] = []  # catch up first, whatever is owed (no owners)
+    if catch_up:
+        assess[catch_up] = []  # for the loan: the owners' next days are listed already
     action = _PAY_ACTION.get(behaviour, "pay")
     keys: list[KeyDate] = [(on, _PAYMENT, action, _ALWAYS) for on in pays if first < on <= last]
-    keys += [(on, _ASSESSMENT, "assess", tuple(owners)) for on, owners in assess.items()]
+    keys += [(on, _ASSESSMENT, "assess", owners) for on, owners in assess.items()]
     keys.append((last, _ASSESSMENT, "assess", _ALWAYS))
     keys.sort()
-    return keys
+    return keys, assess
 
 
 @functools.cache
@@ -133,7 +172,8 @@ class LoanWalk:
     between periodic dates: the key dates are listed once, at the first stop, and each stop
     walks those up to it, leaving the loan as `service_loan(loan, behaviour, previous stop,
     stop)` would, with the same events (an installment once paid is never owed again, so a
-    later listing would only drop days the walk skips anyway). That walk ends by assessing the
+    later listing would only drop days the walk skips anyway), but for the installments'
+    ladders, which it lists a day at a time as it walks (`_climb`). That walk ends by assessing the
     loan on the stop's date; here a stop that is not an assessment day of its own only brings
     the loan's date to it (`Loan.observe`), since an assessment changes nothing else between
     key dates: every fee and step of the ladder falls on one (the module docstring), and a
@@ -141,12 +181,14 @@ class LoanWalk:
     1,000 loans: listing the key dates again at every stop was ~5% of it, the stops' own
     assessments ~3%.)"""
 
-    __slots__ = ("_dues", "_keys", "_next", "_start", "behaviour", "end", "loan")
+    __slots__ = ("_dues", "_keys", "_ladder", "_next", "_start", "behaviour", "end", "loan")
 
     def __init__(self, loan: Loan, behaviour: str, start: date, end: date) -> None:
         self.loan, self.behaviour, self.end = loan, behaviour, end
         self._start = start
         self._keys: list[KeyDate] | None = None
+        # The assessment days' installments by day (`_key_dates`), added to by `_climb`.
+        self._ladder: dict[int, list[int]] = {}
         self._next = 0
         # A late payer's due dates before `end` still owed when listed (with the installment):
         # dates `next_key_date` stops at (an entry turns `due`) that are no key date of its.
@@ -157,7 +199,8 @@ class LoanWalk:
         keys = self._keys
         if keys is None:
             loan = self.loan
-            keys = self._keys = _key_dates(loan, self.behaviour, self._start, self.end)
+            keys, self._ladder = _key_dates(loan, self.behaviour, self._start, self.end)
+            self._keys = keys
             if self.behaviour == "late":
                 self._dues = [
                     (inst.due_date, index)
@@ -165,6 +208,27 @@ class LoanWalk:
                     if self._start < inst.due_date < self.end and inst.unpaid > 0
                 ]
         return keys
+
+    def _climb(self, index: int, day: int) -> bool:
+        """List the next day of installment `index`'s ladder after `day` (an ordinal), its day
+        reached with the installment still owed, when before `end`; answer whether it was."""
+        on = self.loan.installments[index].due_date.toordinal()
+        for step in _ladder(self.loan.late_fee_policy.grace_days):
+            if on + step > day:
+                on += step
+                break
+        else:
+            return False
+        if on >= self.end.toordinal():
+            return False
+        owners = self._ladder.get(on)
+        if owners is not None:  # listed already, for others
+            owners.append(index)
+            return False
+        assert self._keys is not None  # listed before the walk reached any day
+        self._ladder[on] = [index]
+        bisect.insort(self._keys, (on, _ASSESSMENT, "assess", self._ladder[on]))
+        return True
 
     def next_stop(self, after: date) -> date | None:
         """`next_key_date(loan, behaviour, after)` for the walk taken to `after` (or not yet
@@ -183,14 +247,14 @@ class LoanWalk:
             if day <= past:
                 continue
             if order == _PAYMENT or not owners:
-                best = date.fromordinal(day)
+                best = _DAYS[day]
                 break
             for i in owners:
                 if installments[i].unpaid:
                     break
             else:
                 continue  # every installment it was for has been paid
-            best = date.fromordinal(day)
+            best = _DAYS[day]
             break
         for due, index in self._dues:
             if after < due and (best is None or due < best) and installments[index].unpaid:
@@ -219,22 +283,30 @@ class LoanWalk:
             if at < count and keys[at][0] <= last:
                 ordinal, order, action, owners = keys[at]
                 at += 1
+                owed = False  # whether an installment this day is for is still owed
+                for i in owners:
+                    i_ = installments[i]  # `unpaid`, written out
+                    if (
+                        i_.paid_principal == i_.principal
+                        and i_.paid_interest == i_.interest
+                        and i_.paid_fees == i_.fees
+                    ):
+                        continue  # paid: compared part by part first, no sums built
+                    if i_.principal + i_.interest + i_.fees != (
+                        i_.paid_principal + i_.paid_interest + i_.paid_fees
+                    ):
+                        owed = True
+                        if self._climb(i, ordinal):  # its next step, listed after this day
+                            count += 1
                 if ordinal == last and order == _ASSESSMENT:
                     own = "assess"  # the stop's own step is that assessment
                     continue
                 status = loan.status
                 if status not in SERVICING:
                     break
-                if owners:
-                    for i in owners:
-                        i_ = installments[i]  # `unpaid`, written out
-                        if i_.principal + i_.interest + i_.fees != (
-                            i_.paid_principal + i_.paid_interest + i_.paid_fees
-                        ):
-                            break
-                    else:  # every installment this day was for has been paid: nothing changes
-                        continue
-                day = date.fromordinal(ordinal)
+                if owners and not owed:
+                    continue  # every installment this day was for has been paid: nothing changes
+                day = _DAYS[ordinal]
             elif own:
                 action, own = own, ""
                 status = loan.status
@@ -247,8 +319,7 @@ class LoanWalk:
             if day < today:  # max(day, today), compared
                 day = today
             if action == "assess":
-                loan.assess_late_fees(day)
-                loan.mark_delinquency(day)
+                loan.assess(day)  # `assess_late_fees` and `mark_delinquency`, in one pass
                 if loan.status is not status and loan.status in _STATUS_EVENTS:
                     events.append((day, _STATUS_EVENTS[loan.status], loan.to_dict()))
                 continue

@@ -8,7 +8,7 @@ from mock_server.domain.ledger import LateFeePolicy, PaymentAllocation
 from mock_server.domain.loan import Loan
 from mock_server.domain.plans import Plan, get_plan
 from mock_server.domain.schedule import annuity_parts
-from mock_server.domain.states import InvalidTransition, LoanStatus
+from mock_server.domain.states import SERVICING, InvalidTransition, LoanStatus
 
 AUTH = date(2024, 1, 10)
 CAPTURE = date(2024, 1, 12)
@@ -462,3 +462,21 @@ def test_only_a_charged_off_loan_takes_a_recovery() -> None:
     with pytest.raises(InvalidTransition) as info:
         captured().recover(100, CAPTURE)
     assert codes(info) == "loan_not_charged_off"
+
+
+@pytest.mark.parametrize("cap_bps", [2500, 40])
+@pytest.mark.parametrize("pays_every", [0, 20, 45])
+def test_assess_is_late_fees_then_the_ladder(cap_bps: int, pays_every: int) -> None:
+    """`Loan.assess` (the clock's one pass) leaves a loan as `assess_late_fees` then
+    `mark_delinquency` do, day after day: fees (up to the cap), flags, history and status."""
+    policy = LateFeePolicy(cap_bps=cap_bps)
+    one, two = captured(), captured()
+    one.late_fee_policy = two.late_fee_policy = policy
+    for n in range(1, 400, 3):
+        day = CAPTURE + timedelta(days=n)
+        if pays_every and n % pays_every == 0 and one.status in SERVICING:
+            one.pay_due(day, half=n % 2 == 0)
+            two.pay_due(day, half=n % 2 == 0)
+        two.assess_late_fees(day)
+        assert one.assess(day) is two.mark_delinquency(day)
+        assert one.to_dict() == two.to_dict()
