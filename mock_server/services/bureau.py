@@ -50,6 +50,7 @@ __all__ = [
     "fold_accounts",
     "known_accounts",
     "pull_report",
+    "read_seqs",
     "remembered_accounts",
     "reusable_report",
     "segment_bureau_key",
@@ -224,6 +225,24 @@ def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:
         for seq, key, number, data in rows:
             known[key][number] = KnownAccount(seq, data)
     return known
+
+
+def read_seqs(session: Session, known: KnownAccounts, keys: Iterable[str]) -> None:
+    """Give the stored accounts of these consumers that `known` holds without their place
+    (`seq` None: added by a fold) the place they were stored at (the latest of their number's,
+    as `known_accounts` would read them)."""
+    waiting = [key for key in keys if key in known]
+    if not waiting:
+        return
+    rows = session.execute(
+        select(_ACCOUNTS.c.seq, _ACCOUNTS.c.bureau_key, _ACCOUNTS.c.account_number)
+        .where(_ACCOUNTS.c.bureau_key.in_(waiting))
+        .order_by(_ACCOUNTS.c.seq)
+    )
+    for seq, key, number in rows:
+        record = known[key].get(number)
+        if record is not None and (record.seq is None or record.seq < seq):
+            record.seq = seq
 
 
 def fold_accounts(

@@ -163,11 +163,14 @@ def run_until(
     book = LoanBook.load(session, sandbox, caller, start, target.date(), counts, test_clock)
     held = book.held
     periodic = sandbox.periodic if test_clock is None else []
+    scratch: dict[str, Any] = {}  # periodic work's, from one of its dates to the next
     for on, works in agenda(periodic, start, target.date()):
         book.service_due(on, target, store=any(work.reads_stored_loans for work in works))
         for work in works:
             work.run(
-                Occasion(session, sandbox, caller, on, target, counts, held, book.keep_furnished)
+                Occasion(
+                    session, sandbox, caller, on, target, counts, held, book.keep_furnished, scratch
+                )
             )
     book.service_all(target)
     return counts
