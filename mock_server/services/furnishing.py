@@ -19,8 +19,9 @@ and one `credit_report.furnished` event carries the file's summary.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 from sqlalchemy import bindparam, select, update
@@ -245,7 +246,9 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         content=content,
     )
     session.add(file_row)
-    scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers, kept)
+    scores = _fold_into_bureau(
+        session, sandbox, merchant_id, content, customers, kept, occasion.finishing
+    )
     reports = []
     reported_at = iso(file_row.created)  # the file's, shared by every account's report
     keep = occasion.keep_furnished
@@ -292,6 +295,17 @@ class _Kept:
     keys: dict[str, str] = field(default_factory=dict)  # customer -> bureau key
     bases: dict[str, tuple[int, bool]] = field(default_factory=dict)  # base score, tagged
     known: bureau.KnownAccounts = field(default_factory=dict)  # by bureau key, as stored
+    # Folded but not yet written (an advance writes the bureau's accounts once, at its end,
+    # or before the first file that deletes any: see `bureau.AccountWrites`); None: nothing.
+    writes: bureau.AccountWrites | None = None
+
+    def write(self, session: Session) -> None:
+        """Write what was folded and not yet written."""
+        writes, self.writes = self.writes, None
+        if writes:
+            writes.store(session)
+            # The accounts added, as a later month-end would read them: with their `seq`.
+            bureau.read_seqs(session, self.known, {row["bureau_key"] for row in writes.inserts})
 
     def customers_of(self, session: Session, ids: set[str]) -> dict[str, CustomerRow]:
         """These customers' rows (each read once per advance), by id."""
@@ -339,22 +353,29 @@ def _fold_into_bureau(
     content: str,
     customers: Mapping[str, CustomerRow],
     kept: _Kept,
+    finishing: list[Callable[[], None]] | None,
 ) -> dict[str, tuple[int, int]]:
     """The bureau reads the file and folds each consumer's accounts in; answers each customer's
     score (before, after). `kept`: what the advance's earlier month-ends read (customers as
-    the file carries them, their keys and accounts)."""
+    the file carries them, their keys and accounts) and folded; with `finishing` (an
+    advance's), the accounts are written at its end, else now."""
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for segment in read_file(content, bureau.SEGMENT_FIELDS).base_segments:
         by_key[bureau.segment_bureau_key(segment)].append(segment)
     keys = {customer_id: kept.key_of(customer) for customer_id, customer in customers.items()}
     known = kept.known_accounts(session, set(keys.values()))
     before = {key: _score_of(rows) for key, rows in known.items()}
-    writes = bureau.AccountWrites()
+    deletes = any(bureau.deletes_accounts(segments) for segments in by_key.values())
+    if deletes or finishing is None:
+        kept.write(session)  # what earlier month-ends left first, then this file's own
+    if kept.writes is None:
+        kept.writes = bureau.AccountWrites()
+        if finishing is not None:
+            finishing.append(partial(kept.write, session))
     for key, segments in by_key.items():
-        bureau.fold_accounts(writes, known, key, merchant_id, segments)
-    writes.store(session)
-    # The accounts added, as the next month-end would read them: with their places (`seq`).
-    bureau.read_seqs(session, known, {row["bureau_key"] for row in writes.inserts})
+        bureau.fold_accounts(kept.writes, known, key, merchant_id, segments)
+    if deletes or finishing is None:
+        kept.write(session)
     scores: dict[str, tuple[int, int]] = {}
     seed = sandbox.settings.seed
     for customer_id, customer in customers.items():
