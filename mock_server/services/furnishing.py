@@ -342,6 +342,7 @@ class _Kept:
         """The bureau's accounts of these consumers (read once per advance)."""
         missing = keys - self.known.keys()
         if missing:
+            self.write(session)  # a read sees what was folded before (say, under another key)
             self.known.update(bureau.known_accounts(session, missing))
         return {key: self.known[key] for key in keys}
 
