@@ -13,7 +13,6 @@ Only the fields the sandbox reports are named; reserved areas are blank (or zero
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -290,10 +289,12 @@ def write_record(
         if _REUSABLE.issuperset(map(type, found)):
             texts: list[str | None] = list(map(dict.get, memo, found))
             at = -1
-            with contextlib.suppress(ValueError):  # no (more) field to encode
-                while True:
+            while True:
+                try:
                     at = texts.index(None, at + 1)
-                    texts[at] = memo[at][found[at]] = _encode(specs[at], found[at])
+                except ValueError:  # no (more) field to encode (only around `index`: a
+                    break  # Metro2Error that `_encode` raises is a ValueError too)
+                texts[at] = memo[at][found[at]] = _encode(specs[at], found[at])
             parts = cast(list[str], texts)
         else:
             parts = []

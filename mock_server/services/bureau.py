@@ -47,9 +47,11 @@ __all__ = [
     "KnownAccounts",
     "bureau_key",
     "consumer_key",
+    "deletes_accounts",
     "fold_accounts",
     "known_accounts",
     "pull_report",
+    "read_seqs",
     "remembered_accounts",
     "reusable_report",
     "segment_bureau_key",
@@ -195,18 +197,32 @@ _UPDATE = (
 
 @dataclass(slots=True)
 class AccountWrites:
-    """What folding a file changes in the bureau's files, written in three statements."""
+    """What folding files changes in the bureau's files, written in three statements. Files
+    folded one after another into the same writes leave the rows they would leave stored one
+    by one (an account's latest report replaces the one before, added or not), as long as
+    none deletes an account: a deletion changes where later additions are stored (SQLite
+    reuses the highest freed `seq`), so such a file is folded into writes of its own, the
+    earlier ones written first (see `deletes_accounts`)."""
 
     inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)  # by seq
     deletes: list[int] = field(default_factory=list)
+    added: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # inserts' rows
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates or self.deletes)
 
     def store(self, session: Session) -> None:
         """Write them: one INSERT and one UPDATE executed for every row, one DELETE."""
         if self.deletes:
             session.execute(delete(_ACCOUNTS).where(_ACCOUNTS.c.seq.in_(self.deletes)))
         execute_many(session, _INSERT, self.inserts)
-        execute_many(session, _UPDATE, self.updates)
+        execute_many(session, _UPDATE, list(self.updates.values()))
+
+
+def deletes_accounts(segments: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether folding these base segments deletes accounts (status DA)."""
+    return any(str(fields["account_status"]) == "DA" for fields in segments)
 
 
 def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:
@@ -226,6 +242,24 @@ def known_accounts(session: Session, keys: Iterable[str]) -> KnownAccounts:
     return known
 
 
+def read_seqs(session: Session, known: KnownAccounts, keys: Iterable[str]) -> None:
+    """Give the stored accounts of these consumers that `known` holds without their place
+    (`seq` None: added by a fold) the place they were stored at (the latest of their number's,
+    as `known_accounts` would read them)."""
+    waiting = [key for key in keys if key in known]
+    if not waiting:
+        return
+    rows = session.execute(
+        select(_ACCOUNTS.c.seq, _ACCOUNTS.c.bureau_key, _ACCOUNTS.c.account_number)
+        .where(_ACCOUNTS.c.bureau_key.in_(waiting))
+        .order_by(_ACCOUNTS.c.seq)
+    )
+    for seq, key, number in rows:
+        record = known[key].get(number)
+        if record is not None and (record.seq is None or record.seq < seq):
+            record.seq = seq
+
+
 def fold_accounts(
     writes: AccountWrites,
     known: KnownAccounts,
@@ -237,7 +271,7 @@ def fold_accounts(
     `known`): the latest report of each account replaces the one before; status DA deletes it.
     The rows change when `writes` is stored."""
     accounts = known.setdefault(key, {})
-    new: dict[str, dict[str, Any]] = {}
+    added = writes.added
     for fields in segments:
         number = str(fields["consumer_account_number"])
         record = accounts.get(number)
@@ -245,8 +279,9 @@ def fold_accounts(
             if record is not None:
                 if record.seq is not None:
                     writes.deletes.append(record.seq)
-                elif number in new:
-                    writes.inserts.remove(new.pop(number))
+                    writes.updates.pop(record.seq, None)
+                else:
+                    writes.inserts.remove(added.pop((key, number)))
                 del accounts[number]
             continue
         # The account's data only: its object is read from them if ever needed (`read`).
@@ -254,26 +289,24 @@ def fold_accounts(
         reported_on = fields["date_of_account_information"]
         if record is None:
             accounts[number] = KnownAccount(None, data)
-            new[number] = {
+            added[key, number] = {
                 "bureau_key": key,
                 "account_number": number,
                 "furnisher_id": merchant_id,
                 "reported_on": reported_on,
                 "data": data,
             }
-            writes.inserts.append(new[number])
-        elif record.seq is None:  # reported twice in one file: the later report wins
+            writes.inserts.append(added[key, number])
+        elif record.seq is None:  # reported again before it is stored: the later report wins
             record.data, record.account = data, None
-            new[number].update(reported_on=reported_on, data=data)
+            added[key, number].update(reported_on=reported_on, data=data)
         else:
             record.data, record.account = data, None
-            writes.updates.append(
-                {
-                    "account_seq": record.seq,
-                    "account_reported_on": reported_on,
-                    "account_data": data,
-                }
-            )
+            writes.updates[record.seq] = {
+                "account_seq": record.seq,
+                "account_reported_on": reported_on,
+                "account_data": data,
+            }
 
 
 # Built once (every confirm asks it): the merchant's latest hard pull of a customer in a window.

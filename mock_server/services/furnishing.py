@@ -19,8 +19,9 @@ and one `credit_report.furnished` event carries the file's summary.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 from sqlalchemy import bindparam, select, update
@@ -204,13 +205,11 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     when = Period(month_end, at, merchant_id.upper()[:20])
     accounts: list[tuple[_Reportable, CustomerRow, dict[str, Value]]] = []
     loans = _reportable(session, merchant_id, occasion.loans)
-    customers = {
-        row.id: row
-        for row in session.scalars(
-            select(CustomerRow).where(CustomerRow.id.in_({row.customer_id for row in loans}))
-        )
-    }
-    consumers: dict[str, Consumer] = {}
+    kept = occasion.scratch.get(FURNISHING_NAME)
+    if not isinstance(kept, _Kept):
+        kept = occasion.scratch[FURNISHING_NAME] = _Kept()
+    customers = kept.customers_of(session, {row.customer_id for row in loans})
+    consumers = kept.consumers
     for row in loans:
         loan = row.loan
         if loan.captured_on is None or loan.captured_on > month_end:
@@ -247,7 +246,9 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         content=content,
     )
     session.add(file_row)
-    scores = _fold_into_bureau(session, sandbox, merchant_id, content, customers, consumers)
+    scores = _fold_into_bureau(
+        session, sandbox, merchant_id, content, customers, kept, occasion.finishing
+    )
     reports = []
     reported_at = iso(file_row.created)  # the file's, shared by every account's report
     keep = occasion.keep_furnished
@@ -275,9 +276,75 @@ def _furnish(occasion: Occasion) -> None:
 # It reads the loans the advance holds from `Occasion.loans` (their stored status may be older,
 # but a held loan stored as reportable stays reportable, and one stored as authorized can only
 # expire), so the advance need not store them before each month-end.
-FURNISHING: Final = PeriodicWork(
-    "metro2_furnishing", month_ends, _furnish, reads_stored_loans=False
-)
+FURNISHING_NAME: Final = "metro2_furnishing"
+FURNISHING: Final = PeriodicWork(FURNISHING_NAME, month_ends, _furnish, reads_stored_loans=False)
+
+
+@dataclass(slots=True)
+class _Kept:
+    """What furnishing keeps from one month-end of an advance to the next (`Occasion.scratch`):
+    nothing it holds changes in between. Customers are only read (no request runs inside the
+    advance's transaction), and the bureau's accounts of the consumers read so far are only
+    written by this furnishing, which updates them here as it writes them: at every month-end
+    they are what reading them again would find (one transaction; under concurrent advances of
+    other merchants, what it would find had those committed after this advance's last
+    month-end, as they may). A month-end outside an advance starts from nothing."""
+
+    customers: dict[str, CustomerRow] = field(default_factory=dict)
+    consumers: dict[str, Consumer] = field(default_factory=dict)  # as Metro 2 carries them
+    keys: dict[str, str] = field(default_factory=dict)  # customer -> bureau key
+    bases: dict[str, tuple[int, bool]] = field(default_factory=dict)  # base score, tagged
+    known: bureau.KnownAccounts = field(default_factory=dict)  # by bureau key, as stored
+    # Folded but not yet written (an advance writes the bureau's accounts once, at its end,
+    # or before the first file that deletes any: see `bureau.AccountWrites`); None: nothing.
+    writes: bureau.AccountWrites | None = None
+
+    def write(self, session: Session) -> None:
+        """Write what was folded and not yet written."""
+        writes, self.writes = self.writes, None
+        if writes:
+            writes.store(session)
+            # The accounts added, as a later month-end would read them: with their `seq`.
+            bureau.read_seqs(session, self.known, {row["bureau_key"] for row in writes.inserts})
+
+    def customers_of(self, session: Session, ids: set[str]) -> dict[str, CustomerRow]:
+        """These customers' rows (each read once per advance), by id."""
+        missing = ids - self.customers.keys()
+        if missing:
+            self.customers.update(
+                (row.id, row)
+                for row in session.scalars(select(CustomerRow).where(CustomerRow.id.in_(missing)))
+            )
+        return {i: self.customers[i] for i in ids if i in self.customers}
+
+    def key_of(self, customer: CustomerRow) -> str:
+        """The customer's bureau key."""
+        key = self.keys.get(customer.id)
+        if key is None:
+            consumer = self.consumers.get(customer.id)
+            if consumer is None:
+                consumer = self.consumers[customer.id] = Consumer.from_customer(customer.data)
+            key = self.keys[customer.id] = bureau.consumer_key(consumer)
+        return key
+
+    def base_of(self, seed: int, customer: CustomerRow) -> tuple[int, bool]:
+        """The customer's generated bureau score and whether an email tag forces its file."""
+        base = self.bases.get(customer.id)
+        if base is None:
+            identity = Identity.from_dict(customer.data)
+            base = self.bases[customer.id] = (
+                base_bureau_score(seed, identity),
+                identity.email_tag is not None,
+            )
+        return base
+
+    def known_accounts(self, session: Session, keys: set[str]) -> bureau.KnownAccounts:
+        """The bureau's accounts of these consumers (read once per advance)."""
+        missing = keys - self.known.keys()
+        if missing:
+            self.write(session)  # a read sees what was folded before (say, under another key)
+            self.known.update(bureau.known_accounts(session, missing))
+        return {key: self.known[key] for key in keys}
 
 
 def _fold_into_bureau(
@@ -286,30 +353,36 @@ def _fold_into_bureau(
     merchant_id: str,
     content: str,
     customers: Mapping[str, CustomerRow],
-    consumers: Mapping[str, Consumer],
+    kept: _Kept,
+    finishing: list[Callable[[], None]] | None,
 ) -> dict[str, tuple[int, int]]:
     """The bureau reads the file and folds each consumer's accounts in; answers each customer's
-    score (before, after). `consumers`: the customers already read as the file carries them
-    (by id; any other is read here)."""
+    score (before, after). `kept`: what the advance's earlier month-ends read (customers as
+    the file carries them, their keys and accounts) and folded; with `finishing` (an
+    advance's), the accounts are written at its end, else now."""
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for segment in read_file(content, bureau.SEGMENT_FIELDS).base_segments:
         by_key[bureau.segment_bureau_key(segment)].append(segment)
-    keys: dict[str, str] = {}
-    for customer_id, customer in customers.items():
-        consumer = consumers.get(customer_id) or Consumer.from_customer(customer.data)
-        keys[customer_id] = bureau.consumer_key(consumer)
-    known = bureau.known_accounts(session, set(keys.values()))
+    keys = {customer_id: kept.key_of(customer) for customer_id, customer in customers.items()}
+    known = kept.known_accounts(session, set(keys.values()))
     before = {key: _score_of(rows) for key, rows in known.items()}
-    writes = bureau.AccountWrites()
+    deletes = any(bureau.deletes_accounts(segments) for segments in by_key.values())
+    if deletes or finishing is None:
+        kept.write(session)  # what earlier month-ends left first, then this file's own
+    if kept.writes is None:
+        kept.writes = bureau.AccountWrites()
+        if finishing is not None:
+            finishing.append(partial(kept.write, session))
     for key, segments in by_key.items():
-        bureau.fold_accounts(writes, known, key, merchant_id, segments)
-    writes.store(session)
+        bureau.fold_accounts(kept.writes, known, key, merchant_id, segments)
+    if deletes or finishing is None:
+        kept.write(session)
     scores: dict[str, tuple[int, int]] = {}
+    seed = sandbox.settings.seed
     for customer_id, customer in customers.items():
         key = keys[customer_id]
-        identity = Identity.from_dict(customer.data)
-        base = base_bureau_score(sandbox.settings.seed, identity)
-        if identity.email_tag is not None:  # a tagged identity keeps its forced file
+        base, tagged = kept.base_of(seed, customer)
+        if tagged:  # a tagged identity keeps its forced file
             scores[customer_id] = (base, base)
         else:
             scores[customer_id] = (

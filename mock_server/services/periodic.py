@@ -27,6 +27,11 @@ What an advance from sandbox date `start` to `target` guarantees to each registe
   instead of writing the column: the advance writes it with the loan's next store, which comes
   before any work that reads stored loans (a loan reported every month-end is written once);
 - works that share a date run in the order they were registered;
+- `Occasion.scratch` is one dict for all the occasions of an advance (a work keeps there, under
+  its name, what it read at one date and knows to be unchanged at the next: the advance is one
+  transaction and nothing else runs in it between the dates); a work whose writes nothing
+  else in the advance reads may leave them to `Occasion.finishing`, which the advance runs
+  once its periodic work is done;
 - it runs inside the advance's one transaction: what it writes commits with the advance or not
   at all; events it records through `Occasion.record` are dated at D (at the advance's time of
   day, never after the target) and counted in the advance's answer.
@@ -113,6 +118,12 @@ class Occasion:
     # Who stores a held loan's changed `furnished` record (see the module docstring); None:
     # the work writes it itself.
     keep_furnished: Callable[[HeldLoan], None] | None = None
+    # What a work keeps from one of the advance's occasions to the next (by the work's name):
+    # the same dict for every occasion of one advance, a fresh one outside an advance.
+    scratch: dict[str, Any] = field(default_factory=dict)
+    # What works ask the advance to run once its periodic work is done (in order, before its
+    # loans' last store; see the module docstring); None outside an advance.
+    finishing: list[Callable[[], None]] | None = None
 
     @property
     def at(self) -> datetime:

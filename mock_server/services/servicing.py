@@ -25,7 +25,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, Final
@@ -163,11 +163,26 @@ def run_until(
     book = LoanBook.load(session, sandbox, caller, start, target.date(), counts, test_clock)
     held = book.held
     periodic = sandbox.periodic if test_clock is None else []
+    scratch: dict[str, Any] = {}  # periodic work's, from one of its dates to the next
+    finishing: list[Callable[[], None]] = []  # what it leaves to the end of its dates
     for on, works in agenda(periodic, start, target.date()):
         book.service_due(on, target, store=any(work.reads_stored_loans for work in works))
         for work in works:
             work.run(
-                Occasion(session, sandbox, caller, on, target, counts, held, book.keep_furnished)
+                Occasion(
+                    session,
+                    sandbox,
+                    caller,
+                    on,
+                    target,
+                    counts,
+                    held,
+                    book.keep_furnished,
+                    scratch,
+                    finishing,
+                )
             )
+    for finish in finishing:
+        finish()
     book.service_all(target)
     return counts

@@ -10,10 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from mock_server.furnishing import account_number as reference_number
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
+from mock_server.storage.models import BureauAccountRow, LoanRow
 from tests import metro2_reference as reference
 
 ADMIN = {"Authorization": "Bearer admin_test_demo"}
@@ -198,6 +200,67 @@ async def test_a_loan_on_a_test_clock_stays_out_of_the_merchants_files(
     assert [f["account_count"] for f in written] == [1]
     assert await account_in(client, written[0], loan["id"]) is not None
     assert (await client.get(f"/v1/loans/{on_clock['id']}")).json()["last_furnished"] is None
+
+
+async def test_an_advance_over_many_month_ends_stores_what_one_a_month_would(
+    make_app: Callable[..., FastAPI], settings: Any
+) -> None:
+    """The bureau's accounts an advance folds over several month-ends (and writes once, at its
+    end) are stored as advancing a month-end at a time stores them, their places (`seq`)
+    included, and each loan keeps the same reports and scores; a tradeline deleted by a
+    dispute in the advance's first file too. (The two sandboxes may start a minute apart: the
+    time of day a report was made at is not compared.)"""
+    seen = []
+    for steps in ([200], [31] * 6 + [14]):
+        app = make_app(settings)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://sandbox.test",
+            headers={"Authorization": "Bearer sk_test_demo"},
+        ) as client:
+            page = (await client.get("/v1/sandbox/personas", params={"limit": 30})).json()
+            loans = []
+            for persona in page["data"]:
+                decided = await apply(client, persona)
+                if decided["status"] == "in_review":
+                    decided = await approve_review(client, decided)
+                if decided["status"] == "approved":
+                    captured = await client.post(f"/v1/loans/{decided['loan']}/capture", json={})
+                    loans.append(captured.json()["id"])
+            await advance_months(client, 1)
+            for loan_id, resolution in zip(loans[:2], ("deleted", "verified"), strict=True):
+                body = {"loan": loan_id, "reason": "not mine"}
+                made = await client.post("/v1/admin/disputes", json=body, headers=ADMIN)
+                path = f"/v1/admin/disputes/{made.json()['id']}/resolve"
+                await client.post(path, json={"resolution": resolution}, headers=ADMIN)
+            for days in steps:
+                advanced = await client.post("/v1/sandbox/clock/advance", json={"days": days})
+                assert advanced.status_code == 200, advanced.text
+            numbers = {reference_number(loan_id): n for n, loan_id in enumerate(loans)}
+            with app.state.sandbox.db.reader() as session:
+                accounts = [
+                    (seq, numbers[number], reported_on, {**data, "account_number": ""})
+                    for seq, number, reported_on, data in session.execute(
+                        select(
+                            BureauAccountRow.seq,
+                            BureauAccountRow.account_number,
+                            BureauAccountRow.reported_on,
+                            BureauAccountRow.data,
+                        ).order_by(BureauAccountRow.seq)
+                    )
+                ]
+                reports = [
+                    {
+                        k: v
+                        for k, v in (row.furnished or {}).items()
+                        if k not in ("file", "account_number", "reported_at")
+                    }
+                    for row in session.scalars(select(LoanRow).order_by(LoanRow.seq))
+                ]
+        assert len(loans) > 5 and len(accounts) == len(loans) - 1  # one deleted
+        seen.append((accounts, reports))
+    assert seen[0] == seen[1]
 
 
 async def test_a_merchant_with_nothing_to_report_gets_no_file(

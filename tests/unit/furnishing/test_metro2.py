@@ -136,6 +136,16 @@ def test_a_memo_never_hands_a_value_an_equal_value_of_another_types_encoding(val
         write_record(BASE_FIELDS, segment(processing_indicator=value), memo)
 
 
+@pytest.mark.parametrize(("name", "value"), [("current_balance", -1), ("surname", "Ωmega")])
+def test_a_memo_refuses_a_value_that_does_not_fit_as_a_write_without_one(
+    name: str, value: Value
+) -> None:
+    memo = encodings(BASE_FIELDS)
+    write_record(BASE_FIELDS, segment(), memo)
+    with pytest.raises(Metro2Error, match=name):
+        write_record(BASE_FIELDS, {**segment(), name: value}, memo)
+
+
 def test_a_memo_is_for_one_layout() -> None:
     with pytest.raises(ValueError, match="another layout"):
         write_record(BASE_FIELDS, segment(), encodings(BASE_FIELDS)[:-1])
