@@ -199,10 +199,11 @@ What the profiles showed, and what was cut:
   `compress`: +31 M, a C call per element costs more than the bytecodes), reading an
   installment's fields with one `itemgetter` and checking their types with `map(type, ...)`
   (+9 M), listing the future installments only for a payoff or prepayment (no gain).
-- then (branch `advance`, merged beside floor3; instructions of a 365-day advance by cachegrind, minus the same run
-  without the advance): every month-end read again what the one before had read or written
-  (each customer, its Metro 2 consumer, bureau key and generated score; every bureau account
-  of those consumers, ~1,000 JSON rows a month per 1,000 loans) and wrote each account again.
+- then (branch `advance`, merged beside floor3; instructions of a 365-day advance by
+  cachegrind, minus the same run without the advance): every month-end read again what the
+  one before had read or written (each customer, its Metro 2 consumer, bureau key and
+  generated score; every bureau account of those consumers, ~1,000 JSON rows a month per
+  1,000 loans) and wrote each account again.
   Cut: periodic work keeps what it read across an advance's dates (`Occasion.scratch`, one
   dict per advance); the bureau's accounts are kept as folded and written once, when the
   advance's periodic work is done (`Occasion.finishing`), a file that deletes an account
