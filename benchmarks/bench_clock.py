@@ -160,8 +160,8 @@ What the profiles showed, and what was cut:
   ~3.8k, `min`/`max` of two values ~2k, an Enum's `.value` ~1.7k, a property ~0.6k. Cut: a
   payment's cure looks among the installments it paid; key dates are day ordinals (ints add,
   compare, hash and sort for a fraction of dates); a day's ISO text is formatted once
-  (`ledger.iso_date`, an lru_cache by day, since a dict by day, `ledger.ISO_DATES`; first
-  written as three per-object caches, which the review replaced: 805 -> 779 M); `pay_due`
+  (an lru_cache by day, now `ledger.ISO_DATES`, a `CalendarMemo`; first written as three
+  per-object caches, which the review replaced: 805 -> 779 M); `pay_due`
   answers the amount paid (no `PaymentAllocation`); `HistoryEntry` sets its slots through
   their descriptors; comparisons instead of `min`/`max`; the date read as `as_of or
   authorized_on`, not through `today`; the policy's grace period is one timedelta; a snapshot
@@ -192,7 +192,8 @@ What the profiles showed, and what was cut:
   sum a new int: -30 M); a payment below what is due plus the principal to come works out no
   accrued interest (it cannot be the payoff: -18 M); stored dates, visited days and ISO texts
   are read from dicts by text, ordinal and day (`ledger.DATES`, `loan_walk._DAYS`,
-  `ledger.ISO_DATES`, ~0.4k instructions a hit against ~1.2k, ~1.6k and ~0.9k: -24 M); an
+  `ledger.ISO_DATES`: one `ledger.CalendarMemo` each, ~0.4k instructions a hit against
+  ~1.2k, ~1.6k and ~0.9k: -24 M); an
   assessment day is one pass (`Loan.assess`: -9 M); `Loan.from_dict` builds the loan by
   position (by keyword ~8k more); fewer helper calls (~0.5k each) and tuples taken apart.
   Tried and dropped: finding a snapshot's changed installments in C (`map`/`attrgetter`/
