@@ -460,25 +460,7 @@ class Loan:
         if self.status not in SERVICING:
             return 0
         self._advance(on)
-        policy = self.late_fee_policy
-        # `past_grace`, found in the pass that sums the fees: due before `on` less the grace
-        # days, and still owed.
-        beyond = on - policy.grace_period
-        assessed = 0
-        late: list[LoanInstallment] = []
-        for i in self.installments:
-            assessed += i.fees
-            if (
-                i.due_date < beyond
-                and not (  # paid, compared part by part (see `_take_payment`)
-                    i.paid_principal == i.principal
-                    and i.paid_interest == i.interest
-                    and i.paid_fees == i.fees
-                )
-                and i.principal + i.interest + i.fees
-                > i.paid_principal + i.paid_interest + i.paid_fees
-            ):
-                late.append(i)
+        assessed, _, late = self._owed_on(on)
         return self._charge_late_fees(on, late, assessed) if late else 0
 
     def _charge_late_fees(self, on: date, late: list[LoanInstallment], assessed: int) -> int:
@@ -507,10 +489,37 @@ class Loan:
         if self.status not in SERVICING:
             return self.status
         self._advance(on)
+        assessed, oldest, late = self._owed_on(on)
+        if late:
+            self._charge_late_fees(on, late, assessed)
+        self._mark(on, oldest, late)
+        return self.status
+
+    def mark_delinquency(self, on: date) -> LoanStatus:
+        """Move the loan along the delinquency ladder and answer its status.
+
+        Days past due (dpd) count from the due date of the oldest installment still owed: within
+        the policy's grace days the loan is ``active``; beyond them ``late``; at 30 dpd
+        (``DELINQUENT_DAYS``) ``delinquent``; at 120 dpd (``CHARGE_OFF_DAYS``) ``charged_off``,
+        which is final (``states.delinquency_status``). A loan brought current returns to
+        ``active``. A loan not being serviced is left alone, so a clock job may call this freely.
+        """
+        on = on if type(on) is date else _as_date(on)  # the clock passes dates
+        if self.status not in SERVICING:
+            return self.status
+        self._advance(on)
+        _, oldest, late = self._owed_on(on)
+        self._mark(on, oldest, late)
+        return self.status
+
+    def _owed_on(self, on: date) -> tuple[int, LoanInstallment | None, list[LoanInstallment]]:
+        """What the late fees and the ladder ask of the installments on ``on``, in one pass:
+        the fees the loan carries, the oldest installment due by then and still owed, and
+        those still owed beyond the grace days (`past_grace`), in order."""
         beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
-        assessed = 0  # the fees the loan carries
-        oldest: LoanInstallment | None = None  # the oldest installment still owed
-        late: list[LoanInstallment] = []  # those still owed beyond grace (`past_grace`)
+        assessed = 0
+        oldest: LoanInstallment | None = None
+        late: list[LoanInstallment] = []
         for i in self.installments:
             assessed += i.fees
             if i.due_date > on or (  # not due, or paid (see `_take_payment`)
@@ -527,50 +536,15 @@ class Loan:
                 oldest = i
             if i.due_date < beyond:
                 late.append(i)
-        if late:
-            self._charge_late_fees(on, late, assessed)
-            for i in late:
-                if not i.late:
-                    i.late = True
-                    i.changed()
-        self._mark(on, oldest)
-        return self.status
+        return assessed, oldest, late
 
-    def mark_delinquency(self, on: date) -> LoanStatus:
-        """Move the loan along the delinquency ladder and answer its status.
-
-        Days past due (dpd) count from the due date of the oldest installment still owed: within
-        the policy's grace days the loan is ``active``; beyond them ``late``; at 30 dpd
-        (``DELINQUENT_DAYS``) ``delinquent``; at 120 dpd (``CHARGE_OFF_DAYS``) ``charged_off``,
-        which is final (``states.delinquency_status``). A loan brought current returns to
-        ``active``. A loan not being serviced is left alone, so a clock job may call this freely.
-        """
-        on = on if type(on) is date else _as_date(on)  # the clock passes dates
-        if self.status not in SERVICING:
-            return self.status
-        self._advance(on)
-        beyond = on - self.late_fee_policy.grace_period  # due before this: past the grace days
-        oldest: LoanInstallment | None = None  # the oldest installment still owed
-        for inst in self.installments:  # `past_grace` and the ladder in one pass
-            if inst.due_date > on or (
-                inst.paid_principal == inst.principal
-                and inst.paid_interest == inst.interest
-                and inst.paid_fees == inst.fees
-            ):
-                continue  # not due, or paid (see `_take_payment`)
-            owed = inst.principal + inst.interest + inst.fees
-            if owed - inst.paid_principal - inst.paid_interest - inst.paid_fees <= 0:
-                continue
-            if oldest is None:
-                oldest = inst
-            if not inst.late and inst.due_date < beyond:
-                inst.late = True
-                inst.changed()
-        self._mark(on, oldest)
-        return self.status
-
-    def _mark(self, on: date, oldest: LoanInstallment | None) -> None:
-        """`mark_delinquency`'s status, given the oldest installment still owed."""
+    def _mark(self, on: date, oldest: LoanInstallment | None, late: list[LoanInstallment]) -> None:
+        """`mark_delinquency`'s flags and status, given `_owed_on`'s oldest installment still
+        owed and those owed beyond grace."""
+        for i in late:
+            if not i.late:
+                i.late = True
+                i.changed()
         if oldest is None:
             self._set_status(on, LoanStatus.ACTIVE)
         else:
