@@ -209,15 +209,12 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     if not isinstance(kept, _Kept):
         kept = occasion.scratch[FURNISHING_NAME] = _Kept()
     customers = kept.customers_of(session, {row.customer_id for row in loans})
-    consumers = kept.consumers
     for row in loans:
         loan = row.loan
         if loan.captured_on is None or loan.captured_on > month_end:
             continue
         customer = customers[row.customer_id]
-        consumer = consumers.get(row.customer_id)
-        if consumer is None:  # a customer with many loans is read once
-            consumer = consumers[row.customer_id] = Consumer.from_customer(customer.data)
+        consumer = kept.consumer_of(customer)  # a customer with many loans is read once
         code, delete = _dispute_code(disputes.get(row.id))
         ratings = (row.furnished or {}).get("ratings", {})
         fields = base_segment(
@@ -317,14 +314,18 @@ class _Kept:
             )
         return {i: self.customers[i] for i in ids if i in self.customers}
 
+    def consumer_of(self, customer: CustomerRow) -> Consumer:
+        """The customer as Metro 2 carries them (read once per advance)."""
+        consumer = self.consumers.get(customer.id)
+        if consumer is None:
+            consumer = self.consumers[customer.id] = Consumer.from_customer(customer.data)
+        return consumer
+
     def key_of(self, customer: CustomerRow) -> str:
         """The customer's bureau key."""
         key = self.keys.get(customer.id)
         if key is None:
-            consumer = self.consumers.get(customer.id)
-            if consumer is None:
-                consumer = self.consumers[customer.id] = Consumer.from_customer(customer.data)
-            key = self.keys[customer.id] = bureau.consumer_key(consumer)
+            key = self.keys[customer.id] = bureau.consumer_key(self.consumer_of(customer))
         return key
 
     def base_of(self, seed: int, customer: CustomerRow) -> tuple[int, bool]:
