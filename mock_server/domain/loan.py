@@ -352,8 +352,8 @@ class Loan:
         `PaymentAllocation`'s fields in order; None when (None) nothing is owed."""
         if self.status not in SERVICING:
             raise refusal(self.status, "take a payment")
-        if on < (self.as_of or self.authorized_on):  # `_check_date`, without the call
-            raise self._date_refused(on)
+        if on < (self.as_of or self.authorized_on):  # `_advance`'s check; it moves the date
+            raise self._date_refused(on)  # once the payment is known to be taken
         assert self.captured_on is not None  # guaranteed by SERVICING
         # `due_lines` and `future_lines` and their totals, in one pass.
         due: list[LoanInstallment] = []
@@ -777,14 +777,11 @@ class Loan:
 
     # Internals ------------------------------------------------------------------------------
 
-    # `today` is read as `as_of or authorized_on` below: every step of the clock's walk comes
-    # here, and a property costs a Python call.
-    def _check_date(self, on: date) -> None:
-        if on < (self.as_of or self.authorized_on):
-            raise self._date_refused(on)
-
     def _advance(self, on: date) -> None:
-        if on < (self.as_of or self.authorized_on):  # `_check_date`, without the call
+        """Move the loan's date to ``on``, refusing a date before its last activity. (`today`
+        read as `as_of or authorized_on`: every step of the clock's walk comes here, and a
+        property costs a Python call.)"""
+        if on < (self.as_of or self.authorized_on):
             raise self._date_refused(on)
         self.as_of = on
 
