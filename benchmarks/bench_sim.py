@@ -8,6 +8,10 @@ once as a floor that sends the same three requests with a bare `httpx.AsyncClien
 kind of ASGI transport. It checks both paths reach the same outcomes, warms each up, then prints
 checkouts per second for both and the simulator's share of the floor; and, as the transport's own
 floor, three bare `GET /healthz` round trips per "checkout" on the same in-process transport.
+A last line gives the sandbox's own time per create, confirm and capture and per checkout (timed
+inside the app, `ServerTimes`, over the agreement check's shoppers, one at a time, after a
+warm-up), beside three health checks' time in the app, and the share of the health floor the
+simulator could reach if the client and the SDK cost nothing: the server's part of the ratio.
 
 How it was profiled (issue 9, stop 28): cProfile around `run_floor` (300 shoppers, the
 sandbox's code only), then every cut in instructions (cachegrind over an in-process run: 40
@@ -35,10 +39,12 @@ import argparse
 import asyncio
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from merchant_sim.connection import DEMO_API_KEY, SandboxConnection, build_sandbox_app
 from merchant_sim.gateway import Gateway
@@ -81,16 +87,70 @@ async def run_sim(
     return stats.checkouts_per_second, Counter(r.outcome for r in stats.records)
 
 
+class ServerTimes:
+    """The sandbox app, timing each request it serves by kind (create, confirm, capture,
+    healthz): in process at concurrency 1, a request's time in the app is the sandbox's own
+    work on it, without the client's (an in-memory sandbox's writes run on the event loop).
+    The first `warm_up` requests of each kind are served untimed: the first of them pay for
+    what the sandbox loads at first use (routes, the credit policy, Faker)."""
+
+    def __init__(self, app: ASGIApp, warm_up: int = 10) -> None:
+        self.app = app
+        self.warm_up = warm_up
+        self.seen: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.requests: Counter[str] = Counter()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request; add its time to its kind's."""
+        began = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http":
+                kind = request_kind(scope["method"], scope["path"])
+                self.seen[kind] += 1
+                if self.seen[kind] > self.warm_up:
+                    self.seconds[kind] += time.perf_counter() - began
+                    self.requests[kind] += 1
+
+    def per_request_ms(self, kind: str) -> float:
+        """The mean milliseconds of one request of this kind."""
+        return self.seconds[kind] / max(self.requests[kind], 1) * 1e3
+
+
+def request_kind(method: str, path: str) -> str:
+    """create, confirm, capture or healthz (else the method and path)."""
+    if method == "POST" and path == "/v1/checkouts":
+        return "create"
+    if method == "POST" and path.endswith("/confirm"):
+        return "confirm"
+    if method == "POST" and path.endswith("/capture"):
+        return "capture"
+    if path == "/healthz":
+        return "healthz"
+    return f"{method} {path}"
+
+
 async def run_floor(
-    scenario: Scenario, count: int, seed: int, concurrency: int
+    scenario: Scenario,
+    count: int,
+    seed: int,
+    concurrency: int,
+    times: list[ServerTimes] | None = None,
 ) -> tuple[float, Counter[str]]:
-    """The floor: the same three requests per shopper with bare httpx, no SDK."""
+    """The floor: the same three requests per shopper with bare httpx, no SDK (the app's
+    request times appended to `times` when given)."""
     conn = SandboxConnection.start_embedded(seed=seed)
     shoppers = plan_shoppers(scenario, count, seed)
     planner = ScenarioRun(scenario, Gateway(conn.client), customers=count, seed=seed)
     personas = await planner.assign_personas(shoppers)
     await conn.aclose()
-    transport = httpx.ASGITransport(app=build_sandbox_app(seed=seed))
+    app: Any = build_sandbox_app(seed=seed)
+    if times is not None:
+        app = ServerTimes(app)
+        times.append(app)
+    transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {DEMO_API_KEY}"}
     outcomes: Counter[str] = Counter()
     gate = asyncio.Semaphore(concurrency)
@@ -134,10 +194,17 @@ async def run_floor(
     return count / elapsed, outcomes
 
 
-async def run_health_floor(count: int, seed: int, concurrency: int) -> float:
+async def run_health_floor(
+    count: int, seed: int, concurrency: int, times: list[ServerTimes] | None = None
+) -> float:
     """The transport's floor: three bare `GET /healthz` round trips per "checkout" on the same
-    in-process transport; answers "checkouts" per second."""
-    transport = httpx.ASGITransport(app=build_sandbox_app(seed=seed))
+    in-process transport; answers "checkouts" per second (the app's request times appended to
+    `times` when given)."""
+    app: Any = build_sandbox_app(seed=seed)
+    if times is not None:
+        app = ServerTimes(app)
+        times.append(app)
+    transport = httpx.ASGITransport(app=app)
     gate = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.local") as http:
 
@@ -162,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     scenario = parse_scenario(SCENARIO, "bench")
     # Same shoppers, one at a time, on both paths: their outcomes must agree before timing.
     _, sim_check = asyncio.run(run_sim(scenario, 60, args.seed, 1))
-    _, floor_check = asyncio.run(run_floor(scenario, 60, args.seed, 1))
+    times: list[ServerTimes] = []
+    _, floor_check = asyncio.run(run_floor(scenario, 60, args.seed, 1, times))
+    asyncio.run(run_health_floor(60, args.seed, 1, times))
     if sim_check != floor_check:
         print(f"paths disagree: simulator {dict(sim_check)} vs floor {dict(floor_check)}")
         return 1
@@ -179,7 +248,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  simulator / floor   {sim_rate / floor_rate:8.2f}x")
     print(f"  3x GET /healthz     {health_rate:8.1f} 'checkouts'/s (the transport's floor)")
     print(f"  simulator / that    {sim_rate / health_rate:8.2f}x")
+    print(server_time_line(times[0], times[1], health_rate))
     return 0
+
+
+def server_time_line(checkouts: ServerTimes, health: ServerTimes, health_rate: float) -> str:
+    """The sandbox's own milliseconds per request of each kind (the 60 shoppers of the check,
+    one at a time, past the warm-up), per checkout (a declined one captures nothing: captures
+    count at their share of checkouts), and the share of the health floor the simulator could
+    reach if the client and the SDK cost nothing."""
+    kinds = ("create", "confirm", "capture")
+    parts = [f"{kind} {checkouts.per_request_ms(kind):.2f} ms" for kind in kinds]
+    captured = checkouts.seen["capture"] / checkouts.seen["create"]
+    per_checkout = (
+        checkouts.per_request_ms("create")
+        + checkouts.per_request_ms("confirm")
+        + checkouts.per_request_ms("capture") * captured
+    ) / 1e3
+    return (
+        "  sandbox's own time, one request at a time: "
+        + ", ".join(parts)
+        + f"; {per_checkout * 1e3:.2f} ms a checkout (three GET /healthz:"
+        + f" {3 * health.per_request_ms('healthz'):.2f} ms), so at most"
+        + f" {1 / per_checkout / health_rate:.2f}x of that floor with a client that cost nothing"
+    )
 
 
 if __name__ == "__main__":
