@@ -181,8 +181,9 @@ def _ratings(furnished: Mapping[str, Any] | None, period: str, rating: str) -> d
     months = list(ratings)
     if months and period > months[-1] and months == sorted(months):
         ratings[period] = rating  # the usual month: a later period after ordered ones
-        for key in months[: max(len(months) + 1 - _PROFILE_MONTHS, 0)]:
-            del ratings[key]
+        if len(months) >= _PROFILE_MONTHS:  # the oldest fall out of the last 24
+            for key in months[: len(months) + 1 - _PROFILE_MONTHS]:
+                del ratings[key]
         return ratings
     ratings[period] = rating
     return dict(sorted(ratings.items())[-_PROFILE_MONTHS:])
