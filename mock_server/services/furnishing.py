@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from mock_server.domain import Loan
@@ -47,6 +47,7 @@ from mock_server.services.context import Sandbox
 from mock_server.services.periodic import HeldLoan, Occasion, PeriodicWork, month_ends
 from mock_server.services.presenters import iso
 from mock_server.storage.bulk import execute_many
+from mock_server.storage.driver import fetch_all
 from mock_server.storage.models import CustomerRow, DisputeRow, FurnishingFileRow, LoanRow
 
 __all__ = ["FURNISHED_EVENT", "FURNISHING", "REPORTER", "file_summary", "furnish_month_end"]
@@ -78,6 +79,18 @@ _REMEMBER = (
     update(_LOANS)
     .where(_LOANS.c.id == bindparam("loan_id"))
     .values(furnished=bindparam("loan_furnished"))
+)
+# The keys of a merchant's reportable loans, in creation order: built once and run on the
+# driver's cursor (see `_reportable`); the statuses as equalities, which it runs as they are
+# (an IN list expands per call).
+_REPORTABLE_KEYS: Final = (
+    select(_LOANS.c.id, _LOANS.c.customer_id)
+    .where(
+        _LOANS.c.merchant_id == bindparam("merchant_id"),
+        or_(*(_LOANS.c.status == status for status in _REPORTABLE)),
+        _LOANS.c.test_clock_id.is_(None),  # a test clock's loans live on its own time
+    )
+    .order_by(_LOANS.c.seq)
 )
 
 
@@ -132,32 +145,24 @@ class _Reportable:
 def _reportable(
     session: Session, merchant_id: str, held: Mapping[str, HeldLoan]
 ) -> list[_Reportable]:
-    """The merchant's loans to report, in creation order (one read of the keys; the stored data
-    only of loans the advance does not hold)."""
-    keys = session.execute(
-        select(LoanRow.id, LoanRow.customer_id)
-        .where(
-            LoanRow.merchant_id == merchant_id,
-            LoanRow.status.in_(_REPORTABLE),
-            LoanRow.test_clock_id.is_(None),  # a test clock's loans live on its own time
-        )
-        .order_by(LoanRow.seq)
-    ).all()
+    """The merchant's loans to report, in creation order (one read of the keys, by the driver,
+    after the session's pending rows are flushed as an ORM query would; the stored data only
+    of loans the advance does not hold)."""
+    session.flush()
+    keys = fetch_all(session.connection(), _REPORTABLE_KEYS, {"merchant_id": merchant_id})
     stored = _stored(session, [loan_id for loan_id, _ in keys if loan_id not in held])
     found: list[_Reportable] = []
     for loan_id, customer_id in keys:
         mine = held.get(loan_id)
         if mine is not None:
-            found.append(_Reportable(loan_id, customer_id, mine.loan, mine.furnished, mine))
+            loan, furnished = mine.loan, mine.furnished
         else:
             data, furnished = stored[loan_id]
-            found.append(_Reportable(loan_id, customer_id, Loan.from_dict(data), furnished, None))
-    return [
-        r
-        for r in found
-        if (r.furnished or {}).get("account_status") not in _FINAL_STATUSES
-        and r.loan.currency == "USD"
-    ]
+            loan = Loan.from_dict(data)
+        if (furnished or {}).get("account_status") in _FINAL_STATUSES or loan.currency != "USD":
+            continue  # reported closed or deleted, or not in US dollars
+        found.append(_Reportable(loan_id, customer_id, loan, furnished, mine))
+    return found
 
 
 def _stored(
