@@ -49,6 +49,12 @@ _DPD_LADDER: Final = (
     (0, "11", "0"),
 )
 _DELINQUENCY_STATES: Final = frozenset({*SERVICING, LoanStatus.CHARGED_OFF})
+# The statuses an account status is read from before its days past due, named once: an enum's
+# member read from its class costs several times a module constant (a base segment per account
+# and month-end reads them).
+_CHARGED_OFF: Final = LoanStatus.CHARGED_OFF
+_CLOSED: Final = frozenset({LoanStatus.PAID_OFF, LoanStatus.REFUNDED})
+_DELINQUENT_AFTER: Final = timedelta(days=DELINQUENT_DAYS)  # from an installment's due date
 _GENERATIONS: Final = {"JR": "J", "SR": "S", "II": "2", "III": "3", "IV": "4"}
 _TITLES: Final = frozenset({"MR", "MRS", "MS", "MISS", "DR", "PROF", "MX"})
 _NAME_CHARS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -'")
@@ -56,8 +62,10 @@ _ADDRESS_CHARS: Final = _NAME_CHARS | frozenset("./#,&")
 
 
 def whole_dollars(cents: int) -> int:
-    """US cents as whole dollars, cents truncated (as Metro 2 requires); never negative."""
-    return max(cents, 0) // 100
+    """US cents as whole dollars, cents truncated (as Metro 2 requires); never negative.
+    (A comparison, not `max`: a base segment asks five times per account and month-end, and
+    a builtin's call costs several times the comparison.)"""
+    return cents // 100 if cents > 0 else 0
 
 
 @functools.lru_cache(maxsize=65_536)  # a loan is reported every month: hash its id once
@@ -180,14 +188,22 @@ def account_status(
 ) -> tuple[str, str]:
     """The Metro 2 account status and payment rating of a captured loan at `on` (`due`: its
     `due_lines` at `on`, when already at hand)."""
-    if loan.status is LoanStatus.CHARGED_OFF:
-        return "97", "L"
-    if loan.status in (LoanStatus.PAID_OFF, LoanStatus.REFUNDED):
-        return "13", "0"
     if due is None:
         due = due_lines(loan.installments, on)
-    dpd = (on - due[0].due_date).days if due else 0
-    return next((status, rating) for low, status, rating in _DPD_LADDER if dpd >= low)
+    return _status_of(loan, on, due[0].due_date if due else None)
+
+
+def _status_of(loan: Loan, on: date, oldest: date | None) -> tuple[str, str]:
+    """`account_status`, given the due date of the oldest installment owed at `on`."""
+    if loan.status is _CHARGED_OFF:
+        return "97", "L"
+    if loan.status in _CLOSED:
+        return "13", "0"
+    dpd = (on - oldest).days if oldest is not None else 0
+    for low, status, rating in _DPD_LADDER:
+        if dpd >= low:
+            return status, rating
+    raise AssertionError(f"no account status for {dpd} days past due")
 
 
 def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str, str]) -> str:
@@ -198,7 +214,7 @@ def payment_history_profile(opened: date, month_end: date, ratings: Mapping[str,
 
 def _profile(opened: date, month_start: date, ratings: Mapping[str, str]) -> str:
     """`payment_history_profile` of the month starting `month_start`."""
-    keys, before = _profile_span(month_start, opened.replace(day=1))
+    keys, before = _profile_span(month_start, opened)
     return "".join(map(ratings.get, keys, _NOT_REPORTED)) + before
 
 
@@ -206,9 +222,11 @@ _NOT_REPORTED: Final = ("D",) * 24  # the default of each of the profile's month
 
 
 @functools.lru_cache(maxsize=4096)  # a file's accounts share a month-end and a few openings
-def _profile_span(month_start: date, opened_month: date) -> tuple[tuple[str, ...], str]:
+def _profile_span(month_start: date, opened: date) -> tuple[tuple[str, ...], str]:
     """The profile months (`YYYY-MM`, latest first) from the account's opening month on, and
-    the `B` marks of the months before it."""
+    the `B` marks of the months before it (kept by opening day: a hit costs less than finding
+    the opening month, a `date.replace`, on every call)."""
+    opened_month = opened.replace(day=1)
     months = _profile_months(month_start)
     keys = []
     for first, key in months:  # latest first, so every month after one before opening is too
@@ -229,31 +247,47 @@ def _profile_months(month_start: date) -> tuple[tuple[date, str], ...]:
     return tuple(months)
 
 
-def _balances(loan: Loan, status: str, due: list[LoanInstallment]) -> tuple[int, int]:
-    """(current balance, amount past due) in cents (`due`: the loan's `due_lines` at the
-    month-end): principal, due interest (as of the loan's date) and fees, in one pass."""
-    if status == "13":
-        return 0, 0
+def _standing(loan: Loan, on: date) -> tuple[date | None, int, int]:
+    """The loan's installments read in one pass (a base segment per account and month-end):
+    the due date of the oldest installment owed at `on` (the first of `due_lines` at `on`),
+    what all those owe (cents), and the current balance (cents): principal, interest due as
+    of the loan's date, and fees."""
     today = loan.today
-    principal = interest = fees = 0
+    principal = interest = fees = owed = 0
+    oldest: date | None = None
     for i in loan.installments:
         unpaid_principal = i.principal - i.paid_principal
         unpaid_interest = i.interest - i.paid_interest
         unpaid_fees = i.fees - i.paid_fees
         principal += unpaid_principal
         fees += unpaid_fees
-        if i.due_date <= today and unpaid_principal + unpaid_interest + unpaid_fees > 0:
-            interest += unpaid_interest
+        unpaid = unpaid_principal + unpaid_interest + unpaid_fees
+        if unpaid > 0:
+            due_date = i.due_date
+            if due_date <= today:
+                interest += unpaid_interest
+            if due_date <= on:
+                owed += unpaid
+                if oldest is None:
+                    oldest = due_date
     balance = (principal if loan.captured_on is not None else 0) + interest + fees
+    return oldest, owed, balance
+
+
+def _balances(status: str, owed: int, balance: int) -> tuple[int, int]:
+    """(current balance, amount past due) in cents, by account status (see `_standing`)."""
+    if status == "13":
+        return 0, 0
     if status == "97":
         return balance, balance
-    return balance, sum(i.unpaid for i in due)
+    return balance, owed
 
 
-def _first_delinquency(loan: Loan, status: str, due: list[LoanInstallment]) -> date | None:
+def _first_delinquency(loan: Loan, status: str, oldest: date | None) -> date | None:
+    """The day the oldest installment owed (due on `oldest`) became delinquent."""
     if status in ("11", "13") or loan.status not in _DELINQUENCY_STATES:
         return None
-    return due[0].due_date + timedelta(days=DELINQUENT_DAYS) if due else None
+    return oldest + _DELINQUENT_AFTER if oldest is not None else None
 
 
 def _monthly_payment(loan: Loan) -> int:
@@ -275,9 +309,9 @@ def base_segment(
     if loan.captured_on is None:
         raise ValueError(f"loan {loan.id} was never captured and is not reportable")
     on = period.month_end
-    due = due_lines(loan.installments, on)
-    status, rating = account_status(loan, on, due)
-    balance, past_due = _balances(loan, status, due)
+    oldest, owed, standing = _standing(loan, on)
+    status, rating = _status_of(loan, on, oldest)
+    balance, past_due = _balances(status, owed, standing)
     month_start = period.month_start
     paid_this_month, last_payment = 0, None
     for entry in loan.history:  # one pass: the month's payments and the last payment's date
@@ -309,7 +343,7 @@ def base_segment(
         "amount_past_due": whole_dollars(past_due),
         "original_charge_off_amount": whole_dollars(balance) if status == "97" else 0,
         "date_of_account_information": on,
-        "date_of_first_delinquency": _first_delinquency(loan, status, due),
+        "date_of_first_delinquency": _first_delinquency(loan, status, oldest),
         "date_closed": closed,
         "date_of_last_payment": last_payment,
         "interest_type_indicator": "F",  # fixed rate

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
+from mock_server.domain.ledger import ISO_DATES
 from mock_server.risk.credit import HISTORY_MONTHS, CreditReport, Inquiry, Tradeline
 from mock_server.risk.personas import usd_to_minor
 
@@ -78,15 +79,16 @@ class FurnishedAccount:
     @staticmethod
     def data_from_base_segment(fields: Mapping[str, Any]) -> dict[str, Any]:
         """`from_base_segment(fields).to_dict()`, without the account between (the bureau
-        folds thousands of base segments a month and stores only their data)."""
+        folds thousands of base segments a month and stores only their data; a file's
+        accounts share its date and a few openings, so their ISO texts come from `ISO_DATES`)."""
         status = str(fields["account_status"])
         return {
             "account_number": str(fields["consumer_account_number"]),
             "account_status": status,
             "balance": int(fields["current_balance"]) * 100,
             "highest_credit": int(fields["highest_credit"]) * 100,
-            "opened": fields["date_opened"].isoformat(),
-            "reported_on": fields["date_of_account_information"].isoformat(),
+            "opened": ISO_DATES[fields["date_opened"]],
+            "reported_on": ISO_DATES[fields["date_of_account_information"]],
             "history": _history(fields, status),
             "compliance_condition_code": str(fields["compliance_condition_code"] or ""),
         }

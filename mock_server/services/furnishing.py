@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from mock_server.domain import Loan
@@ -47,6 +47,7 @@ from mock_server.services.context import Sandbox
 from mock_server.services.periodic import HeldLoan, Occasion, PeriodicWork, month_ends
 from mock_server.services.presenters import iso
 from mock_server.storage.bulk import execute_many
+from mock_server.storage.driver import fetch_all
 from mock_server.storage.models import CustomerRow, DisputeRow, FurnishingFileRow, LoanRow
 
 __all__ = ["FURNISHED_EVENT", "FURNISHING", "REPORTER", "file_summary", "furnish_month_end"]
@@ -78,6 +79,18 @@ _REMEMBER = (
     update(_LOANS)
     .where(_LOANS.c.id == bindparam("loan_id"))
     .values(furnished=bindparam("loan_furnished"))
+)
+# The keys of a merchant's reportable loans, in creation order: built once and run on the
+# driver's cursor (see `_reportable`); the statuses as equalities, which it runs as they are
+# (an IN list expands per call).
+_REPORTABLE_KEYS: Final = (
+    select(_LOANS.c.id, _LOANS.c.customer_id)
+    .where(
+        _LOANS.c.merchant_id == bindparam("merchant_id"),
+        or_(*(_LOANS.c.status == status for status in _REPORTABLE)),
+        _LOANS.c.test_clock_id.is_(None),  # a test clock's loans live on its own time
+    )
+    .order_by(_LOANS.c.seq)
 )
 
 
@@ -132,32 +145,24 @@ class _Reportable:
 def _reportable(
     session: Session, merchant_id: str, held: Mapping[str, HeldLoan]
 ) -> list[_Reportable]:
-    """The merchant's loans to report, in creation order (one read of the keys; the stored data
-    only of loans the advance does not hold)."""
-    keys = session.execute(
-        select(LoanRow.id, LoanRow.customer_id)
-        .where(
-            LoanRow.merchant_id == merchant_id,
-            LoanRow.status.in_(_REPORTABLE),
-            LoanRow.test_clock_id.is_(None),  # a test clock's loans live on its own time
-        )
-        .order_by(LoanRow.seq)
-    ).all()
+    """The merchant's loans to report, in creation order (one read of the keys, by the driver,
+    after the session's pending rows are flushed as an ORM query would; the stored data only
+    of loans the advance does not hold)."""
+    session.flush()
+    keys = fetch_all(session.connection(), _REPORTABLE_KEYS, {"merchant_id": merchant_id})
     stored = _stored(session, [loan_id for loan_id, _ in keys if loan_id not in held])
     found: list[_Reportable] = []
     for loan_id, customer_id in keys:
         mine = held.get(loan_id)
         if mine is not None:
-            found.append(_Reportable(loan_id, customer_id, mine.loan, mine.furnished, mine))
+            loan, furnished = mine.loan, mine.furnished
         else:
             data, furnished = stored[loan_id]
-            found.append(_Reportable(loan_id, customer_id, Loan.from_dict(data), furnished, None))
-    return [
-        r
-        for r in found
-        if (r.furnished or {}).get("account_status") not in _FINAL_STATUSES
-        and r.loan.currency == "USD"
-    ]
+            loan = Loan.from_dict(data)
+        if (furnished or {}).get("account_status") in _FINAL_STATUSES or loan.currency != "USD":
+            continue  # reported closed or deleted, or not in US dollars
+        found.append(_Reportable(loan_id, customer_id, loan, furnished, mine))
+    return found
 
 
 def _stored(
@@ -178,10 +183,12 @@ def _stored(
 def _ratings(furnished: Mapping[str, Any] | None, period: str, rating: str) -> dict[str, str]:
     """The ratings of the last 24 periods, in order, with `period`'s."""
     ratings = dict((furnished or {}).get("ratings", {}))
-    if ratings and period > next(reversed(ratings)) and list(ratings) == sorted(ratings):
+    months = list(ratings)
+    if months and period > months[-1] and months == sorted(months):
         ratings[period] = rating  # the usual month: a later period after ordered ones
-        for key in list(ratings)[: max(len(ratings) - _PROFILE_MONTHS, 0)]:
-            del ratings[key]
+        if len(months) >= _PROFILE_MONTHS:  # the oldest fall out of the last 24
+            for key in months[: len(months) + 1 - _PROFILE_MONTHS]:
+                del ratings[key]
         return ratings
     ratings[period] = rating
     return dict(sorted(ratings.items())[-_PROFILE_MONTHS:])
@@ -203,7 +210,7 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         return None
     disputes = _latest_disputes(session, merchant_id)
     when = Period(month_end, at, merchant_id.upper()[:20])
-    accounts: list[tuple[_Reportable, CustomerRow, dict[str, Value]]] = []
+    accounts: list[tuple[_Reportable, dict[str, Value]]] = []
     loans = _reportable(session, merchant_id, occasion.loans)
     kept = occasion.scratch.get(FURNISHING_NAME)
     if not isinstance(kept, _Kept):
@@ -213,8 +220,7 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         loan = row.loan
         if loan.captured_on is None or loan.captured_on > month_end:
             continue
-        customer = customers[row.customer_id]
-        consumer = kept.consumer_of(customer)  # a customer with many loans is read once
+        consumer = kept.consumer_of(row.customer_id)  # one with many loans is read once
         code, delete = _dispute_code(disputes.get(row.id))
         ratings = (row.furnished or {}).get("ratings", {})
         fields = base_segment(
@@ -225,12 +231,12 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
             compliance_condition_code=code,
             delete=delete,
         )
-        accounts.append((row, customer, fields))
+        accounts.append((row, fields))
     if not accounts:
         return None  # nothing to report: no file this month
     content = write_file(
         {**REPORTER, "activity_date": month_end, "date_created": at.date()},
-        [fields for _, _, fields in accounts],
+        [fields for _, fields in accounts],
     )
     file_row = FurnishingFileRow(
         id=new_id("ff"),
@@ -239,7 +245,7 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
         period=period,
         month_end=month_end,
         account_count=len(accounts),
-        status_counts=dict(Counter(str(f["account_status"]) for _, _, f in accounts)),
+        status_counts=dict(Counter(str(f["account_status"]) for _, f in accounts)),
         content=content,
     )
     session.add(file_row)
@@ -248,9 +254,11 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
     )
     reports = []
     reported_at = iso(file_row.created)  # the file's, shared by every account's report
+    file_id = file_row.id  # read once (an ORM row's attribute is a descriptor's call)
     keep = occasion.keep_furnished
-    for row, customer, fields in accounts:
-        row.furnished = _report(row, fields, file_row, reported_at, scores[customer.id])
+    for row, fields in accounts:
+        score = scores[row.customer_id]
+        row.furnished = _report(row, fields, file_id, period, reported_at, score)
         if row.held is not None:
             row.held.furnished = row.furnished
         if row.held is not None and keep is not None:
@@ -259,7 +267,7 @@ def furnish_month_end(occasion: Occasion) -> FurnishingFileRow | None:
             reports.append({"loan_id": row.id, "loan_furnished": row.furnished})
         dispute = disputes.get(row.id)
         if dispute is not None and dispute.status == "resolved" and not dispute.resolution_file_id:
-            dispute.resolution_file_id = file_row.id
+            dispute.resolution_file_id = file_id
     execute_many(session, _REMEMBER, reports)  # one UPDATE executed for every other loan
     occasion.record(FURNISHED_EVENT, file_summary(file_row))
     return file_row
@@ -314,18 +322,20 @@ class _Kept:
             )
         return {i: self.customers[i] for i in ids if i in self.customers}
 
-    def consumer_of(self, customer: CustomerRow) -> Consumer:
-        """The customer as Metro 2 carries them (read once per advance)."""
-        consumer = self.consumers.get(customer.id)
+    def consumer_of(self, customer_id: str) -> Consumer:
+        """The customer (read by `customers_of`) as Metro 2 carries them, made once per
+        advance; asked by id for every account (an ORM row's attribute costs a call)."""
+        consumer = self.consumers.get(customer_id)
         if consumer is None:
-            consumer = self.consumers[customer.id] = Consumer.from_customer(customer.data)
+            data = self.customers[customer_id].data
+            consumer = self.consumers[customer_id] = Consumer.from_customer(data)
         return consumer
 
-    def key_of(self, customer: CustomerRow) -> str:
-        """The customer's bureau key."""
-        key = self.keys.get(customer.id)
+    def key_of(self, customer_id: str) -> str:
+        """The customer's bureau key (see `consumer_of`)."""
+        key = self.keys.get(customer_id)
         if key is None:
-            key = self.keys[customer.id] = bureau.consumer_key(self.consumer_of(customer))
+            key = self.keys[customer_id] = bureau.consumer_key(self.consumer_of(customer_id))
         return key
 
     def base_of(self, seed: int, customer: CustomerRow) -> tuple[int, bool]:
@@ -364,7 +374,7 @@ def _fold_into_bureau(
     by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for segment in read_file(content, bureau.SEGMENT_FIELDS).base_segments:
         by_key[bureau.segment_bureau_key(segment)].append(segment)
-    keys = {customer_id: kept.key_of(customer) for customer_id, customer in customers.items()}
+    keys = {customer_id: kept.key_of(customer_id) for customer_id in customers}
     known = kept.known_accounts(session, set(keys.values()))
     before = {key: _score_of(rows) for key, rows in known.items()}
     deletes = any(bureau.deletes_accounts(segments) for segments in by_key.values())
@@ -409,7 +419,8 @@ def _whole(value: Value) -> int:
 def _report(
     row: _Reportable,
     fields: Mapping[str, Value],
-    file_row: FurnishingFileRow,
+    file_id: str,
+    period: str,
     reported_at: str,
     score: tuple[int, int],
 ) -> dict[str, Any]:
@@ -417,8 +428,8 @@ def _report(
     status = str(fields["account_status"])
     profile_mark = _PROFILE_MARKS.get(status, "6")
     return {
-        "file": file_row.id,
-        "period": file_row.period,
+        "file": file_id,
+        "period": period,
         "reported_at": reported_at,
         "account_number": account_number(row.id),
         "account_status": status,
@@ -428,5 +439,5 @@ def _report(
         "amount_past_due": _whole(fields["amount_past_due"]) * 100,
         "score_before": score[0],
         "score_after": score[1],
-        "ratings": _ratings(row.furnished, file_row.period, profile_mark),
+        "ratings": _ratings(row.furnished, period, profile_mark),
     }
