@@ -9,10 +9,10 @@ put it there: when each of them has been paid by then it is skipped, since no fe
 status can change on it (an installment once paid is never owed again, and every one still owed
 has already been assessed on its own days). So an on-time payer visits its due dates and the
 end; a defaulter its due dates and the ladder. For the same reason an installment's ladder is
-listed a step at a time: its first day at the start (or, when it falls due later on a payment
-day, once the walk has paid on that day with it still owed), each next one when the walk
-reaches the one before with the installment still owed (`LoanWalk.to`); one paid by then has
-no later day.
+listed a step at a time: its first day at the start (or, when it falls due later and its
+customer pays everything owed then, once the walk has paid on that day with it still owed),
+each next one when the walk reaches the one before with the installment still owed
+(`LoanWalk.to`); one paid by then has no later day.
 
 The result equals walking every day (tests/server/test_clock_event_driven.py compares the two
 over a few hundred loans of every tier and behaviour).
@@ -76,9 +76,10 @@ def _key_dates(
     assessment days only from installments still owed, the first day of each one's ladder in
     (start, end) (and the next when that is the catch-up day, which is for the loan):
     `LoanWalk.to` lists the next as it reaches each. An installment falling due after `start`
-    whose due date is a payment day (every payer's but a late payer's) has even its first day
-    listed by the walk, after that payment and only if it is still owed then: an on-time
-    payer's never are, so their days are not listed, sorted and skipped for nothing."""
+    on which its customer pays everything owed (on time) has even its first day listed by the
+    walk, after that payment and only if it is still owed then: it never is, as a rule, so
+    those days are not listed, sorted and skipped for nothing (a partial payer's or a
+    defaulter's stay owed: listed here, at once, they cost less than one by one)."""
     ladder = _ladder(loan.late_fee_policy.grace_days)
     first, last = start.toordinal(), end.toordinal()
     # time passed since its last activity: catch up first, whatever is owed (no owners)
@@ -87,6 +88,8 @@ def _key_dates(
     rungs: dict[int, list[int]] = {}
     pays: set[int] = set()
     late_payer, defaulter = behaviour == "late", behaviour == "default"
+    action = _PAY_ACTION.get(behaviour, "pay")
+    lazy = action == "pay" and not late_payer  # pays everything owed on each due date
     for index, inst in enumerate(loan.installments):
         due = inst.due_date.toordinal()
         if due > last:
@@ -96,7 +99,7 @@ def _key_dates(
             inst.principal + inst.interest + inst.fees
             > inst.paid_principal + inst.paid_interest + inst.paid_fees
         )
-        if owed and due > first and not late_payer:  # its due date is a payment day (below)
+        if owed and due > first and lazy:  # listed, if still owed, once paid on (`rungs`)
             rungs.setdefault(due, []).append(index)
         elif owed:  # the fee, then the ladder: its first day in (start, end)
             for step in ladder:
@@ -113,7 +116,6 @@ def _key_dates(
             pays.add(due)
     if catch_up:
         assess[catch_up] = []  # for the loan: the owners' next days are listed already
-    action = _PAY_ACTION.get(behaviour, "pay")
     keys: list[KeyDate] = [(on, _PAYMENT, action, _ALWAYS) for on in pays if first < on <= last]
     keys += [(on, _ASSESSMENT, "assess", owners) for on, owners in assess.items()]
     keys.append((last, _ASSESSMENT, "assess", _ALWAYS))
