@@ -282,6 +282,23 @@ class LoanInstallment:
         ):
             return entry
         amount = self.principal + self.interest + self.fees
+        if amount and not (
+            self.paid_principal or self.paid_interest or self.paid_fees or self.late
+        ):
+            # As scheduled, nothing paid (most entries built, a loan's first snapshot every
+            # one): `due` or `upcoming`, and the entry loans of these terms share.
+            self._wire_due = due = self.due_date <= as_of
+            self._wire_parts = (self.principal, self.fees, 0, self.interest)
+            entry = self._wire = _unpaid_entry(
+                self.sequence,
+                self.due_date,
+                self.principal,
+                self.interest,
+                self.fees,
+                self.late_fee_assessed,
+                "due" if due else "upcoming",
+            )
+            return entry
         paid = self.paid_principal + self.paid_interest + self.paid_fees
         self._wire_due = None
         if amount == paid:
@@ -297,21 +314,6 @@ class LoanInstallment:
             paid,
             self.interest - self.paid_interest,
         )
-        if (  # as scheduled, nothing paid: the entry loans of these terms share
-            status != "paid"
-            and not self.late
-            and self.paid_principal == self.paid_interest == self.paid_fees == 0
-        ):
-            entry = self._wire = _unpaid_entry(
-                self.sequence,
-                self.due_date,
-                self.principal,
-                self.interest,
-                self.fees,
-                self.late_fee_assessed,
-                status,
-            )
-            return entry
         entry = self._wire = _entry(self, status, amount, paid)
         return entry
 

@@ -9,8 +9,10 @@ put it there: when each of them has been paid by then it is skipped, since no fe
 status can change on it (an installment once paid is never owed again, and every one still owed
 has already been assessed on its own days). So an on-time payer visits its due dates and the
 end; a defaulter its due dates and the ladder. For the same reason an installment's ladder is
-listed a step at a time: its first day at the start, each next one when the walk reaches the
-one before with the installment still owed (`LoanWalk.to`); one paid by then has no later day.
+listed a step at a time: its first day at the start (or, when it falls due later and its
+customer pays everything owed then, once the walk has paid on that day with it still owed),
+each next one when the walk reaches the one before with the installment still owed
+(`LoanWalk.to`); one paid by then has no later day.
 
 The result equals walking every day (tests/server/test_clock_event_driven.py compares the two
 over a few hundred loans of every tier and behaviour).
@@ -64,22 +66,30 @@ def _ladder(grace_days: int) -> tuple[int, ...]:
 
 def _key_dates(
     loan: Loan, behaviour: str, start: date, end: date
-) -> tuple[list[KeyDate], dict[int, list[int]]]:
+) -> tuple[list[KeyDate], dict[int, list[int]], dict[int, list[int]]]:
     """Every date in (start, end] on which something may happen to the loan, in order (payments
     before assessments on the same day), `end` always included: (date as its ordinal, order,
-    action, the installments an assessment day is for, empty when it is for the loan); and the
-    assessment days' installments by day. Payment days come from every installment's due date
-    whatever was paid since, so advancing in steps matches advancing at once; assessment days
-    only from installments still owed, the first day of each one's ladder in (start, end) (and
-    the next when that is the catch-up day, which is for the loan): `LoanWalk.to` lists the
-    next as it reaches each."""
+    action, the installments an assessment day is for, empty when it is for the loan); the
+    assessment days' installments by day; and the installments whose ladder starts when the
+    walk has paid on their due date, by that day. Payment days come from every installment's
+    due date whatever was paid since, so advancing in steps matches advancing at once;
+    assessment days only from installments still owed, the first day of each one's ladder in
+    (start, end) (and the next when that is the catch-up day, which is for the loan):
+    `LoanWalk.to` lists the next as it reaches each. An installment falling due after `start`
+    on which its customer pays everything owed (on time) has even its first day listed by the
+    walk, after that payment and only if it is still owed then: it never is, as a rule, so
+    those days are not listed, sorted and skipped for nothing (a partial payer's or a
+    defaulter's stay owed: listed here, at once, they cost less than one by one)."""
     ladder = _ladder(loan.late_fee_policy.grace_days)
     first, last = start.toordinal(), end.toordinal()
     # time passed since its last activity: catch up first, whatever is owed (no owners)
     catch_up = first + 1 if loan.today.toordinal() < first < last - 1 else 0
     assess: dict[int, list[int]] = {}
+    rungs: dict[int, list[int]] = {}
     pays: set[int] = set()
     late_payer, defaulter = behaviour == "late", behaviour == "default"
+    action = _PAY_ACTION.get(behaviour, "pay")
+    lazy = action == "pay" and not late_payer  # pays everything owed on each due date
     for index, inst in enumerate(loan.installments):
         due = inst.due_date.toordinal()
         if due > last:
@@ -89,7 +99,9 @@ def _key_dates(
             inst.principal + inst.interest + inst.fees
             > inst.paid_principal + inst.paid_interest + inst.paid_fees
         )
-        if owed:  # the fee, then the ladder: its first day in (start, end)
+        if owed and due > first and lazy:  # listed, if still owed, once paid on (`rungs`)
+            rungs.setdefault(due, []).append(index)
+        elif owed:  # the fee, then the ladder: its first day in (start, end)
             for step in ladder:
                 on = due + step
                 if on >= last:
@@ -104,12 +116,11 @@ def _key_dates(
             pays.add(due)
     if catch_up:
         assess[catch_up] = []  # for the loan: the owners' next days are listed already
-    action = _PAY_ACTION.get(behaviour, "pay")
     keys: list[KeyDate] = [(on, _PAYMENT, action, _ALWAYS) for on in pays if first < on <= last]
     keys += [(on, _ASSESSMENT, "assess", owners) for on, owners in assess.items()]
     keys.append((last, _ASSESSMENT, "assess", _ALWAYS))
     keys.sort()
-    return keys, assess
+    return keys, assess, rungs
 
 
 @functools.cache
@@ -172,7 +183,17 @@ class LoanWalk:
     1,000 loans: listing the key dates again at every stop was ~5% of it, the stops' own
     assessments ~3%.)"""
 
-    __slots__ = ("_dues", "_keys", "_ladder", "_next", "_start", "behaviour", "end", "loan")
+    __slots__ = (
+        "_dues",
+        "_keys",
+        "_ladder",
+        "_next",
+        "_rungs",
+        "_start",
+        "behaviour",
+        "end",
+        "loan",
+    )
 
     def __init__(self, loan: Loan, behaviour: str, start: date, end: date) -> None:
         self.loan, self.behaviour, self.end = loan, behaviour, end
@@ -180,6 +201,8 @@ class LoanWalk:
         self._keys: list[KeyDate] | None = None
         # The assessment days' installments by day (`_key_dates`), added to by `_climb`.
         self._ladder: dict[int, list[int]] = {}
+        # The installments whose ladder starts after their due date's payment (`_key_dates`).
+        self._rungs: dict[int, list[int]] = {}
         self._next = 0
         # A late payer's due dates before `end` still owed when listed (with the installment):
         # dates `next_key_date` stops at (an entry turns `due`) that are no key date of its.
@@ -190,7 +213,9 @@ class LoanWalk:
         keys = self._keys
         if keys is None:
             loan = self.loan
-            keys, self._ladder = _key_dates(loan, self.behaviour, self._start, self.end)
+            keys, self._ladder, self._rungs = _key_dates(
+                loan, self.behaviour, self._start, self.end
+            )
             self._keys = keys
             if self.behaviour == "late":
                 self._dues = [
@@ -320,16 +345,30 @@ class LoanWalk:
             if action == "fail":
                 loan.observe(day)
                 events.append((day, "loan.payment_failed", loan.to_dict()))
-                continue
-            try:  # `owed_on(day)`, or half of it, unless that is nothing
-                if not loan.pay_due(day, half=action == "pay_half"):
-                    continue
-            except InvalidTransition:
-                events.append((day, "loan.payment_failed", loan.to_dict()))
-                continue
-            snapshot = loan.to_dict()
-            events.append((day, "loan.payment_succeeded", snapshot))
-            if loan.status is not status and loan.status in _STATUS_EVENTS:
-                events.append((day, _STATUS_EVENTS[loan.status], snapshot))
+            else:
+                try:  # `owed_on(day)`, or half of it, unless that is nothing
+                    paid = loan.pay_due(day, half=action == "pay_half")
+                except InvalidTransition:
+                    events.append((day, "loan.payment_failed", loan.to_dict()))
+                else:
+                    if paid:
+                        snapshot = loan.to_dict()
+                        events.append((day, "loan.payment_succeeded", snapshot))
+                        if loan.status is not status and loan.status in _STATUS_EVENTS:
+                            events.append((day, _STATUS_EVENTS[loan.status], snapshot))
+            rungs = self._rungs.get(ordinal)  # installments due today: still owed, they climb
+            if rungs is not None:
+                for i in rungs:
+                    i_ = installments[i]  # `unpaid`, written out (paid: compared part by part)
+                    if (
+                        i_.paid_principal == i_.principal
+                        and i_.paid_interest == i_.interest
+                        and i_.paid_fees == i_.fees
+                    ):
+                        continue
+                    if i_.principal + i_.interest + i_.fees != (
+                        i_.paid_principal + i_.paid_interest + i_.paid_fees
+                    ) and self._climb(i, ordinal):
+                        count += 1
         self._next = at
         return events
