@@ -251,7 +251,9 @@ from mock_server.ids import new_id
 from mock_server.risk.identity import Identity
 from mock_server.risk.personas import person_for_identity
 from mock_server.services.context import Sandbox
+from mock_server.services.furnishing import FURNISHING_NAME
 from mock_server.services.loan_book import LoanBook
+from mock_server.services.merchant_clock import MERCHANT_DAY
 from mock_server.services.periodic import Occasion
 from mock_server.services.servicing import collector_paused, service_loan
 from mock_server.settings import Settings
@@ -475,7 +477,7 @@ async def run(loans: int, days: int) -> int:
         f"server (clock advance, SQLite) {server_seconds:7.2f} s {server_rate:>12,.0f} loans*days/s"
     )
     print(f"server runs at {server_rate / floor_rate:.2f}x the floor's rate (target 0.5x)")
-    print(phase_line(server_seconds, phases))
+    print(phase_lines(server_seconds, phases))
     print(
         f"floor is {floor_rate / BEFORE_FLOOR:.1f}x the {BEFORE_FLOOR:,} loans*days/s "
         "measured before the event-driven walk (target 10x)"
@@ -484,21 +486,25 @@ async def run(loans: int, days: int) -> int:
 
 
 PHASE_NAMES = {
-    "load": "reading the loans",
-    "walk": "walking them with their events' objects (the floor's work)",
+    "load": "reading the open loans",
+    "walk": "walking the loans stop by stop, each event's loan presented",
     "store": "storing loans and events",
+    FURNISHING_NAME: "month-end Metro 2 furnishing and the bureau's fold",
+    MERCHANT_DAY: "the merchant's daily work",
 }
 
 
-def phase_line(total: float, phases: Phases) -> str:
-    """Where the server's seconds went, each phase with its share, the rest last."""
-    parts = [
-        f"{PHASE_NAMES.get(name, name)} {seconds:.2f} s ({seconds / total:.0%})"
-        for name, seconds in sorted(phases.seconds.items(), key=lambda item: -item[1])
+def phase_lines(total: float, phases: Phases) -> str:
+    """Where the server's seconds went: a phase a line, the largest first, with its share;
+    what no phase timed (the request, the commit, expiring checkouts) last."""
+    rows = sorted(phases.seconds.items(), key=lambda item: -item[1])
+    rows.append(("the rest", total - sum(phases.seconds.values())))
+    width = max(len(PHASE_NAMES.get(name, name)) for name, _ in rows)
+    lines = [
+        f"    {PHASE_NAMES.get(name, name):<{width}} {seconds:7.2f} s {seconds / total:4.0%}"
+        for name, seconds in rows
     ]
-    rest = total - sum(phases.seconds.values())
-    parts.append(f"the rest {rest:.2f} s ({rest / total:.0%})")
-    return "  server's time: " + "; ".join(parts)
+    return "\n".join([f"  where the server's {total:.2f} s went:", *lines])
 
 
 if __name__ == "__main__":
