@@ -729,54 +729,29 @@ class Loan:
         installment, entry = LoanInstallment.from_dict, HistoryEntry.from_dict
         # Read in this order (the first missing or bad field is the one reported), then passed
         # by position in the fields' order: by keyword, the call costs ~8k instructions more.
-        # A field of the type JSON gives is taken as read, checked inline; any other goes
-        # through its reader (`int_field`, `date_field`, ...), which takes or refuses it as
-        # before: a call per field cost ~1.5k instructions, more than the check.
         loan_id = str(data["id"])
         status_ = _STATUSES.get(status) or LoanStatus(status)
         currency = str(data["currency"])
         plan_id = str(data["plan"])
-        term_count = v if type(v := data["term_count"]) is int else int_field(data, "term_count")
+        term_count = int_field(data, "term_count")
         interval = cast(Interval, data["interval"])
-        apr_bps = v if type(v := data["apr_bps"]) is int else int_field(data, "apr_bps")
-        authorized_amount = (
-            v
-            if type(v := data["authorized_amount"]) is int
-            else int_field(data, "authorized_amount")
-        )
-        authorized_on = (
-            DATES[v]
-            if type(v := data["authorized_on"]) is str
-            else date_field(data, "authorized_on")
-        )
-        captured_amount = (
-            v if type(v := data["captured_amount"]) is int else int_field(data, "captured_amount")
-        )
+        apr_bps = int_field(data, "apr_bps")
+        authorized_amount = int_field(data, "authorized_amount")
+        authorized_on = date_field(data, "authorized_on")
+        captured_amount = int_field(data, "captured_amount")
         captured_on = DATES[captured] if isinstance(captured, str) else None
-        refunded_amount = (
-            v if type(v := data["refunded_amount"]) is int else int_field(data, "refunded_amount")
-        )
-        as_of = DATES[v] if type(v := data["as_of"]) is str else date_field(data, "as_of")
-        policy = data["late_fee_policy"]
-        late_fee_policy = LateFeePolicy.from_dict(
-            policy if type(policy) is dict else mapping_field(policy)
-        )
-        schedule = data["schedule"]
+        refunded_amount = int_field(data, "refunded_amount")
+        as_of = date_field(data, "as_of")
+        late_fee_policy = LateFeePolicy.from_dict(mapping_field(data["late_fee_policy"]))
         installments = [
             installment(d if type(d) is dict else mapping_field(d))
-            for d in (schedule if type(schedule) is list else list_field(schedule))
+            for d in list_field(data["schedule"])
         ]
-        entries = data["history"]
         history = [
-            entry(d if type(d) is dict else mapping_field(d))
-            for d in (entries if type(entries) is list else list_field(entries))
+            entry(d if type(d) is dict else mapping_field(d)) for d in list_field(data["history"])
         ]
         authorization_days = (
-            (
-                v
-                if type(v := data["authorization_days"]) is int
-                else int_field(data, "authorization_days")
-            )
+            int_field(data, "authorization_days")
             if "authorization_days" in data
             else AUTHORIZATION_DAYS
         )

@@ -358,17 +358,8 @@ class LoanWalk:
                             events.append((day, _STATUS_EVENTS[loan.status], snapshot))
             rungs = self._rungs.get(ordinal)  # installments due today: still owed, they climb
             if rungs is not None:
-                for i in rungs:
-                    i_ = installments[i]  # `unpaid`, written out (paid: compared part by part)
-                    if (
-                        i_.paid_principal == i_.principal
-                        and i_.paid_interest == i_.interest
-                        and i_.paid_fees == i_.fees
-                    ):
-                        continue
-                    if i_.principal + i_.interest + i_.fees != (
-                        i_.paid_principal + i_.paid_interest + i_.paid_fees
-                    ) and self._climb(i, ordinal):
+                for i in rungs:  # once per installment and walk: `unpaid` as it is
+                    if installments[i].unpaid and self._climb(i, ordinal):
                         count += 1
         self._next = at
         return events
